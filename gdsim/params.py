@@ -73,7 +73,9 @@ class Param:
             )
         )
         if bad:
-            raise GdsimError(f"{where}{self.name}={_fmt(value)} is out of range: need {self.range_text()}")
+            raise GdsimError(
+                f"{where}{self.name}={_fmt(value)} is out of range: need {self.range_text()}"
+            )
         return value
 
 
