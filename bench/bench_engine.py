@@ -1,0 +1,150 @@
+"""Engine speed: one recorded run, a 65,536-run basin map, and bytes stored per step.
+
+(a) Adam on Rosenbrock from (−1.5, 2), 10,000 steps with the full trajectory recorded,
+    against torch.optim.Adam (if importable) and a naive NumPy operator-syntax loop.
+(b) Adam lr=0.01 on Himmelblau from a 256×256 grid of starts over [−5, 5]², 500 steps,
+    final points only, through the same optimizer and surface code the simulation uses.
+(c) Bytes the trajectory stores per run-step.
+
+Figures are medians of repeats; run with ``python bench/bench_engine.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from gdsim.optimizers import make_optimizer
+from gdsim.simulation import Experiment, RunSpec, Simulation
+from gdsim.surfaces import make_surface
+
+START = (-1.5, 2.0)
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def single_run(steps: int) -> Simulation:
+    exp = Experiment(surface="rosenbrock", start=START, runs=[RunSpec("adam", {"lr": 0.001})],
+                     steps=steps, tol=0.0)
+    sim = Simulation(exp)
+    sim.run()
+    return sim
+
+
+def naive_numpy(steps: int) -> list:
+    """Adam written the obvious way: operator syntax, new arrays every step, list of rows."""
+    lr, b1, b2, eps = 0.001, 0.9, 0.999, 1e-8
+    p = np.array(START)
+    m = np.zeros(2)
+    v = np.zeros(2)
+    rows = []
+    for t in range(1, steps + 1):
+        x, y = p
+        g = np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+        rows.append((p[0], p[1], (1 - x) ** 2 + 100 * (y - x * x) ** 2, g[0], g[1], lr))
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        mh = m / (1 - b1**t)
+        vh = v / (1 - b2**t)
+        p = p - lr * mh / (np.sqrt(vh) + eps)
+    return rows
+
+
+def torch_adam(steps: int):
+    import torch
+
+    torch.set_num_threads(1)  # two scalars: threads only add overhead
+    p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=0.001, betas=(0.9, 0.999), eps=1e-8)
+    out = np.empty((steps + 1, 6))
+    for k in range(steps):
+        opt.zero_grad()
+        x, y = p[0], p[1]
+        f = (1 - x) ** 2 + 100 * (y - x * x) ** 2
+        f.backward()
+        out[k, :2] = p.detach().numpy()
+        out[k, 2] = f.item()
+        out[k, 3:5] = p.grad.numpy()
+        out[k, 5] = 0.001
+        opt.step()
+    out[steps, :2] = p.detach().numpy()
+    return out
+
+
+def basin_map(n_side: int, steps: int) -> np.ndarray:
+    xs = np.linspace(-5.0, 5.0, n_side)
+    gx, gy = np.meshgrid(xs, xs)
+    params = np.column_stack([gx.ravel(), gy.ravel()])
+    surf = make_surface("himmelblau")
+    opt = make_optimizer("adam", lr=0.01)
+    state = opt.init(params)
+    grad = np.empty_like(params)
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            surf.grad(params, out=grad)
+            opt.step_(grad, state, params, 0.01)
+    return params
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = ap.parse_args()
+    reps = 3 if args.quick else 7
+    steps = 10_000
+
+    rows = []
+    t_sim = median_time(lambda: single_run(steps), reps)
+    rows.append(("(a) gdsim Simulation, Adam/Rosenbrock, 10k steps", steps / t_sim, "steps/s"))
+    t_naive = median_time(lambda: naive_numpy(steps), reps)
+    rows.append(("(a) naive NumPy operator loop (baseline)", steps / t_naive, "steps/s"))
+    try:
+        import torch  # noqa: F401
+
+        t_torch = median_time(lambda: torch_adam(steps), max(1, reps // 2))
+        rows.append(("(a) torch.optim.Adam loop (baseline)", steps / t_torch, "steps/s"))
+    except ImportError:
+        t_torch = None
+
+    # agreement with torch, as a sanity check of what is being timed
+    sim = single_run(steps)
+    pts = sim.runs[0].trajectory.points
+    if t_torch is not None:
+        ref = torch_adam(steps)
+        rel = np.max(np.abs(pts - ref[:, :2]) / np.maximum(1.0, np.abs(ref[:, :2])))
+    else:
+        rel = float("nan")
+
+    n_side, bsteps = 256, 500
+    basin_map(n_side, 5)  # warm-up (scratch buffers)
+    t_basin = median_time(lambda: basin_map(n_side, bsteps), max(1, reps // 2))
+    run_steps = n_side * n_side * bsteps
+    rows.append(("(b) basin map 256×256 × 500 steps, Adam/Himmelblau", run_steps / t_basin,
+                 "run-steps/s"))
+    tr = sim.runs[0].trajectory
+    rows.append(("(c) trajectory bytes per run-step", tr.nbytes / tr.n, "bytes"))
+
+    w = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{w}}  {'value':>12}  unit")
+    for name, val, unit in rows:
+        print(f"{name:<{w}}  {val:>12.4g}  {unit}")
+    print()
+    print(f"gdsim / naive NumPy: {t_naive / t_sim:.2f}×")
+    if t_torch is not None:
+        print(f"gdsim / torch.optim: {t_torch / t_sim:.2f}×   "
+              f"(max relative deviation from torch over 10k steps: {rel:.2e})")
+    print("targets: (a) ≥ 2e5 steps/s, (b) ≥ 1.5e8 run-steps/s, (c) ≤ 64 bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Network training throughput and decision-map latency (issue 4's targets).
+
+Four optimizers train a 2-16-16-1 tanh/bce network side by side on 1,000 training points
+(moons, full batch), with every per-step record (train and test loss/accuracy, lr, gradient
+norms): target ≥ 7,000 run-steps/s in total. Baseline measured in the same run: torch (if
+importable), one model trained the same way (forward, backward, step, test loss).
+Decision map for one run on a 200×200 grid: target ≤ 5 ms.
+
+Run: ``python bench/bench_nn.py`` (prints medians of several repeats).
+"""
+
+from __future__ import annotations
+
+import os
+
+# Tiny matrices: BLAS threads only add contention (worse on a loaded 2-core machine).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from gdsim.nn.training import NNExperiment, Trainer  # noqa: E402
+from gdsim.simulation import RunSpec  # noqa: E402
+
+STEPS = 300
+REPEATS = 5
+
+
+def experiment() -> NNExperiment:
+    return NNExperiment(
+        dataset="moons", samples=1250, test_fraction=0.2, hidden=(16, 16), activation="tanh",
+        loss="bce", epochs=10 * STEPS,
+        runs=[RunSpec("adam", {"lr": 0.01}), RunSpec("sgd", {"lr": 0.1}),
+              RunSpec("momentum", {"lr": 0.05}), RunSpec("rmsprop", {"lr": 0.005})],
+    )
+
+
+def bench_gdsim() -> tuple[float, Trainer]:
+    times = []
+    tr = Trainer(experiment())
+    assert len(tr.data.x_train) == 1000
+    for _ in range(REPEATS):
+        tr.reset()
+        t0 = time.perf_counter()
+        tr.step(STEPS)
+        times.append(time.perf_counter() - t0)
+    return tr.n_runs * STEPS / statistics.median(times), tr
+
+
+def bench_torch(tr: Trainer) -> float | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.manual_seed(0)
+    x = torch.tensor(tr.data.x_train)
+    y = torch.tensor(tr.data.y_train)[:, None]
+    xt = torch.tensor(tr.data.x_test)
+    yt = torch.tensor(tr.data.y_test)[:, None]
+    model = torch.nn.Sequential(
+        torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16), torch.nn.Tanh(),
+        torch.nn.Linear(16, 1),
+    ).double()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    lossf = torch.nn.BCEWithLogitsLoss()
+    times = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        for _ in range(STEPS):
+            opt.zero_grad()
+            loss = lossf(model(x), y)
+            loss.backward()
+            opt.step()
+            with torch.no_grad():
+                float(lossf(model(xt), yt))
+            float(loss.detach())
+        times.append(time.perf_counter() - t0)
+    return STEPS / statistics.median(times)
+
+
+def bench_grid(tr: Trainer) -> float:
+    tr.predict_grid(0, 200, 200)
+    times = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        tr.predict_grid(0, 200, 200)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+def bench_slice(tr: Trainer) -> float:
+    p, _ = tr.weights(0)
+    va, vb = p[0] + np.linspace(-2, 2, 40), p[1] + np.linspace(-2, 2, 40)
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        tr.weight_slice(0, 0, 1, va, vb)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+def main() -> None:
+    rate, tr = bench_gdsim()
+    print(f"gdsim: 4 optimizers, 2-16-16-1 tanh/bce, 1,000 points, full batch: "
+          f"{rate:,.0f} run-steps/s in total ({rate / 4:,.0f} per run; target ≥ 7,000)")
+    base = bench_torch(tr)
+    if base is None:
+        print("torch: not importable (no baseline)")
+    else:
+        print(f"torch (same net, one model, adam, + test loss): {base:,.0f} run-steps/s; "
+              f"gdsim total / torch = {rate / base:.2f}×")
+    print(f"decision map 200×200 for one run: {bench_grid(tr):.2f} ms (target ≤ 5 ms)")
+    print(f"weight-space slice 40×40 over 1,000 points: {bench_slice(tr):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,337 @@
+"""Files: trajectory CSV (SPEC §7) and experiment JSON (SPEC §8), written atomically.
+
+Floats are written with ``repr`` (shortest round-trip form), so a CSV or JSON file reads
+back to the identical float64. Every write goes to a temporary file in the target's
+directory and is renamed over the target, so a failure leaves an earlier file untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from gdsim.errors import GdsimError
+from gdsim.simulation import Experiment, RunSpec, Simulation, check_view, validate
+
+CSV_HEADER = ("run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
+FORMAT = "gdsim-experiment"
+VERSION = 1
+
+_umask = os.umask(0)
+os.umask(_umask)
+
+
+# ---------------------------------------------------------------- atomic writes
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same directory + ``os.replace``.
+
+    On any failure the temporary file is removed, an existing ``path`` is left as it was,
+    and :class:`GdsimError` names the path and the reason.
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise GdsimError(f"cannot write {path}: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise GdsimError(f"cannot write {path}: {e.strerror or e}") from None
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """UTF-8 text version of :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Refuse early (before any work) a path whose directory is missing or that is a folder."""
+    path = Path(path)
+    if path.is_dir():
+        raise GdsimError(f"cannot write {path}: it is a directory")
+    parent = path.parent
+    if not parent.is_dir():
+        raise GdsimError(f"cannot write {path}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise GdsimError(f"cannot write {path}: directory {parent} is not writable")
+
+
+# ---------------------------------------------------------------- trajectory CSV
+
+
+def _csv_field(s: str) -> str:
+    if any(c in s for c in ',"\r\n') or s != s.strip():
+        return '"' + s.replace('"', '""') + '"'
+    return s
+
+
+def csv_text(sim: Simulation) -> str:
+    """The trajectory CSV of every run, long format: run order, then step order."""
+    out = [",".join(CSV_HEADER)]
+    for r in sim.runs:
+        tr = r.trajectory
+        prefix = f"{_csv_field(r.label)},{_csv_field(r.spec.optimizer)},"
+        data = tr.data.tolist()
+        norms = tr.grad_norm.tolist()
+        out.extend(
+            f"{prefix}{k},{x!r},{y!r},{f!r},{gx!r},{gy!r},{gn!r},{lr!r}"
+            for k, ((x, y, f, gx, gy, lr), gn) in enumerate(zip(data, norms, strict=True))
+        )
+    out.append("")
+    return "\n".join(out)
+
+
+def write_csv(sim: Simulation, path_or_file: str | os.PathLike | TextIO) -> None:
+    """Write SPEC §7's trajectory CSV to a path (atomically) or an open text file."""
+    text = csv_text(sim)
+    if hasattr(path_or_file, "write"):
+        path_or_file.write(text)  # type: ignore[union-attr]
+        return
+    atomic_write_text(path_or_file, text)  # type: ignore[arg-type]
+
+
+def read_csv(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a trajectory CSV back: ``run``/``optimizer`` lists, ``step`` ints, float columns."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except OSError as e:
+        raise GdsimError(f"cannot read {path}: {e.strerror or e}") from None
+    if not rows or tuple(rows[0]) != CSV_HEADER:
+        raise GdsimError(f"{path}: header must be {','.join(CSV_HEADER)}")
+    body = rows[1:]
+    for i, row in enumerate(body, start=2):
+        if len(row) != len(CSV_HEADER):
+            raise GdsimError(f"{path}: line {i} has {len(row)} fields, expected {len(CSV_HEADER)}")
+    cols = list(zip(*body, strict=True)) if body else [()] * len(CSV_HEADER)
+    out: dict[str, Any] = {"run": list(cols[0]), "optimizer": list(cols[1])}
+    try:
+        out["step"] = np.array([int(v) for v in cols[2]], dtype=np.int64)
+        for name, col in zip(CSV_HEADER[3:], cols[3:], strict=True):
+            out[name] = np.array([float(v) for v in col], dtype=np.float64)
+    except ValueError as e:
+        raise GdsimError(f"{path}: bad number: {e}") from None
+    return out
+
+
+# ---------------------------------------------------------------- experiment JSON
+
+_TOP_KEYS = ("format", "version", "title", "description", "surface", "surface_params",
+             "formula", "view", "start", "runs", "steps", "seed", "noise", "batch_size", "tol")
+_RUN_KEYS = ("optimizer", "hparams", "schedule", "schedule_params", "label", "start", "seed",
+             "enabled", "color")
+
+
+def _plain(v: Any) -> Any:
+    """JSON-ready Python value (numpy scalars and tuples converted)."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, tuple | list | np.ndarray):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    return v
+
+
+def experiment_to_dict(exp: Experiment) -> dict[str, Any]:
+    """Everything in ``exp`` as a JSON-ready dict with format and version."""
+    runs = [
+        {
+            "optimizer": r.optimizer,
+            "hparams": _plain(dict(r.hparams)),
+            "schedule": r.schedule,
+            "schedule_params": _plain(dict(r.schedule_params)),
+            "label": r.label,
+            "start": _plain(r.start),
+            "seed": _plain(r.seed),
+            "enabled": bool(r.enabled),
+            "color": r.color,
+        }
+        for r in exp.runs
+    ]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": exp.title,
+        "description": exp.description,
+        "surface": exp.surface,
+        "surface_params": _plain(dict(exp.surface_params)),
+        "formula": exp.formula,
+        "view": _plain(exp.view),
+        "start": _plain(exp.start),
+        "runs": runs,
+        "steps": _plain(exp.steps),
+        "seed": _plain(exp.seed),
+        "noise": _plain(exp.noise),
+        "batch_size": _plain(exp.batch_size),
+        "tol": _plain(exp.tol),
+    }
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _get(d: dict, key: str, where: str, check, expect: str, default: Any, required=False) -> Any:
+    if key not in d:
+        if required:
+            raise GdsimError(f"{where}{key}: missing (expected {expect})")
+        return default
+    v = d[key]
+    if not check(v):
+        raise GdsimError(f"{where}{key}: expected {expect}, got {json.dumps(v)[:60]}")
+    return v
+
+
+def _check_keys(d: dict, known: tuple[str, ...], where: str) -> None:
+    unknown = [k for k in d if k not in known]
+    if unknown:
+        raise GdsimError(f"{where}unknown field {unknown[0]!r}; known: {', '.join(known)}")
+
+
+def _params_dict(v: Any) -> bool:
+    return isinstance(v, dict) and all(
+        isinstance(x, bool | int | float | str) for x in v.values()
+    )
+
+
+def _opt(check):
+    return lambda v: v is None or check(v)
+
+
+def _pair(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 2 and all(_is_num(x) and math.isfinite(x) for x in v)
+
+
+def _quad(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 4 and all(_is_num(x) and math.isfinite(x) for x in v)
+
+
+def _run_from_dict(d: Any, i: int) -> RunSpec:
+    where = f"runs[{i}]."
+    if not isinstance(d, dict):
+        raise GdsimError(f"runs[{i}]: expected an object, got {json.dumps(d)[:60]}")
+    _check_keys(d, _RUN_KEYS, where)
+    start = _get(d, "start", where, _opt(_pair), "null or [x, y]", None)
+    return RunSpec(
+        optimizer=_get(d, "optimizer", where, lambda v: isinstance(v, str), "a name", None,
+                       required=True),
+        hparams=dict(_get(d, "hparams", where, _params_dict, "an object of values", {})),
+        schedule=_get(d, "schedule", where, lambda v: isinstance(v, str), "a name", "constant"),
+        schedule_params=dict(_get(d, "schedule_params", where, _params_dict,
+                                  "an object of values", {})),
+        label=_get(d, "label", where, _opt(lambda v: isinstance(v, str) and v.strip()),
+                   "null or a non-empty string", None),
+        start=None if start is None else (float(start[0]), float(start[1])),
+        seed=_get(d, "seed", where, _opt(lambda v: _is_int(v) and v >= 0),
+                  "null or an integer ≥ 0", None),
+        enabled=_get(d, "enabled", where, lambda v: isinstance(v, bool), "true or false", True),
+        color=_get(d, "color", where, _opt(lambda v: isinstance(v, str)), "null or a string",
+                   None),
+    )
+
+
+def experiment_from_dict(d: Any) -> Experiment:
+    """Build and fully validate an :class:`Experiment` from its JSON dict (GdsimError if bad)."""
+    if not isinstance(d, dict):
+        raise GdsimError("expected a JSON object with \"format\": \"gdsim-experiment\"")
+    if d.get("format") != FORMAT:
+        raise GdsimError(f"format: expected {FORMAT!r}, got {json.dumps(d.get('format'))[:60]}")
+    version = d.get("version")
+    if not _is_int(version):
+        raise GdsimError(f"version: expected an integer, got {json.dumps(version)[:60]}")
+    if version != VERSION:
+        raise GdsimError(f"version: unsupported version {version} (this gdsim reads version "
+                         f"{VERSION})")
+    _check_keys(d, _TOP_KEYS, "")
+    runs = _get(d, "runs", "", lambda v: isinstance(v, list), "a list of runs", None,
+                required=True)
+    view = _get(d, "view", "", _opt(_quad), "null or [xmin, xmax, ymin, ymax]", None)
+    start = _get(d, "start", "", _opt(_pair), "null or [x, y]", None)
+    exp = Experiment(
+        surface=_get(d, "surface", "", lambda v: isinstance(v, str) and v, "a surface name",
+                     None, required=True),
+        surface_params=dict(_get(d, "surface_params", "", _params_dict, "an object of values",
+                                 {})),
+        formula=_get(d, "formula", "", _opt(lambda v: isinstance(v, str)), "null or a string",
+                     None),
+        view=None if view is None else check_view([float(v) for v in view]),
+        start=None if start is None else (float(start[0]), float(start[1])),
+        runs=[_run_from_dict(r, i) for i, r in enumerate(runs)],
+        steps=_get(d, "steps", "", lambda v: _is_int(v) and v >= 0, "an integer ≥ 0", 1000),
+        seed=_get(d, "seed", "", lambda v: _is_int(v) and v >= 0, "an integer ≥ 0", 0),
+        noise=float(_get(d, "noise", "", lambda v: _is_num(v) and v >= 0, "a number ≥ 0", 0.0)),
+        batch_size=_get(d, "batch_size", "", _opt(lambda v: _is_int(v) and v >= 0),
+                        "null or an integer ≥ 0 (null/0: full batch)", None),
+        tol=float(_get(d, "tol", "", lambda v: _is_num(v) and v >= 0, "a number ≥ 0", 1e-8)),
+        title=_get(d, "title", "", lambda v: isinstance(v, str), "a string", ""),
+        description=_get(d, "description", "", lambda v: isinstance(v, str), "a string", ""),
+    )
+    validate(exp)  # names and values: surface, optimizers, schedules, batch size
+    return exp
+
+
+def experiment_json(exp: Experiment) -> str:
+    """The experiment as indented JSON text."""
+    return json.dumps(experiment_to_dict(exp), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
+    """Validate ``exp`` and save it as JSON (atomically)."""
+    validate(exp)
+    try:
+        text = experiment_json(exp)
+    except (TypeError, ValueError) as e:
+        raise GdsimError(f"cannot save experiment: {e}") from None
+    atomic_write_text(path, text)
+
+
+def load_experiment(path: str | os.PathLike) -> Experiment:
+    """Read and validate an experiment file; GdsimError names the file and the bad field."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise GdsimError(f"{path}: not a UTF-8 text file") from None
+    except OSError as e:
+        raise GdsimError(f"cannot read {path}: {e.strerror or e}") from None
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise GdsimError(f"{path}: not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
+                         ) from None
+    except ValueError as e:
+        raise GdsimError(f"{path}: {e}") from None
+    try:
+        return experiment_from_dict(data)
+    except GdsimError as e:
+        raise GdsimError(f"{path}: {e}") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"not valid JSON: {name} is not allowed")
+

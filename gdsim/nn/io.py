@@ -1,0 +1,223 @@
+"""Network files: weights (.npz, SPEC §9), the training CSV, and experiment dicts (JSON).
+
+Weights: ``W1, b1, W2, b2, …`` (``Wi`` (fan_in, fan_out), ``bi`` (fan_out,)) and for hidden
+layers with batch norm ``gamma{i}, beta{i}, mean{i}, var{i}`` (fan_out,) (running statistics).
+Every write is atomic (temporary file in the same folder, then rename).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from gdsim.errors import GdsimError
+from gdsim.nn.network import Network
+from gdsim.simulation import RunSpec
+
+CSV_HEADER = "run,optimizer,epoch,step,train_loss,test_loss,train_acc,test_acc,lr,grad_norm"
+FORMAT = "gdsim-network"
+VERSION = 1
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename (no partial file)."""
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise GdsimError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise GdsimError(f"cannot write {str(p)!r}: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, p)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise GdsimError(f"cannot write {str(p)!r}: {e.strerror or e}") from None
+
+
+def check_writable(path: str | Path) -> None:
+    """Refuse early (before any work) a path whose folder is missing or that is a folder."""
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise GdsimError(f"cannot write {str(p)!r}: it is a folder")
+    if not folder.is_dir():
+        raise GdsimError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise GdsimError(f"cannot write {str(p)!r}: folder {str(folder)!r} is not writable")
+
+
+# --- weights ----------------------------------------------------------------------------
+def weights_dict(net: Network, params: np.ndarray, bn: np.ndarray) -> dict[str, np.ndarray]:
+    """One run's flat weights (D,) and statistics (S,) as the named arrays of the file."""
+    p = np.asarray(params, np.float64).reshape(1, -1)
+    b = np.asarray(bn, np.float64).reshape(1, -1)
+    out: dict[str, np.ndarray] = {}
+    for s, v, st in zip(net.layers, net.views(p), net.bn_views(b), strict=True):
+        k = s.index
+        out[f"W{k}"] = v.W[0].copy()
+        out[f"b{k}"] = v.b[0].copy()
+        if v.gamma is not None:
+            out[f"gamma{k}"] = v.gamma[0].copy()
+            out[f"beta{k}"] = v.beta[0].copy()
+            out[f"mean{k}"] = st[0][0].copy()
+            out[f"var{k}"] = st[1][0].copy()
+    return out
+
+
+def save_weights(path: str | Path, net: Network, params: np.ndarray, bn: np.ndarray) -> None:
+    """Write one run's weights to ``path`` (.npz, atomic)."""
+    buf = io.BytesIO()
+    np.savez(buf, **weights_dict(net, params, bn))
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def _describe(net: Network) -> str:
+    return "-".join(str(w) for w in net.arch.widths) + (" with batch norm" if
+                                                        net.arch.batch_norm else "")
+
+
+def load_weights(path: str | Path, net: Network) -> tuple[np.ndarray, np.ndarray]:
+    """Read a weights file for ``net``: (params (D,), bn (S,)); GdsimError on any mismatch."""
+    p = Path(path)
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except FileNotFoundError:
+        raise GdsimError(f"weights file {str(p)!r} does not exist") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise GdsimError(f"cannot read weights file {str(p)!r}: not a valid .npz ({e})") from None
+    expected = weights_dict(net, np.zeros(net.size), net.init_bn(1)[0])
+    missing = [k for k in expected if k not in arrays]
+    if missing:
+        raise GdsimError(f"{p}: missing array {missing[0]!r} for a {_describe(net)} network "
+                         f"(expected {', '.join(expected)})")
+    extra = [k for k in arrays if k not in expected]
+    if extra:
+        raise GdsimError(f"{p}: unexpected array {extra[0]!r} for a {_describe(net)} network "
+                         f"(expected {', '.join(expected)})")
+    for k, ref in expected.items():
+        a = arrays[k]
+        if a.shape != ref.shape:
+            raise GdsimError(f"{p}: {k} has shape {a.shape}, expected {ref.shape} for a "
+                             f"{_describe(net)} network")
+        if not np.issubdtype(a.dtype, np.number) or np.iscomplexobj(a):
+            raise GdsimError(f"{p}: {k} must hold real numbers, got dtype {a.dtype}")
+        if not np.all(np.isfinite(a)):
+            raise GdsimError(f"{p}: {k} contains non-finite values")
+        if k.startswith("var") and np.any(a < 0):
+            raise GdsimError(f"{p}: {k} (running variance) must be ≥ 0")
+    params = np.zeros((1, net.size))
+    bn = net.init_bn(1)
+    for s, v, st in zip(net.layers, net.views(params), net.bn_views(bn), strict=True):
+        k = s.index
+        v.W[0] = arrays[f"W{k}"]
+        v.b[0] = arrays[f"b{k}"]
+        if v.gamma is not None:
+            v.gamma[0] = arrays[f"gamma{k}"]
+            v.beta[0] = arrays[f"beta{k}"]
+            st[0][0] = arrays[f"mean{k}"]
+            st[1][0] = arrays[f"var{k}"]
+    return params[0], bn[0]
+
+
+# --- training CSV -----------------------------------------------------------------------
+def _f(x: float) -> str:
+    return "" if np.isnan(x) else repr(float(x))
+
+
+def csv_text(trainer) -> str:
+    """The training CSV (SPEC §9): one row per run per step, run order then step order."""
+    from gdsim.nn.training import GRAD_NORM, LR, TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS
+
+    lines = [CSV_HEADER]
+    spe = trainer.steps_per_epoch
+    for r in trainer.runs:
+        rec = trainer.record(r.index)
+        for k, row in enumerate(rec):
+            lines.append(",".join((
+                _csv_cell(r.label), _csv_cell(r.optimizer_name), str(k // spe), str(k),
+                _f(row[TRAIN_LOSS]), _f(row[TEST_LOSS]), _f(row[TRAIN_ACC]), _f(row[TEST_ACC]),
+                _f(row[LR]), _f(row[GRAD_NORM]),
+            )))
+    return "\n".join(lines) + "\n"
+
+
+def _csv_cell(s: str) -> str:
+    if any(c in s for c in ',"\n'):
+        return '"' + s.replace('"', '""') + '"'
+    return s
+
+
+def write_csv(trainer, path_or_file: str | Path | TextIO) -> None:
+    """Write the training CSV to a path (atomic) or an open text file (e.g. stdout)."""
+    text = csv_text(trainer)
+    if hasattr(path_or_file, "write"):
+        path_or_file.write(text)
+    else:
+        atomic_write_bytes(path_or_file, text.encode("utf-8"))
+
+
+def read_csv(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a training CSV as dicts (for round-trip checks)."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+# --- experiment dicts (the app's files and presets) ---------------------------------------
+def experiment_to_dict(exp) -> dict:
+    """A JSON-ready dict of an :class:`~gdsim.nn.training.NNExperiment` (``"mode": "network"``)."""
+    d = asdict(exp)
+    d["hidden"] = list(exp.hidden)
+    return {"format": FORMAT, "version": VERSION, "mode": "network", **d}
+
+
+def experiment_from_dict(d: dict):
+    """Inverse of :func:`experiment_to_dict`; unknown keys or bad types raise GdsimError."""
+    from gdsim.nn.training import NNExperiment
+
+    if not isinstance(d, dict):
+        raise GdsimError("network experiment must be a JSON object")
+    if d.get("mode", "network") != "network":
+        raise GdsimError(f"not a network experiment (mode {d.get('mode')!r})")
+    if d.get("version", VERSION) != VERSION:
+        raise GdsimError(f"unknown network experiment version {d.get('version')!r}; "
+                         f"this gdsim reads version {VERSION}")
+    body = {k: v for k, v in d.items() if k not in ("format", "version", "mode", "name",
+                                                    "title", "description")}
+    known = {f.name for f in fields(NNExperiment)}
+    unknown = [k for k in body if k not in known]
+    if unknown:
+        raise GdsimError(f"network experiment: unknown field {unknown[0]!r}; known: "
+                         f"{', '.join(sorted(known))}")
+    if "hidden" in body:
+        h = body["hidden"]
+        if not isinstance(h, list | tuple):
+            raise GdsimError(f"hidden must be a list of widths, got {h!r}")
+        body["hidden"] = tuple(h)
+    if "runs" in body:
+        if not isinstance(body["runs"], list):
+            raise GdsimError("runs must be a list")
+        rk = {f.name for f in fields(RunSpec)}
+        runs = []
+        for i, r in enumerate(body["runs"]):
+            if not isinstance(r, dict) or "optimizer" not in r:
+                raise GdsimError(f"runs[{i}] must be an object with an 'optimizer'")
+            bad = [k for k in r if k not in rk]
+            if bad:
+                raise GdsimError(f"runs[{i}]: unknown field {bad[0]!r}")
+            runs.append(RunSpec(**r))
+        body["runs"] = runs
+    return NNExperiment(**body)

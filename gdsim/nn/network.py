@@ -1,0 +1,384 @@
+"""A fully connected network over a flat parameter matrix (N runs, D weights), hand-differentiated.
+
+Layout of one run's row, layer by layer: ``W`` (fan_in·fan_out, row-major so ``W[i, j]``
+connects input i to unit j), ``b`` (fan_out), and for hidden layers with batch norm
+``gamma``, ``beta`` (fan_out). :meth:`Network.views` reshapes a (N, D) array into per-layer
+(N, fan_in, fan_out) views without copying, so the forward pass is one ``np.matmul`` per layer
+for all runs at once, and the optimizers step the flat array.
+
+Hidden layer: z = h·W + b → [batch norm: ẑ = (z − μ)/√(σ² + ε), u = γ ẑ + β] → a = f(u) →
+[dropout: h' = a · m, m ∈ {0, 1/(1−p)} (inverted)]. Output layer: logits = h·W + b, read by the
+loss (``mse`` linear, ``bce`` sigmoid, ``ce`` softmax). Penalty: l1·Σ|W| + (l2/2)·ΣW² over the
+weight matrices only (not biases or batch-norm parameters); its gradient is
+l1·sign(W) + l2·W.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gdsim.errors import GdsimError
+from gdsim.nn.activations import get_activation
+from gdsim.nn.losses import get_loss, loss_value, output_values, predicted_labels
+from gdsim.params import unknown_name
+
+INITS = ("xavier", "he", "normal")
+BN_EPS = 1e-5
+BN_MOMENTUM = 0.1
+MAX_WIDTH = 1024
+MAX_LAYERS = 16
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """What a network is: sizes, activation, loss, initialization and regularization.
+
+    ``init``: ``xavier`` (Glorot uniform, ±√(6/(fan_in+fan_out))), ``he`` (Kaiming normal,
+    std √(2/fan_in)) or ``normal`` (std ``init_std``). Biases start at 0, γ at 1, β at 0.
+    """
+
+    n_in: int
+    hidden: tuple[int, ...]
+    n_out: int
+    activation: str = "tanh"
+    loss: str = "bce"
+    init: str = "xavier"
+    init_std: float = 1.0
+    l1: float = 0.0
+    l2: float = 0.0
+    dropout: float = 0.0
+    batch_norm: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        get_activation(self.activation)
+        get_loss(self.loss)
+        if self.init not in INITS:
+            raise unknown_name("initialization", self.init, INITS)
+        if len(self.hidden) > MAX_LAYERS:
+            raise GdsimError(f"at most {MAX_LAYERS} hidden layers, got {len(self.hidden)}")
+        for name, w in (("inputs", self.n_in), ("outputs", self.n_out), *(
+            ("hidden width", h) for h in self.hidden
+        )):
+            if not 1 <= w <= MAX_WIDTH:
+                raise GdsimError(f"{name}={w} is out of range: need 1 ≤ width ≤ {MAX_WIDTH}")
+        for name, v, hi in (("l1", self.l1, 10.0), ("l2", self.l2, 10.0)):
+            if not (math.isfinite(v) and 0 <= v <= hi):
+                raise GdsimError(f"{name}={v!r} is out of range: need 0 ≤ {name} ≤ {hi:g}")
+        if not (math.isfinite(self.dropout) and 0 <= self.dropout < 1):
+            raise GdsimError(f"dropout={self.dropout!r} is out of range: need 0 ≤ dropout < 1")
+        if not (math.isfinite(self.init_std) and self.init_std > 0):
+            raise GdsimError(f"init std={self.init_std!r} is out of range: need std > 0")
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """All layer widths, input first: (n_in, *hidden, n_out)."""
+        return (self.n_in, *self.hidden, self.n_out)
+
+
+@dataclass(frozen=True)
+class LayerSlots:
+    """Where one layer's parameters sit in a run's row."""
+
+    index: int  # 1-based, as in the weights file (W1, b1, ...)
+    fan_in: int
+    fan_out: int
+    start: int
+    stop: int
+    w: slice
+    b: slice
+    gamma: slice | None = None
+    beta: slice | None = None
+    bn: slice | None = None  # this layer's block in the batch-norm statistics row (mean, var)
+
+
+@dataclass
+class LayerViews:
+    """Per-layer views into a (N, D) array: W (N, fan_in, fan_out), b/gamma/beta (N, fan_out)."""
+
+    W: np.ndarray
+    b: np.ndarray
+    gamma: np.ndarray | None = None
+    beta: np.ndarray | None = None
+
+
+@dataclass
+class _Cache:
+    h_in: np.ndarray
+    u: np.ndarray | None = None
+    a: np.ndarray | None = None
+    mask: np.ndarray | None = None
+    zhat: np.ndarray | None = None
+    inv_std: np.ndarray | None = None
+
+
+@dataclass
+class Pass:
+    """Result of a forward (and backward) pass: per-run data loss, penalty, logits, grads."""
+
+    loss: np.ndarray  # (N,) data loss (mean over the batch)
+    penalty: np.ndarray  # (N,) l1/l2 penalty
+    logits: np.ndarray  # (N, B, n_out)
+    grads: np.ndarray | None = None  # (N, D) gradient of loss + penalty
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def objective(self) -> np.ndarray:
+        return self.loss + self.penalty
+
+
+def _batch_sum(a: np.ndarray) -> np.ndarray:
+    """Sum over the batch axis of (N, B, K) as a matrix product: far faster than a strided
+    ``a.sum(axis=1)`` for the narrow K of these networks."""
+    return np.matmul(np.ones(a.shape[1]), a)
+
+
+def _batch_mean(a: np.ndarray) -> np.ndarray:
+    return _batch_sum(a) / a.shape[1]
+
+
+class Network:
+    """Forward/backward for an :class:`Architecture`, batched over N runs."""
+
+    def __init__(self, arch: Architecture):
+        self.arch = arch
+        self.activation = get_activation(arch.activation)
+        ws = arch.widths
+        self.layers: list[LayerSlots] = []
+        off = 0
+        bn_off = 0
+        for i, (fi, fo) in enumerate(zip(ws[:-1], ws[1:], strict=True)):
+            start = off
+            w = slice(off, off + fi * fo)
+            off += fi * fo
+            b = slice(off, off + fo)
+            off += fo
+            gamma = beta = bn = None
+            if arch.batch_norm and i < len(ws) - 2:
+                gamma = slice(off, off + fo)
+                beta = slice(off + fo, off + 2 * fo)
+                off += 2 * fo
+                bn = slice(bn_off, bn_off + 2 * fo)
+                bn_off += 2 * fo
+            self.layers.append(LayerSlots(i + 1, fi, fo, start, off, w, b, gamma, beta, bn))
+        self.size = off
+        self.bn_size = bn_off
+
+    # --- layout -------------------------------------------------------------------------
+    def views(self, params: np.ndarray) -> list[LayerViews]:
+        """Per-layer views of ``params`` (N, D); writing to them writes ``params``."""
+        n = params.shape[0]
+        out = []
+        for s in self.layers:
+            out.append(LayerViews(
+                params[:, s.w].reshape(n, s.fan_in, s.fan_out),
+                params[:, s.b],
+                None if s.gamma is None else params[:, s.gamma],
+                None if s.beta is None else params[:, s.beta],
+            ))
+        return out
+
+    def bn_views(self, stats: np.ndarray) -> list[tuple[np.ndarray, np.ndarray] | None]:
+        """(running mean, running var) views (N, fan_out) per layer, None where no batch norm."""
+        out = []
+        for s in self.layers:
+            if s.bn is None:
+                out.append(None)
+            else:
+                blk = stats[:, s.bn]
+                out.append((blk[:, : s.fan_out], blk[:, s.fan_out :]))
+        return out
+
+    def init_bn(self, n_runs: int) -> np.ndarray:
+        """Fresh running statistics (N, bn_size): mean 0, variance 1 (as torch)."""
+        st = np.zeros((n_runs, self.bn_size))
+        for v in self.bn_views(st):
+            if v is not None:
+                v[1][...] = 1.0
+        return st
+
+    def init_params(self, rng: np.random.Generator, n_runs: int = 1) -> np.ndarray:
+        """One draw of initial weights, repeated for ``n_runs`` rows (same start for every run)."""
+        row = np.zeros((1, self.size))
+        for s, v in zip(self.layers, self.views(row), strict=True):
+            if self.arch.init == "xavier":
+                lim = math.sqrt(6.0 / (s.fan_in + s.fan_out))
+                v.W[0] = rng.uniform(-lim, lim, (s.fan_in, s.fan_out))
+            elif self.arch.init == "he":
+                v.W[0] = rng.standard_normal((s.fan_in, s.fan_out)) * math.sqrt(2.0 / s.fan_in)
+            else:
+                v.W[0] = rng.standard_normal((s.fan_in, s.fan_out)) * self.arch.init_std
+            if v.gamma is not None:
+                v.gamma[0] = 1.0
+        return np.repeat(row, n_runs, axis=0)
+
+    def param_names(self) -> list[str]:
+        """A readable name for each of the D parameters, e.g. ``W2[3,0]``, ``b1[4]``."""
+        names: list[str] = []
+        for s in self.layers:
+            k = s.index
+            names += [f"W{k}[{i},{j}]" for i in range(s.fan_in) for j in range(s.fan_out)]
+            names += [f"b{k}[{j}]" for j in range(s.fan_out)]
+            if s.gamma is not None:
+                names += [f"gamma{k}[{j}]" for j in range(s.fan_out)]
+                names += [f"beta{k}[{j}]" for j in range(s.fan_out)]
+        return names
+
+    def penalty(self, params: np.ndarray) -> np.ndarray:
+        """l1·Σ|W| + (l2/2)·ΣW² per run (N,)."""
+        a = self.arch
+        pen = np.zeros(params.shape[0])
+        if a.l1 == 0 and a.l2 == 0:
+            return pen
+        for s in self.layers:
+            w = params[:, s.w]
+            if a.l1:
+                pen += a.l1 * np.abs(w).sum(axis=1)
+            if a.l2:
+                pen += 0.5 * a.l2 * np.einsum("nd,nd->n", w, w)
+        return pen
+
+    def targets(self, y: np.ndarray) -> np.ndarray:
+        """Target matrix (B, n_out) for labels/values ``y`` (B,): one-hot for ``ce``."""
+        if self.arch.loss == "ce":
+            t = np.zeros((len(y), self.arch.n_out))
+            t[np.arange(len(y)), y.astype(np.int64)] = 1.0
+            return t
+        return np.asarray(y, dtype=np.float64).reshape(-1, 1)
+
+    # --- passes -------------------------------------------------------------------------
+    def _forward(self, params, x, train, masks, bn, update_running, keep):
+        views = self.views(params)
+        bnv = self.bn_views(bn) if bn is not None else [None] * len(self.layers)
+        act = self.activation
+        last = len(self.layers) - 1
+        caches: list[_Cache] = []
+        h = x
+        for i, v in enumerate(views):
+            z = np.matmul(h, v.W)
+            z += v.b[:, None, :]
+            c = _Cache(h) if keep else None
+            if i == last:
+                if keep:
+                    caches.append(c)
+                return z, caches
+            if v.gamma is not None:
+                if train or bnv[i] is None:
+                    mu = _batch_mean(z)
+                    d = z - mu[:, None, :]
+                    var = _batch_mean(d * d)  # two-pass: no cancellation for large means
+                    if update_running and bnv[i] is not None:
+                        bsz = z.shape[1]
+                        unbiased = var * (bsz / (bsz - 1)) if bsz > 1 else var
+                        rm, rv = bnv[i]
+                        rm *= 1 - BN_MOMENTUM
+                        rm += BN_MOMENTUM * mu
+                        rv *= 1 - BN_MOMENTUM
+                        rv += BN_MOMENTUM * unbiased
+                else:
+                    mu, var = bnv[i]
+                inv_std = 1.0 / np.sqrt(var + BN_EPS)
+                zhat = (z - mu[:, None, :]) * inv_std[:, None, :]
+                u = zhat * v.gamma[:, None, :] + v.beta[:, None, :]
+                if keep:
+                    c.zhat, c.inv_std = zhat, inv_std
+            else:
+                u = z
+            a = act.forward(u)
+            mask = masks[i] if (train and masks is not None) else None
+            h = a * mask if mask is not None else a
+            if keep:
+                c.u, c.a, c.mask = u, a, mask
+                caches.append(c)
+        raise AssertionError("unreachable")
+
+    def forward(
+        self,
+        params: np.ndarray,
+        x: np.ndarray,
+        *,
+        train: bool = False,
+        masks: list[np.ndarray | None] | None = None,
+        bn: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Logits (N, B, n_out) for inputs ``x`` (B, n_in).
+
+        ``train``: batch norm uses the batch statistics and dropout applies ``masks`` (one
+        (B, width) array per hidden layer, shared by the runs); otherwise batch norm uses the
+        running statistics ``bn`` (N, bn_size) (batch statistics if ``bn`` is None).
+        """
+        z, _ = self._forward(params, x, train, masks, bn, False, False)
+        return z
+
+    def evaluate(
+        self, params: np.ndarray, x: np.ndarray, t: np.ndarray, bn: np.ndarray | None = None
+    ) -> Pass:
+        """Evaluation-mode loss (no dropout, running batch-norm statistics) without gradient."""
+        z, _ = self._forward(params, x, False, None, bn, False, False)
+        loss, _ = loss_value(self.arch.loss, z, t, want_grad=False)
+        return Pass(loss, self.penalty(params), z)
+
+    def loss_and_grad(
+        self,
+        params: np.ndarray,
+        x: np.ndarray,
+        t: np.ndarray,
+        *,
+        masks: list[np.ndarray | None] | None = None,
+        bn: np.ndarray | None = None,
+        update_running: bool = False,
+        out: np.ndarray | None = None,
+    ) -> Pass:
+        """Training-mode forward and backward pass: loss, penalty, logits and d(loss+penalty)/dθ.
+
+        With ``update_running`` the running batch-norm statistics in ``bn`` are updated in place
+        (momentum 0.1, unbiased variance, as torch). ``out`` receives the gradient if given.
+        """
+        arch = self.arch
+        z, caches = self._forward(params, x, True, masks, bn, update_running, True)
+        loss, dz = loss_value(arch.loss, z, t)
+        grads = np.empty_like(params) if out is None else out
+        views = self.views(params)
+        gviews = self.views(grads)
+        act = self.activation
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            c, v, g = caches[i], views[i], gviews[i]
+            if i < last:
+                dh = dz
+                if c.mask is not None:
+                    dh = dh * c.mask
+                du = act.derivative(c.u, c.a)  # a fresh array: scale it in place
+                du *= dh
+                if v.gamma is not None:
+                    g.gamma[...] = _batch_sum(du * c.zhat)
+                    g.beta[...] = _batch_sum(du)
+                    dzh = du * v.gamma[:, None, :]
+                    dz = dzh - _batch_mean(dzh)[:, None, :]
+                    dz -= c.zhat * _batch_mean(dzh * c.zhat)[:, None, :]
+                    dz *= c.inv_std[:, None, :]
+                else:
+                    dz = du
+            h = c.h_in
+            hT = h.T if h.ndim == 2 else h.transpose(0, 2, 1)
+            g.W[...] = np.matmul(hT, dz)
+            if arch.l2:
+                g.W += arch.l2 * v.W
+            if arch.l1:
+                g.W += arch.l1 * np.sign(v.W)
+            g.b[...] = _batch_sum(dz)
+            if i > 0:
+                dz = np.matmul(dz, v.W.transpose(0, 2, 1))
+        return Pass(loss, self.penalty(params), z, grads)
+
+    # --- what the UI and the trainer read ----------------------------------------------
+    def outputs(self, params, x, bn=None) -> np.ndarray:
+        """Predicted values (N, B, n_out): probabilities (bce, ce) or the regression output."""
+        return output_values(self.arch.loss, self.forward(params, x, bn=bn))
+
+    def labels(self, logits: np.ndarray, n_classes: int) -> np.ndarray:
+        """Predicted class indices (N, B) from logits."""
+        return predicted_labels(self.arch.loss, logits, n_classes)

@@ -1,0 +1,659 @@
+"""Several optimizer runs on one surface, stepped together (SPEC §5).
+
+Runs sharing an update rule are stepped as one batched optimizer. Each step's inner loop
+is gradient + ``step_`` + one buffer write per group; loss, divergence (non-finite point,
+loss or gradient; point outside the box 100× the view domain) and convergence (full
+gradient norm < tol) are computed vectorized after each chunk, and a run is cut at its
+first stopping step. Randomness comes from per-run seeded generators, drawn in step
+order, so ``step(1)`` N times equals ``step(N)`` bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from gdsim.errors import GdsimError
+from gdsim.trajectory import Trajectory
+
+STATUSES = ("running", "converged", "diverged", "max_steps")
+BOX_FACTOR = 100.0
+_CHUNK_ELEMENTS = 2_000_000  # cap on steps × runs held in one chunk's buffers
+
+
+@dataclass
+class RunSpec:
+    """One run: optimizer + hyperparameters + schedule (+ optional label, start, seed)."""
+
+    optimizer: str
+    hparams: dict = field(default_factory=dict)
+    schedule: str = "constant"
+    schedule_params: dict = field(default_factory=dict)
+    label: str | None = None
+    start: tuple[float, float] | None = None  # None: the experiment's start
+    seed: int | None = None  # None: experiment seed + index in ``Experiment.runs``
+    enabled: bool = True
+    color: str | None = None
+
+
+@dataclass
+class Experiment:
+    """Everything an experiment file holds (SPEC §8)."""
+
+    surface: str = "rosenbrock"  # a registry name, or "expr:FORMULA" for a typed surface
+    surface_params: dict = field(default_factory=dict)
+    formula: str | None = None  # alternative to "expr:FORMULA" in ``surface``
+    view: tuple[float, float, float, float] | None = None
+    start: tuple[float, float] | None = None  # None: surface.start
+    runs: list[RunSpec] = field(default_factory=list)
+    steps: int = 1000  # max steps
+    seed: int = 0
+    noise: float = 0.0
+    batch_size: int | None = None  # None/0: full batch (data surfaces only)
+    tol: float = 1e-8
+    title: str = ""  # presets: a headline and a paragraph shown by the app
+    description: str = ""
+
+
+class RunState:
+    """One enabled run's live state: status, reason, steps and recorded trajectory."""
+
+    def __init__(self, label: str, spec: RunSpec, index: int, optimizer: Any, schedule: Any,
+                 start: tuple[float, float], seed: int):
+        self.label = label
+        self.spec = spec
+        self.index = index  # position in Experiment.runs
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.start = start
+        self.seed = seed
+        self.status = "running"
+        self.reason = ""
+        self.steps = 0  # updates applied = last recorded step
+        self.trajectory = Trajectory()
+        self.rng = np.random.default_rng(seed)
+
+    @property
+    def optimizer_name(self) -> str:
+        return self.spec.optimizer
+
+    def __repr__(self) -> str:
+        return f"RunState({self.label!r}, {self.status}, steps={self.steps})"
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int | np.integer) and not isinstance(v, bool)
+
+
+def _is_num(v: object) -> bool:
+    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+
+
+def _pair(value: object, what: str) -> tuple[float, float]:
+    if not isinstance(value, list | tuple | np.ndarray) or len(value) != 2:
+        raise GdsimError(f"{what} must be two numbers (x, y), got {value!r}")
+    if not all(_is_num(v) and math.isfinite(float(v)) for v in value):
+        raise GdsimError(f"{what} must be two finite numbers, got {value!r}")
+    return float(value[0]), float(value[1])
+
+
+def check_view(value: object, what: str = "view") -> tuple[float, float, float, float]:
+    """A ``(xmin, xmax, ymin, ymax)`` tuple of finite numbers with min < max."""
+    if not isinstance(value, list | tuple | np.ndarray) or len(value) != 4:
+        raise GdsimError(f"{what} must be four numbers (xmin, xmax, ymin, ymax), got {value!r}")
+    if not all(_is_num(v) and math.isfinite(float(v)) for v in value):
+        raise GdsimError(f"{what} must be four finite numbers, got {value!r}")
+    x0, x1, y0, y1 = (float(v) for v in value)
+    if not (x0 < x1 and y0 < y1):
+        raise GdsimError(f"{what} needs xmin < xmax and ymin < ymax, got {value!r}")
+    return x0, x1, y0, y1
+
+
+def _check_dict(value: object, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise GdsimError(f"{what} must be a mapping of names to values, got {value!r}")
+    return value
+
+
+def surface_formula(exp: Experiment) -> str | None:
+    """The typed formula of ``exp`` (from ``formula`` or an ``expr:`` surface name), or None."""
+    if isinstance(exp.surface, str) and exp.surface.startswith("expr:"):
+        return exp.surface[len("expr:"):]
+    if exp.formula is not None and exp.surface in ("expr", "", None):
+        return exp.formula
+    return None
+
+
+def build_surface(exp: Experiment):
+    """The experiment's surface (registry name or typed formula), validated."""
+    from gdsim import surfaces
+
+    if not isinstance(exp.surface, str) and exp.surface is not None:
+        raise GdsimError(f"surface must be a name, got {exp.surface!r}")
+    params = _check_dict(exp.surface_params, "surface_params")
+    formula = surface_formula(exp)
+    if formula is not None:
+        if not isinstance(formula, str) or not formula.strip():
+            raise GdsimError("formula: the typed surface needs an expression in x and y")
+        if params:
+            raise GdsimError(
+                f"surface_params: a typed surface takes no parameters, got {sorted(params)}"
+            )
+        view = check_view(exp.view) if exp.view is not None else None
+        return surfaces.make_surface("expr:" + formula, domain=view)
+    if exp.formula is not None:
+        raise GdsimError(
+            f"formula is set but surface is {exp.surface!r}; use surface 'expr:FORMULA'"
+        )
+    if not isinstance(exp.surface, str):
+        raise GdsimError(f"surface must be a name, got {exp.surface!r}")
+    return surfaces.make_surface(exp.surface, **params)
+
+
+def run_labels(runs: list[RunSpec]) -> list[str]:
+    """Labels for all runs: explicit ones kept, others the optimizer name made unique (#2...)."""
+    explicit = [r.label for r in runs if r.label is not None]
+    for lab in explicit:
+        if not isinstance(lab, str) or not lab.strip():
+            raise GdsimError(f"label must be a non-empty string, got {lab!r}")
+    seen_explicit = set()
+    for lab in explicit:
+        if lab in seen_explicit:
+            raise GdsimError(f"label {lab!r} is given to more than one run")
+        seen_explicit.add(lab)
+    used = set(explicit)
+    counts: dict[str, int] = {}
+    out = []
+    for r in runs:
+        if r.label is not None:
+            out.append(r.label)
+            continue
+        base = r.optimizer
+        k = counts.get(base, 0)
+        while True:
+            k += 1
+            lab = base if k == 1 else f"{base}#{k}"
+            if lab not in used:
+                break
+        counts[base] = k
+        used.add(lab)
+        out.append(lab)
+    return out
+
+
+@dataclass
+class _Built:
+    surface: Any
+    runs: list[RunState]
+    box: tuple[float, float, float, float]  # centre x, centre y, half width, half height
+    steps: int
+    noise: float
+    batch_size: int  # 0: full batch
+    tol: float
+
+
+def validate(exp: Experiment) -> _Built:
+    """Check every field of ``exp`` and build its surface, optimizers and schedules."""
+    from gdsim.optimizers import make_optimizer
+    from gdsim.schedules import make_schedule
+
+    if not isinstance(exp, Experiment):
+        raise GdsimError(f"expected an Experiment, got {type(exp).__name__}")
+    if not _is_int(exp.steps) or exp.steps < 0:
+        raise GdsimError(f"steps must be an integer ≥ 0, got {exp.steps!r}")
+    if not _is_int(exp.seed) or exp.seed < 0:
+        raise GdsimError(f"seed must be an integer ≥ 0, got {exp.seed!r}")
+    if not _is_num(exp.noise) or not (math.isfinite(exp.noise) and exp.noise >= 0):
+        raise GdsimError(f"noise must be a finite number ≥ 0, got {exp.noise!r}")
+    if not _is_num(exp.tol) or not (math.isfinite(exp.tol) and exp.tol >= 0):
+        raise GdsimError(f"tol must be a finite number ≥ 0, got {exp.tol!r}")
+    if exp.view is not None:
+        check_view(exp.view)
+    surface = build_surface(exp)
+    n_samples = int(getattr(surface, "n_samples", 0) or 0)
+    batch = exp.batch_size
+    if batch is None or (_is_int(batch) and batch == 0):
+        batch = 0
+    elif not _is_int(batch) or batch < 1:
+        raise GdsimError(
+            f"batch_size must be an integer ≥ 1 (or none for full batch), got {batch!r}")
+    elif n_samples == 0:
+        raise GdsimError(
+            f"batch_size applies to data surfaces only (linreg, logreg); "
+            f"surface {surface.name!r} has no data set"
+        )
+    elif batch > n_samples:
+        raise GdsimError(f"batch_size={batch} is out of range: need 1 ≤ batch_size ≤ {n_samples}")
+    batch = int(batch)
+    if batch == n_samples:
+        batch = 0
+    start = _pair(exp.start, "start") if exp.start is not None else tuple(map(float, surface.start))
+    if not isinstance(exp.runs, list | tuple):
+        raise GdsimError(f"runs must be a list, got {exp.runs!r}")
+    for i, spec in enumerate(exp.runs):
+        if not isinstance(spec, RunSpec):
+            raise GdsimError(f"runs[{i}] must be a RunSpec, got {spec!r}")
+    labels = run_labels(list(exp.runs))
+    runs: list[RunState] = []
+    for i, (spec, label) in enumerate(zip(exp.runs, labels, strict=True)):
+        where = f"run {label!r}"
+        try:
+            if not isinstance(spec.optimizer, str):
+                raise GdsimError(f"optimizer must be a name, got {spec.optimizer!r}")
+            opt = make_optimizer(spec.optimizer, **_check_dict(spec.hparams, "hparams"))
+            if not isinstance(spec.schedule, str):
+                raise GdsimError(f"schedule must be a name, got {spec.schedule!r}")
+            sched = make_schedule(
+                spec.schedule, **_check_dict(spec.schedule_params, "schedule_params")
+            )
+            rstart = _pair(spec.start, "start") if spec.start is not None else start
+            if spec.seed is not None and (not _is_int(spec.seed) or spec.seed < 0):
+                raise GdsimError(f"seed must be an integer ≥ 0, got {spec.seed!r}")
+            if not isinstance(spec.enabled, bool):
+                raise GdsimError(f"enabled must be true or false, got {spec.enabled!r}")
+            if spec.color is not None and not isinstance(spec.color, str):
+                raise GdsimError(f"color must be a string, got {spec.color!r}")
+        except GdsimError as e:
+            raise GdsimError(f"{where}: {e}") from None
+        seed = int(spec.seed) if spec.seed is not None else int(exp.seed) + i
+        if spec.enabled:
+            runs.append(RunState(label, spec, i, opt, sched, rstart, seed))
+    x0, x1, y0, y1 = (float(v) for v in surface.domain)
+    box = ((x0 + x1) / 2, (y0 + y1) / 2, BOX_FACTOR * (x1 - x0) / 2, BOX_FACTOR * (y1 - y0) / 2)
+    return _Built(surface, runs, box, int(exp.steps), float(exp.noise), batch, float(exp.tol))
+
+
+# ---------------------------------------------------------------- stepping
+
+
+class _BatchStream:
+    """Sample indices for mini-batches: epochs are fresh permutations, read B at a time.
+
+    Every sample is used exactly once per epoch (each block of ``n_samples`` draws); a
+    batch may straddle two epochs, so every step sees exactly B samples.
+    """
+
+    def __init__(self, rng: np.random.Generator, n_samples: int):
+        self.rng = rng
+        self.n = n_samples
+        self.perm = rng.permutation(n_samples)
+        self.pos = 0
+
+    def take(self, k: int) -> np.ndarray:
+        out = np.empty(k, dtype=np.intp)
+        filled = 0
+        while filled < k:
+            if self.pos == self.n:
+                self.perm = self.rng.permutation(self.n)
+                self.pos = 0
+            c = min(k - filled, self.n - self.pos)
+            out[filled : filled + c] = self.perm[self.pos : self.pos + c]
+            filled += c
+            self.pos += c
+        return out
+
+
+class _Group:
+    """Running runs that share one batched optimizer, with their live params and state."""
+
+    def __init__(self, members: list[int], runs: list[RunState], params: np.ndarray,
+                 grad: np.ndarray, state: Any = None):
+        from gdsim.optimizers import stack_optimizers
+
+        self.members = members
+        opts = [runs[i].optimizer for i in members]
+        self.opt = opts[0] if len(opts) == 1 else stack_optimizers(opts)
+        self.params = np.ascontiguousarray(params, dtype=np.float64)
+        self.grad = np.ascontiguousarray(grad, dtype=np.float64)
+        self.state = self.opt.init(self.params) if state is None else state
+        self.lr0 = [float(runs[i].optimizer.hparams["lr"]) for i in members]
+        self.schedules = [runs[i].schedule for i in members]
+
+    def lr_table(self, t: int, m: int) -> np.ndarray:
+        """Scheduled rates for steps t..t+m, ``(m + 1, Ng)``."""
+        out = np.empty((m + 1, len(self.lr0)))
+        ts = None
+        for j, (s, lr0) in enumerate(zip(self.schedules, self.lr0, strict=True)):
+            if s.name == "constant":
+                out[:, j] = lr0
+            else:
+                ts = np.arange(t, t + m + 1) if ts is None else ts
+                out[:, j] = np.asarray(s.values(lr0, ts), dtype=np.float64).reshape(m + 1)
+        return out
+
+
+def _slice_state(state: Any, keep: np.ndarray) -> Any:
+    """Optimizer state restricted to the runs (rows) in ``keep``."""
+    from gdsim.optimizers import OptState
+
+    slots = {k: np.ascontiguousarray(v[keep]) if np.ndim(v) >= 1 else v
+             for k, v in state.slots.items()}
+    return OptState(count=state.count, slots=slots)
+
+
+def _first_true(mask: np.ndarray) -> np.ndarray:
+    """Per column of a ``(m, Ng)`` mask, the first True row, or m when none."""
+    m = mask.shape[0]
+    first = np.argmax(mask, axis=0)
+    return np.where(mask.any(axis=0), first, m)
+
+
+def _nonfinite_reason(what: str, values: np.ndarray) -> str:
+    return f"{what} became {'nan' if np.isnan(values).any() else 'inf'}"
+
+
+class Simulation:
+    """Several runs of one experiment on one surface, stepped together."""
+
+    def __init__(self, experiment: Experiment):
+        built = validate(experiment)
+        self.experiment = experiment
+        self.surface = built.surface
+        self.runs: list[RunState] = built.runs
+        self.max_steps = built.steps
+        self.noise = built.noise
+        self.batch_size = built.batch_size
+        self.tol = built.tol
+        self.box = built.box
+        self.reset()
+
+    # -- life cycle
+
+    def reset(self) -> None:
+        """Back to step 0: fresh generators, optimizer states and trajectories."""
+        self.t = 0
+        self._arc_cache: dict[int, tuple[Trajectory, np.ndarray]] = {}
+        self._groups: list[_Group] = []
+        self._noise_rngs: dict[int, np.random.Generator] = {}
+        self._batches: dict[int, _BatchStream] = {}
+        n = len(self.runs)
+        if n == 0:
+            return
+        starts = np.array([r.start for r in self.runs], dtype=np.float64)
+        with np.errstate(all="ignore"):
+            loss = np.asarray(self.surface.value(starts), dtype=np.float64)
+            grad = np.asarray(self.surface.grad(starts), dtype=np.float64)
+        for i, r in enumerate(self.runs):
+            r.status, r.reason, r.steps = "running", "", 0
+            r.trajectory = Trajectory(capacity=min(self.max_steps + 1, 1024),
+                                      limit=self.max_steps + 1)
+            r.rng = np.random.default_rng(r.seed)
+            noise_rng, batch_rng = r.rng.spawn(2)
+            self._noise_rngs[i] = noise_rng
+            if self.batch_size:
+                self._batches[i] = _BatchStream(batch_rng, int(self.surface.n_samples))
+            row = r.trajectory.block(0, 1)[0]
+            row[0:2] = starts[i]
+            row[2] = loss[i]
+            row[3:5] = grad[i]
+            row[5] = float(np.asarray(r.schedule.values(r.optimizer.hparams["lr"],
+                                                        np.arange(1))).reshape(-1)[0])
+            r.trajectory.n = 1
+            self._judge_start(r)
+        # Group running runs by update rule and boolean flags, in run order.
+        keys: dict[tuple, list[int]] = {}
+        for i, r in enumerate(self.runs):
+            if r.status != "running":
+                continue
+            keys.setdefault(r.optimizer.stack_key, []).append(i)
+        for members in keys.values():
+            self._groups.extend(self._make_groups(members, starts[members], grad[members]))
+        self._finish_max_steps()
+
+    def _make_groups(self, members: list[int], params: np.ndarray, grad: np.ndarray,
+                     state: Any = None) -> list[_Group]:
+        try:
+            return [_Group(members, self.runs, params, grad, state)]
+        except GdsimError:
+            if len(members) == 1:
+                raise
+        # Not stackable after all: one group per run (fresh state only happens at reset).
+        out = []
+        for j, i in enumerate(members):
+            st = None if state is None else _slice_state(state, np.array([j]))
+            out.append(_Group([i], self.runs, params[j : j + 1], grad[j : j + 1], st))
+        return out
+
+    def _judge_start(self, r: RunState) -> None:
+        """Status of a run at step 0 (start point outside the box, non-finite, or converged)."""
+        row = r.trajectory.data[0]
+        cx, cy, hx, hy = self.box
+        if not np.isfinite(row[2]):
+            self._stop(r, "diverged", _nonfinite_reason("loss", row[2:3]) + " at the start point")
+        elif not np.isfinite(row[3:5]).all():
+            self._stop(r, "diverged",
+                       _nonfinite_reason("gradient", row[3:5]) + " at the start point")
+        elif abs(row[0] - cx) > hx or abs(row[1] - cy) > hy:
+            self._stop(r, "diverged", "start point is outside the domain box")
+        elif math.hypot(row[3], row[4]) < self.tol:
+            self._stop(r, "converged", f"gradient norm < tol={self.tol:g} at step 0")
+
+    def _stop(self, r: RunState, status: str, reason: str) -> None:
+        r.status = status
+        r.reason = reason
+        r.steps = r.trajectory.n - 1
+        r.trajectory.shrink()
+
+    def _finish_max_steps(self) -> None:
+        if self.t >= self.max_steps:
+            for r in self.runs:
+                if r.status == "running":
+                    self._stop(r, "max_steps", f"reached the maximum of {self.max_steps} steps")
+            self._groups = []
+
+    @property
+    def done(self) -> bool:
+        """True when no run is still running."""
+        return all(r.status != "running" for r in self.runs)
+
+    def run(self) -> None:
+        """Step until every run has stopped (converged, diverged or max steps)."""
+        while not self.done:
+            self.step(self.max_steps - self.t)
+
+    def step(self, n: int = 1) -> int:
+        """Advance the running runs by up to ``n`` steps; return how far ``t`` moved."""
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+            raise GdsimError(f"step count must be an integer ≥ 0, got {n!r}")
+        n = min(int(n), self.max_steps - self.t)
+        t0 = self.t
+        while n > 0 and self._groups:
+            running = sum(len(g.members) for g in self._groups)
+            m = min(n, max(16, _CHUNK_ELEMENTS // running))
+            self._advance(m)
+            n -= m
+        self._finish_max_steps()
+        return self.t - t0
+
+    # -- the hot path
+
+    def _advance(self, m: int) -> None:
+        """Step every group ``m`` times, then judge all runs at once and cut stopped ones."""
+        t = self.t
+        stepped = [(g, *self._step_group(g, t, m)) for g in self._groups]
+        if len(stepped) == 1:
+            _, P, G, LR = stepped[0]
+        else:
+            P = np.concatenate([s[1] for s in stepped], axis=1)
+            G = np.concatenate([s[2] for s in stepped], axis=1)
+            LR = np.concatenate([s[3] for s in stepped], axis=1)
+        members = [i for g in self._groups for i in g.members]
+        stops = self._record(members, t, m, P, G, LR)
+        new_groups: list[_Group] = []
+        col = 0
+        for g, Pg, Gg, _ in stepped:
+            keep = stops[col : col + len(g.members)] == 0
+            col += len(g.members)
+            if keep.all():
+                g.params, g.grad = Pg[m].copy(), Gg[m].copy()
+                new_groups.append(g)
+            elif keep.any():
+                kept = [i for i, k in zip(g.members, keep, strict=True) if k]
+                state = _slice_state(g.state, keep)
+                new_groups.extend(self._make_groups(kept, Pg[m][keep], Gg[m][keep], state))
+        self._groups = new_groups
+        self.t = t + m if new_groups else t + int(stops.max())
+
+    def _record(self, members: list[int], t: int, m: int, P: np.ndarray, G: np.ndarray,
+                LR: np.ndarray) -> np.ndarray:
+        """Write the chunk into the trajectories; return each run's stop offset (0: running).
+
+        A run stops at its first non-finite row (kept up to the row before), first row
+        outside the box, or first row with gradient norm < tol (both kept).
+        """
+        with np.errstate(all="ignore"):
+            L = np.asarray(self.surface.value(P[1:]), dtype=np.float64)
+            Pn, Gn = P[1:], G[1:]
+            finite = np.isfinite(Pn).all(axis=2) & np.isfinite(L) & np.isfinite(Gn).all(axis=2)
+            cx, cy, hx, hy = self.box
+            outside = (np.abs(Pn[:, :, 0] - cx) > hx) | (np.abs(Pn[:, :, 1] - cy) > hy)
+            gnorm = np.hypot(Gn[:, :, 0], Gn[:, :, 1])
+            conv = gnorm < self.tol
+        bad = _first_true(~finite)
+        out = _first_true(outside & finite)
+        cv = _first_true(conv & finite)
+        first = np.minimum(np.minimum(bad, out), cv)
+        rows = np.where((first < m) & (bad > first), first + 1, first)
+        stops = np.where(first < m, first + 1, 0)
+        for j, i in enumerate(members):
+            r = self.runs[i]
+            k = int(rows[j])
+            tr = r.trajectory
+            n0 = tr.n
+            blk = tr.block(n0, n0 + k)
+            blk[:, 0:2] = P[1 : k + 1, j]
+            blk[:, 2] = L[:k, j]
+            blk[:, 3:5] = G[1 : k + 1, j]
+            blk[:, 5] = LR[1 : k + 1, j]
+            tr.n = n0 + k
+            r.steps = tr.n - 1
+            f = int(first[j])
+            if f == m:
+                continue
+            at = f"at step {t + f + 1}"
+            if bad[j] == f:
+                if not np.isfinite(P[f + 1, j]).all():
+                    reason = _nonfinite_reason("point", P[f + 1, j])
+                elif not np.isfinite(L[f, j]):
+                    reason = _nonfinite_reason("loss", L[f, j])
+                else:
+                    reason = _nonfinite_reason("gradient", G[f + 1, j])
+                self._stop(r, "diverged", f"{reason} {at}")
+            elif out[j] == f:
+                self._stop(r, "diverged", f"left the domain box {at}")
+            else:
+                self._stop(r, "converged",
+                           f"gradient norm {gnorm[f, j]:.3g} < tol={self.tol:g} {at}")
+        return stops
+
+    def _step_group(self, g: _Group, t: int, m: int):
+        """The hot loop: ``m`` updates of one group; returns points, gradients and rates."""
+        surface = self.surface
+        ng = len(g.members)
+        P = np.empty((m + 1, ng, 2))
+        G = np.empty((m + 1, ng, 2))
+        P[0] = g.params
+        G[0] = g.grad
+        lr_all = g.lr_table(t, m)
+        # One run: plain floats (cheaper per call, same IEEE arithmetic as a column).
+        lr = lr_all[:m, :, None] if ng > 1 else lr_all[:m, 0].tolist()
+        params, state, step_ = g.params, g.state, g.opt.step_
+        grad = surface.grad
+        with np.errstate(all="ignore"):
+            if self.batch_size:
+                idx = np.stack([self._batches[i].take(m * self.batch_size)
+                                .reshape(m, self.batch_size) for i in g.members], axis=1)
+                noise = self._noise_block(g, m)
+                batch_grad = surface.batch_grad
+                for k in range(m):
+                    gs = batch_grad(params, idx[k])
+                    if noise is not None:
+                        gs = gs + noise[k]
+                    step_(gs, state, params, lr[k])
+                    P[k + 1] = params
+                    grad(params, out=G[k + 1])
+            elif self.noise > 0:
+                noise = self._noise_block(g, m)
+                gs = np.empty_like(params)
+                for k in range(m):
+                    np.add(G[k], noise[k], out=gs)
+                    step_(gs, state, params, lr[k])
+                    P[k + 1] = params
+                    grad(params, out=G[k + 1])
+            else:
+                for k in range(m):
+                    step_(G[k], state, params, lr[k])  # step_ only reads the gradient
+                    P[k + 1] = params
+                    grad(params, out=G[k + 1])
+        return P, G, lr_all
+
+    def _noise_block(self, g: _Group, m: int) -> np.ndarray | None:
+        if self.noise <= 0:
+            return None
+        z = np.stack([self._noise_rngs[i].standard_normal((m, 2)) for i in g.members], axis=1)
+        return z * self.noise
+
+    # -- read-outs for the app
+
+    def decimated(self, i: int, max_points: int) -> np.ndarray:
+        """At most ``max_points`` points of run ``i``'s path, first and last kept, in order.
+
+        Half the budget is spread evenly over steps, half evenly over arc length, so both
+        the long slow tail and the early big jumps (oscillations) keep their shape.
+        """
+        pts = self.runs[i].trajectory.points
+        n = pts.shape[0]
+        if max_points < 2:
+            raise GdsimError(f"max_points must be ≥ 2, got {max_points!r}")
+        if n <= max_points:
+            return pts.copy()
+        half = max_points // 2
+        by_step = np.linspace(0, n - 1, half).round().astype(np.intp)
+        arc = self._arc_length(i)
+        if arc[-1] > 0:
+            targets = np.linspace(0.0, arc[-1], max_points - half)
+            by_arc = np.minimum(np.searchsorted(arc, targets), n - 1)
+        else:
+            by_arc = np.zeros(0, dtype=np.intp)
+        idx = np.unique(np.concatenate(([0, n - 1], by_step, by_arc)))
+        if len(idx) > max_points:  # only for tiny budgets: thin evenly, ends kept
+            idx = idx[np.linspace(0, len(idx) - 1, max_points).round().astype(np.intp)]
+        return pts[idx]
+
+    def _arc_length(self, i: int) -> np.ndarray:
+        """Cumulative path length of run ``i`` per step, extended incrementally per call."""
+        tr = self.runs[i].trajectory
+        cached = self._arc_cache.get(i)
+        if cached is None or cached[0] is not tr or len(cached[1]) > tr.n:
+            cached = (tr, np.zeros(1))
+        arc = cached[1]
+        done = len(arc)
+        if done < tr.n:
+            pts = tr.points[done - 1 :]
+            seg = np.hypot(np.diff(pts[:, 0]), np.diff(pts[:, 1]))
+            arc = np.concatenate((arc, arc[-1] + np.cumsum(seg)))
+            self._arc_cache[i] = (tr, arc)
+        return arc
+
+    def min_distance(self, i: int) -> np.ndarray:
+        """Run ``i``'s distance to the nearest known minimum at every step (NaN if none)."""
+        pts = self.runs[i].trajectory.points
+        minima = np.asarray(self.surface.minima, dtype=np.float64).reshape(-1, 2)
+        if minima.shape[0] == 0:
+            return np.full(pts.shape[0], np.nan)
+        d = np.hypot(pts[:, None, 0] - minima[None, :, 0], pts[:, None, 1] - minima[None, :, 1])
+        return d.min(axis=1)
+
+    def state_at(self, i: int, step: int) -> tuple[float, float, float, float, float, float]:
+        """``(x, y, loss, grad_x, grad_y, lr)`` of run ``i`` at ``step`` (its last row if later)."""
+        tr = self.runs[i].trajectory
+        if step < 0:
+            raise GdsimError(f"step must be ≥ 0, got {step}")
+        row = tr.data[min(int(step), tr.n - 1)]
+        return tuple(float(v) for v in row)  # type: ignore[return-value]

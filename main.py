@@ -1,0 +1,17 @@
+"""Launch the gdsim desktop app: ``python main.py [--experiment FILE.json]``."""
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="main.py", description="gdsim desktop app")
+    parser.add_argument("--experiment", metavar="FILE.json", help="experiment to open")
+    args = parser.parse_args(argv)
+    from ui.app import run_app
+
+    return run_app(args.experiment)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Weights files (round trip, bad files), the training CSV and network experiment dicts."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from gdsim.errors import GdsimError
+from gdsim.nn.io import (
+    CSV_HEADER,
+    csv_text,
+    experiment_from_dict,
+    experiment_to_dict,
+    load_weights,
+    save_weights,
+    write_csv,
+)
+from gdsim.nn.network import Architecture, Network
+from gdsim.nn.training import NNExperiment, Trainer
+from gdsim.simulation import RunSpec
+
+
+def trained(**kw):
+    base = dict(dataset="moons", samples=50, hidden=(4, 3), activation="relu", loss="bce",
+                runs=[RunSpec("adam", {"lr": 0.05}), RunSpec("sgd", {"lr": 0.2})], epochs=5)
+    base.update(kw)
+    tr = Trainer(NNExperiment(**base))
+    tr.run()
+    return tr
+
+
+@pytest.mark.parametrize("bn", [False, True])
+def test_weights_round_trip_and_file_layout(tmp_path, bn):
+    tr = trained(batch_norm=bn, batch_size=8)
+    p, b = tr.weights(0)
+    f = tmp_path / "w.npz"
+    save_weights(f, tr.net, p, b)
+    with np.load(f) as z:
+        names = sorted(z.files)
+        assert z["W1"].shape == (2, 4) and z["b1"].shape == (4,) and z["W3"].shape == (3, 1)
+        np.testing.assert_array_equal(z["W2"], tr.net.views(p[None])[1].W[0])
+        if bn:
+            assert {"gamma1", "beta1", "mean1", "var1", "gamma2"} <= set(names)
+            assert "gamma3" not in names  # no batch norm on the output layer
+            np.testing.assert_array_equal(z["mean2"], tr.net.bn_views(b[None])[1][0][0])
+        else:
+            assert names == ["W1", "W2", "W3", "b1", "b2", "b3"]
+    p2, b2 = load_weights(f, tr.net)
+    np.testing.assert_array_equal(p2, p)
+    np.testing.assert_array_equal(b2, b)
+    # loaded as initial weights, every run starts from them and step 0 reproduces the metrics
+    exp = tr.exp
+    tr2 = Trainer(exp, dataset=tr.data, init_weights=(p2, b2))
+    np.testing.assert_array_equal(tr2.params[1], p)
+    ev = tr.net.evaluate(p[None], tr.data.x_test, tr.t_test, b[None])
+    assert tr2.column(0, "test_loss")[0] == ev.loss[0]
+
+
+def test_bad_weights_files(tmp_path):
+    net = Network(Architecture(2, (4,), 1))
+    with pytest.raises(GdsimError, match="does not exist"):
+        load_weights(tmp_path / "none.npz", net)
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a zip file at all")
+    with pytest.raises(GdsimError, match="cannot read weights file"):
+        load_weights(junk, net)
+    rng = np.random.default_rng(0)
+    good = {"W1": rng.random((2, 4)), "b1": rng.random(4), "W2": rng.random((4, 1)),
+            "b2": rng.random(1)}
+    cases = [
+        ({k: v for k, v in good.items() if k != "b2"}, "missing array 'b2'"),
+        ({**good, "W3": np.zeros((1, 1))}, "unexpected array 'W3'"),
+        ({**good, "W2": np.zeros((5, 1))}, r"W2 has shape \(5, 1\), expected \(4, 1\)"),
+        ({**good, "b1": np.array([1.0, np.nan, 0, 0])}, "b1 contains non-finite"),
+        ({**good, "W1": np.array([["a", "b", "c", "d"]] * 2)}, "real numbers"),
+    ]
+    for i, (arrays, needle) in enumerate(cases):
+        f = tmp_path / f"bad{i}.npz"
+        np.savez(f, **arrays)
+        with pytest.raises(GdsimError, match=needle):
+            load_weights(f, net)
+    f = tmp_path / "ok.npz"
+    np.savez(f, **good)
+    p, _ = load_weights(f, net)
+    np.testing.assert_array_equal(net.views(p[None])[0].W[0], good["W1"])
+
+
+def test_save_weights_is_atomic(tmp_path):
+    net = Network(Architecture(2, (4,), 1))
+    f = tmp_path / "w.npz"
+    f.write_bytes(b"old")
+    with pytest.raises(GdsimError, match="does not exist"):
+        save_weights(tmp_path / "missing" / "w.npz", net, np.zeros(net.size), np.zeros(0))
+    save_weights(f, net, np.ones(net.size), np.zeros(0))
+    assert load_weights(f, net)[0].sum() == net.size
+    assert [x.name for x in tmp_path.iterdir()] == ["w.npz"]  # no temporary left
+
+
+def test_training_csv_format(tmp_path):
+    tr = trained()
+    f = tmp_path / "t.csv"
+    write_csv(tr, f)
+    lines = f.read_text().splitlines()
+    assert lines[0] == CSV_HEADER
+    assert len(lines) == 1 + 2 * 6
+    first = lines[1].split(",")
+    assert first[:4] == ["adam", "adam", "0", "0"]
+    assert lines[7].split(",")[:4] == ["sgd", "sgd", "0", "0"]
+    # floats read back to the identical float64
+    rec = tr.record(1)
+    last = lines[-1].split(",")
+    assert last[3] == "5" and float(last[4]) == rec[5, 0] and float(last[9]) == rec[5, 5]
+    assert float(last[8]) == 0.2
+
+
+def test_regression_csv_has_empty_accuracy():
+    tr = trained(dataset="sine", loss="mse", activation="tanh")
+    row = csv_text(tr).splitlines()[3].split(",")
+    assert row[6] == "" and row[7] == ""
+    assert float(row[4]) > 0
+
+
+def test_epoch_column_counts_completed_epochs():
+    tr = trained(batch_size=16, epochs=2, runs=[RunSpec("sgd")])
+    spe = tr.steps_per_epoch
+    rows = [r.split(",") for r in csv_text(tr).splitlines()[1:]]
+    assert [int(r[2]) for r in rows] == [k // spe for k in range(len(rows))]
+    assert int(rows[-1][2]) == 2
+
+
+def test_experiment_dict_round_trip_and_errors():
+    exp = NNExperiment(dataset="spiral:classes=3", hidden=(16, 8), loss="ce", l2=0.01,
+                       runs=[RunSpec("adam", {"lr": 0.01}, "cosine", {"t_max": 100}, label="A")],
+                       batch_size=32, early_stopping=10)
+    d = json.loads(json.dumps(experiment_to_dict(exp)))
+    assert d["mode"] == "network" and d["format"] == "gdsim-network"
+    assert experiment_from_dict(d) == exp
+    with pytest.raises(GdsimError, match="unknown field 'bogus'"):
+        experiment_from_dict({**d, "bogus": 1})
+    with pytest.raises(GdsimError, match="version"):
+        experiment_from_dict({**d, "version": 99})
+    with pytest.raises(GdsimError, match="runs\\[0\\]"):
+        experiment_from_dict({**d, "runs": [{"lr": 1}]})

@@ -1,0 +1,150 @@
+"""Presets in resources/presets: valid experiment files whose runs really show their story."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdsim.io import load_experiment
+from gdsim.simulation import Simulation
+
+PRESETS = Path(__file__).resolve().parent.parent / "resources" / "presets"
+FILES = sorted(PRESETS.glob("*.json"))
+
+
+def load(name: str) -> Simulation:
+    """Preset ``name`` loaded with the engine's loader and run to the end."""
+    sim = Simulation(load_experiment(PRESETS / f"{name}.json"))
+    sim.run()
+    return sim
+
+
+def by_label(sim: Simulation) -> dict:
+    return {r.label: r for r in sim.runs}
+
+
+def test_there_are_presets_for_every_story():
+    assert len(FILES) >= 8
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_preset_is_an_experiment_file_with_title_and_description(path):
+    d = json.loads(path.read_text(encoding="utf-8"))
+    assert d["format"] == "gdsim-experiment" and d["version"] == 1
+    assert isinstance(d["title"], str) and 5 < len(d["title"]) < 60
+    assert isinstance(d["description"], str) and len(d["description"]) > 40
+    assert d["description"].rstrip().endswith(".")
+    colors = [r["color"] for r in d["runs"]]
+    assert len(set(colors)) == len(colors)  # runs are told apart by colour
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_preset_loads_with_the_engine_loader(path):
+    """``gdsim run --experiment PRESET`` must work: the loader accepts title/description."""
+    exp = load_experiment(path)
+    assert exp.runs and all(r.enabled for r in exp.runs)
+    d = json.loads(path.read_text(encoding="utf-8"))
+    assert (exp.title, exp.description) == (d["title"], d["description"])
+
+
+def test_ravine_gd_zigzags_and_momentum_wins():
+    sim = load("01_ravine_momentum")
+    runs = by_label(sim)
+    gd, mom = runs["GD lr=0.019"], runs["Momentum 0.5"]
+    assert gd.spec.hparams["lr"] == mom.spec.hparams["lr"]  # same learning rate
+    y = gd.trajectory.points[:20, 1]
+    assert np.all(np.sign(y[1:]) == -np.sign(y[:-1]))  # GD crosses the valley floor every step
+    assert np.abs(y[10]) > 0.5  # ... and the zig-zag is still wide after 10 steps
+    assert np.abs(mom.trajectory.points[10:, 1]).max() < 0.2  # momentum has damped it: glides
+    assert mom.trajectory.points[:, 0].max() <= 0.0  # ... without overshooting the minimum
+    assert mom.trajectory.loss[-1] < 1e-3 * gd.trajectory.loss[-1]
+    assert gd.status == mom.status == "max_steps"
+
+
+def test_only_the_largest_learning_rate_diverges():
+    sim = load("02_learning_rate_too_large")
+    status = {r.label: r.status for r in sim.runs}
+    assert status["lr=1.05"] == "diverged"
+    assert [k for k, s in status.items() if s == "diverged"] == ["lr=1.05"]
+    # |1 − 2·lr| = 0.8, 0.1, 0.8 → the two lr with equal factor converge in the same number of steps
+    runs = by_label(sim)
+    assert runs["lr=0.1"].steps == runs["lr=0.9"].steps
+    assert runs["lr=0.45"].steps < runs["lr=0.1"].steps
+    # lr=0.9 oscillates: x changes sign every step
+    x = runs["lr=0.9"].trajectory.points[:10, 0]
+    assert np.all(np.sign(x[1:]) == -np.sign(x[:-1]))
+
+
+def test_nesterov_overshoots_less_than_momentum():
+    sim = load("03_nesterov_vs_momentum")
+    runs = by_label(sim)
+    overshoot = {k: r.trajectory.points[:, 0].max() for k, r in runs.items()}  # start x = −9
+    assert overshoot["Nesterov"] < 0.8 * overshoot["Momentum"]
+    assert overshoot["Momentum"] > 1.0
+    assert runs["Nesterov"].status == "converged"
+    swing = {k: np.abs(r.trajectory.points[20:, 1]).max() for k, r in runs.items()}
+    assert swing["Momentum"] > 0.5 > 0.01 > swing["Nesterov"]  # across the valley after 20 steps
+    assert runs["Nesterov"].steps < runs["Momentum"].steps
+
+
+def test_saddle_on_axis_stalls_and_off_axis_escapes():
+    sim = load("04_saddle_escape")
+    runs = by_label(sim)
+    on = runs["GD on the axis"]
+    assert on.status == "converged"
+    assert np.allclose(on.trajectory.points[-1], 0.0, atol=1e-8)  # at the saddle, not a minimum
+    assert np.all(on.trajectory.points[:, 1] == 0.0)
+    off, mom = runs["GD 0.01 off the axis"], runs["Momentum 0.01 off"]
+    for r in (off, mom):
+        assert np.abs(r.trajectory.points[:, 1]).max() > 2.0  # left the view downhill in y
+        assert r.status == "diverged"  # the saddle is unbounded below
+    assert mom.steps < off.steps  # momentum escapes sooner
+
+
+def test_adagrad_stalls_while_rmsprop_arrives():
+    sim = load("05_adagrad_vs_rmsprop")
+    runs = by_label(sim)
+    ada, rms = runs["AdaGrad"], runs["RMSprop"]
+    assert rms.trajectory.loss[-1] < 1e-2
+    assert ada.trajectory.loss[-1] > 100.0
+    step = np.hypot(*np.diff(ada.trajectory.points, axis=0).T)
+    assert step[200:].mean() < 0.1 * step[0]  # AdaGrad's steps have shrunk tenfold
+
+
+def test_adam_beats_sgd_on_rosenbrock():
+    sim = load("06_adam_vs_sgd_rosenbrock")
+    runs = by_label(sim)
+    adam, sgd = runs["Adam lr=0.05"], runs["SGD lr=0.0005"]
+    assert np.linalg.norm(adam.trajectory.points[-1] - 1.0) < 0.05
+    assert np.linalg.norm(sgd.trajectory.points[-1] - 1.0) > 0.5
+    assert sgd.status != "diverged"
+
+
+def test_himmelblau_runs_end_in_at_least_three_minima():
+    sim = load("07_himmelblau_four_minima")
+    minima = sim.surface.minima
+    ends = []
+    for r in sim.runs:
+        d = np.hypot(*(minima - r.trajectory.points[-1]).T)
+        assert d.min() < 1e-3 and r.status == "converged"
+        ends.append(int(d.argmin()))
+    assert len(set(ends)) >= 3
+    starts = np.array([r.trajectory.points[0] for r in sim.runs])
+    assert np.ptp(starts, axis=0).max() <= 1.0  # the starts are close together
+
+
+def test_minibatch_noise_shrinks_with_batch_size():
+    jitter, final = {}, {}
+    for name in ("08a_minibatch_batch1", "08b_minibatch_batch8", "08c_minibatch_full"):
+        sim = load(name)
+        assert sim.surface.name == "linreg"
+        r = by_label(sim)["SGD lr=0.05"]
+        jitter[name] = r.trajectory.loss[-200:].std()
+        final[name] = r.trajectory.loss[-1]
+    j1, j8, jf = jitter.values()
+    assert j1 > 3 * j8 > 3 * 3 * jf
+    assert jf < 1e-4  # full batch settles
+    assert final["08a_minibatch_batch1"] > final["08c_minibatch_full"]

@@ -1,0 +1,302 @@
+"""The Network mode: controller, editors, runs panel, panels, presets and files (pytest-qt)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from gdsim.nn.training import NNExperiment
+from gdsim.simulation import RunSpec
+from ui.network.controller import NetworkController
+from ui.network.mode import NetworkMode, network_presets
+
+
+def small(**kw) -> NNExperiment:
+    base = dict(dataset="moons", samples=80, hidden=(5,), activation="tanh", loss="bce",
+                runs=[RunSpec("sgd", {"lr": 0.2}), RunSpec("adam", {"lr": 0.02})], epochs=60)
+    base.update(kw)
+    return NNExperiment(**base)
+
+
+@pytest.fixture
+def errors(monkeypatch):
+    """Message boxes would block: record them instead."""
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    return shown
+
+
+@pytest.fixture
+def mode(qtbot, errors):
+    m = NetworkMode(None, small())
+    qtbot.addWidget(m)
+    m.resize(1400, 900)
+    m.show()
+    qtbot.waitExposed(m)
+    yield m
+    m.controller.pause()
+
+
+def test_step_button_trains_and_every_panel_draws_engine_data(mode, qtbot):
+    c = mode.controller
+    with qtbot.waitSignal(c.stepped, timeout=2000):
+        qtbot.mouseClick(mode.playback.step_button, Qt.MouseButton.LeftButton)
+    assert c.sim.t == 1
+    c.step(9)
+    # loss curves: train (solid) and test (dashed) of every run, straight from the record
+    for i in range(c.sim.n_runs):
+        x, y = mode.metrics.lines["loss"][2 * i].getData()
+        np.testing.assert_array_equal(x, np.arange(11))
+        # (log-y plots hold log10 of the values)
+        np.testing.assert_allclose(y, np.log10(c.sim.column(i, "train_loss")))
+        _, yt = mode.metrics.lines["loss"][2 * i + 1].getData()
+        np.testing.assert_allclose(yt, np.log10(c.sim.column(i, "test_loss")))
+    _, g = mode.metrics.lines["layers"][0].getData()
+    np.testing.assert_allclose(g, np.log10(c.sim.layer_grad_norms(c.selected)[:, 0]))
+    # the decision map is the engine's prediction for the selected run
+    img = mode.boundary.image.image
+    assert img.shape[:2] == (160, 160) and img.dtype == np.uint8
+    assert "step 10" in mode.boundary.plot.getPlotItem().titleLabel.text
+    assert mode.timeline.slider.maximum() == 10
+
+
+def test_play_runs_until_paused(mode, qtbot):
+    c = mode.controller
+    c.set_speed(2000)
+    qtbot.mouseClick(mode.playback.play_button, Qt.MouseButton.LeftButton)
+    assert c.playing
+    qtbot.waitUntil(lambda: c.sim.t >= 5, timeout=5000)
+    qtbot.mouseClick(mode.playback.play_button, Qt.MouseButton.LeftButton)
+    assert not c.playing
+    t = c.sim.t
+    qtbot.wait(100)
+    assert c.sim.t == t
+
+
+def test_play_stops_when_training_is_done(mode, qtbot):
+    c = mode.controller
+    c.set_speed(100_000)
+    c.play()
+    qtbot.waitUntil(lambda: not c.playing, timeout=10_000)
+    assert c.sim.done and c.sim.t == 60
+
+
+def test_timeline_scrub_shows_earlier_state(mode, qtbot):
+    c = mode.controller
+    c.step(20)
+    mode.timeline.slider.setValue(5)
+    assert c.cursor == 5 and c.shown_step == 5
+    assert "step 5" in mode.boundary.plot.getPlotItem().titleLabel.text
+    x, _ = mode.metrics.lines["loss"][0].getData()
+    assert x[-1] == 5
+    assert mode.metrics.cursor_lines["loss"].isVisible()
+    # the map drawn is the prediction of the weights at step 5
+    xs, ys, out = c.sim.predict_grid(c.selected, 160, 160, step=5)
+    from ui.network.panels import class_image
+
+    np.testing.assert_array_equal(mode.boundary.image.image,
+                                  class_image(out, 2).transpose(1, 0, 2))
+    c.step(1)  # stepping goes live again
+    assert c.cursor == -1 and c.sim.t == 21
+
+
+def test_architecture_edit_rebuilds_and_bad_text_is_refused(mode, qtbot):
+    c = mode.controller
+    c.step(3)
+    ed = mode.editors.hidden_edit
+    ed.setText("6,4")
+    ed.editingFinished.emit()
+    assert c.experiment.hidden == (6, 4) and c.sim.t == 0
+    assert mode.editors.arch_label.text().startswith("2-6-4-1")
+    assert mode.slice.combo_a.count() == c.sim.net.size
+    ed.setText("6,x")
+    ed.editingFinished.emit()
+    assert c.experiment.hidden == (6, 4)
+    assert "'x' is not a width" in mode.editors.net_box.error.text()
+
+
+def test_dataset_switch_to_regression_picks_mse_and_draws_a_fit(mode, qtbot):
+    c = mode.controller
+    combo = mode.editors.dataset_combo
+    combo.setCurrentIndex(combo.findData("sine"))
+    combo.activated.emit(combo.currentIndex())
+    assert c.experiment.dataset == "sine" and c.experiment.loss == "mse"
+    assert mode.editors.loss_combo.currentData() == "mse"
+    c.step(5)
+    assert not mode.boundary.image.isVisible() and mode.boundary.fit.isVisible()
+    xs, ys = mode.boundary.fit.getData()
+    np.testing.assert_allclose(ys, c.sim.predict(c.selected, xs[:, None])[:, 0])
+    assert mode.metrics.no_acc.isVisible()
+    # an incompatible loss is refused with the engine's reason; nothing changes
+    before = c.experiment
+    mode.editors._loss_chosen("ce")
+    assert c.experiment is before
+    assert "classification" in mode.editors.net_box.error.text()
+
+
+def test_spiral_classes_switch_to_ce(mode, qtbot):
+    c = mode.controller
+    combo = mode.editors.dataset_combo
+    combo.setCurrentIndex(combo.findData("spiral"))
+    combo.activated.emit(combo.currentIndex())
+    field = mode.editors.data_params.field("classes")
+    assert field.isEnabled()
+    field.setText("3")
+    field.editingFinished.emit()
+    assert c.experiment.dataset == "spiral:classes=3" and c.experiment.loss == "ce"
+    assert c.sim.arch.n_out == 3
+    c.step(2)
+    assert len(mode.boundary.boundary.getData()[0]) > 0
+
+
+def test_regularization_editor(mode):
+    c = mode.controller
+    ed = mode.editors.reg_params
+    ed.field("l2").setText("0.05")
+    ed.field("l2").editingFinished.emit()
+    ed.field("batch_norm").setChecked(True)
+    assert c.experiment.l2 == 0.05 and c.experiment.batch_norm
+    assert c.sim.net.bn_size > 0
+    ed.field("dropout").setText("1.5")
+    ed.field("dropout").editingFinished.emit()
+    assert c.experiment.dropout == 0.0 and ed.error_text("dropout")
+
+
+def test_runs_panel_adds_runs_and_selects_the_shown_run(mode, qtbot):
+    c = mode.controller
+    panel = mode.runs_panel
+    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    assert c.sim.n_runs == 3 and c.sim.runs[2].spec.optimizer == "adam"
+    assert len(mode.metrics.lines["lr"]) == 3
+    panel.select(1)
+    assert c.selected == 1
+    assert c.sim.runs[1].label in mode.boundary.plot.getPlotItem().titleLabel.text
+    # training settings: batch size and early stopping go to the experiment
+    ed = panel.settings_editor
+    ed.field("batch_size").setText("16")
+    ed.field("batch_size").editingFinished.emit()
+    assert c.experiment.batch_size == 16 and c.sim.steps_per_epoch == 4
+    c.step(4)
+    panel.update_live()
+    loss = c.sim.record(0)[-1, 0]
+    assert panel.table.item(0, 5).text() == f"{loss:.5g}"
+
+
+def test_divergence_is_reported(mode, qtbot):
+    c = mode.controller
+    spec = dataclasses.replace(c.experiment.runs[0], hparams={"lr": 1e4})
+    c.update(dataset="sine", loss="mse", runs=[spec, c.experiment.runs[1]])
+    with qtbot.waitSignal(c.notice, timeout=3000) as blocker:
+        c.step(60)
+    assert "diverged" in blocker.args[0]
+    assert c.sim.runs[0].status == "diverged"
+    mode.runs_panel.update_live()
+    assert mode.runs_panel.table.item(0, 6).text().startswith("diverged")
+    assert c.sim.runs[1].status == "max_epochs"
+
+
+def test_weight_slice_draws_engine_loss_and_path(mode, qtbot):
+    c = mode.controller
+    c.step(15)
+    mode.slice.set_weights(0, 3)
+    va, vb, z = mode.slice.last_grid
+    np.testing.assert_allclose(z, c.sim.weight_slice(c.selected, 0, 3, va, vb))
+    px, py = mode.slice.path.getData()
+    p = c.sim.params[c.selected]
+    assert (px[-1], py[-1]) == (p[0], p[3])
+    assert len(px) == 16
+    assert va[0] <= px.min() and px.max() <= va[-1]
+    assert mode.slice.plot.getPlotItem().getAxis("bottom").labelText == "W1[0,0]"
+
+
+def test_presets_load_and_show_their_story(mode, errors):
+    presets = network_presets()
+    assert len(presets) >= 10
+    for p in presets:
+        assert mode.load_preset(p.path), p.path
+        assert mode.story_label.text().startswith(f"<b>{p.title}</b>")
+        assert mode.controller.sim.t == 0
+    assert not errors
+    combo = mode.preset_combo
+    combo.setCurrentIndex(1)
+    combo.activated.emit(1)
+    assert mode.story_label.text().startswith(f"<b>{presets[0].title}</b>")
+
+
+def test_save_open_round_trip_and_bad_file(mode, tmp_path, errors):
+    c = mode.controller
+    c.update(l2=0.01, hidden=(7,), early_stopping=5)
+    f = tmp_path / "net.json"
+    assert mode.save_to(f)
+    assert json.loads(f.read_text())["mode"] == "network"
+    saved = c.experiment
+    c.update(hidden=(3,))
+    assert mode.open_path(f)
+    assert c.experiment == saved
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"mode": "network", "hidden": "wide"}')
+    assert not mode.open_path(bad)
+    assert errors and "hidden" in errors[-1]
+    assert c.experiment == saved
+    surface = tmp_path / "surface.json"
+    surface.write_text('{"format": "gdsim-experiment", "version": 1}')
+    assert not mode.open_path(surface) and "not a network experiment" in errors[-1]
+
+
+def test_export_csv_matches_the_trained_experiment(mode, tmp_path):
+    c = mode.controller
+    c.step(10)
+    f = tmp_path / "t.csv"
+    mode.export_csv(f)  # the whole experiment, trained to the end
+    with open(f, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2 * 61
+    assert float(rows[10]["train_loss"]) == c.sim.record(0)[10, 0]
+
+
+def test_weights_save_and_load(mode, tmp_path, errors):
+    c = mode.controller
+    c.step(12)
+    f = tmp_path / "w.npz"
+    mode.save_weights(f)
+    p = c.sim.params[c.selected].copy()
+    assert mode.load_weights(f)
+    assert c.sim.t == 0
+    np.testing.assert_array_equal(c.sim.params, np.repeat(p[None], c.sim.n_runs, axis=0))
+    c.update(hidden=(3,))  # no longer fits: fresh weights, with a notice
+    assert c.init_weights is None
+    assert not mode.load_weights(f)
+    assert errors and "shape" in errors[-1]
+
+
+def test_controller_refuses_bad_experiment_and_keeps_old(qtbot):
+    c = NetworkController(small())
+    old = c.sim
+    with qtbot.waitSignal(c.error, timeout=1000) as blocker:
+        assert not c.update(epochs=-3)
+    assert "epochs" in blocker.args[0] and c.sim is old
+    assert not c.remove_run(7)
+
+
+def test_main_window_network_tab_swaps_the_toolbars(qtbot, errors):
+    from ui.main_window import MainWindow
+
+    mw = MainWindow()
+    qtbot.addWidget(mw)
+    mw.show()
+    qtbot.waitExposed(mw)
+    assert mw.network is not None
+    assert mw.mode_tabs.tabText(1) == "Network"
+    mw.mode_tabs.setCurrentWidget(mw.network)
+    assert mw.playback.isHidden() and mw.runs_dock.isHidden()
+    assert not mw.network.playback.isHidden()
+    mw.network.controller.play()
+    mw.mode_tabs.setCurrentIndex(0)
+    assert not mw.playback.isHidden() and not mw.runs_dock.isHidden()
+    assert not mw.network.controller.playing

@@ -1,0 +1,685 @@
+"""Main window: every control, view and menu action, driven like a user (offscreen).
+
+No real dialog ever opens: QFileDialog and QMessageBox are replaced by recorders that
+fail the test when called unexpectedly.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import types
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QPointF, QSettings, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QSlider
+
+from gdsim.simulation import Experiment, RunSpec
+from gdsim.surfaces import make_surface
+from ui import files
+from ui.main_window import MainWindow
+
+
+class Dialogs:
+    """Scripted answers for file dialogs and a record of message boxes."""
+
+    def __init__(self):
+        self.open_answers: list[str] = []
+        self.save_answers: list[str] = []
+        self.messages: list[tuple[str, str, str]] = []
+
+    def get_open(self, *_a, **_k):
+        assert self.open_answers, "unexpected open-file dialog"
+        return self.open_answers.pop(0), ""
+
+    def get_save(self, *_a, **_k):
+        assert self.save_answers, "unexpected save-file dialog"
+        return self.save_answers.pop(0), ""
+
+    def box(self, kind):
+        def show(_parent, title, text, *_a, **_k):
+            self.messages.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+
+        return show
+
+
+@pytest.fixture(autouse=True)
+def sandbox(tmp_path, monkeypatch):
+    """QSettings and the autosave file in tmp; dialogs scripted."""
+    QCoreApplication.setOrganizationName("gdsim-test")
+    QCoreApplication.setApplicationName("gdsim-test")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "cfg"))
+    QSettings().clear()
+    monkeypatch.setattr(files, "autosave_path", lambda: tmp_path / "appdata" / "autosave.json")
+    d = Dialogs()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", d.get_open)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", d.get_save)
+    for kind in ("warning", "critical", "information", "about"):
+        monkeypatch.setattr(QMessageBox, kind, d.box(kind))
+    return d
+
+
+@pytest.fixture
+def win(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.controller.pause()
+
+
+def quad_experiment(steps=40):
+    runs = [RunSpec("gd", {"lr": 0.1}), RunSpec("momentum", {"lr": 0.05})]
+    return Experiment(surface="quadratic", start=(2.0, -1.0), runs=runs, steps=steps)
+
+
+def widget(w, cls, name):
+    found = w.findChild(cls, name)
+    assert found is not None, name
+    return found
+
+
+# ------------------------------------------------------------------ structure
+
+
+def test_object_names(win):
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QComboBox, QTableView
+
+    for name in ("stepButton", "playButton", "resetButton"):
+        widget(win, QPushButton, name)
+    widget(win, QSlider, "speedSlider")
+    widget(win, QSlider, "timelineSlider")
+    widget(win, QComboBox, "surfaceCombo")
+    widget(win, pg.PlotWidget, "surfacePlot")
+    widget(win, pg.PlotWidget, "lossPlot")
+    if win.has_runs_panel:
+        widget(win, QPushButton, "addRunButton")
+        assert win.findChild(QTableView, "runsTable") is not None
+    tabs = win.view_tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Surface", "3-D"]
+
+
+def test_missing_optional_parts_show_a_notice(qtbot, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ui.view3d", None)  # import fails
+    monkeypatch.setitem(sys.modules, "ui.runs_panel", None)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert not w.has_3d and not w.has_runs_panel
+    assert "3-D view is unavailable" in w.view3d.text()
+    assert "runs panel is unavailable" in w.runs_panel.text()
+
+
+def test_network_mode_hook(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+
+    seen = []
+
+    class NetworkMode(QLabel):
+        def __init__(self, main_window):
+            super().__init__("network")
+            seen.append(main_window)
+
+    mod = types.ModuleType("ui.network.mode")
+    mod.NetworkMode = NetworkMode
+    monkeypatch.setitem(sys.modules, "ui.network", types.ModuleType("ui.network"))
+    monkeypatch.setitem(sys.modules, "ui.network.mode", mod)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    tabs = w.mode_tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Surfaces", "Network"]
+    assert seen == [w] and not tabs.tabBar().isHidden()
+
+
+def test_no_network_tab_without_module(win):
+    if "ui.network.mode" in sys.modules or win.network is not None:
+        pytest.skip("the network mode is installed")
+    assert win.mode_tabs.count() == 1 and win.mode_tabs.tabBar().isHidden()
+
+
+# ------------------------------------------------------------------- controls
+
+
+def test_step_and_step_n_buttons(win, qtbot):
+    c = win.controller
+    qtbot.mouseClick(widget(win, QPushButton, "stepButton"), Qt.MouseButton.LeftButton)
+    assert c.sim.t == 1
+    win.playback.step_n_spin.setValue(25)
+    qtbot.mouseClick(win.playback.step_n_button, Qt.MouseButton.LeftButton)
+    assert c.sim.t == 26
+    assert win.timeline.slider.maximum() == 26 and win.timeline.slider.value() == 26
+    assert win.status.step_label.text().startswith("Step 26 / 2000")
+
+
+def test_play_button(win, qtbot):
+    c = win.controller
+    button = widget(win, QPushButton, "playButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert c.playing and button.text() == "Pause" and button.isChecked()
+    qtbot.waitUntil(lambda: c.sim.t >= 3, timeout=3000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not c.playing and button.text() == "Play" and not button.isChecked()
+
+
+def test_speed_slider_is_logarithmic(win):
+    s = widget(win, QSlider, "speedSlider")
+    c = win.controller
+    s.setValue(s.maximum())
+    assert c.speed == pytest.approx(100_000)
+    assert win.playback.speed_label.text() == "100,000 steps/s"
+    s.setValue(s.minimum())
+    assert c.speed == pytest.approx(1.0)
+    s.setValue((s.minimum() + s.maximum()) // 2)
+    assert c.speed == pytest.approx(10**2.5)
+    s.setValue(round(s.maximum() * 0.6))
+    assert c.speed == pytest.approx(1000.0)
+
+
+def test_reset_button(win, qtbot):
+    c = win.controller
+    c.step(10)
+    qtbot.mouseClick(widget(win, QPushButton, "resetButton"), Qt.MouseButton.LeftButton)
+    assert c.sim.t == 0 and all(r.trajectory.n == 1 for r in c.sim.runs)
+    assert win.timeline.slider.maximum() == 0
+
+
+def test_timeline_scrubs_every_view(win):
+    c = win.controller
+    c.set_experiment(quad_experiment())
+    c.step(30)
+    slider = widget(win, QSlider, "timelineSlider")
+    assert slider.maximum() == 30
+    slider.setValue(10)
+    assert c.cursor == 10
+    sv, cv = win.surface_view, win.curves_view
+    for i, run in enumerate(c.sim.runs):
+        x, y = sv.paths[i].getData()
+        assert (x[-1], y[-1]) == tuple(run.trajectory.points[10])
+        lx, ly = cv.lines["loss"][i].getOriginalDataset()
+        assert lx[-1] == 10
+    pos = sv.current.getData()
+    expected = np.array([r.trajectory.points[10] for r in c.sim.runs])
+    assert np.array_equal(np.column_stack(pos), expected)
+    assert "showing 10" in win.status.step_label.text()
+    assert "scrubbed" in win.timeline.label.text()
+    for line in cv.cursor_lines.values():
+        assert line.isVisible() and line.value() == 10
+    slider.setValue(30)
+    assert c.cursor == -1
+    assert not cv.cursor_lines["loss"].isVisible()
+
+
+def test_surface_combo_switches_and_draws(win):
+    combo = win.surface_bar.combo
+    i = combo.findData("himmelblau")
+    combo.setCurrentIndex(i)
+    combo.activated.emit(i)
+    c = win.controller
+    assert c.experiment.surface == "himmelblau"
+    sv = win.surface_view
+    minima = np.column_stack(sv.minima.getData())
+    assert np.allclose(np.sort(minima, axis=0), np.sort(make_surface("himmelblau").minima, axis=0))
+    assert sv.image.image.shape == (200, 200)
+    ix, _ = sv.iso.getData()
+    assert ix is not None and np.isfinite(ix).sum() > 100
+    x0, x1, y0, y1 = make_surface("himmelblau").domain
+    (vx0, vx1), (vy0, vy1) = sv.vb.viewRange()
+    assert (vx0, vx1, vy0, vy1) == pytest.approx((x0, x1, y0, y1))
+
+
+def test_colorbar_switches_between_log_and_linear(win):
+    c, cb = win.controller, win.surface_view.colorbar
+    c.set_surface("quadratic")  # x² + y²: median well inside the range, linear colours
+    assert not cb.axis.logMode and cb.levels() == pytest.approx((0.0, 18.0), abs=1e-3)
+    c.set_surface("rosenbrock")  # values up to ~2500 with a thin valley: log colours
+    top = np.log10(2509.0 * (1 + 1e-5))
+    assert cb.axis.logMode and cb.levels()[1] == pytest.approx(top, abs=0.01)
+    c.set_surface("quadratic")
+    assert not cb.axis.logMode
+    win.grab()  # paints without overflow warnings (they are errors here)
+
+
+def test_color_scale_is_log_for_wide_ranges():
+    from ui.surface_view import color_scale
+
+    z = np.array([[0.0, 1.0], [10.0, 10000.0]])  # median 5.5 ≪ range 10000: log
+    t, is_log = color_scale(z)
+    assert is_log
+    assert t[1, 1] == pytest.approx(np.log10(10000.0 + 1e-5 * 10000.0))
+    z = np.array([[0.0, 1.0], [2.0, 3.0]])
+    t, is_log = color_scale(z)
+    assert not is_log and np.array_equal(t, z)
+
+
+def test_surface_parameter_editor(win):
+    c = win.controller
+    edit = win.surface_bar.edits["b"]
+    assert edit.text() == "100"
+    edit.setText("50")
+    edit.editingFinished.emit()
+    assert c.experiment.surface_params == {"b": 50.0}
+    assert c.sim.surface.value(np.array([0.0, 1.0])) == pytest.approx(1.0 + 50.0)
+    old = c.experiment
+    edit.setText("-3")  # b must be positive
+    edit.editingFinished.emit()
+    assert c.experiment is old and edit.text() == "50"
+    assert "Refused" in win.statusBar().currentMessage() and "b" in win.statusBar().currentMessage()
+
+
+def test_custom_surface_through_formula_dialog(win, monkeypatch):
+    calls = []
+
+    class FakeDialog:
+        answer = True
+
+        def __init__(self, parent, text, domain):
+            calls.append((parent, text, domain))
+            self.formula, self.domain = "x**2 + 2*y**2", (-2.0, 2.0, -1.0, 1.0)
+
+        def exec(self):
+            return FakeDialog.answer
+
+    mod = types.ModuleType("ui.formula_dialog")
+    mod.FormulaDialog = FakeDialog
+    monkeypatch.setitem(sys.modules, "ui.formula_dialog", mod)
+    combo = win.surface_bar.combo
+    i = combo.count() - 1
+    assert combo.itemText(i) == "Custom…"
+    combo.setCurrentIndex(i)
+    combo.activated.emit(i)
+    c = win.controller
+    assert calls == [(win, "", (-2.0, 2.0, -1.0, 3.0))]
+    assert c.experiment.surface == "expr:x**2 + 2*y**2"
+    assert c.experiment.view == (-2.0, 2.0, -1.0, 1.0)
+    assert combo.currentIndex() == i
+    # cancelled: nothing changes; the current formula is offered for editing
+    FakeDialog.answer = False
+    old = c.experiment
+    combo.activated.emit(i)
+    assert c.experiment is old and calls[-1][1] == "x**2 + 2*y**2"
+
+
+def test_keyboard_shortcuts(win, qtbot):
+    c = win.controller
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert c.sim.t == 1
+    qtbot.keyClick(win, Qt.Key.Key_Space)
+    assert c.playing
+    qtbot.keyClick(win, Qt.Key.Key_Space)
+    assert not c.playing
+    qtbot.keyClick(win, Qt.Key.Key_R)
+    assert c.sim.t == 0
+    actions = win.findChildren(type(win.act_save))
+    shortcuts = {a.objectName(): a.shortcut().toString() for a in actions}
+    assert shortcuts["actionSave"] == "Ctrl+S"
+    assert shortcuts["actionOpen"] == "Ctrl+O"
+    assert shortcuts["actionExportCsv"] == "Ctrl+E"
+
+
+# ---------------------------------------------------------------- surface view
+
+
+def test_click_on_surface_sets_start(win, qtbot):
+    c = win.controller
+    c.step(5)
+    sv = win.surface_view
+    scene = sv.vb.mapViewToScene(QPointF(0.5, 1.5))
+    pos = sv.plot.mapFromScene(scene)
+    qtbot.mouseClick(sv.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert c.sim.t == 0
+    x, y = c.experiment.start
+    px, py = 4.0 / sv.plot.width(), 4.0 / sv.plot.height()  # data units per pixel
+    assert x == pytest.approx(0.5, abs=3 * px) and y == pytest.approx(1.5, abs=3 * py)
+    assert all(tuple(r.trajectory.points[0]) == (x, y) for r in c.sim.runs)
+    assert (sv.start_marker.pos().x(), sv.start_marker.pos().y()) == (x, y)
+
+
+def test_dragging_the_start_marker(win):
+    sv = win.surface_view
+    sv.start_marker.setPos(0.25, 0.75)
+    sv.start_marker.sigPositionChangeFinished.emit(sv.start_marker)
+    assert win.controller.experiment.start == (0.25, 0.75)
+
+
+def test_arrows_use_recorded_gradient_and_step(win):
+    c = win.controller
+    c.set_experiment(quad_experiment())
+    c.step(3)
+    sv = win.surface_view
+    win.act_grad.setChecked(True)
+    x, y = sv.grad_lines.getData()
+    assert len(x) == 2 * len(c.sim.runs)
+    for i, run in enumerate(c.sim.runs):
+        p, tip = np.array([x[2 * i], y[2 * i]]), np.array([x[2 * i + 1], y[2 * i + 1]])
+        assert np.array_equal(p, run.trajectory.points[3])
+        g = run.trajectory.grad[3]
+        d = tip - p
+        assert d[0] * g[1] - d[1] * g[0] == pytest.approx(0, abs=1e-9) and np.dot(d, -g) > 0
+        assert sv.grad_heads[i].isVisible()
+    assert not any(h.isVisible() for h in sv.step_heads)
+    win.act_steps.setChecked(True)
+    assert all(h.isVisible() for h in sv.step_heads)
+    assert sv.step_heads[0].pos().x() == c.sim.runs[0].trajectory.points[3][0]
+    win.act_grad.setChecked(False)
+    assert sv.grad_lines.getData()[0] is None or len(sv.grad_lines.getData()[0]) == 0
+
+
+def test_paths_are_decimated_for_long_runs(win):
+    c = win.controller
+    exp = quad_experiment(steps=20_000)
+    exp.tol = 0.0
+    c.set_experiment(exp)
+    c.step(20_000)
+    x, _ = win.surface_view.paths[0].getData()
+    assert 2 <= len(x) <= 1200
+    lx, _ = win.curves_view.lines["loss"][0].getOriginalDataset()
+    assert len(lx) <= 800 and lx[0] == 0 and lx[-1] == 20_000
+
+
+# ----------------------------------------------------------------- curves view
+
+
+def test_curves_show_recorded_values(win):
+    c = win.controller
+    c.set_experiment(quad_experiment())
+    c.step(20)
+    cv = win.curves_view
+    for i, run in enumerate(c.sim.runs):
+        tr = run.trajectory
+        x, y = cv.lines["loss"][i].getOriginalDataset()
+        assert np.array_equal(x, np.arange(21))
+        ok = tr.loss > 0
+        assert np.array_equal(y[ok], tr.loss[ok])
+        _, lr = cv.lines["lr"][i].getOriginalDataset()
+        assert np.array_equal(lr, tr.lr)
+        _, gn = cv.lines["grad_norm"][i].getOriginalDataset()
+        assert np.allclose(gn, np.hypot(tr.grad[:, 0], tr.grad[:, 1]))
+        _, dist = cv.lines["distance"][i].getOriginalDataset()
+        assert np.allclose(dist, np.hypot(tr.points[:, 0], tr.points[:, 1]))  # minimum at 0
+    text = cv.hover_text("loss", 4)
+    assert "step 4" in text and "gd" in text and f"{c.sim.runs[0].trajectory.loss[4]:.4g}" in text
+
+
+def test_curves_loss_offset_for_negative_minimum(win):
+    c = win.controller
+    c.set_surface("six_hump_camel")
+    c.step(5)
+    cv = win.curves_view
+    off = cv.loss_offset()
+    assert off == pytest.approx(-1.0316, abs=1e-4)
+    _, y = cv.lines["loss"][0].getOriginalDataset()
+    assert np.allclose(y, c.sim.runs[0].trajectory.loss - off)
+    assert "loss −" in cv.plots["loss"].getPlotItem().titleLabel.text
+
+
+def test_no_minimum_notice(win):
+    win.controller.set_surface("saddle")
+    assert win.curves_view.no_minimum.isVisible()
+    win.controller.set_surface("quadratic")
+    assert not win.curves_view.no_minimum.isVisible()
+
+
+def test_hover_updates_label(win, qtbot):
+    c = win.controller
+    c.step(30)
+    cv = win.curves_view
+    pw = cv.plots["loss"]
+    vb = pw.getPlotItem().getViewBox()
+    vb.setXRange(0, 30, padding=0)
+    y0, y1 = vb.viewRange()[1]
+    scene = vb.mapViewToScene(QPointF(12, (y0 + y1) / 2))
+    pw.scene().sigMouseMoved.emit(scene)
+    assert "step 12" in cv.hover_label.text()
+
+
+# ------------------------------------------------------------------ status bar
+
+
+def test_status_shows_losses_and_divergence(win, qtbot):
+    c = win.controller
+    exp = Experiment(surface="quadratic", start=(1.0, 1.0), steps=100, tol=0.0,
+                     runs=[RunSpec("gd", {"lr": 1.5}), RunSpec("adam", {"lr": 0.1})])
+    c.set_experiment(exp)
+    c.step(100)
+    msg = win.statusBar().currentMessage()
+    assert "Gradient descent lr=1.5 diverged at step" in msg
+    text = win.status.runs_label.text()
+    assert "diverged" in text and "adam" in text
+    assert f"{c.sim.runs[1].trajectory.loss[-1]:.4g}" in text
+
+
+# ------------------------------------------------------------------- files
+
+
+def test_save_open_round_trip(win, sandbox, tmp_path):
+    c = win.controller
+    c.set_experiment(quad_experiment())
+    path = tmp_path / "exp.json"
+    sandbox.save_answers.append(str(path))
+    win.act_save.trigger()  # no path yet: Save asks
+    assert path.is_file() and win.current_path == path
+    c.set_surface("booth")
+    win.act_save.trigger()  # now saves without asking
+    from gdsim.io import load_experiment
+
+    assert load_experiment(path).surface == "booth"
+    win.act_new.trigger()
+    assert c.experiment.surface == "rosenbrock" and win.current_path is None
+    sandbox.open_answers.append(str(path))
+    win.act_open.trigger()
+    assert c.experiment.surface == "booth" and win.current_path == path
+    assert files.recent_files() == [str(path.resolve())]
+    win.act_new.trigger()
+    win._fill_recent()
+    acts = [a for a in win.recent_menu.actions() if a.text() == str(path.resolve())]
+    acts[0].trigger()
+    assert c.experiment.surface == "booth"
+    assert not sandbox.messages
+    other = tmp_path / "other"
+    sandbox.save_answers.append(str(other))
+    win.act_save_as.trigger()
+    assert (tmp_path / "other.json").is_file()
+
+
+def test_bad_file_shows_message_and_changes_nothing(win, sandbox, tmp_path):
+    c = win.controller
+    old = c.experiment
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "gdsim-experiment", "version": 99, "runs": []}')
+    sandbox.open_answers.append(str(bad))
+    win.act_open.trigger()
+    assert c.experiment is old
+    assert sandbox.messages[-1][0] == "warning" and "version" in sandbox.messages[-1][2]
+    sandbox.open_answers.append(str(tmp_path / "missing.json"))
+    win.act_open.trigger()
+    assert c.experiment is old and "missing.json" in sandbox.messages[-1][2]
+    # unwritable: a folder that does not exist; an earlier file stays untouched
+    sandbox.save_answers.append(str(tmp_path / "nope" / "x.json"))
+    win.act_save_as.trigger()
+    assert not (tmp_path / "nope").exists() and win.current_path is None
+    assert "nope" in sandbox.messages[-1][2]
+    target = tmp_path / "t.csv"
+    target.write_text("earlier")
+    sandbox.save_answers.append(str(tmp_path / "nope" / "t.csv"))
+    win.act_export_csv.trigger()
+    assert "nope" in sandbox.messages[-1][2] and target.read_text() == "earlier"
+
+
+def test_exported_csv_equals_cli(win, sandbox, tmp_path):
+    pytest.importorskip("gdsim.cli")
+    from gdsim.__main__ import main as cli_main
+    from gdsim.io import save_experiment
+
+    exp = quad_experiment(steps=60)
+    exp.runs.append(RunSpec("adam", {"lr": 0.3}, schedule="cosine", schedule_params={"t_max": 30}))
+    c = win.controller
+    c.set_experiment(exp)
+    c.step(7)  # a partly played simulation still exports the whole experiment
+    app_csv = tmp_path / "app.csv"
+    sandbox.save_answers.append(str(app_csv))
+    win.act_export_csv.trigger()
+    save_experiment(c.experiment, tmp_path / "e.json")
+    cli_csv = tmp_path / "cli.csv"
+    assert cli_main(["run", "--experiment", str(tmp_path / "e.json"), "--csv", str(cli_csv)]) == 0
+    assert app_csv.read_bytes() == cli_csv.read_bytes()
+    rows = app_csv.read_text().splitlines()
+    assert rows[0] == "run,optimizer,step,x,y,loss,grad_x,grad_y,grad_norm,lr"
+    assert len(rows) > 1 + 3 * 7
+
+
+@pytest.mark.parametrize("ext", ["png", "svg"])
+def test_export_image_of_each_panel(win, sandbox, tmp_path, ext):
+    win.controller.step(10)
+    for key, act in win.image_actions.items():
+        out = tmp_path / f"{key}.{ext}"
+        sandbox.save_answers.append(str(out))
+        act.trigger()
+        data = out.read_bytes()
+        assert data.startswith(b"\x89PNG") if ext == "png" else b"<svg" in data[:2000]
+    assert not sandbox.messages
+    sandbox.save_answers.append(str(tmp_path / "x.bmp"))
+    win.image_actions["surface"].trigger()
+    assert ".png or .svg" in sandbox.messages[-1][2]
+
+
+def test_presets_menu_and_loader(win, sandbox, tmp_path):
+    import json
+
+    from gdsim.io import experiment_to_dict
+
+    d = experiment_to_dict(quad_experiment())
+    d["title"], d["description"] = "Tiny race", "GD against momentum on a bowl."
+    p = tmp_path / "tiny.json"
+    p.write_text(json.dumps(d))
+    assert win.load_preset(p)
+    assert win.controller.experiment.surface == "quadratic"
+    assert win.story_label.isVisibleTo(win) and "Tiny race" in win.story_label.text()
+    assert "GD against momentum" in win.statusBar().currentMessage()
+    p.write_text("{nope")
+    old = win.controller.experiment
+    assert not win.load_preset(p)
+    assert win.controller.experiment is old and sandbox.messages
+    for act in win.preset_actions:  # every shipped preset loads
+        sandbox.messages.clear()
+        act.trigger()
+        assert not sandbox.messages, act.text()
+
+
+def test_about_and_quit(win, sandbox):
+    win.findChild(type(win.act_save), "actionAbout").trigger()
+    assert sandbox.messages[-1][0] == "about"
+    win.act_quit.trigger()
+    assert not win.isVisible()
+
+
+# ------------------------------------------------------------------ autosave
+
+
+def test_autosave_and_restore(qtbot, tmp_path):
+    from ui.app import initial_experiment
+
+    w = MainWindow(autosave=True)
+    qtbot.addWidget(w)
+    w.controller.set_experiment(quad_experiment())
+    qtbot.waitUntil(files.autosave_path().is_file, timeout=3000)
+    exp, path, message = initial_experiment(None)
+    assert exp == w.controller.experiment and path is None and "Restored" in message
+    w.controller.set_surface("booth")
+    w.close()  # closing saves at once
+    assert initial_experiment(None)[0].surface == "booth"
+    assert QSettings().value("window/geometry") is not None
+    files.autosave_path().write_text("garbage")
+    exp, _, message = initial_experiment(None)
+    assert exp.surface == "rosenbrock" and message == ""
+
+
+def test_autosave_off_by_default(win, qtbot):
+    win.controller.set_surface("booth")
+    qtbot.wait(1000)
+    assert not files.autosave_path().exists()
+
+
+# ------------------------------------------------------------- random actions
+
+
+def test_random_actions_raise_nothing(win, sandbox, tmp_path, qtbot):
+    rng = random.Random(1234)
+    c = win.controller
+    combo = win.surface_bar.combo
+    good = tmp_path / "good.json"
+    from gdsim.io import save_experiment
+
+    save_experiment(quad_experiment(), good)
+    (tmp_path / "bad.json").write_text("[]")
+
+    def pick_surface():
+        i = rng.randrange(combo.count() - 1)  # not "Custom…" (no dialog module here)
+        combo.setCurrentIndex(i)
+        combo.activated.emit(i)
+
+    def open_some():
+        sandbox.open_answers.append(str(rng.choice([good, tmp_path / "bad.json", tmp_path / "x"])))
+        win.act_open.trigger()
+
+    def save_some():
+        sandbox.save_answers.append(str(rng.choice([tmp_path / "s.json", tmp_path / "no" / "s"])))
+        win.act_save_as.trigger()
+
+    def export_some():
+        sandbox.save_answers.append(str(rng.choice([tmp_path / "e.csv", tmp_path / "no" / "e"])))
+        win.act_export_csv.trigger()
+
+    actions = [
+        lambda: win.playback.step_button.click(),
+        lambda: win.playback.step_n_button.click(),
+        lambda: win.playback.play_button.click(),
+        lambda: win.playback.reset_button.click(),
+        lambda: win.playback.speed_slider.setValue(rng.randrange(0, 1001)),
+        lambda: win.timeline.slider.setValue(rng.randrange(0, win.timeline.slider.maximum() + 1)),
+        pick_surface,
+        lambda: win.surface_view.set_start_at(rng.uniform(-3, 3), rng.uniform(-3, 3)),
+        lambda: win.act_grad.toggle(),
+        lambda: win.act_steps.toggle(),
+        lambda: c.add_run(),
+        lambda: c.remove_run(rng.randrange(max(1, len(c.experiment.runs)))),
+        lambda: c.duplicate_run(rng.randrange(max(1, len(c.experiment.runs)))),
+        lambda: c.set_settings(steps=rng.choice([0, 5, 300, -2])),
+        lambda: win.curves_view.hover_text("loss", rng.randrange(0, 50)),
+        lambda: win.view_tabs.setCurrentIndex(rng.randrange(win.view_tabs.count())),
+        open_some,
+        save_some,
+        export_some,
+        lambda: win.act_new.trigger(),
+        lambda: qtbot.wait(20),
+    ]
+    win.playback.step_n_spin.setValue(37)
+    for _ in range(120):
+        rng.choice(actions)()
+        assert 0 <= c.sim.t <= c.sim.max_steps
+        assert win.timeline.slider.maximum() == c.sim.t
+        assert len(win.surface_view.paths) == len(c.sim.runs)
+    c.pause()
+
+
+# --------------------------------------------------------------- processes
+
+
+def test_import_gdsim_pulls_in_no_qt():
+    code = ("import sys, gdsim, gdsim.simulation, gdsim.surfaces, gdsim.io; "
+            "print(any(m.split('.')[0] in ('PySide6', 'pyqtgraph', 'ui') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_from_ui_import_mainwindow_builds_default(qtbot):
+    import ui
+
+    w = ui.MainWindow()
+    qtbot.addWidget(w)
+    assert w.controller.experiment.surface == "rosenbrock" and len(w.controller.sim.runs) == 4

@@ -1,0 +1,101 @@
+"""Start the desktop app: QApplication, theme, MainWindow, autosave restore, event loop."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+APP_NAME = "gdsim"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The (single) QApplication with gdsim's names, font and stylesheet."""
+    import pyqtgraph as pg
+
+    from ui import theme
+    from ui.resources import stylesheet
+
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    pg.setConfigOptions(antialias=True, foreground=theme.FOREGROUND, background=theme.BACKGROUND)
+    font = QFont(app.font())
+    font.setPointSize(theme.FONT_POINT_SIZE)
+    app.setFont(font)
+    app.setStyleSheet(stylesheet())
+    return app
+
+
+def install_excepthook(parent=None) -> None:
+    """Show unexpected exceptions in a message box instead of crashing the app."""
+
+    def hook(exc_type, exc, tb):
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.stderr.write(text)
+        try:
+            QMessageBox.critical(parent, "Unexpected error",
+                                 f"{exc_type.__name__}: {exc}\n\nThe app keeps running; "
+                                 "details were written to the terminal.")
+        except Exception:  # noqa: BLE001 -- the hook itself must never raise
+            pass
+
+    sys.excepthook = hook
+
+
+def initial_experiment(experiment_path: str | None):
+    """(experiment, path, message): the given file, else the autosave, else the default."""
+    from ui import files
+    from ui.controller import default_experiment
+
+    if experiment_path:
+        return files.load(experiment_path), experiment_path, ""
+    exp = files.read_autosave()
+    if exp is not None:
+        return exp, None, "Restored the last session"
+    return default_experiment(), None, ""
+
+
+def run_app(experiment_path: str | None = None) -> int:
+    """Open the main window (with ``experiment_path`` or the last session) and run it."""
+    from gdsim.errors import GdsimError
+    from ui.main_window import MainWindow
+
+    app = make_application()
+    try:
+        exp, path, message = initial_experiment(experiment_path)
+    except GdsimError as e:
+        sys.stderr.write(f"gdsim: {e}\n")
+        return 2
+    try:
+        win = MainWindow(exp, autosave=True)
+    except GdsimError as e:  # an autosave that no longer validates: start fresh
+        from ui.controller import default_experiment
+
+        win = MainWindow(default_experiment(), autosave=True)
+        message = f"Could not restore the last session ({e}); started a new one"
+    if path:
+        from pathlib import Path
+
+        from ui import files
+
+        win.current_path = Path(path)
+        files.add_recent(path)
+        win._update_title()
+    win.restore_window_state()
+    install_excepthook(win)
+    win.show()
+    if os.environ.get("GDSIM_REPORT_SHOWN"):
+        QTimer.singleShot(0, lambda: print(f"gdsim: window shown ({app.platformName()})",
+                                           flush=True))
+    if message:
+        win.statusBar().showMessage(message, 8000)
+    quit_after = os.environ.get("GDSIM_QUIT_AFTER_MS", "").strip()
+    if quit_after.isdigit():
+        QTimer.singleShot(int(quit_after), win.close)
+        QTimer.singleShot(int(quit_after) + 50, app.quit)
+    return app.exec()

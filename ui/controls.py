@@ -1,0 +1,263 @@
+"""Toolbars: playback (Step, Step N, Play/Pause, speed, Reset), the timeline, and the
+surface picker with the surface's own parameters.
+
+Widgets only call controller methods and follow controller signals; they hold no state of
+their own beyond what they display.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolBar,
+    QWidget,
+)
+
+from gdsim.errors import GdsimError
+from ui.controller import MAX_SPEED, MIN_SPEED
+
+SPEED_TICKS = 1000  # slider resolution over log10(speed) in [0, 5]
+CUSTOM = "__custom__"
+
+
+def speed_from_slider(value: int) -> float:
+    """Slider position (0..SPEED_TICKS) -> steps per second, log scale 1..100,000."""
+    lo, hi = math.log10(MIN_SPEED), math.log10(MAX_SPEED)
+    return 10 ** (lo + (hi - lo) * value / SPEED_TICKS)
+
+
+def slider_from_speed(speed: float) -> int:
+    """Inverse of :func:`speed_from_slider`, rounded to the nearest tick."""
+    lo, hi = math.log10(MIN_SPEED), math.log10(MAX_SPEED)
+    s = min(MAX_SPEED, max(MIN_SPEED, speed))
+    return round((math.log10(s) - lo) / (hi - lo) * SPEED_TICKS)
+
+
+def speed_text(speed: float) -> str:
+    return f"{speed:,.0f} steps/s" if speed >= 10 else f"{speed:.1f} steps/s"
+
+
+class PlaybackBar(QToolBar):
+    """Step, Step N, Play/Pause, speed and Reset."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__("Playback", parent)
+        self.setObjectName("playbackToolbar")
+        self.controller = controller
+        self.setMovable(False)
+        self.step_button = QPushButton("Step")
+        self.step_button.setObjectName("stepButton")
+        self.step_button.setToolTip("Take one step (→)")
+        self.step_button.clicked.connect(lambda: controller.step(1))
+        self.addWidget(self.step_button)
+        self.step_n_spin = QSpinBox()
+        self.step_n_spin.setObjectName("stepNSpin")
+        self.step_n_spin.setRange(1, 1_000_000)
+        self.step_n_spin.setValue(100)
+        self.step_n_spin.setToolTip("How many steps Step N takes")
+        self.addWidget(self.step_n_spin)
+        self.step_n_button = QPushButton("Step N")
+        self.step_n_button.setObjectName("stepNButton")
+        self.step_n_button.clicked.connect(lambda: controller.step(self.step_n_spin.value()))
+        self.addWidget(self.step_n_button)
+        self.play_button = QPushButton("Play")
+        self.play_button.setObjectName("playButton")
+        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setCheckable(True)
+        self.play_button.clicked.connect(lambda: controller.toggle_play())
+        self.addWidget(self.play_button)
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setObjectName("resetButton")
+        self.reset_button.setToolTip("Back to step 0 (R)")
+        self.reset_button.clicked.connect(controller.reset)
+        self.addWidget(self.reset_button)
+        self.addSeparator()
+        self.addWidget(QLabel(" Speed "))
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setObjectName("speedSlider")
+        self.speed_slider.setRange(0, SPEED_TICKS)
+        self.speed_slider.setMinimumWidth(140)
+        self.speed_slider.setToolTip("Steps per second, log scale from 1 to 100,000")
+        self.speed_slider.setValue(slider_from_speed(controller.speed))
+        self.speed_slider.valueChanged.connect(self._speed_moved)
+        self.addWidget(self.speed_slider)
+        self.speed_label = QLabel(speed_text(controller.speed))
+        self.speed_label.setObjectName("speedLabel")
+        self.speed_label.setMinimumWidth(110)
+        self.addWidget(self.speed_label)
+        controller.playing_changed.connect(self._playing)
+
+    def _speed_moved(self, value: int) -> None:
+        self.controller.set_speed(speed_from_slider(value))
+        self.speed_label.setText(speed_text(self.controller.speed))
+
+    def _playing(self, playing: bool) -> None:
+        self.play_button.setChecked(playing)
+        self.play_button.setText("Pause" if playing else "Play")
+
+
+class TimelineBar(QToolBar):
+    """A slider over the recorded steps; dragging it shows the state at that step."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__("Timeline", parent)
+        self.setObjectName("timelineToolbar")
+        self.controller = controller
+        self.setMovable(False)
+        self.addWidget(QLabel(" Timeline "))
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("timelineSlider")
+        self.slider.setToolTip("Scrub back to any recorded step; Step or Play returns to live")
+        self.slider.valueChanged.connect(self._moved)
+        self.addWidget(self.slider)
+        self.label = QLabel()
+        self.label.setObjectName("timelineLabel")
+        self.label.setMinimumWidth(150)
+        self.addWidget(self.label)
+        self._syncing = False
+        for sig in (controller.stepped, controller.reset_done, controller.experiment_changed):
+            sig.connect(self.sync)
+        controller.cursor_changed.connect(self.sync)
+        self.sync()
+
+    def sync(self, *_args) -> None:
+        """Follow the simulation: range 0..t, handle at the shown step."""
+        c = self.controller
+        self._syncing = True
+        self.slider.setRange(0, c.sim.t)
+        self.slider.setValue(c.shown_step)
+        self._syncing = False
+        live = "" if c.cursor < 0 else " (scrubbed)"
+        self.label.setText(f"step {c.shown_step} / {c.sim.t}{live}")
+
+    def _moved(self, value: int) -> None:
+        if not self._syncing:
+            self.controller.seek(value)
+
+
+class SurfaceBar(QToolBar):
+    """Surface picker (``surfaceCombo``, ending with "Custom…") and the surface's parameters."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__("Surface", parent)
+        self.setObjectName("surfaceToolbar")
+        self.controller = controller
+        self.setMovable(False)
+        from gdsim.surfaces import SURFACES
+
+        self.addWidget(QLabel(" Surface "))
+        self.combo = QComboBox()
+        self.combo.setObjectName("surfaceCombo")
+        self.combo.setToolTip("The loss surface f(x, y)")
+        for name, info in SURFACES.items():
+            self.combo.addItem(getattr(info, "title", name), name)
+        self.combo.addItem("Custom…", CUSTOM)
+        self.combo.activated.connect(self._activated)
+        self.addWidget(self.combo)
+        self.params_box = QWidget()
+        self.params_layout = QHBoxLayout(self.params_box)
+        self.params_layout.setContentsMargins(6, 0, 0, 0)
+        self.addWidget(self.params_box)
+        self.formula_label = QLabel()
+        self.formula_label.setObjectName("surfaceFormulaLabel")
+        self.addWidget(self.formula_label)
+        self.edits: dict[str, QLineEdit] = {}
+        self._shown_key = None
+        controller.experiment_changed.connect(self.sync)
+        self.sync()
+
+    def sync(self) -> None:
+        """Select the current surface and rebuild the parameter editors when it changed."""
+        from gdsim.surfaces import SURFACES
+
+        exp = self.controller.experiment
+        name = exp.surface
+        i = self.combo.findData(name)
+        if name.startswith("expr:") or i < 0:
+            i = self.combo.findData(CUSTOM)
+        self.combo.setCurrentIndex(i)
+        surf = self.controller.sim.surface
+        formula = getattr(surf, "formula", "") or ""
+        self.formula_label.setText(f"  {formula}" if formula else "")
+        self.formula_label.setToolTip(formula)
+        info = SURFACES.get(name)
+        params = tuple(getattr(info, "params", ())) if info is not None else ()
+        key = (name, tuple(p.name for p in params))
+        values = dict(getattr(surf, "params", {}) or {})
+        values.update(exp.surface_params)
+        if key != self._shown_key:
+            self._shown_key = key
+            while self.params_layout.count():
+                w = self.params_layout.takeAt(0).widget()
+                if w is not None:  # hide now: deleteLater waits for the event loop
+                    w.hide()
+                    w.setParent(None)
+                    w.deleteLater()
+            self.edits = {}
+            for p in params:
+                label = QLabel(p.name)
+                edit = QLineEdit()
+                edit.setObjectName(f"surfaceParam_{p.name}")
+                edit.setMaximumWidth(80)
+                edit.setToolTip(f"{p.help} ({p.range_text()})")
+                edit.editingFinished.connect(lambda p=p: self._param_edited(p))
+                self.params_layout.addWidget(label)
+                self.params_layout.addWidget(edit)
+                self.edits[p.name] = edit
+            self.params = params
+        for p in params:
+            v = values.get(p.name, p.default)
+            self.edits[p.name].setText(f"{v:g}" if isinstance(v, float) else str(v).lower()
+                                       if isinstance(v, bool) else str(v))
+
+    def _param_edited(self, p) -> None:
+        exp = self.controller.experiment
+        edit = self.edits.get(p.name)
+        if edit is None:
+            return
+        try:
+            value = p.check(edit.text(), exp.surface)
+        except GdsimError as e:
+            self.controller.error.emit(str(e))
+            self.sync()
+            return
+        if exp.surface_params.get(p.name) == value:
+            return
+        params = {**exp.surface_params, p.name: value}
+        if not self.controller.set_surface(exp.surface, params):
+            self.sync()
+
+    def _activated(self, index: int) -> None:
+        name = self.combo.itemData(index)
+        if name == CUSTOM:
+            self.open_custom()
+        elif name != self.controller.experiment.surface:
+            if not self.controller.set_surface(name):
+                self.sync()
+
+    def open_custom(self) -> None:
+        """Ask for a formula (``ui.formula_dialog.FormulaDialog``) and switch to it."""
+        exp = self.controller.experiment
+        try:
+            from ui.formula_dialog import FormulaDialog
+        except ImportError:
+            self.controller.error.emit("Custom surfaces are not available in this build")
+            self.sync()
+            return
+        text = exp.surface[5:] if exp.surface.startswith("expr:") else ""
+        view = exp.view if exp.view is not None else self.controller.sim.surface.domain
+        domain = tuple(view)
+        dlg = FormulaDialog(self.window(), text, domain)
+        if dlg.exec():
+            formula, dom = dlg.formula, tuple(dlg.domain)
+            self.controller.set_surface("expr:" + formula, {"domain": dom})
+        self.sync()

@@ -1,0 +1,228 @@
+"""The curves panel: loss, learning rate, gradient norm and distance to the nearest minimum
+against the step, one line per run, all log-y, x axes linked; hover shows step and values.
+
+The data are the recorded trajectory columns (and ``Simulation.min_distance``), subsampled
+by row index for drawing; nothing is recomputed here.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ui import theme
+from ui.decimate import MAX_CURVE_POINTS, row_indices
+
+DIST_REFRESH_S = 0.25
+# (key, title, objectName)
+CURVES = (
+    ("loss", "loss", "lossPlot"),
+    ("lr", "learning rate", "lrPlot"),
+    ("grad_norm", "gradient norm", "gradNormPlot"),
+    ("distance", "distance to nearest minimum", "distancePlot"),
+)
+
+
+class LogAxis(pg.AxisItem):
+    """A log axis whose minor ticks thin out to 1-2-5 when they would crowd (labels overlap)."""
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802,N803 (pyqtgraph API)
+        levels = super().logTickValues(minVal, maxVal, size, stdTicks)
+        out = []
+        for spacing, values in levels:
+            if spacing is None and len(values) > max(3, size / 28):
+                values = [v for v in values if round(10 ** (v - math.floor(v)), 6) in (1, 2, 5)]
+                if len(values) > max(3, size / 28):
+                    values = [v for v in values if round(10 ** (v - math.floor(v)), 6) == 1]
+            out.append((spacing, values))
+        return out
+
+
+def positive_or_nan(y: np.ndarray) -> np.ndarray:
+    """Values for a log axis: non-positive and non-finite values become NaN (gaps)."""
+    y = np.asarray(y, dtype=np.float64)
+    return np.where(np.isfinite(y) & (y > 0), y, np.nan)
+
+
+class CurvesView(QWidget):
+    """Four stacked step plots; redrawn on every controller signal while visible."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self._dirty = False
+        self._dist_cache: dict[int, tuple[int, np.ndarray, float]] = {}
+        self._dist_rows_ok = True
+        self._loss_title = "loss"
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.hover_label = QLabel(" ")
+        self.hover_label.setObjectName("hoverLabel")
+        self.hover_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hover_label.setWordWrap(True)
+        lay.addWidget(self.hover_label)
+        self.plots: dict[str, pg.PlotWidget] = {}
+        self.lines: dict[str, list[pg.PlotDataItem]] = {}
+        self.cursor_lines: dict[str, pg.InfiniteLine] = {}
+        first = None
+        for key, title, obj in CURVES:
+            w = pg.PlotWidget(background=theme.BACKGROUND, axisItems={"left": LogAxis("left")})
+            w.setObjectName(obj)
+            pi = w.getPlotItem()
+            pi.setTitle(title, color=theme.FOREGROUND, size="10pt")
+            pi.setLogMode(x=False, y=True)
+            pi.setMenuEnabled(False)
+            pi.getAxis("left").setWidth(52)
+            if first is None:
+                first = pi
+            else:
+                pi.setXLink(first)
+            line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
+            line.setVisible(False)
+            pi.addItem(line, ignoreBounds=True)
+            self.cursor_lines[key] = line
+            w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
+            w.setMinimumHeight(110)
+            lay.addWidget(w, 1)
+            self.plots[key] = w
+            self.lines[key] = []
+        self.plots["distance"].getPlotItem().setLabel("bottom", "step")
+        self.no_minimum = pg.TextItem("no known minimum", color="#777777", anchor=(0.5, 0.5))
+        self.plots["distance"].getPlotItem().addItem(self.no_minimum, ignoreBounds=True)
+        self.no_minimum.setVisible(False)
+        controller.experiment_changed.connect(self._build)
+        controller.reset_done.connect(self.refresh)
+        controller.stepped.connect(self.refresh)
+        controller.cursor_changed.connect(self.refresh)
+        self._build()
+
+    def _build(self) -> None:
+        self._dist_cache.clear()
+        for key, w in self.plots.items():
+            pi = w.getPlotItem()
+            for item in self.lines[key]:
+                pi.removeItem(item)
+            self.lines[key] = []
+            for i, run in enumerate(self.controller.sim.runs):
+                color = run.spec.color or theme.run_color(i)
+                # thin, non-antialiased lines: thick antialiased paths cost ~5 ms each to paint
+                item = pg.PlotDataItem(pen=pg.mkPen(color, width=1), connect="finite",
+                                       antialias=False)
+                pi.addItem(item)
+                self.lines[key].append(item)
+        self.refresh()
+
+    def loss_offset(self) -> float:
+        """Known minimum value subtracted before the log axis when it is not 0 (e.g. −1.03)."""
+        mv = np.asarray(self.controller.sim.surface.minimum_values, dtype=np.float64)
+        mv = mv[np.isfinite(mv)]
+        return float(mv.min()) if mv.size else 0.0
+
+    def series(self, key: str, i: int, idx: np.ndarray) -> np.ndarray:
+        """Recorded values of curve ``key`` for enabled run ``i`` at rows ``idx``."""
+        traj = self.controller.sim.runs[i].trajectory
+        if key == "loss":
+            return traj.loss[idx] - self.loss_offset()
+        if key == "lr":
+            return traj.lr[idx]
+        if key == "grad_norm":
+            g = traj.grad[idx]  # the norm of the recorded gradient, at the drawn rows only
+            return np.hypot(g[:, 0], g[:, 1])
+        return self._distance(i, idx)
+
+    def _distance(self, i: int, idx: np.ndarray) -> np.ndarray:
+        """``Simulation.min_distance`` at rows ``idx``.
+
+        Asks for just those rows when the engine supports ``rows=``; otherwise the full
+        array is cached and, while playing, recomputed at most every DIST_REFRESH_S (rows
+        newer than the cache show as a gap until then).
+        """
+        sim = self.controller.sim
+        if self._dist_rows_ok:
+            try:
+                return np.asarray(sim.min_distance(i, rows=idx), dtype=np.float64)
+            except TypeError:
+                self._dist_rows_ok = False
+        n = sim.runs[i].trajectory.n
+        now = time.perf_counter()
+        cached = self._dist_cache.get(i)
+        stale = cached is None or cached[0] > n or (
+            cached[0] < n and (not self.controller.playing or now - cached[2] > DIST_REFRESH_S)
+        )
+        if stale:
+            cached = (n, np.asarray(sim.min_distance(i), dtype=np.float64), now)
+            self._dist_cache[i] = cached
+        d = cached[1]
+        out = np.full(len(idx), np.nan)
+        ok = idx < len(d)
+        out[ok] = d[idx[ok]]
+        return out
+
+    def refresh(self, *_args) -> None:
+        """Redraw all curves up to the shown step (skipped while hidden, done on show)."""
+        if not self.isVisible() and self.window().isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
+        sim = self.controller.sim
+        if len(self.lines["loss"]) != len(sim.runs):
+            self._build()
+            return
+        for i, _run in enumerate(sim.runs):
+            rows = self.controller.shown_rows(i)
+            idx = row_indices(rows, MAX_CURVE_POINTS)
+            x = idx.astype(np.float64)
+            for key, _title, _obj in CURVES:
+                y = positive_or_nan(self.series(key, i, idx))
+                self.lines[key][i].setData(x, y)
+        self.loss_label()
+        has_minima = len(np.asarray(sim.surface.minima).reshape(-1, 2)) > 0
+        self.no_minimum.setVisible(not has_minima)
+        if not has_minima:
+            vr = self.plots["distance"].getPlotItem().getViewBox().viewRect()
+            self.no_minimum.setPos(vr.center())
+        c = self.controller.cursor
+        for line in self.cursor_lines.values():
+            line.setVisible(c >= 0)
+            if c >= 0:
+                line.setValue(c)
+
+    def loss_label(self) -> None:
+        off = self.loss_offset()
+        title = "loss" if off == 0 else f"loss − ({off:.6g})"
+        if title != self._loss_title:  # setTitle re-lays out the plot: only on change
+            self._loss_title = title
+            self.plots["loss"].getPlotItem().setTitle(title, color=theme.FOREGROUND, size="10pt")
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def hover_text(self, key: str, step: int) -> str:
+        """Rich text: the step and each run's value of curve ``key`` there."""
+        sim = self.controller.sim
+        title = dict((k, t) for k, t, _ in CURVES)[key]
+        parts = [f"<b>step {step}</b> · {html.escape(title)}:"]
+        for i, run in enumerate(sim.runs):
+            rows = self.controller.shown_rows(i)
+            if not 0 <= step < rows:
+                continue
+            v = float(self.series(key, i, np.array([step]))[0])
+            color = run.spec.color or theme.run_color(i)
+            parts.append(f"<span style='color:{color}'>■</span> {html.escape(run.label)} {v:.4g}")
+        return "  ".join(parts)
+
+    def _hover(self, key: str, scene_pos) -> None:
+        vb = self.plots[key].getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return
+        step = int(round(vb.mapSceneToView(scene_pos).x()))
+        self.hover_label.setText(self.hover_text(key, step))

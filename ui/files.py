@@ -1,0 +1,196 @@
+"""File actions: experiments (open/save/recent/autosave), presets, CSV and image export.
+
+All writes go through gdsim.io's atomic helpers (temporary file, then rename), so a failed
+save or export leaves any earlier file untouched. Errors come back as GdsimError / OSError
+and are shown by the window; nothing here opens a dialog.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+
+from gdsim.errors import GdsimError
+from ui.resources import resource_path
+
+RECENT_KEY = "recentFiles"
+MAX_RECENT = 8
+
+
+def autosave_path() -> Path:
+    """``<AppDataLocation>/autosave.json`` (the directory is created on first write)."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or tempfile.gettempdir()) / "autosave.json"
+
+
+def write_autosave(exp) -> None:
+    """Save ``exp`` to the autosave file, atomically."""
+    from gdsim.io import save_experiment
+
+    path = autosave_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_experiment(exp, path)
+
+
+def read_autosave():
+    """The autosaved experiment, or None if there is none or it cannot be read."""
+    from gdsim.io import load_experiment
+
+    path = autosave_path()
+    if not path.is_file():
+        return None
+    try:
+        return load_experiment(path)
+    except (GdsimError, OSError):
+        return None
+
+
+def load(path: str | os.PathLike):
+    """Load an experiment file (GdsimError naming the problem on a bad file)."""
+    from gdsim.io import load_experiment
+
+    try:
+        return load_experiment(path)
+    except OSError as e:
+        raise GdsimError(f"cannot read {os.fspath(path)!r}: {e.strerror or e}") from None
+
+
+def save(exp, path: str | os.PathLike) -> None:
+    """Save an experiment atomically (GdsimError on an unwritable path)."""
+    from gdsim.io import save_experiment
+
+    try:
+        save_experiment(exp, path)
+    except OSError as e:
+        raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
+
+
+def export_csv(controller, path: str | os.PathLike) -> None:
+    """Write the experiment's trajectory CSV (SPEC §7), identical to ``gdsim run --csv``.
+
+    The whole experiment is exported, run to the end: the current simulation when it has
+    finished, otherwise a fresh one run to completion (the same numbers, by determinism).
+    """
+    from gdsim.io import check_writable, write_csv
+    from gdsim.simulation import Simulation
+
+    check_writable(path)
+    sim = controller.sim
+    if not sim.done:
+        sim = Simulation(controller.experiment)
+        sim.run()
+    try:
+        write_csv(sim, path)
+    except OSError as e:
+        raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
+
+
+def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -> None:
+    """Export a pyqtgraph PlotItem to PNG or SVG (by extension) atomically."""
+    import pyqtgraph.exporters as exporters
+
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in (".png", ".svg"):
+        raise GdsimError(f"image file must end in .png or .svg, got {path.name!r}")
+    if not path.parent.is_dir():
+        raise GdsimError(f"cannot write {str(path)!r}: folder does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".gdsim-", suffix=ext, dir=path.parent)
+    os.close(fd)
+    try:
+        if ext == ".png":
+            exp = exporters.ImageExporter(plot_item)
+            if width:
+                exp.parameters()["width"] = int(width)
+            exp.export(tmp)
+        else:
+            try:
+                exporters.SVGExporter(plot_item).export(tmp)
+            except ValueError:
+                # pyqtgraph 0.14's SVG path rewriting cannot parse Qt >= 6.10's path syntax;
+                # render the same item through QSvgGenerator instead.
+                render_svg(plot_item, tmp)
+        if os.path.getsize(tmp) == 0:
+            raise GdsimError(f"could not render the image for {path.name!r}")
+        os.replace(tmp, path)
+    except OSError as e:
+        raise GdsimError(f"cannot write {str(path)!r}: {e.strerror or e}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def render_svg(item, path: str) -> None:
+    """Paint a graphics item's scene rectangle into an SVG file with QSvgGenerator."""
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    rect = item.sceneBoundingRect()
+    gen = QSvgGenerator()
+    gen.setFileName(path)
+    gen.setSize(QSize(int(rect.width()), int(rect.height())))
+    gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    painter = QPainter(gen)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    finally:
+        painter.end()
+
+
+@dataclass(frozen=True)
+class Preset:
+    path: Path
+    title: str
+    description: str
+
+
+def presets() -> list[Preset]:
+    """Presets in ``resources/presets/*.json``, sorted by file name (bad files skipped)."""
+    out = []
+    folder = resource_path("presets")
+    for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            d = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(d, dict):
+            title = str(d.get("title") or p.stem.replace("_", " "))
+            out.append(Preset(p, title, str(d.get("description") or "")))
+    return out
+
+
+def load_preset(path: str | os.PathLike):
+    """(experiment, title, description) of a preset file."""
+    from gdsim.io import experiment_from_dict
+
+    p = Path(path)
+    try:
+        d = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise GdsimError(f"cannot read preset {p.name!r}: {e}") from None
+    if not isinstance(d, dict):
+        raise GdsimError(f"preset {p.name!r} is not a JSON object")
+    title = str(d.pop("title", "") or p.stem)
+    description = str(d.pop("description", "") or "")
+    return experiment_from_dict(d), title, description
+
+
+def recent_files() -> list[str]:
+    """Recently opened or saved experiment files (most recent first), existing ones only."""
+    v = QSettings().value(RECENT_KEY, [])
+    if isinstance(v, str):
+        v = [v]
+    return [str(p) for p in (v or []) if p and Path(str(p)).is_file()][:MAX_RECENT]
+
+
+def add_recent(path: str | os.PathLike) -> None:
+    p = str(Path(path).resolve())
+    items = [q for q in recent_files() if q != p]
+    QSettings().setValue(RECENT_KEY, [p, *items][:MAX_RECENT])

@@ -1,0 +1,407 @@
+"""The main window: toolbars, Surface / 3-D tabs beside the curves, runs dock, menus.
+
+Optional parts written elsewhere (runs panel, 3-D view, network mode, formula dialog) are
+imported inside try blocks: when one is missing or fails, a one-line notice stands in.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdsim.errors import GdsimError
+from ui import files
+from ui.controller import Controller, default_experiment
+from ui.controls import PlaybackBar, SurfaceBar, TimelineBar
+from ui.curves_view import CurvesView
+from ui.status import StatusPanel
+from ui.surface_view import SurfaceView
+
+log = logging.getLogger(__name__)
+EXPERIMENT_FILTER = "gdsim experiment (*.json);;All files (*)"
+AUTOSAVE_DELAY_MS = 800
+
+
+def notice_widget(text: str) -> QLabel:
+    """A one-line placeholder for a part that could not be built."""
+    label = QLabel(text)
+    label.setObjectName("noticeLabel")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
+def optional_part(build, what: str) -> tuple[QWidget, bool]:
+    """``build()`` or a notice naming ``what`` and the reason (ImportError or any failure)."""
+    try:
+        return build(), True
+    except Exception as e:  # noqa: BLE001 -- a broken optional panel must not stop the app
+        log.warning("%s unavailable: %s", what, "".join(traceback.format_exception_only(e)))
+        return notice_widget(f"{what} is unavailable: {type(e).__name__}: {e}"), False
+
+
+class MainWindow(QMainWindow):
+    """The gdsim desktop window over one :class:`Controller`."""
+
+    def __init__(self, experiment=None, controller: Controller | None = None,
+                 autosave: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.controller = controller or Controller(experiment or default_experiment(), self)
+        self.current_path: Path | None = None
+        self.autosave_enabled = autosave
+        self.setWindowTitle("gdsim — gradient descent simulator")
+        self.resize(1440, 900)
+        c = self.controller
+
+        self.playback = PlaybackBar(c, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.playback)
+        self.surface_bar = SurfaceBar(c, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.surface_bar)
+        self.timeline = TimelineBar(c, self)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline)
+
+        self.surface_view = SurfaceView(c)
+        self.curves_view = CurvesView(c)
+        self.view_tabs = QTabWidget()
+        self.view_tabs.setObjectName("viewTabs")
+        self.view_tabs.addTab(self.surface_view, "Surface")
+        self.view3d, self.has_3d = optional_part(self._build_3d, "The 3-D view")
+        self.view_tabs.addTab(self.view3d, "3-D")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.view_tabs)
+        self.splitter.addWidget(self.curves_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 420])
+
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(4, 4, 4, 0)
+        self.story_label = QLabel()
+        self.story_label.setObjectName("storyLabel")
+        self.story_label.setWordWrap(True)
+        self.story_label.setVisible(False)
+        lay.addWidget(self.story_label)
+        lay.addWidget(self.splitter, 1)
+        self.mode_tabs = QTabWidget()
+        self.mode_tabs.setObjectName("modeTabs")
+        self.mode_tabs.addTab(page, "Surfaces")
+        self.network = None
+        try:
+            from ui.network.mode import NetworkMode
+
+            self.network = NetworkMode(self)
+            self.mode_tabs.addTab(self.network, "Network")
+        except ImportError:
+            pass
+        self.mode_tabs.tabBar().setVisible(self.mode_tabs.count() > 1)
+        self.setCentralWidget(self.mode_tabs)
+
+        self.runs_panel, self.has_runs_panel = optional_part(self._build_runs_panel,
+                                                             "The runs panel")
+        self.runs_dock = QDockWidget("Runs", self)
+        self.runs_dock.setObjectName("runsDock")
+        self.runs_dock.setWidget(self.runs_panel)
+        self.runs_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.runs_dock)
+        self.resizeDocks([self.runs_dock], [380], Qt.Orientation.Horizontal)
+
+        self.status = StatusPanel(c, self.statusBar())
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setSingleShot(True)
+        self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave_timer.timeout.connect(self.autosave)
+        c.experiment_changed.connect(self._experiment_edited)
+        self._build_menus()
+
+    # ------------------------------------------------------------ optional parts
+    def _build_3d(self) -> QWidget:
+        from ui.view3d import View3D
+
+        return View3D(self.controller)
+
+    def _build_runs_panel(self) -> QWidget:
+        from ui.runs_panel import RunsPanel
+
+        return RunsPanel(self.controller)
+
+    # ------------------------------------------------------------------ menus
+    def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        if name:
+            act.setObjectName(name)
+        act.triggered.connect(lambda _checked=False: slot())
+        if menu is not None:
+            menu.addAction(act)
+        else:
+            self.addAction(act)
+        return act
+
+    def _build_menus(self) -> None:
+        c = self.controller
+        bar = self.menuBar()
+        m = bar.addMenu("&File")
+        self.act_new = self._action(m, "&New", self.new_experiment, QKeySequence.StandardKey.New,
+                                    "actionNew")
+        self.act_open = self._action(m, "&Open…", self.open_dialog, "Ctrl+O", "actionOpen")
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._fill_recent()
+        self.act_save = self._action(m, "&Save", self.save, "Ctrl+S", "actionSave")
+        self.act_save_as = self._action(m, "Save &As…", self.save_as, "Ctrl+Shift+S",
+                                        "actionSaveAs")
+        m.addSeparator()
+        self.act_export_csv = self._action(m, "&Export trajectory CSV…", self.export_csv_dialog,
+                                           "Ctrl+E", "actionExportCsv")
+        img = m.addMenu("Export &image")
+        img.setObjectName("exportImageMenu")
+        self.image_actions = {}
+        for key, title in self.panel_titles().items():
+            self.image_actions[key] = self._action(
+                img, f"{title}…", lambda k=key: self.export_image_dialog(k), None,
+                f"actionExportImage_{key}")
+        m.addSeparator()
+        self.act_quit = self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit,
+                                     "actionQuit")
+
+        s = bar.addMenu("&Simulation")
+        self.act_play = self._action(s, "Play / Pause", c.toggle_play, Qt.Key.Key_Space,
+                                     "actionPlay")
+        self.act_step = self._action(s, "Step", lambda: c.step(1), Qt.Key.Key_Right, "actionStep")
+        self.act_reset = self._action(s, "Reset", c.reset, Qt.Key.Key_R, "actionReset")
+
+        v = bar.addMenu("&View")
+        self.act_grad = QAction("Gradient arrows (−∇f direction)", self, checkable=True)
+        self.act_grad.setObjectName("actionGradientArrows")
+        self.act_grad.toggled.connect(lambda on: self.surface_view.set_arrows(gradient=on))
+        v.addAction(self.act_grad)
+        self.act_steps = QAction("Step arrows (last step of each run)", self, checkable=True)
+        self.act_steps.setObjectName("actionStepArrows")
+        self.act_steps.toggled.connect(lambda on: self.surface_view.set_arrows(step=on))
+        v.addAction(self.act_steps)
+        v.addSeparator()
+        v.addAction(self.runs_dock.toggleViewAction())
+        self._action(v, "Reset zoom", self.surface_view.draw_surface, "Ctrl+0", "actionResetZoom")
+
+        p = bar.addMenu("&Presets")
+        p.setObjectName("presetsMenu")
+        self.preset_actions = []
+        for preset in files.presets():
+            act = self._action(p, preset.title, lambda pr=preset: self.load_preset(pr.path))
+            act.setStatusTip(preset.description)
+            act.setToolTip(preset.description)
+            self.preset_actions.append(act)
+        if not self.preset_actions:
+            none = p.addAction("(no presets found)")
+            none.setEnabled(False)
+
+        h = bar.addMenu("&Help")
+        self._action(h, "&About gdsim", self.about, None, "actionAbout")
+
+    def panel_titles(self) -> dict[str, str]:
+        """Exportable panels: key -> menu title."""
+        return {
+            "surface": "Surface panel",
+            "loss": "Loss curve",
+            "lr": "Learning-rate curve",
+            "grad_norm": "Gradient-norm curve",
+            "distance": "Distance-to-minimum curve",
+        }
+
+    def panel_plot_item(self, key: str):
+        """The pyqtgraph PlotItem behind an exportable panel."""
+        if key == "surface":
+            return self.surface_view.plot.getPlotItem()
+        return self.curves_view.plots[key].getPlotItem()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = files.recent_files()
+        for path in paths:
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not paths:
+            act = self.recent_menu.addAction("(none)")
+            act.setEnabled(False)
+
+    # ------------------------------------------------------------- file actions
+    def show_file_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def new_experiment(self) -> None:
+        if self.controller.set_experiment(default_experiment()):
+            self.current_path = None
+            self._set_story("", "")
+            self._update_title()
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open experiment", self._dialog_dir(),
+                                              EXPERIMENT_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        """Load an experiment file; on any problem show it and change nothing."""
+        try:
+            exp = files.load(path)
+        except GdsimError as e:
+            self.show_file_error("Cannot open experiment", str(e))
+            return False
+        if not self._set_experiment_or_report(exp, "Cannot open experiment"):
+            return False
+        self.current_path = Path(path)
+        files.add_recent(path)
+        self._set_story("", "")
+        self._update_title()
+        return True
+
+    def save(self) -> bool:
+        if self.current_path is None:
+            return self.save_as()
+        return self.save_to(str(self.current_path))
+
+    def save_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save experiment", self._dialog_dir(),
+                                              EXPERIMENT_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".json"
+        return self.save_to(path)
+
+    def save_to(self, path: str) -> bool:
+        try:
+            files.save(self.controller.experiment, path)
+        except GdsimError as e:
+            self.show_file_error("Cannot save experiment", str(e))
+            return False
+        self.current_path = Path(path)
+        files.add_recent(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    def export_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export trajectory CSV", self._dialog_dir(),
+                                              "CSV (*.csv);;All files (*)")
+        if not path:
+            return
+        try:
+            files.export_csv(self.controller, path)
+        except GdsimError as e:
+            self.show_file_error("Cannot export CSV", str(e))
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_image_dialog(self, key: str) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {self.panel_titles()[key].lower()}", self._dialog_dir(),
+            "PNG image (*.png);;SVG image (*.svg)")
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".png"
+        try:
+            files.export_image(self.panel_plot_item(key), path)
+        except GdsimError as e:
+            self.show_file_error("Cannot export image", str(e))
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def load_preset(self, path) -> bool:
+        try:
+            exp, title, description = files.load_preset(path)
+        except GdsimError as e:
+            self.show_file_error("Cannot load preset", str(e))
+            return False
+        if not self._set_experiment_or_report(exp, "Cannot load preset"):
+            return False
+        self.current_path = None
+        self._set_story(title, description)
+        self._update_title()
+        self.statusBar().showMessage(f"{title}: {description}", 15000)
+        return True
+
+    def _set_experiment_or_report(self, exp, title: str) -> bool:
+        errors: list[str] = []
+        self.controller.error.connect(errors.append)
+        try:
+            ok = self.controller.set_experiment(exp)
+        finally:
+            self.controller.error.disconnect(errors.append)
+        if not ok:
+            self.show_file_error(title, errors[0] if errors else "invalid experiment")
+        return ok
+
+    def _set_story(self, title: str, description: str) -> None:
+        if title or description:
+            self.story_label.setText(f"<b>{title}</b> — {description}" if description else title)
+        self.story_label.setVisible(bool(title or description))
+
+    def _dialog_dir(self) -> str:
+        return str(self.current_path.parent) if self.current_path else ""
+
+    def _update_title(self) -> None:
+        name = self.current_path.name if self.current_path else "untitled"
+        self.setWindowTitle(f"{name} — gdsim")
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About gdsim",
+                          "gdsim — a simulator for the gradient-descent family of optimizers.")
+
+    # ---------------------------------------------------------------- autosave
+    def _experiment_edited(self) -> None:
+        if self.autosave_enabled:
+            self._autosave_timer.start()
+
+    def autosave(self) -> None:
+        """Write the current experiment to the autosave file (failures only logged)."""
+        try:
+            files.write_autosave(self.controller.experiment)
+        except (GdsimError, OSError) as e:
+            log.warning("autosave failed: %s", e)
+
+    def save_window_state(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+
+    def restore_window_state(self) -> None:
+        s = QSettings()
+        geo, state = s.value("window/geometry"), s.value("window/state")
+        if isinstance(geo, QByteArray | bytes):
+            self.restoreGeometry(geo)
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.controller.pause()
+        if self.autosave_enabled:
+            self._autosave_timer.stop()
+            self.autosave()
+            self.save_window_state()
+        super().closeEvent(event)

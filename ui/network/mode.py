@@ -1,0 +1,394 @@
+"""The Network tab: a NetworkController with the app's playback bar, timeline and runs panel,
+the data/architecture/regularization editors, the panels, presets and files.
+
+``NetworkMode(main_window)`` is what the main window adds as its "Network" tab. While the tab
+is shown, the surface mode's toolbars and runs dock are hidden (and its play paused), and
+restored when the user goes back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdsim.errors import GdsimError
+from gdsim.nn.io import (
+    atomic_write_bytes,
+    check_writable,
+    experiment_from_dict,
+    experiment_to_dict,
+    load_weights,
+    save_weights,
+    write_csv,
+)
+from gdsim.nn.training import NNExperiment, Trainer
+from ui.controls import PlaybackBar, TimelineBar
+from ui.network.controller import NetworkController
+from ui.network.editors import NetworkEditors, NetworkRunsPanel
+from ui.network.panels import BoundaryView, MetricsView, WeightSliceView
+from ui.resources import resource_path
+
+log = logging.getLogger(__name__)
+JSON_FILTER = "gdsim network experiment (*.json);;All files (*)"
+WEIGHTS_FILTER = "Weights (*.npz);;All files (*)"
+
+
+@dataclass(frozen=True)
+class NetworkPreset:
+    path: Path
+    title: str
+    description: str
+
+
+def preset_folder() -> Path:
+    """Network presets live in ``resources/presets/network/`` (the surface presets' loader
+    and tests read ``resources/presets/*.json`` as surface experiments)."""
+    return resource_path("presets", "network")
+
+
+def network_presets() -> list[NetworkPreset]:
+    """``nn_*.json`` presets (``"mode": "network"``), sorted by file name; bad files skipped."""
+    out = []
+    folder = preset_folder()
+    for p in sorted(folder.glob("nn_*.json")) if folder.is_dir() else []:
+        try:
+            d = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(d, dict) and d.get("mode") == "network":
+            out.append(NetworkPreset(p, str(d.get("title") or p.stem),
+                                     str(d.get("description") or "")))
+    return out
+
+
+def read_experiment(path: str | Path) -> tuple[NNExperiment, str, str]:
+    """(experiment, title, description) of a network experiment or preset file."""
+    p = Path(path)
+    try:
+        d = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise GdsimError(f"cannot read {p.name!r}: {e}") from None
+    if not isinstance(d, dict) or d.get("mode") != "network":
+        raise GdsimError(f"{p.name!r} is not a network experiment (needs \"mode\": \"network\")")
+    return experiment_from_dict(d), str(d.get("title") or ""), str(d.get("description") or "")
+
+
+class NetworkMode(QWidget):
+    """The whole Network mode in one widget (its own controller; the app's bars and panel)."""
+
+    def __init__(self, main_window=None, experiment: NNExperiment | None = None):
+        super().__init__(None)
+        self.setObjectName("networkMode")
+        self.main_window = main_window
+        self.controller = c = NetworkController(experiment, self)
+        self.current_path: Path | None = None
+        self._hidden_main: list = []
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.setSpacing(2)
+        self.playback = PlaybackBar(c, self)
+        self.playback.setObjectName("networkPlaybackToolbar")
+        lay.addWidget(self.playback)
+        self.files_bar = self._build_files_bar()
+        lay.addWidget(self.files_bar)
+        self.story_label = QLabel()
+        self.story_label.setObjectName("networkStoryLabel")
+        self.story_label.setWordWrap(True)
+        self.story_label.setVisible(False)
+        lay.addWidget(self.story_label)
+
+        self.editors = NetworkEditors(c)
+        self.runs_panel = NetworkRunsPanel(c)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setObjectName("networkLeftTabs")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.editors)
+        self.left_tabs.addTab(scroll, "Model")
+        self.left_tabs.addTab(self.runs_panel, "Runs")
+        ll.addWidget(self.left_tabs)
+        left.setMinimumWidth(380)
+
+        self.boundary = BoundaryView(c)
+        self.slice = WeightSliceView(c)
+        self.metrics = MetricsView(c)
+        centre = QSplitter(Qt.Orientation.Vertical)
+        centre.addWidget(self.boundary)
+        centre.addWidget(self.slice)
+        centre.setSizes([420, 340])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("networkSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.metrics)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([400, 560, 440])
+        lay.addWidget(self.splitter, 1)
+        self.timeline = TimelineBar(c, self)
+        self.timeline.setObjectName("networkTimelineToolbar")
+        lay.addWidget(self.timeline)
+        self.status_label = QLabel(" ")
+        self.status_label.setObjectName("networkStatusLabel")
+        # a long message must not widen the window: it is cut at the window's edge
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                        QSizePolicy.Policy.Preferred)
+        lay.addWidget(self.status_label)
+        c.notice.connect(self._notice)
+        c.error.connect(self._notice)
+        tabs = getattr(main_window, "mode_tabs", None)
+        if tabs is not None:
+            tabs.currentChanged.connect(self._mode_changed)
+
+    # --- construction -----------------------------------------------------------------------
+    def _build_files_bar(self) -> QToolBar:
+        bar = QToolBar("Network files", self)
+        bar.setObjectName("networkFilesToolbar")
+        bar.addWidget(QLabel(" Preset "))
+        self.preset_combo = QComboBox()
+        self.preset_combo.setObjectName("networkPresetCombo")
+        self.preset_combo.addItem("—", None)
+        self.presets = network_presets()
+        for p in self.presets:
+            self.preset_combo.addItem(p.title, str(p.path))
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, p.description,
+                                          Qt.ItemDataRole.ToolTipRole)
+        self.preset_combo.activated.connect(self._preset_chosen)
+        bar.addWidget(self.preset_combo)
+        bar.addSeparator()
+        self.buttons = {}
+        for key, text, slot in (
+            ("open", "Open…", self.open_dialog),
+            ("save", "Save…", self.save_dialog),
+            ("csv", "Export CSV…", self.export_csv_dialog),
+            ("save_weights", "Save weights…", self.save_weights_dialog),
+            ("load_weights", "Load weights…", self.load_weights_dialog),
+        ):
+            b = QPushButton(text)
+            b.setObjectName(f"network_{key}Button")
+            b.clicked.connect(lambda _c=False, s=slot: s())
+            bar.addWidget(b)
+            self.buttons[key] = b
+        self.buttons["save_weights"].setToolTip("The selected run's weights at the shown step")
+        self.buttons["load_weights"].setToolTip("Start every run from these weights")
+        img = QToolButton()
+        img.setObjectName("networkImageButton")
+        img.setText("Export image")
+        img.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(img)
+        for key, title in self.panel_titles().items():
+            act = menu.addAction(f"{title}…")
+            act.triggered.connect(lambda _c=False, k=key: self.export_image_dialog(k))
+        img.setMenu(menu)
+        bar.addWidget(img)
+        return bar
+
+    def panel_titles(self) -> dict[str, str]:
+        return {"boundary": "Decision boundary / fit", "slice": "Weight-space slice",
+                "loss": "Loss curves", "accuracy": "Accuracy curves", "lr": "Learning rate",
+                "layers": "Gradient norm per layer"}
+
+    def panel_plot_item(self, key: str):
+        if key == "boundary":
+            return self.boundary.plot.getPlotItem()
+        if key == "slice":
+            return self.slice.plot.getPlotItem()
+        return self.metrics.plots[key].getPlotItem()
+
+    # --- main window integration ------------------------------------------------------------
+    def _mode_changed(self, index: int) -> None:
+        mw = self.main_window
+        active = mw.mode_tabs.widget(index) is self
+        if active:
+            ctl = getattr(mw, "controller", None)
+            if ctl is not None:
+                ctl.pause()
+            self._hidden_main = []
+            for name in ("playback", "surface_bar", "timeline", "runs_dock"):
+                w = getattr(mw, name, None)
+                if w is not None and w.isVisible():
+                    w.hide()
+                    self._hidden_main.append(w)
+        else:
+            self.controller.pause()
+            for w in self._hidden_main:
+                w.show()
+            self._hidden_main = []
+
+    # --- messages -------------------------------------------------------------------------
+    def _notice(self, text: str) -> None:
+        self.status_label.setText(text)
+        mw = self.main_window
+        if mw is not None and hasattr(mw, "statusBar"):
+            mw.statusBar().showMessage(text, 10000)
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+    def _set_story(self, title: str, description: str) -> None:
+        if title or description:
+            self.story_label.setText(f"<b>{title}</b> — {description}" if description else title)
+        self.story_label.setVisible(bool(title or description))
+
+    # --- experiments and presets ------------------------------------------------------------
+    def _set_experiment(self, exp: NNExperiment, title: str) -> bool:
+        errors: list[str] = []
+        self.controller.error.connect(errors.append)
+        try:
+            ok = self.controller.set_experiment(exp, keep_weights=False)
+        finally:
+            self.controller.error.disconnect(errors.append)
+        if not ok:
+            self.show_error(title, errors[0] if errors else "invalid experiment")
+        return ok
+
+    def load_preset(self, path: str | Path) -> bool:
+        """Open a preset (experiment + its story shown above the panels)."""
+        try:
+            exp, title, description = read_experiment(path)
+        except GdsimError as e:
+            self.show_error("Cannot load preset", str(e))
+            return False
+        if not self._set_experiment(exp, "Cannot load preset"):
+            return False
+        self.current_path = None
+        self._set_story(title, description)
+        self._notice(f"{title}: {description}")
+        return True
+
+    def _preset_chosen(self, index: int) -> None:
+        path = self.preset_combo.itemData(index)
+        if path:
+            self.load_preset(path)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a network experiment file; on any problem show it and change nothing."""
+        try:
+            exp, title, description = read_experiment(path)
+        except GdsimError as e:
+            self.show_error("Cannot open experiment", str(e))
+            return False
+        if not self._set_experiment(exp, "Cannot open experiment"):
+            return False
+        self.current_path = Path(path)
+        self._set_story(title, description)
+        return True
+
+    def save_to(self, path: str | Path) -> bool:
+        """Save the experiment as JSON (atomic)."""
+        text = json.dumps(experiment_to_dict(self.controller.experiment), indent=2) + "\n"
+        try:
+            atomic_write_bytes(path, text.encode("utf-8"))
+        except GdsimError as e:
+            self.show_error("Cannot save experiment", str(e))
+            return False
+        self.current_path = Path(path)
+        self._notice(f"Saved {path}")
+        return True
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open network experiment", "", JSON_FILTER)
+        if path:
+            self.open_path(path)
+
+    def save_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save network experiment", "", JSON_FILTER)
+        if path:
+            self.save_to(path if Path(path).suffix else path + ".json")
+
+    # --- CSV, weights, images ---------------------------------------------------------------
+    def export_csv(self, path: str | Path) -> None:
+        """The training CSV of the whole experiment (trained to the end, as ``gdsim train``)."""
+        check_writable(path)
+        sim = self.controller.sim
+        if not sim.done:
+            sim = Trainer(self.controller.experiment, dataset=sim.data,
+                          init_weights=self.controller.init_weights)
+            sim.run()
+        write_csv(sim, path)
+
+    def export_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export training CSV", "",
+                                              "CSV (*.csv);;All files (*)")
+        if not path:
+            return
+        try:
+            self.export_csv(path)
+        except GdsimError as e:
+            self.show_error("Cannot export CSV", str(e))
+            return
+        self._notice(f"Exported {path}")
+
+    def save_weights(self, path: str | Path) -> None:
+        """The selected run's weights at the shown step."""
+        c = self.controller
+        save_weights(path, c.sim.net, *c.sim.weights(c.selected, c.shown_step))
+
+    def save_weights_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save weights", "", WEIGHTS_FILTER)
+        if not path:
+            return
+        try:
+            self.save_weights(path if Path(path).suffix else path + ".npz")
+        except GdsimError as e:
+            self.show_error("Cannot save weights", str(e))
+            return
+        self._notice(f"Saved weights to {path}")
+
+    def load_weights(self, path: str | Path) -> bool:
+        """Start every run from the weights in ``path`` (shape-checked against the network)."""
+        try:
+            w = load_weights(path, self.controller.sim.net)
+        except GdsimError as e:
+            self.show_error("Cannot load weights", str(e))
+            return False
+        if not self.controller.set_initial_weights(w):
+            return False
+        self._notice(f"All runs start from {Path(path).name}")
+        return True
+
+    def load_weights_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load weights", "", WEIGHTS_FILTER)
+        if path:
+            self.load_weights(path)
+
+    def export_image_dialog(self, key: str) -> None:
+        from ui import files
+
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {self.panel_titles()[key]}", "",
+                                              "PNG image (*.png);;SVG image (*.svg)")
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".png"
+        try:
+            files.export_image(self.panel_plot_item(key), path)
+        except GdsimError as e:
+            self.show_error("Cannot export image", str(e))
+            return
+        self._notice(f"Exported {path}")

@@ -1,0 +1,554 @@
+"""Network mode panels: decision boundary (or regression fit), metric curves, weight slice.
+
+Everything drawn comes from the Trainer: its records (``record``, ``layer_grad_norms``), its
+predictions (``predict_grid``, ``predict``) and its loss over a weight slice
+(``weight_slice``, ``weight_history``). Plot items are created once and fed with setData.
+"""
+
+from __future__ import annotations
+
+import html
+
+import contourpy
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui import theme
+from ui.curves_view import positive_or_nan
+from ui.decimate import MAX_CURVE_POINTS, row_indices
+from ui.surface_view import color_scale, isolines
+
+GRID = 160  # decision-map resolution per axis
+SLICE_GRID = 31  # weight-slice resolution per axis
+SLICE_DELAY_MS = 250  # the slice is recomputed this long after the last step (it costs more)
+# Class colours (ColorBrewer Dark2): distinct from the runs' Okabe–Ito line colours.
+CLASS_COLORS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+                "#666666")
+LAYER_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+                "#666666")
+
+
+def _rgb(color: str) -> np.ndarray:
+    c = color.lstrip("#")
+    return np.array([int(c[i:i + 2], 16) for i in (0, 2, 4)], dtype=np.float64)
+
+
+def class_image(probs: np.ndarray, n_classes: int) -> np.ndarray:
+    """RGB image (ny, nx, 3) uint8 from class probabilities (ny, nx, K) or P(class 1) (…, 1).
+
+    Each pixel mixes the light class colours by probability; uncertain pixels turn pale, so
+    the boundary shows as a light band and confident regions as their class colour.
+    """
+    if probs.shape[-1] == 1:
+        p1 = probs[..., 0]
+        probs = np.stack([1 - p1, p1], axis=-1)
+    k = probs.shape[-1]
+    cols = np.stack([_rgb(CLASS_COLORS[i % len(CLASS_COLORS)]) for i in range(k)])
+    light = 255 - 0.55 * (255 - cols)  # the class colours, lightened
+    p = np.nan_to_num(probs, nan=1.0 / k)
+    mixed = p @ light
+    conf = (p.max(axis=-1, keepdims=True) - 1.0 / k) / (1 - 1.0 / k)  # 0 … 1
+    img = 255 - (255 - mixed) * (0.25 + 0.75 * conf)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _plot(name: str, title: str) -> pg.PlotWidget:
+    w = pg.PlotWidget(background=theme.BACKGROUND)
+    w.setObjectName(name)
+    pi = w.getPlotItem()
+    pi.setTitle(title, color=theme.FOREGROUND, size="10pt")
+    pi.setMenuEnabled(False)
+    for ax in ("left", "bottom"):
+        pi.getAxis(ax).enableAutoSIPrefix(False)  # weights read as they are, not ×0.001
+    return w
+
+
+class BoundaryView(QWidget):
+    """The selected run's decision map (2-D) or fitted curve (1-D) with train/test points."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self._dirty = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.plot = _plot("boundaryPlot", "decision boundary")
+        lay.addWidget(self.plot)
+        pi = self.plot.getPlotItem()
+        self.image = pg.ImageItem()
+        self.image.setZValue(-20)
+        pi.addItem(self.image)
+        self.boundary = pg.PlotDataItem(pen=pg.mkPen("#333333", width=1.5), connect="finite")
+        self.boundary.setZValue(-5)
+        pi.addItem(self.boundary)
+        self.fit = pg.PlotDataItem(pen=pg.mkPen("#333333", width=2.5))
+        pi.addItem(self.fit)
+        self.train_pts = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#ffffff", width=0.8))
+        self.test_pts = pg.ScatterPlotItem(size=8, symbol="t", brush=pg.mkBrush(None))
+        self.train_pts.setZValue(5)
+        self.test_pts.setZValue(6)
+        pi.addItem(self.train_pts)
+        pi.addItem(self.test_pts)
+        self.legend = pi.addLegend(offset=(-5, 5), brush=pg.mkBrush(255, 255, 255, 210))
+        self.legend.setLabelTextColor(theme.FOREGROUND)
+        self._legend_items = False
+        self._drawn = None
+        controller.experiment_changed.connect(self.rebuild)
+        controller.reset_done.connect(self.refresh)
+        controller.stepped.connect(self.refresh)
+        controller.cursor_changed.connect(self.refresh)
+        controller.selection_changed.connect(self.refresh)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """New data set or network: points, axes and ranges."""
+        sim = self.controller.sim
+        d = sim.data
+        pi = self.plot.getPlotItem()
+        two_d = d.n_features == 2
+        if d.n_features == 2:
+            pi.setLabel("bottom", "x₁")
+            pi.setLabel("left", "x₂")
+        else:
+            pi.setLabel("bottom", "x")
+            pi.setLabel("left", "y")
+        self.image.setVisible(two_d)
+        self.boundary.setVisible(two_d)
+        self.fit.setVisible(not two_d)
+        self._drawn = None
+        self._draw_points()
+        dom = d.domain
+        if two_d:
+            pi.setRange(xRange=dom[:2], yRange=dom[2:], padding=0)
+        else:
+            y = np.concatenate([d.y_train, d.y_test])
+            pad = 0.1 * max(float(np.ptp(y)), 1e-9)
+            pi.setRange(xRange=dom[:2], yRange=(float(y.min()) - pad, float(y.max()) + pad),
+                        padding=0)
+        self.refresh()
+
+    def _draw_points(self) -> None:
+        d = self.controller.sim.data
+        if d.n_features == 2:
+            fills = [pg.mkBrush(col) for col in CLASS_COLORS]  # shared objects: fast setData
+            lines = [pg.mkPen(col, width=1.6) for col in CLASS_COLORS]
+
+            def brushes(y):
+                if d.task != "classification":
+                    return pg.mkBrush("#333333")
+                return [fills[int(c) % len(fills)] for c in y]
+
+            def pens(y):
+                if d.task != "classification":
+                    return pg.mkPen("#333333")
+                return [lines[int(c) % len(lines)] for c in y]
+
+            self.train_pts.setData(d.x_train[:, 0], d.x_train[:, 1], brush=brushes(d.y_train))
+            self.test_pts.setData(d.x_test[:, 0], d.x_test[:, 1], pen=pens(d.y_test),
+                                  brush=pg.mkBrush(255, 255, 255, 160))
+        else:
+            self.train_pts.setData(d.x_train[:, 0], d.y_train, brush=pg.mkBrush("#0072b2"))
+            self.test_pts.setData(d.x_test[:, 0], d.y_test, pen=pg.mkPen("#d55e00", width=1.6),
+                                  brush=pg.mkBrush(255, 255, 255, 160))
+        if not self._legend_items:
+            self.legend.addItem(self.train_pts, "train")
+            self.legend.addItem(self.test_pts, "test")
+            self._legend_items = True
+
+    def refresh(self, *_args) -> None:
+        """Predictions of the selected run at the shown step (skipped if already drawn)."""
+        if not self.isVisible() and self.window().isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
+        c = self.controller
+        key = c.view_key()
+        if key == self._drawn:
+            return
+        self._drawn = key
+        sim = c.sim
+        i = c.selected
+        step = c.shown_step
+        d = sim.data
+        run = sim.runs[i]
+        if d.n_features == 2:
+            xs, ys, out = sim.predict_grid(i, GRID, GRID, step=step)
+            self.image.setImage(class_image(out, max(d.n_classes, 2)).transpose(1, 0, 2),
+                                autoLevels=False, levels=(0, 255))
+            dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+            self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2,
+                                      xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy))
+            if out.shape[-1] == 1 and d.task == "classification":
+                self.boundary.setData(*self._level_line(xs, ys, out[..., 0], 0.5))
+            elif d.task == "classification":
+                self.boundary.setData(*self._class_edges(xs, ys, out))
+            else:
+                self.boundary.setData([], [])
+        else:
+            x0, x1 = d.domain[:2]
+            xs = np.linspace(x0, x1, 400)
+            self.fit.setData(xs, sim.predict(i, xs[:, None], step=step)[:, 0])
+            self.fit.setPen(pg.mkPen(run.spec.color or theme.run_color(i), width=2.5))
+        rows = c.shown_rows(i)
+        acc = sim.record(i)[rows - 1, 3] if rows else np.nan
+        extra = f", test acc {100 * acc:.1f}%" if np.isfinite(acc) else ""
+        if run.status == "early_stopped" and step >= rows - 1:
+            extra += f" · weights of step {run.best_step} restored"
+        what = "decision map" if d.n_features == 2 else "fit"
+        self.plot.getPlotItem().setTitle(
+            f"{what} · <span style='color:{run.spec.color}'>{html.escape(run.label)}</span>"
+            f" · step {min(step, rows - 1)}{extra}", color=theme.FOREGROUND, size="10pt")
+
+    @staticmethod
+    def _level_line(xs, ys, z, level):
+        gen = contourpy.contour_generator(xs, ys, z, line_type=contourpy.LineType.ChunkCombinedNan)
+        chunks = [c for c in gen.lines(level)[0] if c is not None and len(c)]
+        if not chunks:
+            return [], []
+        xy = np.concatenate(chunks)
+        return xy[:, 0], xy[:, 1]
+
+    def _class_edges(self, xs, ys, out):
+        """Boundaries between argmax regions: the 0.5 level of each class's indicator."""
+        lab = out.argmax(axis=-1)
+        parts_x, parts_y = [], []
+        for k in range(out.shape[-1]):
+            px, py = self._level_line(xs, ys, (lab == k).astype(np.float64), 0.5)
+            parts_x += [np.asarray(px), [np.nan]]
+            parts_y += [np.asarray(py), [np.nan]]
+        return np.concatenate(parts_x), np.concatenate(parts_y)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+
+class MetricsView(QWidget):
+    """Loss (train solid, test dashed) and accuracy of all runs; learning rate of all runs;
+    per-layer gradient norms (log) of the selected run. Linked step axes, hover readout."""
+
+    KEYS = ("loss", "accuracy", "lr", "layers")
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self._dirty = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.hover_label = QLabel(" ")
+        self.hover_label.setObjectName("networkHoverLabel")
+        self.hover_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hover_label.setWordWrap(True)
+        lay.addWidget(self.hover_label)
+        titles = {"loss": "loss (train —, test - -)", "accuracy": "accuracy (train —, test - -)",
+                  "lr": "learning rate", "layers": "gradient norm per layer"}
+        self.plots: dict[str, pg.PlotWidget] = {}
+        self.cursor_lines = {}
+        first = None
+        for key in self.KEYS:
+            w = _plot(f"{key}NetPlot", titles[key])
+            pi = w.getPlotItem()
+            pi.showGrid(x=True, y=True, alpha=0.25)
+            pi.getAxis("left").setWidth(52)
+            pi.setLogMode(x=False, y=key != "accuracy")
+            if key != "accuracy":  # label decades only: minor log labels overlap
+                pi.getAxis("left").setStyle(maxTextLevel=0)
+            if first is None:
+                first = pi
+            else:
+                pi.setXLink(first)
+            line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
+            line.setVisible(False)
+            pi.addItem(line, ignoreBounds=True)
+            self.cursor_lines[key] = line
+            w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
+            w.setMinimumHeight(110)
+            lay.addWidget(w, 1)
+            self.plots[key] = w
+        self.plots["layers"].getPlotItem().setLabel("bottom", "step")
+        self.plots["accuracy"].getPlotItem().setYRange(0, 1.02, padding=0)
+        self.no_acc = pg.TextItem("regression: no accuracy", color="#777777", anchor=(0.5, 0.5))
+        self.plots["accuracy"].getPlotItem().addItem(self.no_acc, ignoreBounds=True)
+        self.layer_legend = self.plots["layers"].getPlotItem().addLegend(
+            offset=(-5, 5), brush=pg.mkBrush(255, 255, 255, 200))
+        self.lines: dict[str, list] = {k: [] for k in self.KEYS}
+        controller.experiment_changed.connect(self.rebuild)
+        controller.reset_done.connect(self.refresh)
+        controller.stepped.connect(self.refresh)
+        controller.cursor_changed.connect(self.refresh)
+        controller.selection_changed.connect(self.refresh)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        sim = self.controller.sim
+        for key, w in self.plots.items():
+            pi = w.getPlotItem()
+            for item in self.lines[key]:
+                pi.removeItem(item)
+            self.lines[key] = []
+        self.layer_legend.clear()
+        for i, run in enumerate(sim.runs):
+            color = run.spec.color or theme.run_color(i)
+            for key in ("loss", "accuracy"):
+                for style in (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine):
+                    item = pg.PlotDataItem(pen=pg.mkPen(color, width=1.5, style=style),
+                                           connect="finite")
+                    self.plots[key].getPlotItem().addItem(item)
+                    self.lines[key].append(item)
+            item = pg.PlotDataItem(pen=pg.mkPen(color, width=1.5), connect="finite")
+            self.plots["lr"].getPlotItem().addItem(item)
+            self.lines["lr"].append(item)
+        for j in range(sim.n_layers):
+            item = pg.PlotDataItem(pen=pg.mkPen(LAYER_COLORS[j % len(LAYER_COLORS)], width=1.5),
+                                   connect="finite")
+            self.plots["layers"].getPlotItem().addItem(item)
+            self.lines["layers"].append(item)
+            self.layer_legend.addItem(item, f"layer {j + 1}" + (" (out)" if j == sim.n_layers - 1
+                                                                else ""))
+        cls = sim.classification
+        self.no_acc.setVisible(not cls)
+        self.refresh()
+
+    def refresh(self, *_args) -> None:
+        if not self.isVisible() and self.window().isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
+        c = self.controller
+        sim = c.sim
+        if len(self.lines["lr"]) != sim.n_runs:
+            self.rebuild()
+            return
+        for i in range(sim.n_runs):
+            rows = c.shown_rows(i)
+            idx = row_indices(rows, MAX_CURVE_POINTS)
+            rec = sim.record(i)[idx]
+            x = idx.astype(np.float64)
+            self.lines["loss"][2 * i].setData(x, positive_or_nan(rec[:, 0]))
+            self.lines["loss"][2 * i + 1].setData(x, positive_or_nan(rec[:, 1]))
+            if sim.classification:
+                self.lines["accuracy"][2 * i].setData(x, rec[:, 2])
+                self.lines["accuracy"][2 * i + 1].setData(x, rec[:, 3])
+            self.lines["lr"][i].setData(x, positive_or_nan(rec[:, 4]))
+        s = c.selected
+        rows = c.shown_rows(s)
+        idx = row_indices(rows, MAX_CURVE_POINTS)
+        norms = sim.layer_grad_norms(s)[idx]
+        for j, item in enumerate(self.lines["layers"]):
+            item.setData(idx.astype(np.float64), positive_or_nan(norms[:, j]))
+        run = sim.runs[s]
+        self.plots["layers"].getPlotItem().setTitle(
+            f"gradient norm per layer · <span style='color:{run.spec.color}'>"
+            f"{html.escape(run.label)}</span>", color=theme.FOREGROUND, size="10pt")
+        if not sim.classification:
+            vr = self.plots["accuracy"].getPlotItem().getViewBox().viewRect()
+            self.no_acc.setPos(vr.center())
+        cur = c.cursor
+        for line in self.cursor_lines.values():
+            line.setVisible(cur >= 0)
+            if cur >= 0:
+                line.setValue(cur)
+
+    def hover_text(self, key: str, step: int) -> str:
+        sim = self.controller.sim
+        parts = [f"<b>step {step}</b> · {key}:"]
+        if key == "layers":
+            s = self.controller.selected
+            if 0 <= step < self.controller.shown_rows(s):
+                vals = sim.layer_grad_norms(s)[step]
+                parts += [f"L{j + 1} {v:.3g}" for j, v in enumerate(vals)]
+            return "  ".join(parts)
+        col = {"loss": (0, 1), "accuracy": (2, 3), "lr": (4,)}[key]
+        for i, run in enumerate(sim.runs):
+            if not 0 <= step < self.controller.shown_rows(i):
+                continue
+            vals = "/".join(f"{sim.record(i)[step, k]:.4g}" for k in col)
+            parts.append(f"<span style='color:{run.spec.color}'>■</span> "
+                         f"{html.escape(run.label)} {vals}")
+        return "  ".join(parts)
+
+    def _hover(self, key: str, scene_pos) -> None:
+        vb = self.plots[key].getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return
+        step = int(round(vb.mapSceneToView(scene_pos).x()))
+        self.hover_label.setText(self.hover_text(key, step))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+
+class WeightSliceView(QWidget):
+    """Loss over two chosen weights of the selected run (the others at their values at the
+    shown step) with those weights' path: how the optimizer moves in a real landscape."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self._dirty = False
+        self._range = None  # (amin, amax, bmin, bmax) kept while the path stays inside
+        self._drawn = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("weights"))
+        self.combo_a = QComboBox()
+        self.combo_a.setObjectName("weightACombo")
+        self.combo_b = QComboBox()
+        self.combo_b.setObjectName("weightBCombo")
+        for cb in (self.combo_a, self.combo_b):
+            cb.setToolTip("Weight on this axis (Wk[i,j] connects unit i of layer k−1 to unit j)")
+            cb.setMaxVisibleItems(20)
+            cb.activated.connect(lambda _i: self._choice_changed())
+            row.addWidget(cb, 1)
+        lay.addLayout(row)
+        self.plot = _plot("slicePlot", "weight-space slice")
+        lay.addWidget(self.plot, 1)
+        pi = self.plot.getPlotItem()
+        self.image = pg.ImageItem()
+        self.image.setZValue(-20)
+        pi.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(colorMap=theme.heatmap_colormap(), interactive=False,
+                                        width=12, colorMapMenu=False)
+        self.colorbar.setImageItem(self.image, insert_in=pi)
+        self.iso = pg.PlotDataItem(pen=pg.mkPen(theme.ISOLINE_COLOR, width=1), connect="finite")
+        self.iso.setZValue(-10)
+        pi.addItem(self.iso)
+        self.path = pg.PlotDataItem(pen=pg.mkPen("#0072b2", width=2))
+        pi.addItem(self.path)
+        self.head = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=1.5))
+        self.head.setZValue(10)
+        pi.addItem(self.head)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SLICE_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        controller.experiment_changed.connect(self.rebuild)
+        controller.reset_done.connect(self._reset)
+        controller.stepped.connect(self.schedule)
+        controller.cursor_changed.connect(lambda _c: self.schedule())
+        controller.selection_changed.connect(lambda _i: self._reset())
+        self.rebuild()
+
+    @property
+    def weights(self) -> tuple[int, int]:
+        """The flat indices of the two weights on the axes."""
+        return int(self.combo_a.currentData()), int(self.combo_b.currentData())
+
+    def set_weights(self, a: int, b: int) -> None:
+        self.combo_a.setCurrentIndex(self.combo_a.findData(a))
+        self.combo_b.setCurrentIndex(self.combo_b.findData(b))
+        self._choice_changed()
+
+    def rebuild(self) -> None:
+        """New network: list its weights; default to the first two of the last hidden layer's
+        incoming matrix (the output layer's first two weights when there is no hidden layer)."""
+        net = self.controller.sim.net
+        names = net.param_names()
+        old = (self.combo_a.currentText(), self.combo_b.currentText())
+        for cb in (self.combo_a, self.combo_b):
+            cb.blockSignals(True)
+            cb.clear()
+            for k, n in enumerate(names):
+                cb.addItem(n, k)
+            cb.blockSignals(False)
+        layer = net.layers[-1]
+        da, db = layer.w.start, layer.w.start + 1 if layer.fan_in * layer.fan_out > 1 else \
+            layer.b.start
+        ia, ib = self.combo_a.findText(old[0]), self.combo_b.findText(old[1])
+        self.combo_a.setCurrentIndex(ia if ia >= 0 else da)
+        self.combo_b.setCurrentIndex(ib if ib >= 0 and ib != self.combo_a.currentIndex()
+                                     else db)
+        self._reset()
+
+    def _choice_changed(self) -> None:
+        self._range = None
+        self._drawn = None
+        self.refresh()
+
+    def _reset(self) -> None:
+        self._range = None
+        self.refresh()
+
+    def schedule(self) -> None:
+        """Recompute soon (coalesces the steps of a Play)."""
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _compute_range(self, path: np.ndarray) -> tuple[float, float, float, float]:
+        lo, hi = path.min(axis=0), path.max(axis=0)
+        span = np.maximum(hi - lo, np.maximum(0.5, 0.5 * np.abs(path[-1])))
+        centre = (lo + hi) / 2
+        half = 0.6 * span + 0.25
+        return (centre[0] - half[0], centre[0] + half[0], centre[1] - half[1],
+                centre[1] + half[1])
+
+    def refresh(self) -> None:
+        if not self.isVisible() and self.window().isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
+        self._timer.stop()
+        c = self.controller
+        sim = c.sim
+        i = c.selected
+        a, b = self.weights
+        if a == b:
+            self.plot.getPlotItem().setTitle("choose two different weights",
+                                             color=theme.FOREGROUND, size="10pt")
+            return
+        key = c.view_key(a, b)
+        if key == self._drawn:
+            return
+        self._drawn = key
+        step = c.shown_step
+        steps, path = sim.weight_history(i, a, b)
+        keep = steps <= step
+        steps, path = steps[keep], path[keep]
+        if not len(path):
+            return
+        r = self._range
+        inside = r is not None and (r[0] <= path[:, 0].min() and path[:, 0].max() <= r[1]
+                                    and r[2] <= path[:, 1].min() and path[:, 1].max() <= r[3])
+        if not inside:
+            r = self._range = self._compute_range(path)
+        va = np.linspace(r[0], r[1], SLICE_GRID)
+        vb = np.linspace(r[2], r[3], SLICE_GRID)
+        z = sim.weight_slice(i, a, b, va, vb, step=step)
+        t, is_log = color_scale(z)
+        finite = np.isfinite(t)
+        lo = float(t[finite].min()) if finite.any() else 0.0
+        hi = float(t[finite].max()) if finite.any() else 1.0
+        if not hi > lo:
+            hi = lo + 1.0
+        self.image.setImage(np.where(finite, t, hi).T, autoLevels=False)
+        da, db = va[1] - va[0], vb[1] - vb[0]
+        self.image.setRect(QRectF(va[0] - da / 2, vb[0] - db / 2, va[-1] - va[0] + da,
+                                  vb[-1] - vb[0] + db))
+        self.colorbar.setLevels((lo, hi))
+        self.colorbar.axis.setLogMode(is_log)
+        self.iso.setData(*isolines(va, vb, t))
+        run = sim.runs[i]
+        color = run.spec.color or theme.run_color(i)
+        self.path.setData(path[:, 0], path[:, 1])
+        self.path.setPen(pg.mkPen(color, width=2))
+        self.head.setData([path[-1, 0]], [path[-1, 1]], brush=pg.mkBrush(color))
+        pi = self.plot.getPlotItem()
+        pi.setLabel("bottom", self.combo_a.currentText())
+        pi.setLabel("left", self.combo_b.currentText())
+        pi.setRange(xRange=(va[0], va[-1]), yRange=(vb[0], vb[-1]), padding=0)
+        pi.setTitle(f"loss over 2 weights · <span style='color:{color}'>"
+                    f"{html.escape(run.label)}</span> · step {steps[-1]}",
+                    color=theme.FOREGROUND, size="10pt")
+        self.last_grid = (va, vb, z)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()

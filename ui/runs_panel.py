@@ -1,0 +1,568 @@
+"""The runs panel: a table of the experiment's runs and editors for the selected run and settings.
+
+Every edit goes through the controller (``update_run``, ``add_run``, ``set_settings``...), which
+rebuilds the simulation, so every edit restarts all runs from the start point (the panel says so).
+Live columns (loss, status) are read from the engine's trajectories on ``stepped``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdsim.errors import GdsimError
+from gdsim.optimizers import OPTIMIZERS, make_optimizer
+from gdsim.params import Param
+from gdsim.schedules import SCHEDULES, make_schedule
+from gdsim.simulation import RunSpec, run_labels
+from ui.param_editor import ParamEditor
+
+COL_ENABLED, COL_COLOR, COL_LABEL, COL_OPT, COL_HPARAMS, COL_LOSS, COL_STATUS = range(7)
+HEADERS = ("", "", "Label", "Optimizer", "Hparams", "Loss", "Status")
+RESTART_NOTE = "Every change here restarts all runs from the start point."
+DIVERGED_COLOR = "#d62728"
+LABEL_MAX_WIDTH = 120  # longer labels are elided (full text in the editor's title)
+MIN_WIDTH = 430  # the table's columns stay readable in the dock
+
+# Experiment settings, edited with the same inline-refusing editors as hyperparameters.
+NOISE = Param("noise", 0.0, "σ of Gaussian noise added to each gradient", low=0.0)
+SEED = Param("seed", 0, "random seed (noise, mini-batches); same seed → same paths", kind=int,
+             low=0)
+STEPS = Param("steps", 1000, "maximum number of steps", kind=int, low=0, high=10_000_000,
+              log=True)
+TOL = Param("tol", 1e-8, "a run converges when its gradient norm falls below this", low=0.0,
+            log=True)
+
+
+def batch_param(n_samples: int) -> Param:
+    """Batch size on a data surface: 1 = SGD … n_samples = full-batch GD."""
+    hint = f"samples per gradient: 1 = SGD, {n_samples} = full batch"
+    return Param("batch_size", n_samples, hint, kind=int, low=1, high=n_samples, log=True)
+
+
+def hparam_summary(spec: RunSpec) -> str:
+    """'lr=0.05, momentum=0.9 · cosine': lr, then every hyperparameter off its default."""
+    info = OPTIMIZERS.get(spec.optimizer)
+    if info is None:
+        return ""
+    parts = []
+    for p in info.params:
+        v = spec.hparams.get(p.name, p.default)
+        if p.name == "lr" or v != p.default:
+            parts.append(f"{p.name}={_short(v)}")
+    text = ", ".join(parts)
+    if spec.schedule and spec.schedule != "constant":
+        text += f" · {spec.schedule}"
+    return text
+
+
+def _short(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def _loss_text(x: float) -> str:
+    return f"{x:.5g}" if math.isfinite(x) else str(x)
+
+
+class RunsPanel(QWidget):
+    """Runs table + selected run's optimizer/schedule editors + experiment settings."""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._filling = False
+        self._selected = 0 if controller.experiment.runs else -1
+        self._last_error = ""
+        self._hp_editor: ParamEditor | None = None
+        self._hp_for: str | None = None
+        self._sch_editor: ParamEditor | None = None
+        self._sch_for: str | None = None
+        self._settings_editor: ParamEditor | None = None
+        self._settings_for: tuple | None = None
+        self._build()
+        controller.experiment_changed.connect(self._on_experiment_changed)
+        controller.reset_done.connect(self.update_live)
+        controller.stepped.connect(self.update_live)
+        controller.cursor_changed.connect(self._on_cursor)
+        controller.error.connect(self._remember_error)
+        self._refresh()
+
+    # --- construction -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setMinimumWidth(MIN_WIDTH)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setObjectName("runsTable")
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        hh = self.table.horizontalHeader()
+        for c in range(len(HEADERS)):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(COL_LABEL, QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeaderItem(COL_ENABLED).setToolTip("Run enabled")
+        self.table.horizontalHeaderItem(COL_COLOR).setToolTip("Colour (click to change)")
+        self.table.horizontalHeaderItem(COL_HPARAMS).setToolTip(
+            "Learning rate and every hyperparameter not at its default"
+        )
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.table.itemChanged.connect(self._on_item_changed)
+        self.table.cellClicked.connect(self._on_cell_clicked)
+        self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._select(r))
+        outer.addWidget(self.table)
+
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add")
+        self.add_button.setObjectName("addRunButton")
+        self.add_button.setToolTip("Add a run (Adam, default hyperparameters)")
+        self.add_button.clicked.connect(self._add)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName("removeRunButton")
+        self.remove_button.clicked.connect(self._remove)
+        self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button.setObjectName("duplicateRunButton")
+        self.duplicate_button.clicked.connect(self._duplicate)
+        for b in (self.add_button, self.remove_button, self.duplicate_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
+
+        self.note = QLabel(RESTART_NOTE)
+        self.note.setObjectName("restartNote")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("font-style: italic;")
+        outer.addWidget(self.note)
+
+        body = QWidget()
+        self._body = QVBoxLayout(body)
+        self._body.setContentsMargins(0, 0, 0, 0)
+
+        self.run_box = QGroupBox("Selected run")
+        self.run_box.setObjectName("runEditor")
+        form = QFormLayout(self.run_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.optimizer_combo = QComboBox()
+        self.optimizer_combo.setObjectName("optimizerCombo")
+        for name, info in OPTIMIZERS.items():
+            self.optimizer_combo.addItem(f"{info.title} ({name})", name)
+        self.optimizer_combo.activated.connect(self._on_optimizer_chosen)
+        form.addRow("Optimizer", self.optimizer_combo)
+        self.formula = QLabel()
+        self.formula.setObjectName("formulaLabel")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.formula.setFont(mono)
+        self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.formula.setWordWrap(True)
+        self.formula.setStyleSheet(
+            "QLabel { background: palette(alternate-base); padding: 4px; border-radius: 3px; }"
+        )
+        form.addRow(self.formula)
+        self._hp_holder = QVBoxLayout()
+        form.addRow(self._hp_holder)
+        self.schedule_combo = QComboBox()
+        self.schedule_combo.setObjectName("scheduleCombo")
+        for name, info in SCHEDULES.items():
+            self.schedule_combo.addItem(info.title, name)
+        self.schedule_combo.activated.connect(self._on_schedule_chosen)
+        form.addRow("LR schedule", self.schedule_combo)
+        self.schedule_formula = QLabel()
+        self.schedule_formula.setObjectName("scheduleFormula")
+        self.schedule_formula.setFont(mono)
+        self.schedule_formula.setWordWrap(True)
+        form.addRow(self.schedule_formula)
+        self._sch_holder = QVBoxLayout()
+        form.addRow(self._sch_holder)
+        self.run_error = QLabel()
+        self.run_error.setObjectName("runError")
+        self.run_error.setWordWrap(True)
+        self.run_error.setStyleSheet(f"color: {DIVERGED_COLOR};")
+        self.run_error.hide()
+        form.addRow(self.run_error)
+        self._body.addWidget(self.run_box)
+
+        self.settings_box = QGroupBox("Experiment settings")
+        self.settings_box.setObjectName("settingsEditor")
+        self._settings_holder = QVBoxLayout(self.settings_box)
+        self._body.addWidget(self.settings_box)
+        self._body.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setObjectName("runsEditorScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+    # --- public -----------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> int:
+        """Index into ``experiment.runs`` of the run being edited (-1 when there are none)."""
+        return self._selected
+
+    def select(self, index: int) -> None:
+        """Select run ``index`` in the table (and show its editors)."""
+        self.table.setCurrentCell(index, COL_LABEL)
+        self._select(index)
+
+    @property
+    def hparam_editor(self) -> ParamEditor | None:
+        return self._hp_editor
+
+    @property
+    def schedule_editor(self) -> ParamEditor | None:
+        return self._sch_editor
+
+    @property
+    def settings_editor(self) -> ParamEditor | None:
+        return self._settings_editor
+
+    def update_live(self) -> None:
+        """Refresh the loss and status columns from the simulation at the shown step."""
+        ctl = self.controller
+        enabled = ctl.enabled_indices()
+        sim_of = {exp_i: j for j, exp_i in enumerate(enabled)}
+        self._filling = True
+        try:
+            for i in range(self.table.rowCount()):
+                j = sim_of.get(i)
+                if j is None or j >= len(ctl.sim.runs):
+                    self._set_text(i, COL_LOSS, "—")
+                    self._set_text(i, COL_STATUS, "off", "run disabled")
+                    continue
+                run = ctl.sim.runs[j]
+                rows = ctl.shown_rows(j)
+                loss = float(run.trajectory.loss[rows - 1]) if rows > 0 else math.nan
+                self._set_text(i, COL_LOSS, _loss_text(loss))
+                if rows - 1 < run.steps:  # scrubbed back to before the run stopped
+                    status, tip = "running", f"step {rows - 1} of {run.steps}"
+                else:
+                    status = run.status if run.status == "running" else (
+                        f"{run.status} @ {run.steps}")
+                    tip = run.reason or run.status
+                item = self._set_text(i, COL_STATUS, status, tip)
+                red = status.startswith("diverged")
+                item.setForeground(QColor(DIVERGED_COLOR) if red else self.palette().text().color())
+        finally:
+            self._filling = False
+
+    # --- refresh from the controller --------------------------------------------------------
+
+    def _on_cursor(self, _step: int) -> None:
+        self.update_live()
+
+    def _on_experiment_changed(self) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        runs = self.controller.experiment.runs
+        self._filling = True
+        try:
+            self.table.setRowCount(len(runs))
+            for i, spec in enumerate(runs):
+                # items are updated in place: this may run inside their own itemChanged signal
+                en = self._item(i, COL_ENABLED, Qt.ItemFlag.ItemIsUserCheckable)
+                en.setCheckState(Qt.CheckState.Checked if spec.enabled else Qt.CheckState.Unchecked)
+                en.setToolTip("Enabled: untick to leave this run out")
+                sw = self._item(i, COL_COLOR)
+                sw.setBackground(QColor(spec.color or "#888888"))
+                # the icon stays visible when the row is selected (the background does not)
+                sw.setData(Qt.ItemDataRole.DecorationRole, QColor(spec.color or "#888888"))
+                sw.setToolTip(f"{spec.color} (click to change)")
+                lab = self._item(i, COL_LABEL, Qt.ItemFlag.ItemIsEditable)
+                lab.setText(self._label_of(i))
+                lab.setToolTip("Double-click to rename")
+                info = OPTIMIZERS.get(spec.optimizer)  # the short name fits a narrow dock
+                self._set_text(i, COL_OPT, spec.optimizer, info.title if info else "")
+                hp = hparam_summary(spec)
+                self._set_text(i, COL_HPARAMS, hp, hp)
+            if not runs:
+                self._selected = -1
+            else:
+                self._selected = min(max(self._selected, 0), len(runs) - 1)
+                self.table.setCurrentCell(self._selected, COL_LABEL)
+        finally:
+            self._filling = False
+        self.table.resizeColumnToContents(COL_LABEL)
+        hh = self.table.horizontalHeader()
+        hh.resizeSection(COL_LABEL, min(hh.sectionSize(COL_LABEL), LABEL_MAX_WIDTH))
+        self._fit_table()
+        self.remove_button.setEnabled(bool(runs))
+        self.duplicate_button.setEnabled(bool(runs))
+        self.update_live()
+        self._show_run_editor()
+        self._show_settings()
+
+    def _fit_table(self) -> None:
+        """Height for the rows there are (3 to 8 rows visible), leaving room for the editors."""
+        rows = min(max(self.table.rowCount(), 3), 8)
+        h = self.table.horizontalHeader().sizeHint().height()
+        h += rows * self.table.verticalHeader().defaultSectionSize()
+        h += 2 * self.table.frameWidth()
+        h += self.table.horizontalScrollBar().sizeHint().height()  # room for it when narrow
+        self.table.setFixedHeight(h + 2)
+
+    def _label_of(self, i: int) -> str:
+        """The run's label as the engine makes it unique (``momentum#2``), or the user's label."""
+        return run_labels(list(self.controller.experiment.runs))[i]
+
+    def _item(self, row: int, col: int, extra=Qt.ItemFlag.NoItemFlags) -> QTableWidgetItem:
+        """The cell's item (made once, then reused), enabled and selectable plus ``extra``."""
+        item = self.table.item(row, col)
+        if item is None:
+            item = QTableWidgetItem()
+            self.table.setItem(row, col, item)
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | extra
+        if item.flags() != flags:
+            item.setFlags(flags)
+        return item
+
+    def _set_text(self, row: int, col: int, text: str, tip: str = "") -> QTableWidgetItem:
+        item = self._item(row, col)
+        if item.text() != text:
+            item.setText(text)
+        if tip:
+            item.setToolTip(tip)
+        return item
+
+    def _select(self, index: int) -> None:
+        if self._filling or index < 0 or index == self._selected:
+            return
+        self._selected = index
+        self._show_run_editor()
+
+    def _show_run_editor(self) -> None:
+        """Show the selected run's optimizer, hyperparameters and schedule (rebuilt if needed)."""
+        runs = self.controller.experiment.runs
+        self.run_box.setEnabled(self._selected >= 0)
+        self._set_run_error("")
+        if self._selected < 0:
+            return
+        spec = runs[self._selected]
+        self.run_box.setTitle(f"Selected run: {self._label_of(self._selected)}")
+        info = OPTIMIZERS[spec.optimizer]
+        self.optimizer_combo.setCurrentIndex(self.optimizer_combo.findData(spec.optimizer))
+        self.formula.setText(info.formula)
+        self.formula.setToolTip(info.reference)
+        key = (self._selected, spec.optimizer)
+        if self._hp_editor is None or self._hp_for != key:
+            _discard(self._hp_editor)
+            self._hp_editor = ParamEditor(info.params, spec.hparams, owner=spec.optimizer)
+            self._hp_editor.setObjectName("hparamEditor")
+            self._hp_editor.values_changed.connect(self._on_hparams)
+            self._hp_holder.addWidget(self._hp_editor)
+            self._hp_for = key
+        else:
+            self._hp_editor.set_values(spec.hparams)
+        sname = spec.schedule or "constant"
+        sinfo = SCHEDULES[sname]
+        self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(sname))
+        self.schedule_formula.setText(sinfo.formula)
+        self.schedule_formula.setVisible(sname != "constant")
+        skey = (self._selected, sname)
+        if self._sch_editor is None or self._sch_for != skey:
+            _discard(self._sch_editor)
+            self._sch_editor = ParamEditor(sinfo.params, spec.schedule_params, owner=sname)
+            self._sch_editor.setObjectName("scheduleEditor")
+            self._sch_editor.values_changed.connect(self._on_schedule_params)
+            self._sch_holder.addWidget(self._sch_editor)
+            self._sch_for = skey
+        else:
+            self._sch_editor.set_values(spec.schedule_params)
+
+    def _show_settings(self) -> None:
+        """Noise σ on analytic surfaces, batch size on data surfaces; then seed, steps, tol."""
+        exp = self.controller.experiment
+        n = int(getattr(self.controller.sim.surface, "n_samples", 0) or 0)
+        specs = ((batch_param(n),) if n > 0 else (NOISE,)) + (SEED, STEPS, TOL)
+        values = {
+            "noise": exp.noise,
+            "batch_size": exp.batch_size if exp.batch_size is not None else n,
+            "seed": exp.seed,
+            "steps": exp.steps,
+            "tol": exp.tol,
+        }
+        key = (n,)
+        if self._settings_editor is None or self._settings_for != key:
+            _discard(self._settings_editor)
+            self._settings_editor = ParamEditor(specs, values, owner="settings",
+                                                no_slider=("seed",))
+            self._settings_editor.setObjectName("settingsParams")
+            self._settings_editor.values_changed.connect(self._on_settings)
+            self._settings_holder.addWidget(self._settings_editor)
+            self._settings_for = key
+        else:
+            self._settings_editor.set_values(values)
+
+    # --- edits -> controller ----------------------------------------------------------------
+
+    def _remember_error(self, message: str) -> None:
+        self._last_error = message
+
+    def _call(self, fn, *args, **kw) -> bool:
+        """Call a controller edit; on refusal return False with the reason in ``_last_error``."""
+        self._last_error = ""
+        ok = fn(*args, **kw)
+        return ok is not False
+
+    def _set_run_error(self, message: str) -> None:
+        self.run_error.setText(message)
+        self.run_error.setVisible(bool(message))
+
+    def _spec(self) -> RunSpec:
+        return self.controller.experiment.runs[self._selected]
+
+    def _add(self) -> None:
+        n = len(self.controller.experiment.runs)
+        if self._call(self.controller.add_run):
+            self.select(n)
+
+    def _remove(self) -> None:
+        if self._selected >= 0:
+            self._call(self.controller.remove_run, self._selected)
+
+    def _duplicate(self) -> None:
+        if self._selected >= 0:
+            i = self._selected
+            if self._call(self.controller.duplicate_run, i):
+                self.select(i + 1)
+
+    def _update(self, spec: RunSpec, editor: ParamEditor | None = None) -> bool:
+        """Send the selected run's new spec; a refusal is shown in ``editor`` (or the run box)."""
+        index = self._selected
+        if self._call(self.controller.update_run, index, spec):
+            return True
+        msg = self._last_error or "refused"
+        if editor is not None and not editor.isHidden():
+            editor.set_form_error(msg)
+        else:
+            self._set_run_error(msg)
+        return False
+
+    def _on_hparams(self, values: dict) -> None:
+        spec = self._spec()
+        try:  # cross-parameter rules (nesterov needs momentum > 0 ...) are refused here, inline
+            make_optimizer(spec.optimizer, **values)
+        except GdsimError as exc:
+            self._hp_editor.set_form_error(str(exc))
+            return
+        self._hp_editor.set_form_error("")
+        self._update(dataclasses.replace(spec, hparams=dict(values)), self._hp_editor)
+
+    def _on_optimizer_chosen(self, _index: int) -> None:
+        name = self.optimizer_combo.currentData()
+        spec = self._spec()
+        if name == spec.optimizer:
+            return
+        # A new optimizer starts from its own defaults (they are tuned per optimizer).
+        if not self._update(dataclasses.replace(spec, optimizer=name, hparams={})):
+            self.optimizer_combo.setCurrentIndex(self.optimizer_combo.findData(spec.optimizer))
+
+    def _on_schedule_chosen(self, _index: int) -> None:
+        name = self.schedule_combo.currentData()
+        spec = self._spec()
+        if name == (spec.schedule or "constant"):
+            return
+        if not self._update(dataclasses.replace(spec, schedule=name, schedule_params={})):
+            self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(spec.schedule))
+
+    def _on_schedule_params(self, values: dict) -> None:
+        spec = self._spec()
+        try:  # e.g. warmup_cosine needs warmup < t_max
+            make_schedule(spec.schedule or "constant", **values)
+        except GdsimError as exc:
+            self._sch_editor.set_form_error(str(exc))
+            return
+        self._sch_editor.set_form_error("")
+        self._update(dataclasses.replace(spec, schedule_params=dict(values)), self._sch_editor)
+
+    def _on_settings(self, values: dict) -> None:
+        exp = self.controller.experiment
+        n = int(getattr(self.controller.sim.surface, "n_samples", 0) or 0)
+        kw = {k: values[k] for k in ("seed", "steps", "tol") if values[k] != getattr(exp, k)}
+        if "noise" in values and values["noise"] != exp.noise:
+            kw["noise"] = values["noise"]
+        if "batch_size" in values:
+            b = None if values["batch_size"] == n else values["batch_size"]
+            if b != exp.batch_size:
+                kw["batch_size"] = b
+        if kw and not self._call(self.controller.set_settings, **kw):
+            self._settings_editor.set_form_error(self._last_error or "refused")
+
+    def _on_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        i, col = item.row(), item.column()
+        if not 0 <= i < len(self.controller.experiment.runs):
+            return
+        spec = self.controller.experiment.runs[i]
+        if col == COL_ENABLED:
+            on = item.checkState() == Qt.CheckState.Checked
+            if on != spec.enabled:
+                self._selected = i
+                self._update(dataclasses.replace(spec, enabled=on))
+        elif col == COL_LABEL:
+            text = item.text().strip()
+            if text != self._label_of(i):
+                self._selected = i
+                if not self._update(dataclasses.replace(spec, label=text or None)):
+                    message = self.run_error.text()
+                    self._refresh()  # put the old label back in the table
+                    self._set_run_error(message)
+
+    def _on_cell_clicked(self, row: int, col: int) -> None:
+        if col != COL_COLOR or not 0 <= row < len(self.controller.experiment.runs):
+            return
+        self.recolor(row)
+
+    def recolor(self, index: int) -> None:
+        """Ask for a new colour for run ``index`` (QColorDialog) and apply it."""
+        spec = self.controller.experiment.runs[index]
+        color = QColorDialog.getColor(QColor(spec.color or "#888888"), self,
+                                      f"Colour of {self._label_of(index)}")
+        if color.isValid():
+            self._selected = index
+            self._update(dataclasses.replace(spec, color=color.name()))
+
+
+def _discard(widget: QWidget | None) -> None:
+    """Take a replaced editor out of its layout at once (deleteLater alone leaves it drawn)."""
+    if widget is not None:
+        widget.hide()
+        widget.setParent(None)
+        widget.deleteLater()

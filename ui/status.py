@@ -1,0 +1,67 @@
+"""Status bar: the step count and, per run, its loss and status; notices and refusals."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+from ui import theme
+
+NOTICE_MS = 12_000
+
+
+class StatusPanel:
+    """Keeps a status bar's permanent labels in step with the controller."""
+
+    def __init__(self, controller, bar: QStatusBar):
+        self.controller = controller
+        self.bar = bar
+        self.step_label = QLabel()
+        self.step_label.setObjectName("stepLabel")
+        self.runs_label = QLabel()
+        self.runs_label.setObjectName("runsStatusLabel")
+        bar.addPermanentWidget(self.runs_label)
+        bar.addPermanentWidget(self.step_label)
+        controller.stepped.connect(self.refresh)
+        controller.reset_done.connect(self.refresh)
+        controller.cursor_changed.connect(self.refresh)
+        controller.notice.connect(self.show_notice)
+        controller.error.connect(self.show_error)
+        bar.messageChanged.connect(self._message_changed)
+        self.refresh()
+
+    def refresh(self, *_args) -> None:
+        c = self.controller
+        shown = c.shown_step
+        tail = "" if c.cursor < 0 else f" (showing {shown})"
+        self.step_label.setText(f"Step {c.sim.t} / {c.sim.max_steps}{tail}")
+        self.runs_label.setText(self.runs_text())
+
+    def runs_text(self) -> str:
+        """Rich text: each run's colour, label, loss at the shown step and status."""
+        c = self.controller
+        parts = []
+        for i, run in enumerate(c.sim.runs):
+            k = c.shown_rows(i) - 1
+            loss = float(run.trajectory.loss[k]) if k >= 0 else float("nan")
+            color = run.spec.color or theme.run_color(i)
+            status = "" if run.status == "running" else f" · {run.status}"
+            style = " style='color:#b00020'" if run.status == "diverged" else ""
+            parts.append(
+                f"<span style='color:{color}'>●</span> {html.escape(run.label)} "
+                f"<span{style}>{loss:.4g}{status}</span>"
+            )
+        return "&nbsp;&nbsp; ".join(parts)
+
+    def show_notice(self, text: str) -> None:
+        self.bar.setStyleSheet("")
+        self.bar.showMessage(text, NOTICE_MS)
+
+    def _message_changed(self, text: str) -> None:
+        if not text:
+            self.bar.setStyleSheet("")
+
+    def show_error(self, text: str) -> None:
+        self.bar.setStyleSheet("QStatusBar { color: #b00020; }")
+        self.bar.showMessage(f"Refused: {text}", NOTICE_MS)

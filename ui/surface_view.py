@@ -1,0 +1,320 @@
+"""The 2-D surface panel: heatmap, isolines, minima, run paths and current points.
+
+Values come from ``surface.value`` on a grid and from the recorded trajectories; nothing
+here computes a loss or a gradient. Isolines use contourpy (C++), not pyqtgraph's
+pure-Python isocurve. Click (or drag the start marker) to restart all runs from a point.
+"""
+
+from __future__ import annotations
+
+import math
+
+import contourpy
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+
+from ui import theme
+from ui.decimate import path_points
+
+GRID = 200  # heatmap resolution per axis
+N_LEVELS = 14
+LOG_SKEW = 0.2  # log colours when the median lies in the lowest 20 % of the range
+
+
+def grid_values(surface, view, n: int = GRID):
+    """``surface.grid`` over ``view``: xs (n,), ys (n,), z (n, n) with z[j, i] = f(xs[i], ys[j])."""
+    with np.errstate(all="ignore"):
+        if hasattr(surface, "grid"):
+            xs, ys, z = surface.grid(n, n, tuple(view))
+        else:  # a surface without the helper: sample surface.value directly
+            xmin, xmax, ymin, ymax = view
+            xs, ys = np.linspace(xmin, xmax, n), np.linspace(ymin, ymax, n)
+            z = surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
+    return xs, ys, np.asarray(z, dtype=np.float64)
+
+
+def color_scale(z: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Map values to colour coordinates: log10(z - min + delta) when the range is skewed.
+
+    Returns the transformed array (NaN where z is not finite) and whether it is logarithmic.
+    """
+    finite = np.isfinite(z)
+    if not finite.any():
+        return np.zeros_like(z), False
+    lo, hi = float(z[finite].min()), float(z[finite].max())
+    span = hi - lo
+    if span <= 0 or not math.isfinite(span):
+        return np.where(finite, z, np.nan), False
+    median = float(np.median(z[finite]))
+    if (median - lo) / span >= LOG_SKEW:
+        return np.where(finite, z, np.nan), False
+    delta = span * 1e-5
+    with np.errstate(all="ignore"):
+        t = np.log10(np.where(finite, z - lo, np.nan) + delta)
+    return t, True
+
+
+def isolines(xs, ys, t: np.ndarray, n_levels: int = N_LEVELS) -> tuple[np.ndarray, np.ndarray]:
+    """Isolines of ``t`` at evenly spaced levels, as x and y arrays with NaN separators."""
+    finite = np.isfinite(t)
+    if finite.sum() < 4:
+        return np.empty(0), np.empty(0)
+    lo, hi = np.quantile(t[finite], [0.02, 0.98])
+    if not hi > lo:
+        return np.empty(0), np.empty(0)
+    levels = np.linspace(lo, hi, n_levels + 2)[1:-1]
+    gen = contourpy.contour_generator(
+        xs, ys, np.ma.masked_invalid(t), line_type=contourpy.LineType.ChunkCombinedNan
+    )
+    parts = []
+    for lines in gen.multi_lines(levels):
+        for chunk in lines[0]:
+            if chunk is not None and len(chunk):
+                parts.append(chunk)
+                parts.append(np.full((1, 2), np.nan))
+    if not parts:
+        return np.empty(0), np.empty(0)
+    xy = np.concatenate(parts)
+    return xy[:, 0], xy[:, 1]
+
+
+class SurfaceView(QWidget):
+    """Heatmap + isolines + paths; draws the controller's simulation at the shown step."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self.show_gradient = False
+        self.show_step = False
+        self._surface_key = None
+        self._syncing_target = False
+        self._dirty = False
+
+        self.plot = pg.PlotWidget(background=theme.BACKGROUND)
+        self.plot.setObjectName("surfacePlot")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot)
+        pi = self.plot.getPlotItem()
+        pi.setLabel("bottom", "x")
+        pi.setLabel("left", "y")
+        pi.showGrid(False, False)
+        pi.setMenuEnabled(False)
+        self.vb = pi.getViewBox()
+        self.vb.setAspectLocked(False)
+
+        self.image = pg.ImageItem()
+        self.image.setZValue(-20)
+        pi.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(
+            colorMap=theme.heatmap_colormap(), interactive=False, width=14, colorMapMenu=False
+        )
+        self.colorbar.setImageItem(self.image, insert_in=pi)
+        self.iso = pg.PlotDataItem(pen=pg.mkPen(theme.ISOLINE_COLOR, width=1), connect="finite")
+        self.iso.setZValue(-10)
+        pi.addItem(self.iso)
+        # heatmap and isolines change only with the surface or the zoom: paint them from a
+        # pixmap cache instead of re-rasterizing every frame during Play
+        for item in (self.image, self.iso):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.minima = pg.ScatterPlotItem(
+            symbol="star", size=16, pen=pg.mkPen(theme.MINIMUM_COLOR), brush=pg.mkBrush("#ffffff")
+        )
+        self.minima.setZValue(5)
+        pi.addItem(self.minima)
+        self.legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200))
+        self.legend.setLabelTextColor(theme.FOREGROUND)
+        self.current = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=1.5))
+        self.current.setZValue(20)
+        pi.addItem(self.current)
+        self.grad_lines = pg.PlotDataItem(pen=pg.mkPen("#222222", width=1.5), connect="pairs")
+        self.grad_lines.setZValue(18)
+        pi.addItem(self.grad_lines)
+        self.start_marker = pg.TargetItem(
+            pos=(0, 0), size=14, symbol="crosshair", pen=pg.mkPen("#222222", width=2),
+            movable=True, label="start", labelOpts={"color": "#222222", "offset": (10, -10)},
+        )
+        self.start_marker.setZValue(30)
+        pi.addItem(self.start_marker)
+        self.start_marker.sigPositionChangeFinished.connect(self._start_dragged)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+
+        self.paths: list[pg.PlotDataItem] = []
+        self.step_heads: list[pg.ArrowItem] = []
+        self.grad_heads: list[pg.ArrowItem] = []
+
+        controller.experiment_changed.connect(self._on_experiment)
+        controller.reset_done.connect(self.refresh)
+        controller.stepped.connect(self.refresh)
+        controller.cursor_changed.connect(self.refresh)
+        self._on_experiment()
+
+    # ---------------------------------------------------------------- public
+    def view_box(self) -> tuple[float, float, float, float]:
+        """The experiment's view, or the surface's default domain."""
+        exp = self.controller.experiment
+        view = exp.view if exp.view is not None else self.controller.sim.surface.domain
+        return tuple(view)
+
+    def set_arrows(self, gradient: bool | None = None, step: bool | None = None) -> None:
+        """Show or hide the gradient (−∇f direction) and last-step arrows at current points."""
+        if gradient is not None:
+            self.show_gradient = bool(gradient)
+        if step is not None:
+            self.show_step = bool(step)
+        self.refresh()
+
+    # ------------------------------------------------------------- building
+    def _on_experiment(self) -> None:
+        sim = self.controller.sim
+        exp = self.controller.experiment
+        key = (exp.surface, repr(sorted(exp.surface_params.items())), exp.formula, self.view_box())
+        if key != self._surface_key:
+            self._surface_key = key
+            self.draw_surface()
+        self._build_runs()
+        start = exp.start if exp.start is not None else sim.surface.start
+        self._syncing_target = True
+        self.start_marker.setPos(float(start[0]), float(start[1]))
+        self._syncing_target = False
+        self.refresh()
+
+    def draw_surface(self) -> None:
+        """Heatmap, colour bar, isolines and minima for the current surface and view."""
+        surface = self.controller.sim.surface
+        view = self.view_box()
+        xs, ys, z = grid_values(surface, view)
+        t, is_log = color_scale(z)
+        finite = np.isfinite(t)
+        lo = float(t[finite].min()) if finite.any() else 0.0
+        hi = float(t[finite].max()) if finite.any() else 1.0
+        if not hi > lo:
+            hi = lo + 1.0
+        img = np.where(finite, t, hi)
+        self.image.setImage(img.T, autoLevels=False)
+        xmin, xmax, ymin, ymax = view
+        dx = (xmax - xmin) / (len(xs) - 1)
+        dy = (ymax - ymin) / (len(ys) - 1)
+        self.image.setRect(QRectF(xmin - dx / 2, ymin - dy / 2, xmax - xmin + dx, ymax - ymin + dy))
+        # linear while the range changes: a log axis holding a linear range overflows 10**x
+        self.colorbar.axis.setLogMode(False)
+        self.colorbar.setLevels((lo, hi))
+        self.colorbar.axis.setLogMode(is_log)
+        self.colorbar.axis.setLabel("f − min f" if is_log else "f")
+        ix, iy = isolines(xs, ys, t)
+        self.iso.setData(ix, iy)
+        m = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
+        inside = (
+            (m[:, 0] >= xmin) & (m[:, 0] <= xmax) & (m[:, 1] >= ymin) & (m[:, 1] <= ymax)
+        )
+        self.minima.setData(pos=m[inside])
+        self.vb.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+
+    def _build_runs(self) -> None:
+        pi = self.plot.getPlotItem()
+        for item in self.paths:
+            pi.removeItem(item)
+        for head in self.step_heads + self.grad_heads:
+            pi.removeItem(head)
+        self.legend.clear()
+        self.paths, self.step_heads, self.grad_heads = [], [], []
+        for run in self.controller.sim.runs:
+            color = run.spec.color or theme.run_color(len(self.paths))
+            item = pg.PlotDataItem(pen=pg.mkPen(color, width=2.2), connect="finite")
+            item.setZValue(10)
+            pi.addItem(item)
+            self.legend.addItem(item, run.label)
+            self.paths.append(item)
+            head = pg.ArrowItem(headLen=14, tailLen=0, brush=pg.mkBrush(color),
+                                pen=pg.mkPen("#ffffff"))
+            head.setZValue(19)
+            pi.addItem(head)
+            self.step_heads.append(head)
+            ghead = pg.ArrowItem(headLen=10, tailLen=0, brush=pg.mkBrush("#222222"), pen=None)
+            ghead.setZValue(18)
+            pi.addItem(ghead)
+            self.grad_heads.append(ghead)
+
+    # -------------------------------------------------------------- drawing
+    def refresh(self, *_args) -> None:
+        """Redraw paths, current points and arrows at the controller's shown step."""
+        if not self.isVisible() and self.window().isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
+        sim = self.controller.sim
+        spots_pos, brushes = [], []
+        grad_xy = []
+        xmin, xmax, ymin, ymax = self.view_box()
+        scale = 0.08 * max(xmax - xmin, ymax - ymin)
+        for i, run in enumerate(sim.runs):
+            if i >= len(self.paths):
+                break
+            pts = path_points(self.controller, i)
+            self.paths[i].setData(pts[:, 0], pts[:, 1])
+            k = self.controller.shown_rows(i) - 1
+            traj = run.trajectory
+            head, ghead = self.step_heads[i], self.grad_heads[i]
+            if k < 0:
+                head.setVisible(False)
+                ghead.setVisible(False)
+                continue
+            p = traj.points[k]
+            spots_pos.append(p)
+            brushes.append(pg.mkBrush(run.spec.color or theme.run_color(i)))
+            step_ok = self.show_step and k >= 1 and np.all(np.isfinite(traj.points[k - 1]))
+            if step_ok:
+                self._aim(head, traj.points[k - 1], p)
+            head.setVisible(bool(step_ok))
+            g = traj.grad[k]
+            gn = float(np.hypot(g[0], g[1]))
+            grad_ok = self.show_gradient and math.isfinite(gn) and gn > 0
+            if grad_ok:
+                tip = p - g / gn * scale
+                grad_xy += [p, tip]
+                self._aim(ghead, p, tip)
+            ghead.setVisible(bool(grad_ok))
+        if spots_pos:
+            self.current.setData(pos=np.array(spots_pos), brush=brushes)
+        else:
+            self.current.setData([])
+        if grad_xy:
+            g = np.array(grad_xy)
+            self.grad_lines.setData(g[:, 0], g[:, 1])
+        else:
+            self.grad_lines.setData([], [])
+
+    def _aim(self, head: pg.ArrowItem, frm: np.ndarray, to: np.ndarray) -> None:
+        """Place an arrow head at ``to`` pointing away from ``frm`` (angle in screen space)."""
+        a = self.vb.mapViewToScene(pg.Point(float(frm[0]), float(frm[1])))
+        b = self.vb.mapViewToScene(pg.Point(float(to[0]), float(to[1])))
+        angle = math.degrees(math.atan2(b.y() - a.y(), b.x() - a.x()))
+        head.setStyle(angle=180 + angle)
+        head.setPos(float(to[0]), float(to[1]))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    # ----------------------------------------------------------- interaction
+    def _start_dragged(self, *_args) -> None:
+        if self._syncing_target:
+            return
+        pos = self.start_marker.pos()
+        self.controller.set_start(pos.x(), pos.y())
+
+    def _clicked(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double() or ev.isAccepted():
+            return
+        scene_pos = ev.scenePos()
+        if not self.vb.sceneBoundingRect().contains(scene_pos):
+            return
+        p = self.vb.mapSceneToView(scene_pos)
+        self.set_start_at(p.x(), p.y())
+
+    def set_start_at(self, x: float, y: float) -> None:
+        """Restart all runs from (x, y) (what a click on the plot does)."""
+        self.controller.set_start(x, y)

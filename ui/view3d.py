@@ -1,0 +1,289 @@
+"""3-D view: the loss surface as a mesh over its view domain, with each run's path on it.
+
+Heights are the engine's values (``surface.value`` on a grid; paths use the losses the engine
+recorded), only rescaled for display: linear, or log-compressed where a few peaks would flatten
+the rest (Rosenbrock). The OpenGL widget is made lazily when the view is first shown; where
+no OpenGL context can be created (offscreen, remote sessions) a one-line notice is shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QColor, QOpenGLContext
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui import theme
+from ui.decimate import MAX_PATH_POINTS, row_indices
+
+GRID = 90  # mesh resolution per side
+LOG_DECADES = 3.0  # log-height compression: u -> log1p(u·10³) / log1p(10³)
+HEIGHT_RATIO = 0.6  # surface height relative to the larger side of the domain
+WIRE_LINES = 18  # wireframe lines per side
+WIRE_COLOR = (0.25, 0.27, 0.32, 0.35)
+LIFT = 0.01  # paths float this fraction of the height above the mesh
+NOTICE = "3-D view unavailable: no OpenGL context could be created on this display."
+
+
+def gl_available() -> bool:
+    """Whether an OpenGL context can be created here (False e.g. with QT_QPA_PLATFORM=offscreen)."""
+    try:
+        ctx = QOpenGLContext()
+        return bool(ctx.create())
+    except Exception:  # noqa: BLE001 - any failure means: no GL here
+        return False
+
+
+class HeightMap:
+    """Maps loss values to display heights in [0, height], linear or log-compressed."""
+
+    def __init__(self, zmin: float, zmax: float, height: float, log: bool) -> None:
+        self.zmin = float(zmin)
+        self.span = float(zmax - zmin) if zmax > zmin else 1.0
+        self.height = float(height)
+        self.log = log
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        u = np.clip((np.asarray(z, dtype=np.float64) - self.zmin) / self.span, 0.0, 1.5)
+        if self.log:
+            k = 10.0**LOG_DECADES
+            u = np.log1p(u * k) / np.log1p(k)
+        return u * self.height
+
+
+def prefers_log(z: np.ndarray) -> bool:
+    """Log heights when most of the grid lies in the bottom 10 % of the value range."""
+    z = z[np.isfinite(z)]
+    if z.size == 0:
+        return False
+    lo, hi = float(z.min()), float(z.max())
+    if hi <= lo:
+        return False
+    return float(np.median((z - lo) / (hi - lo))) < 0.1
+
+
+def surface_grid(surface, domain, n: int = GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``x (n,)``, ``y (n,)`` and ``z (n, n)`` with ``z[i, j] = surface.value((x[i], y[j]))``."""
+    xmin, xmax, ymin, ymax = (float(v) for v in domain)
+    x = np.linspace(xmin, xmax, n)
+    y = np.linspace(ymin, ymax, n)
+    pts = np.stack(np.meshgrid(x, y, indexing="ij"), axis=-1)
+    with np.errstate(all="ignore"):
+        z = np.asarray(surface.value(pts), dtype=np.float64)
+    return x, y, z
+
+
+def wire_segments(x: np.ndarray, y: np.ndarray, h: np.ndarray, lines: int = WIRE_LINES):
+    """(2·k, 3) endpoints of the segments of ``lines`` grid lines per side along the mesh."""
+    n, m = h.shape
+    segs = []
+    for i in np.unique(np.linspace(0, n - 1, lines + 1).round().astype(int)):
+        p = np.column_stack([np.full(m, x[i]), y, h[i, :]])
+        segs.append(np.stack([p[:-1], p[1:]], axis=1).reshape(-1, 3))
+    for j in np.unique(np.linspace(0, m - 1, lines + 1).round().astype(int)):
+        p = np.column_stack([x, np.full(n, y[j]), h[:, j]])
+        segs.append(np.stack([p[:-1], p[1:]], axis=1).reshape(-1, 3))
+    return np.concatenate(segs)
+
+
+def path_xyz(controller, j: int, heights: HeightMap, max_points: int = MAX_PATH_POINTS):
+    """(k, 3) display points of enabled run ``j`` up to the shown step (finite rows only)."""
+    run = controller.sim.runs[j]
+    rows = controller.shown_rows(j)
+    idx = row_indices(rows, max_points)
+    pts = run.trajectory.points[idx]
+    loss = run.trajectory.loss[idx]
+    ok = np.isfinite(pts).all(axis=1) & np.isfinite(loss)
+    z = heights(loss[ok]) + LIFT * heights.height
+    return np.column_stack([pts[ok], z])
+
+
+class View3D(QWidget):
+    """Surface mesh + run paths in a GLViewWidget, or a notice where OpenGL is unavailable."""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.gl_view = None  # created lazily on first show
+        self.notice: QLabel | None = None
+        self._mesh = None
+        self._wire = None
+        self._stale = False
+        self._lines: list = []
+        self._heads: list = []
+        self._heights: HeightMap | None = None
+        self._surface_key = None
+        self._z: np.ndarray | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.log_check = QCheckBox("Log height")
+        self.log_check.setObjectName("logHeightCheck")
+        self.log_check.setToolTip("Compress heights logarithmically so low valleys stay visible")
+        self.log_check.toggled.connect(self._on_log_toggled)
+        bar.addWidget(self.log_check)
+        bar.addStretch(1)
+        self._layout.addLayout(bar)
+        controller.experiment_changed.connect(self._on_experiment_changed)
+        controller.reset_done.connect(self.update_paths)
+        controller.stepped.connect(self.update_paths)
+        controller.cursor_changed.connect(self._on_cursor)
+
+    # --- lazy creation ----------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.ensure_view() and self._stale:
+            self.update_paths()
+        super().showEvent(event)
+
+    def ensure_view(self) -> bool:
+        """Create the GL widget (or the notice) once; True when the 3-D view is live."""
+        if self.gl_view is not None:
+            return True
+        if self.notice is not None:
+            return False
+        if not gl_available():
+            self._show_notice(NOTICE)
+            return False
+        try:
+            import pyqtgraph.opengl as gl
+
+            view = gl.GLViewWidget()
+        except Exception as exc:  # noqa: BLE001 - missing PyOpenGL, driver trouble...
+            self._show_notice(f"3-D view unavailable: {exc}")
+            return False
+        view.setObjectName("view3dGL")
+        view.setBackgroundColor(QColor(theme.BACKGROUND))
+        self._gl = gl
+        self.gl_view = view
+        self._layout.addWidget(view, 1)
+        self._rebuild_surface()
+        return True
+
+    def _show_notice(self, text: str) -> None:
+        self.notice = QLabel(text)
+        self.notice.setObjectName("view3dNotice")
+        self.notice.setWordWrap(True)
+        self.log_check.hide()
+        self._layout.addWidget(self.notice)
+        self._layout.addStretch(1)
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def _domain(self):
+        exp = self.controller.experiment
+        return exp.view if exp.view is not None else self.controller.sim.surface.domain
+
+    def _on_experiment_changed(self) -> None:
+        if self.gl_view is not None:
+            self._rebuild_surface()
+
+    def _key(self):
+        exp = self.controller.experiment
+        return (exp.surface, repr(sorted(exp.surface_params.items())), exp.formula,
+                tuple(self._domain()))
+
+    def _on_log_toggled(self, _on: bool) -> None:
+        if self.gl_view is not None and self._z is not None:
+            self._draw_mesh()
+
+    def _rebuild_surface(self) -> None:
+        """Grid the surface over its view domain (only when surface or domain changed)."""
+        key = self._key()
+        if key != self._surface_key:
+            self._surface_key = key
+            x, y, z = surface_grid(self.controller.sim.surface, self._domain())
+            self._x, self._y, self._z = x, y, z
+            self.log_check.blockSignals(True)
+            self.log_check.setChecked(prefers_log(z))
+            self.log_check.blockSignals(False)
+            self._draw_mesh()
+        self._rebuild_paths()
+
+    def _draw_mesh(self) -> None:
+        gl = self._gl
+        x, y, z = self._x, self._y, self._z
+        finite = z[np.isfinite(z)]
+        zmin, zmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        xmin, xmax, ymin, ymax = (float(v) for v in self._domain())
+        size = max(xmax - xmin, ymax - ymin)
+        self._heights = HeightMap(zmin, zmax, HEIGHT_RATIO * size, self.log_check.isChecked())
+        h = self._heights(np.where(np.isfinite(z), z, zmax))
+        cmap = theme.heatmap_colormap()
+        colors = cmap.map(h / max(self._heights.height, 1e-300), mode="float")
+        colors = np.asarray(colors, dtype=np.float32).reshape(-1, 4)  # one row per vertex
+        for item in (self._mesh, self._wire):
+            if item is not None:
+                self.gl_view.removeItem(item)
+        self._mesh = gl.GLSurfacePlotItem(x=x, y=y, z=h, colors=colors, smooth=False)
+        self._mesh.setGLOptions("opaque")
+        self.gl_view.addItem(self._mesh)
+        # grid lines on the surface (every few rows and columns) give the flat colours a shape
+        self._wire = gl.GLLinePlotItem(pos=wire_segments(x, y, h + 0.003 * self._heights.height),
+                                       color=WIRE_COLOR, width=1.0, antialias=True,
+                                       mode="lines")
+        self._wire.setGLOptions("translucent")
+        self.gl_view.addItem(self._wire)
+        cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+        from PySide6.QtGui import QVector3D
+
+        self.gl_view.setCameraPosition(pos=QVector3D(cx, cy, self._heights.height / 3),
+                                       distance=1.45 * size, elevation=32, azimuth=-60)
+        self.update_paths()
+
+    def _rebuild_paths(self) -> None:
+        if self.gl_view is None:
+            return
+        for item in self._lines + self._heads:
+            self.gl_view.removeItem(item)
+        self._lines, self._heads = [], []
+        gl = self._gl
+        for exp_i in self.controller.enabled_indices():
+            spec = self.controller.experiment.runs[exp_i]
+            c = QColor(spec.color or theme.run_color(exp_i))
+            rgba = (c.redF(), c.greenF(), c.blueF(), 1.0)
+            line = gl.GLLinePlotItem(pos=np.zeros((0, 3)), color=rgba, width=2.5,
+                                     antialias=True, mode="line_strip")
+            head = gl.GLScatterPlotItem(pos=np.zeros((0, 3)), color=rgba, size=9.0)
+            # paths are drawn over the mesh (no depth test): a hill never hides a run
+            line.setGLOptions(_on_top_options())
+            head.setGLOptions(_on_top_options())
+            self.gl_view.addItem(line)
+            self.gl_view.addItem(head)
+            self._lines.append(line)
+            self._heads.append(head)
+        self.update_paths()
+
+    def _on_cursor(self, _step: int) -> None:
+        self.update_paths()
+
+    def update_paths(self) -> None:
+        """Redraw every run's path up to the shown step."""
+        if self.gl_view is None or self._heights is None:
+            return
+        if not self.isVisible():  # another tab is shown: redraw when this one comes back
+            self._stale = True
+            return
+        self._stale = False
+        if len(self._lines) != len(self.controller.sim.runs):
+            self._rebuild_paths()
+            return
+        for j, (line, head) in enumerate(zip(self._lines, self._heads, strict=True)):
+            xyz = path_xyz(self.controller, j, self._heights)
+            line.setData(pos=xyz)
+            head.setData(pos=xyz[-1:])
+
+    def path_data(self, j: int) -> np.ndarray:
+        """(k, 3) points currently drawn for enabled run ``j`` (for tests and exports)."""
+        return np.asarray(self._lines[j].pos) if self.gl_view is not None else np.zeros((0, 3))
+
+
+def _on_top_options() -> dict:
+    """GL state for items drawn over the surface: blended, without the depth test."""
+    from OpenGL import GL
+
+    return {
+        GL.GL_DEPTH_TEST: False,
+        GL.GL_BLEND: True,
+        GL.GL_CULL_FACE: False,
+        "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
+    }
