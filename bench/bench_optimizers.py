@@ -11,9 +11,11 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from unittest import mock
 
 import numpy as np
 
+from gdsim import optimizers
 from gdsim.optimizers import make_optimizer
 
 QUICK = "--quick" in sys.argv
@@ -55,9 +57,9 @@ def rosen_grad_factory(shape):
     return grad
 
 
-def himmelblau_grad_factory(shape):
+def himmelblau_grad_factory(shape, order="C"):
     """∇ Himmelblau: (2(2x·a + b), 2(a + 2y·b)), a = x² + y − 11, b = x + y² − 7."""
-    out = np.empty(shape)
+    out = np.empty(shape, order=order)
     gx, gy = out[:, 0], out[:, 1]
     a = np.empty(shape[:-1])
     b = np.empty(shape[:-1])
@@ -108,6 +110,11 @@ def gdsim_adam(grad, p, steps, lr):
     return p
 
 
+def gdsim_adam_f(grad, p, steps, lr):
+    """The batch on column-contiguous points and gradient (x and y columns contiguous)."""
+    return gdsim_adam(himmelblau_grad_factory(p.shape, "F"), np.asfortranarray(p), steps, lr)
+
+
 def torch_adam(grad, p, steps, lr):
     import torch
 
@@ -141,6 +148,7 @@ def main() -> None:
     impls = [("gdsim Adam.step_", gdsim_adam), ("naive operator Adam", naive_adam)]
     if have_torch:
         impls.append(("torch.optim.Adam", torch_adam))
+    batch_impls = impls[:1] + [("gdsim, F-ordered points", gdsim_adam_f)] + impls[1:]
 
     print(f"(a) single (1, 2) run, Rosenbrock, {SINGLE_STEPS} steps, median of {REPEATS}")
     base = None
@@ -157,6 +165,14 @@ def main() -> None:
     sec = median_time(lambda: [opt.step_(g, state, p, 1e-3) for _ in range(SINGLE_STEPS)],
                       lambda: ())
     print(f"    {'Adam.step_ alone':24s} {SINGLE_STEPS / sec:12,.0f} steps/s")
+    run = opt.point_run(state, p)  # what the Simulation steps: floats, no array round trip
+    run.g.x, run.g.y = 0.3, -0.2
+    sec = median_time(lambda: [run.step(1e-3) for _ in range(SINGLE_STEPS)], lambda: ())
+    print(f"    {'PointRun.step alone':24s} {SINGLE_STEPS / sec:12,.0f} steps/s")
+    with mock.patch.object(optimizers, "POINT_PATH", False):
+        sec = median_time(lambda: [opt.step_(g, state, p, 1e-3) for _ in range(SINGLE_STEPS)],
+                          lambda: ())
+    print(f"    {'Adam.step_, array path':24s} {SINGLE_STEPS / sec:12,.0f} steps/s")
     grad = rosen_grad_factory((1, 2))
     sec = median_time(lambda: [grad(p) for _ in range(SINGLE_STEPS)], lambda: ())
     print(f"    {'gradient alone':24s} {SINGLE_STEPS / sec:12,.0f} steps/s")
@@ -166,7 +182,7 @@ def main() -> None:
     xs = np.linspace(-5, 5, GRID)
     starts = np.stack(np.meshgrid(xs, xs), axis=-1).reshape(n, 2)
     base = None
-    for label, fn in impls:
+    for label, fn in batch_impls:
         steps = BATCH_STEPS // 10 if fn is torch_adam else BATCH_STEPS  # torch is slow here
         sec = median_time(fn, lambda steps=steps: (himmelblau_grad_factory((n, 2)),
                                                    starts.copy(), steps, LR))

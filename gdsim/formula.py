@@ -2,12 +2,12 @@
 
 The text is validated by :mod:`gdsim.formula_parse` (a whitelist over ``ast``, never evaluated);
 the resulting tree is built into a sympy expression node by node (no ``sympify`` of the text),
-differentiated symbolically, and compiled with ``sympy.lambdify(..., cse=True)`` into
-vectorized NumPy functions. ``lambdify`` generates Python source from *our* sympy tree —
-whose only names are x, y and whitelisted functions, and whose literals our printer emits as
-float reprs — so no user text reaches the code generator; it was chosen over hand-walked
-closures because its straight-line code with shared sub-expressions is as fast as
-hand-written NumPy.
+differentiated symbolically, and compiled with ``sympy.lambdify`` after common-subexpression
+elimination (value and gradient share one pass) into vectorized NumPy functions.
+``lambdify`` generates Python source from *our* sympy tree — whose only names are x, y and
+whitelisted functions, and whose literals our printer emits as float reprs — so no user text
+reaches the code generator; it was chosen over hand-walked closures because its straight-line
+code is as fast as hand-written NumPy.
 
 Non-smooth functions get subgradients: d|u| = sign(u)·du (0 at u = 0); d max(a, b) =
 step(a − b)·da + step(b − a)·db with step(0) = ½ (the average of both sides at a tie), and
@@ -66,7 +66,21 @@ def _env() -> dict[str, Any]:
 
     def function(name: str, nargs: int, fdiff) -> type:
         # type() so that the printed name is the formula's own ("abs", "max", ...)
-        return type(name, (sp.Function,), {"nargs": nargs, "fdiff": fdiff})
+        def eval(cls, *args):  # noqa: A001
+            # numbers only (sympy simplified the argument to one, as in max(y/y, 2)): fold
+            # in float64 like the parser does, so no integer-valued NumPy call remains
+            if all(a.is_Number for a in args):
+                with np.errstate(all="ignore"):
+                    v = float(numpy_impl[name](*(np.float64(float(a)) for a in args)))
+                if math.isnan(v):
+                    return sp.nan
+                if math.isinf(v):
+                    return sp.oo if v > 0 else -sp.oo
+                return sp.Integer(int(v)) if v.is_integer() and abs(v) <= 2**53 else sp.Float(v)
+            return None
+
+        return type(name, (sp.Function,), {"nargs": nargs, "fdiff": fdiff,
+                                           "eval": classmethod(eval)})
 
     def _step_d(self, argindex=1):
         return sp.S.Zero
@@ -305,8 +319,8 @@ class FormulaSurface(Surface):
         self.title = "Custom"
         self.formula = f"f(x, y) = {compiled.text.strip()}"
         self.domain = domain
-        self._fn = compiled.value_fn
-        self._fg = compiled.value_grad_fn
+        self._fn = _never_raise(compiled.value_fn, 1)
+        self._fg = _never_raise(compiled.value_grad_fn, 3)
         self._scalar = compiled.scalar_ok
         self.start = self._pick_start()
 
@@ -336,14 +350,18 @@ class FormulaSurface(Surface):
         out[...] = v
         return out
 
-    def _blocks(self, p: np.ndarray):
-        """(x, y) pieces of ``p``: scalars for one point, else blocks of CHUNK points, so
-        the compiled code's temporaries stay in cache instead of faulting in fresh pages."""
+    def _xy(self, p: np.ndarray):
+        """x and y of a small batch: NumPy scalars for one point (see the class docstring)."""
         if p.size == 2 and self._scalar:
-            yield slice(None), np.float64(p.flat[0]), np.float64(p.flat[1])
-            return
+            return np.float64(p.flat[0]), np.float64(p.flat[1])
+        return p[..., 0], p[..., 1]
+
+    @staticmethod
+    def _blocks(p: np.ndarray):
+        """(rows, x, y) of a large batch in blocks of CHUNK points, so the compiled code's
+        temporaries stay in cache instead of faulting in fresh pages (3× faster at 65k)."""
         flat = p.reshape(-1, 2)
-        for start in range(0, max(len(flat), 1), CHUNK):
+        for start in range(0, len(flat), CHUNK):
             part = flat[start:start + CHUNK]
             yield slice(start, start + CHUNK), part[:, 0], part[:, 1]
 
@@ -353,9 +371,7 @@ class FormulaSurface(Surface):
         """f at points ``p`` (..., 2) -> (...); inf/nan where f is not finite."""
         p = as_points(p)
         if p.size <= 2 * CHUNK:
-            x, y = (np.float64(p.flat[0]), np.float64(p.flat[1])) \
-                if p.size == 2 and self._scalar else (p[..., 0], p[..., 1])
-            return self._fresh(self._fn(x, y), p.shape[:-1])
+            return self._fresh(self._fn(*self._xy(p)), p.shape[:-1])
         f = np.empty(p.size // 2)
         for sl, x, y in self._blocks(p):
             f[sl] = self._fn(x, y)
@@ -371,6 +387,9 @@ class FormulaSurface(Surface):
             raise GdsimError(f"out must be float64 of shape {p.shape}, got {out.dtype} {out.shape}")
         if np.may_share_memory(out, p):  # ∇(x·y) = (y, x) are views of p itself
             p = p.copy()
+        if p.size <= 2 * CHUNK:
+            _, out[..., 0], out[..., 1] = self._fg(*self._xy(p))
+            return out
         direct = out.flags.c_contiguous  # then reshape is a view into out
         g = out.reshape(-1, 2) if direct else np.empty((p.size // 2, 2))
         for sl, x, y in self._blocks(p):
@@ -385,11 +404,31 @@ class FormulaSurface(Surface):
     def value_and_grad(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(f, ∇f) at points ``p``, computed together with shared sub-expressions."""
         p = as_points(p)
+        if p.size <= 2 * CHUNK:  # the common case, without the block loop's overhead
+            f, gx, gy = self._fg(*self._xy(p))
+            g = np.empty(p.shape)
+            g[..., 0] = gx
+            g[..., 1] = gy
+            return self._fresh(f, p.shape[:-1]), g
         n = p.size // 2
         f, g = np.empty(n), np.empty((n, 2))
         for sl, x, y in self._blocks(p):
             f[sl], g[sl, 0], g[sl, 1] = self._fg(x, y)
         return f.reshape(p.shape[:-1]), g.reshape(p.shape)
+
+
+def _never_raise(fn, n_out: int):
+    """``fn`` returning nan instead of raising (SPEC §5: a run diverges, nothing raises).
+    Not expected to trigger: a last guard for NumPy corner cases we have not met."""
+    nan = float("nan")
+
+    def safe(x, y):
+        try:
+            return fn(x, y)
+        except (ArithmeticError, ValueError, TypeError):
+            return nan if n_out == 1 else [nan] * n_out
+
+    return safe
 
 
 def formula_surface(text: str, domain: tuple | None = None) -> FormulaSurface:

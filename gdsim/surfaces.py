@@ -307,7 +307,8 @@ HIMMELBLAU_MINIMA = (
 class Himmelblau(Surface):
     """f = A² + B², A = x² + y − 11, B = x + y² − 7; ∇f = (4xA + 2B, 2A + 4yB).
 
-    Arrays: x, y copied to contiguous scratch rows, then 12 in-place passes (basin-map path).
+    Arrays: x, y copied to contiguous scratch rows (used in place when the points are
+    column-contiguous, an F-ordered batch), then 12 in-place passes (basin-map path).
     """
 
     name, title = "himmelblau", "Himmelblau"
@@ -334,16 +335,22 @@ class Himmelblau(Surface):
     _CHUNK = 1 << 16  # rows per pass: scratch stays small for (steps, runs, 2) loss blocks
 
     def _ab_into(self, pf, buf):
-        """Rows x, y, A, B of ``pf`` (k, 2) in ``buf`` (5, k); contiguous rows make every pass
-        faster than working on strided columns."""
-        np.copyto(buf[:2], pf.T)
-        x, y, a, b, _ = buf
+        """``(x, y, A, B, t)`` for the points ``pf`` (k, 2), with A, B and scratch t in ``buf``
+        (5, k). Contiguous x, y make every pass faster than strided columns: they are copied
+        into ``buf`` unless ``pf`` is column-contiguous (an F-ordered batch) already."""
+        if pf.strides[0] == pf.itemsize:
+            x, y = pf[:, 0], pf[:, 1]
+        else:
+            np.copyto(buf[:2], pf.T)
+            x, y = buf[0], buf[1]
+        _, _, a, b, t = buf
         np.multiply(x, x, out=a)
         a += y
         a -= 11.0  # A
         np.multiply(y, y, out=b)
         b += x
         b -= 7.0  # B
+        return x, y, a, b, t
 
     def _blocks(self, p):
         """(rows slice, that block of p as (k, 2), scratch (5, k)) over p's points."""
@@ -357,8 +364,7 @@ class Himmelblau(Surface):
     def _value(self, p):
         out = np.empty(p.size // 2)
         for rows, blk, buf in self._blocks(p):
-            self._ab_into(blk, buf)
-            self._value_rows(buf, out[rows])
+            self._value_rows(self._ab_into(blk, buf), out[rows])
         return out.reshape(p.shape[:-1])
 
     @staticmethod
@@ -382,8 +388,7 @@ class Himmelblau(Surface):
     def _grad_into(self, p, out):
         of = out.reshape(-1, 2)
         for rows, blk, buf in self._blocks(p):
-            self._ab_into(blk, buf)
-            self._grad_rows(buf, of[rows])
+            self._grad_rows(self._ab_into(blk, buf), of[rows])
         if not np.may_share_memory(of, out):  # reshape had to copy
             out[...] = of.reshape(out.shape)
 
@@ -395,9 +400,9 @@ class Himmelblau(Surface):
         v, g = np.empty(p.size // 2), np.empty(p.shape)
         gf = g.reshape(-1, 2)
         for rows, blk, buf in self._blocks(p):
-            self._ab_into(blk, buf)
-            self._grad_rows(buf, gf[rows])  # t is scratch in both: gradient first
-            self._value_rows(buf, v[rows])
+            xyabt = self._ab_into(blk, buf)
+            self._grad_rows(xyabt, gf[rows])  # t is scratch in both: gradient first
+            self._value_rows(xyabt, v[rows])
         return v.reshape(p.shape[:-1]), g
 
 

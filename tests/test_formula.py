@@ -232,6 +232,30 @@ def test_non_finite_points_give_inf_or_nan_without_warnings(text, point, bad):
     assert not (np.isfinite(f) if bad == "value" else np.all(np.isfinite(g)))
 
 
+def test_numbers_sympy_finds_inside_our_functions_are_folded():
+    # y/y simplifies to 1, leaving max(1, 2)^-7: evaluated by NumPy on integers it would raise
+    surf = formula_surface("max(y/y, 2)^-7*x + abs(x - x - 3)^-9 + sigmoid(y/y)*y")
+    assert "max" not in str(surf.compiled.expr)  # folded to the number 2**-7
+    np.testing.assert_allclose(surf.grad(np.array([1.0, 2.0])), [2.0**-7, 1 / (1 + math.e**-1)],
+                               rtol=1e-15)
+    np.testing.assert_allclose(surf.value(np.array([1.0, 2.0])),
+                               2.0**-7 + 3.0**-9 + 2 / (1 + math.e**-1), rtol=1e-15)
+
+
+def test_an_unexpected_numpy_error_becomes_nan_not_an_exception(monkeypatch):
+    from gdsim import formula as mod
+
+    def broken(x, y):
+        raise ValueError("Integers to negative integer powers are not allowed.")
+
+    surf = formula_surface("x + y")
+    surf._fg = mod._never_raise(broken, 3)
+    surf._fn = mod._never_raise(broken, 1)
+    f, g = surf.value_and_grad(np.zeros((3, 2)))
+    assert np.isnan(f).all() and np.isnan(g).all()
+    assert np.isnan(surf.value(np.zeros(2)))
+
+
 def test_pow_caret_precedence_and_constants():
     p = np.array([[1.5, -0.5], [-2.0, 3.0]])
     x, y = p[:, 0], p[:, 1]

@@ -160,7 +160,7 @@ def _run_untrusted(text: str) -> None:
     assert f.shape == (4,) and g.shape == (4, 2)
 
 
-@settings(max_examples=300, deadline=2000)
+@settings(max_examples=300, deadline=3000)
 @given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
 def test_token_soup_never_raises_anything_but_formula_error(tmp_path_factory, soup):
     _run_untrusted(soup)
@@ -173,7 +173,8 @@ def test_character_soup_never_raises_anything_but_formula_error(text):
     _run_untrusted(text)
 
 
-_ATOMS = st.sampled_from(["x", "y", "2", "0.5", "pi", "e", "-1", "100", "1e-3", "0"])
+_ATOMS = st.sampled_from(["x", "y", "2", "0.5", "pi", "e", "-1", "100", "1e-3", "0", "1e300",
+                          "-1e-300", "7", "(x-x)", "(y/y)"])  # sympy simplifies the last two
 _FUNCS = ["sin", "cos", "tan", "exp", "log", "log10", "sqrt", "abs", "tanh", "sinh", "cosh",
           "arcsin", "arccos", "arctan", "sigmoid"]
 
@@ -187,8 +188,8 @@ def _grow(children):
             | children.map(lambda c: f"-({c})"))
 
 
-@settings(max_examples=150, deadline=3000)
-@given(st.recursive(_ATOMS, _grow, max_leaves=12))
+@settings(max_examples=150, deadline=5000)
+@given(st.recursive(_ATOMS, _grow, max_leaves=16))
 def test_random_valid_grammar_only_formula_errors_and_finite_or_flagged(text):
     """Random expressions from the whole grammar: compiled, or refused (e.g. 0^-1, exp(1000))
     with a FormulaError; values are finite, inf or nan but never raise or warn."""

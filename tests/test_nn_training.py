@@ -298,3 +298,28 @@ def test_bad_configuration_is_refused(kw, needle):
 def test_disabled_runs_are_skipped_and_labels_unique():
     tr = Trainer(race(runs=[RunSpec("adam"), RunSpec("adam"), RunSpec("sgd", enabled=False)]))
     assert tr.labels == ["adam", "adam#2"]
+
+
+def test_chunked_outputs_equal_one_pass():
+    from gdsim.nn.losses import output_values
+    from gdsim.nn.network import CHUNK_ELEMENTS
+
+    tr = Trainer(race(batch_size=None, epochs=3))
+    tr.run()
+    x = np.random.default_rng(0).uniform(-2, 2, (CHUNK_ELEMENTS // 4 + 17, 2))
+    p = tr.params
+    chunked = tr.net.outputs(p, x, tr.bn)
+    whole = output_values("bce", tr.net.forward(p, x, bn=tr.bn))
+    np.testing.assert_array_equal(chunked, whole)
+
+
+def test_cached_views_follow_their_own_array():
+    tr = Trainer(race())
+    a = np.zeros((2, tr.net.size))
+    b = np.ones((2, tr.net.size))
+    va, vb = tr.net.views(a), tr.net.views(b)
+    assert tr.net.views(a) is va and va is not vb
+    va[0].W[...] = 5.0
+    assert a[:, 0].tolist() == [5.0, 5.0] and b[0, 0] == 1.0
+    d = a.copy()  # equal values, another array: its own views
+    assert tr.net.views(d) is not va and tr.net.views(d)[0].W[0, 0, 0] == 5.0

@@ -230,3 +230,18 @@ def test_expr_surface_domain_becomes_view(ctrl):
 def test_default_experiment_fresh_each_time():
     a, b = default_experiment(), default_experiment()
     assert a == b and a is not b and a.runs is not b.runs
+
+
+def test_step_n_small_is_immediate_large_runs_through_the_timer(qtbot):
+    c = Controller(small(steps=20_000, tol=0.0))
+    c.set_speed(50)
+    c.step_n(30)
+    assert c.sim.t == 30 and not c.playing
+    c.step_n(12_000)
+    assert c.playing and c.sim.t < 12_030  # not all at once: the event loop keeps running
+    qtbot.waitUntil(lambda: not c.playing, timeout=20_000)
+    assert c.sim.t == 12_030
+    assert c.speed == 50  # the Play speed is back
+    c.step_n(5000)
+    c.pause()  # stops a running Step N early
+    assert c.sim.t < 17_030 and c.speed == 50

@@ -190,3 +190,11 @@ def test_surface_picker_custom_entry_switches_to_the_typed_surface(qtbot, monkey
     assert surf.domain == (-2.0, 2.0, -1.0, 1.0)
     np.testing.assert_allclose(surf.grad(np.array([1.0, 2.0])), [2.0, 12.0])
     assert bar.combo.currentText() == "Custom…"
+
+
+def test_a_formula_given_up_front_is_compiled_when_shown(qtbot):
+    dlg = FormulaDialog(None, "x*y^2", (-1, 1, -1, 1))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitUntil(lambda: "∂f/∂y = 2*x*y" in dlg.gradient.text(), timeout=5000)
+    assert dlg.image.image is not None

@@ -300,3 +300,25 @@ def test_main_window_network_tab_swaps_the_toolbars(qtbot, errors):
     mw.mode_tabs.setCurrentIndex(0)
     assert not mw.playback.isHidden() and not mw.runs_dock.isHidden()
     assert not mw.network.controller.playing
+
+
+def test_small_multiples_show_every_run(mode, qtbot):
+    from ui.network.panels import MULTI_GRID, class_image
+
+    c = mode.controller
+    c.step(8)
+    mode.boundary.all_check.setChecked(True)
+    assert mode.boundary.multi.isVisible() and not mode.boundary.plot.isVisible()
+    assert len(mode.boundary.cells) == c.sim.n_runs
+    for i, (cell, image, _line) in enumerate(mode.boundary.cells):
+        _, _, out = c.sim.predict_grid(i, MULTI_GRID, MULTI_GRID, step=8)
+        np.testing.assert_array_equal(image.image, class_image(out, 2).transpose(1, 0, 2))
+        assert c.sim.runs[i].label in cell.titleLabel.text
+    c.update(dataset="sine", loss="mse")  # 1-D data: the fits of all runs in one plot
+    assert mode.boundary.plot.isVisible() and not mode.boundary.multi.isVisible()
+    c.step(3)
+    assert all(f.isVisible() for f in mode.boundary.fits) and len(mode.boundary.fits) == 2
+    xs, ys = mode.boundary.fits[1].getData()
+    np.testing.assert_allclose(ys, c.sim.predict(1, xs[:, None])[:, 0])
+    mode.boundary.all_check.setChecked(False)
+    assert mode.boundary.fit.isVisible() and not mode.boundary.fits[0].isVisible()

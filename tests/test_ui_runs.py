@@ -100,6 +100,13 @@ def test_error_appears_while_typing_before_enter(qtbot, editor):
     assert "need 0 ≤ momentum < 1" in editor.error_text("momentum")
 
 
+def test_huge_integer_reaches_listeners_exactly(qtbot, editor):
+    """Signal payloads are Python objects: no QVariant int64 overflow on the way."""
+    with qtbot.waitSignal(editor.values_changed) as blocker:
+        type_into(qtbot, editor.field("step_size"), str(2**63))
+    assert blocker.args[0]["step_size"] == 2**63
+
+
 def test_checkbox_emits_bool(qtbot, editor):
     with qtbot.waitSignal(editor.values_changed) as blocker:
         editor.field("nesterov").click()

@@ -135,10 +135,12 @@ def test_network_mode_hook(qtbot, monkeypatch):
     assert seen == [w] and not tabs.tabBar().isHidden()
 
 
-def test_no_network_tab_without_module(win):
-    if "ui.network.mode" in sys.modules or win.network is not None:
-        pytest.skip("the network mode is installed")
-    assert win.mode_tabs.count() == 1 and win.mode_tabs.tabBar().isHidden()
+def test_no_network_tab_without_module(qtbot, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ui.network.mode", None)  # import fails
+    w = MainWindow()
+    qtbot.addWidget(w)
+    assert w.network is None
+    assert w.mode_tabs.count() == 1 and w.mode_tabs.tabBar().isHidden()
 
 
 # ------------------------------------------------------------------- controls
@@ -163,6 +165,20 @@ def test_play_button(win, qtbot):
     qtbot.waitUntil(lambda: c.sim.t >= 3, timeout=3000)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not c.playing and button.text() == "Play" and not button.isChecked()
+
+
+def test_paths_are_thin_while_playing(win, qtbot):
+    sv, c = win.surface_view, win.controller
+    c.play()  # a short experiment (4 runs x 2000 steps) keeps thick paths
+    assert all(p.opts["pen"].widthF() == 2.2 for p in sv.paths)
+    c.pause()
+    c.set_settings(steps=100_000)
+    assert sv.paths[0].opts["pen"].widthF() == 2.2
+    c.play()
+    assert all(p.opts["pen"].widthF() == 1.0 for p in sv.paths)
+    c.pause()
+    assert all(p.opts["pen"].widthF() == 2.2 for p in sv.paths)
+    assert sv.paths[1].opts["pen"].color().name() == c.experiment.runs[1].color
 
 
 def test_speed_slider_is_logarithmic(win):
@@ -199,7 +215,7 @@ def test_timeline_scrubs_every_view(win):
     for i, run in enumerate(c.sim.runs):
         x, y = sv.paths[i].getData()
         assert (x[-1], y[-1]) == tuple(run.trajectory.points[10])
-        lx, ly = cv.lines["loss"][i].getOriginalDataset()
+        lx, ly = cv.lines["loss"][i].getData()
         assert lx[-1] == 10
     pos = sv.current.getData()
     expected = np.array([r.trajectory.points[10] for r in c.sim.runs])
@@ -378,8 +394,31 @@ def test_paths_are_decimated_for_long_runs(win):
     c.step(20_000)
     x, _ = win.surface_view.paths[0].getData()
     assert 2 <= len(x) <= 1200
-    lx, _ = win.curves_view.lines["loss"][0].getOriginalDataset()
-    assert len(lx) <= 800 and lx[0] == 0 and lx[-1] == 20_000
+    lx, _ = win.curves_view.lines["loss"][0].getData()
+    assert len(lx) <= 600 and lx[0] == 0 and lx[-1] == 20_000
+
+
+def test_live_path_cache_appends_new_rows_then_redecimates(win):
+    from ui.decimate import MAX_PATH_POINTS, path_points
+
+    c = win.controller
+    exp = quad_experiment(steps=30_000)
+    exp.tol = 0.0
+    c.set_experiment(exp)
+    c.step(10_000)
+    cache: dict = {}
+    first = path_points(c, 0, cache=cache)
+    assert np.array_equal(first, c.sim.decimated(0, MAX_PATH_POINTS))
+    c.step(50)  # +0.5 %: the new rows are appended as they are
+    grown = path_points(c, 0, cache=cache)
+    tr = c.sim.runs[0].trajectory
+    assert np.array_equal(grown[: len(first)], first)
+    assert np.array_equal(grown[len(first):], tr.points[10_001:10_051])
+    c.step(1000)  # +10 %: decimated afresh
+    assert np.array_equal(path_points(c, 0, cache=cache), c.sim.decimated(0, MAX_PATH_POINTS))
+    c.reset()
+    c.step(3)
+    assert np.array_equal(path_points(c, 0, cache=cache), c.sim.runs[0].trajectory.points)
 
 
 # ----------------------------------------------------------------- curves view
@@ -392,16 +431,21 @@ def test_curves_show_recorded_values(win):
     cv = win.curves_view
     for i, run in enumerate(c.sim.runs):
         tr = run.trajectory
-        x, y = cv.lines["loss"][i].getOriginalDataset()
+        x, y = cv.lines["loss"][i].getData()  # lines hold log10 of the values
         assert np.array_equal(x, np.arange(21))
         ok = tr.loss > 0
-        assert np.array_equal(y[ok], tr.loss[ok])
-        _, lr = cv.lines["lr"][i].getOriginalDataset()
-        assert np.array_equal(lr, tr.lr)
-        _, gn = cv.lines["grad_norm"][i].getOriginalDataset()
-        assert np.allclose(gn, np.hypot(tr.grad[:, 0], tr.grad[:, 1]))
-        _, dist = cv.lines["distance"][i].getOriginalDataset()
-        assert np.allclose(dist, np.hypot(tr.points[:, 0], tr.points[:, 1]))  # minimum at 0
+        assert np.allclose(10 ** y[ok], tr.loss[ok], rtol=1e-12)
+        _, lr = cv.lines["lr"][i].getData()
+        assert np.allclose(10**lr, tr.lr, rtol=1e-12)
+        _, gn = cv.lines["grad_norm"][i].getData()
+        assert np.allclose(10**gn, np.hypot(tr.grad[:, 0], tr.grad[:, 1]))
+        _, dist = cv.lines["distance"][i].getData()
+        assert np.allclose(10**dist, np.hypot(tr.points[:, 0], tr.points[:, 1]))  # min at 0
+    vb = cv.plots["loss"].getPlotItem().getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()  # follows the data: all 21 steps, all losses
+    losses = np.concatenate([r.trajectory.loss for r in c.sim.runs])
+    assert x0 <= 0 and x1 >= 20
+    assert y0 <= np.log10(losses.min()) and y1 >= np.log10(losses.max())
     text = cv.hover_text("loss", 4)
     assert "step 4" in text and "gd" in text and f"{c.sim.runs[0].trajectory.loss[4]:.4g}" in text
 
@@ -413,9 +457,25 @@ def test_curves_loss_offset_for_negative_minimum(win):
     cv = win.curves_view
     off = cv.loss_offset()
     assert off == pytest.approx(-1.0316, abs=1e-4)
-    _, y = cv.lines["loss"][0].getOriginalDataset()
-    assert np.allclose(y, c.sim.runs[0].trajectory.loss - off)
+    _, y = cv.lines["loss"][0].getData()
+    assert np.allclose(10**y, c.sim.runs[0].trajectory.loss - off)
     assert "loss −" in cv.plots["loss"].getPlotItem().titleLabel.text
+
+
+def test_loss_axis_goes_linear_for_nonpositive_losses(win):
+    c = win.controller
+    c.set_surface("saddle")  # x² − y², no known minimum: losses turn negative
+    c.set_start(0.5, 0.1)
+    c.step(40)
+    cv = win.curves_view
+    assert not cv.log["loss"] and "linear" in cv.plots["loss"].getPlotItem().titleLabel.text
+    for i, run in enumerate(c.sim.runs):
+        _, y = cv.lines["loss"][i].getData()
+        assert np.allclose(y, run.trajectory.loss)  # plain values on a linear axis
+    assert (c.sim.runs[3].trajectory.loss < 0).any()  # adam has crossed below 0
+    c.set_surface("quadratic")
+    c.step(5)
+    assert cv.log["loss"] and "linear" not in cv.plots["loss"].getPlotItem().titleLabel.text
 
 
 def test_no_minimum_notice(win):
@@ -683,3 +743,53 @@ def test_from_ui_import_mainwindow_builds_default(qtbot):
     w = ui.MainWindow()
     qtbot.addWidget(w)
     assert w.controller.experiment.surface == "rosenbrock" and len(w.controller.sim.runs) == 4
+
+
+def test_excepthook_shows_a_message_instead_of_crashing(sandbox, monkeypatch, capsys):
+    from ui.app import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_excepthook(None)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    kind, title, text = sandbox.messages[-1]
+    assert kind == "critical" and "RuntimeError: boom" in text
+    assert "Traceback" in capsys.readouterr().err
+
+
+def run_main(tmp_path, *args):
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "GDSIM_QUIT_AFTER_MS": "300",
+           "GDSIM_REPORT_SHOWN": "1", "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    root = __import__("pathlib").Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, str(root / "main.py"), *args], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+
+
+def test_main_py_opens_experiment_and_restores_it_next_time(tmp_path):
+    from gdsim.io import load_experiment, save_experiment
+
+    exp = quad_experiment()
+    save_experiment(exp, tmp_path / "e.json")
+    out = run_main(tmp_path, "--experiment", str(tmp_path / "e.json"))
+    assert out.returncode == 0, out.stderr
+    assert "gdsim: window shown" in out.stdout
+    saved = list((tmp_path / "data").rglob("autosave.json"))
+    assert len(saved) == 1  # autosaved on quit: the same experiment, runs now coloured
+    back = load_experiment(saved[0])
+    assert back.surface == exp.surface and back.start == exp.start
+    assert [(r.optimizer, r.hparams) for r in back.runs] == [(r.optimizer, r.hparams)
+                                                            for r in exp.runs]
+    assert [r.color for r in back.runs] == ["#0072b2", "#d55e00"]
+    out = run_main(tmp_path)  # next launch, no file: the autosave comes back
+    assert out.returncode == 0, out.stderr
+
+
+def test_main_py_bad_experiment_exits_2(tmp_path):
+    (tmp_path / "bad.json").write_text("{")
+    out = run_main(tmp_path, "--experiment", str(tmp_path / "bad.json"))
+    assert out.returncode == 2 and "bad.json" in out.stderr and "Traceback" not in out.stderr

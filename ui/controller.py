@@ -23,6 +23,7 @@ FPS = 60.0
 MIN_SPEED = 1.0
 MAX_SPEED = 100_000.0
 FRAME_BUDGET_S = 0.010  # stepping time allowed per timer tick; the rest is for drawing
+STEP_N_AT_ONCE = 2000  # Step N above this runs in chunks through the timer
 SETTINGS_KEYS = ("steps", "seed", "noise", "batch_size", "tol")
 
 
@@ -60,6 +61,8 @@ class Controller(QObject):
         self._sec_per_step = 1e-5  # running estimate, caps steps per tick to the frame budget
         self._last_tick = 0.0  # perf_counter of the previous Play tick (0: first tick)
         self._owed = 0.0  # fractional steps carried between ticks
+        self._run_to: int | None = None  # Step N in progress: the step to stop at
+        self._speed_before_run_to = self._speed
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._apply_speed()
@@ -102,13 +105,17 @@ class Controller(QObject):
         except GdsimError as e:
             self.error.emit(str(e))
             return False
+        if self._run_to is not None:  # a running Step N belongs to the old simulation
+            self.pause()
         self.experiment = exp
         self.sim = sim
         self._notified.clear()
+        was_scrubbed = self._cursor != -1
         self._cursor = -1
         self.experiment_changed.emit()
         self.reset_done.emit()
-        self.cursor_changed.emit(-1)
+        if was_scrubbed:
+            self.cursor_changed.emit(-1)
         return True
 
     def set_surface(self, name: str, params: dict | None = None) -> bool:
@@ -197,7 +204,11 @@ class Controller(QObject):
             if self.playing:
                 self.pause()
             return
-        self.sim.step(max(1, int(n)))
+        t0 = time.perf_counter()
+        taken = self.sim.step(max(1, int(n)))
+        if taken > 0:  # engine time per step (not drawing): sizes Play's steps per frame
+            per = (time.perf_counter() - t0) / taken
+            self._sec_per_step = 0.7 * self._sec_per_step + 0.3 * per
         self._check_runs()
         self.stepped.emit()
         if self.sim.done and self.playing:
@@ -220,7 +231,29 @@ class Controller(QObject):
         if not self.playing:
             return
         self._timer.stop()
+        self._end_run_to()
         self.playing_changed.emit(False)
+
+    def step_n(self, n: int) -> None:
+        """Take ``n`` steps: at once when few, else through the Play timer at full speed in
+        frame-sized chunks (the event loop keeps running; Pause stops it early)."""
+        n = max(1, int(n))
+        if n <= STEP_N_AT_ONCE:
+            self.step(n)
+            return
+        if self.sim.done:
+            return
+        self._run_to = min(self.sim.t + n, self.sim.max_steps)
+        self._speed_before_run_to = self._speed
+        self._speed = MAX_SPEED
+        self._apply_speed()
+        self.play()
+
+    def _end_run_to(self) -> None:
+        if self._run_to is not None:
+            self._run_to = None
+            self._speed = self._speed_before_run_to
+            self._apply_speed()
 
     def toggle_play(self) -> None:
         if self.playing:
@@ -230,16 +263,24 @@ class Controller(QObject):
 
     def set_speed(self, steps_per_second: float) -> None:
         """Play speed, clamped to [1, 100000] steps per second."""
-        self._speed = float(min(MAX_SPEED, max(MIN_SPEED, steps_per_second)))
+        speed = float(min(MAX_SPEED, max(MIN_SPEED, steps_per_second)))
+        if self._run_to is not None:  # applies once the running Step N ends
+            self._speed_before_run_to = speed
+            return
+        self._speed = speed
         self._apply_speed()
 
     def reset(self) -> None:
         """Back to step 0 with the same experiment (trajectories cleared)."""
+        if self._run_to is not None:
+            self.pause()
         self.sim.reset()
         self._notified.clear()
+        was_scrubbed = self._cursor != -1
         self._cursor = -1
         self.reset_done.emit()
-        self.cursor_changed.emit(-1)
+        if was_scrubbed:
+            self.cursor_changed.emit(-1)
 
     def seek(self, step: int) -> None:
         """Show the state at ``step`` (clamped); at or past the latest step means live."""
@@ -271,14 +312,15 @@ class Controller(QObject):
             return
         cap = max(1, int(FRAME_BUDGET_S / max(self._sec_per_step, 1e-9)))
         n = min(want, cap)
+        if self._run_to is not None:
+            n = min(n, self._run_to - self.sim.t)
+            if n <= 0:
+                self.pause()
+                return
         self._owed = min(self._owed - n, float(cap))
-        t0 = time.perf_counter()
-        before = self.sim.t
         self.step(n)
-        taken = self.sim.t - before
-        if taken > 0:
-            per = (time.perf_counter() - t0) / taken
-            self._sec_per_step = 0.7 * self._sec_per_step + 0.3 * per
+        if self._run_to is not None and self.sim.t >= self._run_to:
+            self.pause()
 
     def _go_live(self) -> None:
         if self._cursor != -1:

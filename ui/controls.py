@@ -67,7 +67,7 @@ class PlaybackBar(QToolBar):
         self.addWidget(self.step_n_spin)
         self.step_n_button = QPushButton("Step N")
         self.step_n_button.setObjectName("stepNButton")
-        self.step_n_button.clicked.connect(lambda: controller.step(self.step_n_spin.value()))
+        self.step_n_button.clicked.connect(lambda: controller.step_n(self.step_n_spin.value()))
         self.addWidget(self.step_n_button)
         self.play_button = QPushButton("Play")
         self.play_button.setObjectName("playButton")

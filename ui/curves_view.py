@@ -1,5 +1,8 @@
 """The curves panel: loss, learning rate, gradient norm and distance to the nearest minimum
-against the step, one line per run, all log-y, x axes linked; hover shows step and values.
+against the step, one line per run, all log-y; hover shows step and values.
+
+The x axes are not linked: each auto-ranges to the same steps anyway, and linking made
+every plot paint twice per frame (a linked range change lands after the first paint).
 
 The data are the recorded trajectory columns (and ``Simulation.min_distance``), subsampled
 by row index for drawing; nothing is recomputed here.
@@ -20,6 +23,7 @@ from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
 
 DIST_REFRESH_S = 0.25
+PLAY_REFRESH_HZ = 20.0
 # (key, title, objectName)
 CURVES = (
     ("loss", "loss", "lossPlot"),
@@ -44,6 +48,11 @@ class LogAxis(pg.AxisItem):
         return out
 
 
+def run_signature(sim) -> tuple:
+    """What the per-run plot items depend on: each enabled run's label and colour."""
+    return tuple((r.label, r.spec.color) for r in sim.runs)
+
+
 def positive_or_nan(y: np.ndarray) -> np.ndarray:
     """Values for a log axis: non-positive and non-finite values become NaN (gaps)."""
     y = np.asarray(y, dtype=np.float64)
@@ -60,6 +69,8 @@ class CurvesView(QWidget):
         self._dist_cache: dict[int, tuple[int, np.ndarray, float]] = {}
         self._dist_rows_ok = True
         self._loss_title = "loss"
+        self._follow = {key: True for key, _t, _o in CURVES}
+        self.log = {key: True for key, _t, _o in CURVES}  # y axis in log10
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
@@ -69,25 +80,27 @@ class CurvesView(QWidget):
         self.hover_label.setWordWrap(True)
         lay.addWidget(self.hover_label)
         self.plots: dict[str, pg.PlotWidget] = {}
-        self.lines: dict[str, list[pg.PlotDataItem]] = {}
+        self.lines: dict[str, list[pg.PlotCurveItem]] = {}
         self.cursor_lines: dict[str, pg.InfiniteLine] = {}
-        first = None
         for key, title, obj in CURVES:
             w = pg.PlotWidget(background=theme.BACKGROUND, axisItems={"left": LogAxis("left")})
             w.setObjectName(obj)
             pi = w.getPlotItem()
             pi.setTitle(title, color=theme.FOREGROUND, size="10pt")
-            pi.setLogMode(x=False, y=True)
+            # Lines hold log10 of the values and only the axis is in log mode: pyqtgraph's
+            # item log mode re-derives the data inside paint and paints every plot twice.
+            pi.getAxis("left").setLogMode(False, True)
             pi.setMenuEnabled(False)
             pi.getAxis("left").setWidth(52)
-            if first is None:
-                first = pi
-            else:
-                pi.setXLink(first)
+            for side in ("left", "bottom"):  # no SI-prefix relabelling on every range change
+                pi.getAxis(side).enableAutoSIPrefix(False)
             line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
             line.setVisible(False)
             pi.addItem(line, ignoreBounds=True)
             self.cursor_lines[key] = line
+            vb = pi.getViewBox()
+            vb.disableAutoRange()  # ranges follow the data in _fit_ranges
+            vb.sigRangeChangedManually.connect(lambda *_a, k=key: self._manual_range(k))
             w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
             w.setMinimumHeight(110)
             lay.addWidget(w, 1)
@@ -101,10 +114,21 @@ class CurvesView(QWidget):
         controller.reset_done.connect(self.refresh)
         controller.stepped.connect(self.refresh)
         controller.cursor_changed.connect(self.refresh)
+        controller.playing_changed.connect(self.refresh)  # the final state after Play
+        self._last_refresh = 0.0
+        self._signature = None
         self._build()
+        self.refresh()
 
     def _build(self) -> None:
+        """(Re)create the lines when the runs changed (labels or colours); the following
+        ``reset_done`` redraws them."""
         self._dist_cache.clear()
+        self._follow = dict.fromkeys(self._follow, True)
+        signature = run_signature(self.controller.sim)
+        if signature == self._signature:
+            return
+        self._signature = signature
         for key, w in self.plots.items():
             pi = w.getPlotItem()
             for item in self.lines[key]:
@@ -112,12 +136,12 @@ class CurvesView(QWidget):
             self.lines[key] = []
             for i, run in enumerate(self.controller.sim.runs):
                 color = run.spec.color or theme.run_color(i)
-                # thin, non-antialiased lines: thick antialiased paths cost ~5 ms each to paint
-                item = pg.PlotDataItem(pen=pg.mkPen(color, width=1), connect="finite",
-                                       antialias=False)
+                # thin, non-antialiased lines (thick antialiased ones cost ~5 ms each to paint);
+                # PlotCurveItem: a third of PlotDataItem's setData cost, 32 times a frame
+                item = pg.PlotCurveItem(pen=pg.mkPen(color, width=1), connect="finite",
+                                        antialias=False)
                 pi.addItem(item)
                 self.lines[key].append(item)
-        self.refresh()
 
     def loss_offset(self) -> float:
         """Known minimum value subtracted before the log axis when it is not 0 (e.g. −1.03)."""
@@ -166,23 +190,47 @@ class CurvesView(QWidget):
         return out
 
     def refresh(self, *_args) -> None:
-        """Redraw all curves up to the shown step (skipped while hidden, done on show)."""
+        """Redraw all curves up to the shown step (skipped while hidden, done on show).
+
+        While playing, at most PLAY_REFRESH_HZ times a second: four log plots of every run
+        cost more than the surface, and a curve lagging a frame is not visible; the last
+        state is drawn when Play stops.
+        """
         if not self.isVisible() and self.window().isVisible():
             self._dirty = True
             return
+        now = time.perf_counter()
+        if self.controller.playing and now - self._last_refresh < 1.0 / PLAY_REFRESH_HZ:
+            return
+        self._last_refresh = now
         self._dirty = False
         sim = self.controller.sim
         if len(self.lines["loss"]) != len(sim.runs):
             self._build()
-            return
+        bounds = {key: [np.inf, -np.inf] for key in self.plots}
+        x_max = 1
+        data = {key: [] for key in self.plots}
         for i, _run in enumerate(sim.runs):
             rows = self.controller.shown_rows(i)
             idx = row_indices(rows, MAX_CURVE_POINTS)
-            x = idx.astype(np.float64)
+            x_max = max(x_max, rows - 1)
             for key, _title, _obj in CURVES:
-                y = positive_or_nan(self.series(key, i, idx))
+                data[key].append((idx.astype(np.float64), self.series(key, i, idx)))
+        # the loss axis is logarithmic unless a shown loss is ≤ 0 (no known minimum below)
+        self._set_log("loss", not any(np.any(y[np.isfinite(y)] <= 0) for _, y in data["loss"]))
+        for key, series in data.items():
+            for i, (x, y) in enumerate(series):
+                if self.log[key]:
+                    y = np.log10(positive_or_nan(y))
+                else:
+                    y = np.where(np.isfinite(y), y, np.nan)
                 self.lines[key][i].setData(x, y)
+                if np.isfinite(y).any():
+                    b = bounds[key]
+                    b[0], b[1] = min(b[0], np.nanmin(y)), max(b[1], np.nanmax(y))
+        bounds["x"] = [0.0, float(x_max)]
         self.loss_label()
+        self._fit_ranges(bounds)
         has_minima = len(np.asarray(sim.surface.minima).reshape(-1, 2)) > 0
         self.no_minimum.setVisible(not has_minima)
         if not has_minima:
@@ -194,9 +242,71 @@ class CurvesView(QWidget):
             if c >= 0:
                 line.setValue(c)
 
+    def _set_log(self, key: str, on: bool) -> None:
+        """Switch one plot's y axis between log10 and linear (data are converted in refresh)."""
+        if self.log[key] != on:
+            self.log[key] = on
+            self.plots[key].getPlotItem().getAxis("left").setLogMode(False, on)
+
+    def _fit_ranges(self, bounds: dict) -> None:
+        """Follow the data (what auto-range does) unless the user zoomed or panned a plot.
+
+        pyqtgraph's own auto-range (and its deferred view matrix) settle inside the paint and
+        queue a second paint of every plot each frame; settling both here halves the painting.
+        While playing, ranges only grow, with headroom, so the axes (whose tick text is most
+        of a plot's paint) stay the same for many frames; stopped, they fit the data tightly.
+        """
+        x0, x1 = bounds["x"]
+        playing = self.controller.playing
+        for key, w in self.plots.items():
+            vb = w.getPlotItem().getViewBox()
+            if any(vb.autoRangeEnabled()):  # the user pressed the "A" (auto) button
+                vb.disableAutoRange()
+                self._follow[key] = True
+            if not self._follow[key]:
+                continue
+            lo, hi = bounds[key]
+            has_y = bool(np.isfinite(lo) and np.isfinite(hi))
+            if has_y and hi - lo < 1e-9 * max(1.0, abs(hi)):
+                lo, hi = lo - 0.5, hi + 0.5
+            xr, yr = (x0, x1), (lo, hi)
+            if playing:
+                xr, yr = self._sticky(vb, xr, yr if has_y else None, self.log[key])
+                if yr is None:
+                    yr = (lo, hi)
+            if has_y:
+                vb.setRange(xRange=xr, yRange=yr, padding=0 if playing else 0.08)
+            else:
+                vb.setRange(xRange=xr, padding=0 if playing else 0.08)
+            vb.updateMatrix()  # now, not in prepareForPaint (which would queue a second paint)
+
+    @staticmethod
+    def _sticky(vb, xr, yr, log: bool):
+        """Ranges for Play: keep the current ones while they hold the data, else grow with
+        headroom (x to 1.5x the last step, y to whole half-decades on log axes)."""
+        (cx0, cx1), (cy0, cy1) = vb.viewRange()
+        if not (cx0 <= xr[0] and xr[1] <= cx1 and cx1 <= 3 * max(xr[1], 10)):
+            xr = (xr[0], xr[0] + 1.5 * max(xr[1] - xr[0], 10))
+        else:
+            xr = (cx0, cx1)
+        if yr is None:
+            return xr, None
+        lo, hi = yr
+        if cy0 <= lo and hi <= cy1 and (cy1 - cy0) <= 4 * max(hi - lo, 1e-12) + (1 if log else 0):
+            return xr, (cy0, cy1)
+        if log:
+            return xr, (math.floor(lo * 2 - 0.2) / 2, math.ceil(hi * 2 + 0.2) / 2)
+        span = hi - lo
+        return xr, (lo - 0.25 * span, hi + 0.25 * span)
+
+    def _manual_range(self, key: str) -> None:
+        self._follow[key] = False
+
     def loss_label(self) -> None:
         off = self.loss_offset()
         title = "loss" if off == 0 else f"loss − ({off:.6g})"
+        if not self.log["loss"]:
+            title += " (linear: some values ≤ 0)"
         if title != self._loss_title:  # setTitle re-lays out the plot: only on change
             self._loss_title = title
             self.plots["loss"].getPlotItem().setTitle(title, color=theme.FOREGROUND, size="10pt")

@@ -117,12 +117,21 @@ def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -
                 render_svg(plot_item, tmp)
         if os.path.getsize(tmp) == 0:
             raise GdsimError(f"could not render the image for {path.name!r}")
-        os.replace(tmp, path)
+        publish(tmp, path)
     except OSError as e:
         raise GdsimError(f"cannot write {str(path)!r}: {e.strerror or e}") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def publish(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Give a finished temporary file normal permissions (mkstemp makes it 0600), then
+    rename it over ``path`` (atomic on one file system)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, path)
 
 
 def render_svg(item, path: str) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gdsim.formula import DEFAULT_DOMAIN, check_formula, formula_surface
+from gdsim.formula import DEFAULT_DOMAIN, check_formula, compile_formula, formula_surface
 from gdsim.formula_parse import FUNCTIONS, MAX_LENGTH, FormulaError
 from ui import theme
 
@@ -79,7 +79,7 @@ class FormulaDialog(QDialog):
         self._preview_key = None
 
         intro = QLabel(
-            "Type f(x, y) with x, y, numbers, + − * / and ^ (power), the constants pi and e, "
+            "Type f(x, y) with x, y, numbers, + - * / and ^ (power), the constants pi and e, "
             f"and the functions {', '.join(FUNCTIONS)} (min and max take two or more "
             "arguments). The gradient is exact: it is derived symbolically.")
         intro.setWordWrap(True)
@@ -189,6 +189,18 @@ class FormulaDialog(QDialog):
 
         self.set_domain(self.suggested)
         self._text_changed(self.edit.text())
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        # Pay sympy's one-off import and warm-up (~0.5 s) while the person reads, not
+        # mid-typing; a formula given up front gets its gradient and preview at once.
+        QTimer.singleShot(0, self._warm_up)
+
+    def _warm_up(self) -> None:
+        if self._text_ok:
+            self.full_check()
+        else:
+            compile_formula("x*y + sin(x)")
 
     # -- results ---------------------------------------------------------------------------
     @property

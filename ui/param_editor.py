@@ -130,7 +130,7 @@ class ParamEditor(QWidget):
     the reason underneath and a red border, and the last valid value is kept (nothing is emitted).
     """
 
-    values_changed = Signal(dict)
+    values_changed = Signal(object)  # a dict; "object" keeps big ints exact (no QVariantMap)
 
     def __init__(
         self,

@@ -98,9 +98,9 @@ class RunsPanel(QWidget):
         self._selected = 0 if controller.experiment.runs else -1
         self._last_error = ""
         self._hp_editor: ParamEditor | None = None
-        self._hp_for: str | None = None
+        self._hp_for: tuple | None = None  # (run index, optimizer) the editor was built for
         self._sch_editor: ParamEditor | None = None
-        self._sch_for: str | None = None
+        self._sch_for: tuple | None = None
         self._settings_editor: ParamEditor | None = None
         self._settings_for: tuple | None = None
         self._build()

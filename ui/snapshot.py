@@ -96,7 +96,9 @@ def snapshot_main(args) -> int:
         if not pix.save(tmp, "PNG"):
             print(f"gdsim snapshot: error: could not write {str(out)!r}", file=sys.stderr)
             return 2
-        os.replace(tmp, out)
+        from ui.files import publish
+
+        publish(tmp, out)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -16,10 +16,14 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from ui import theme
+from ui.curves_view import run_signature
 from ui.decimate import path_points
 
 GRID = 200  # heatmap resolution per axis
 N_LEVELS = 14
+PATH_WIDTH = 2.2
+PLAY_PATH_WIDTH = 1.0
+THIN_PATHS_ABOVE_ROWS = 50_000  # max steps x runs from which Play draws thin paths
 LOG_SKEW = 0.2  # log colours when the median lies in the lowest 20 % of the range
 
 
@@ -149,7 +153,11 @@ class SurfaceView(QWidget):
         controller.reset_done.connect(self.refresh)
         controller.stepped.connect(self.refresh)
         controller.cursor_changed.connect(self.refresh)
+        controller.playing_changed.connect(self._playing_changed)
+        self._runs_signature = None
+        self._path_cache: dict = {}
         self._on_experiment()
+        self.refresh()
 
     # ---------------------------------------------------------------- public
     def view_box(self) -> tuple[float, float, float, float]:
@@ -174,12 +182,16 @@ class SurfaceView(QWidget):
         if key != self._surface_key:
             self._surface_key = key
             self.draw_surface()
-        self._build_runs()
+        self._path_cache.clear()
+        signature = run_signature(sim)
+        if signature != self._runs_signature:
+            self._runs_signature = signature
+            self._build_runs()
         start = exp.start if exp.start is not None else sim.surface.start
         self._syncing_target = True
         self.start_marker.setPos(float(start[0]), float(start[1]))
         self._syncing_target = False
-        self.refresh()
+        # no redraw here: reset_done follows every experiment change
 
     def draw_surface(self) -> None:
         """Heatmap, colour bar, isolines and minima for the current surface and view."""
@@ -222,7 +234,7 @@ class SurfaceView(QWidget):
         self.paths, self.step_heads, self.grad_heads = [], [], []
         for run in self.controller.sim.runs:
             color = run.spec.color or theme.run_color(len(self.paths))
-            item = pg.PlotDataItem(pen=pg.mkPen(color, width=2.2), connect="finite")
+            item = pg.PlotDataItem(pen=self._path_pen(color), connect="finite")
             item.setZValue(10)
             pi.addItem(item)
             self.legend.addItem(item, run.label)
@@ -236,6 +248,17 @@ class SurfaceView(QWidget):
             ghead.setZValue(18)
             pi.addItem(ghead)
             self.grad_heads.append(ghead)
+
+    def _path_pen(self, color: str):
+        # Qt rasterizes antialiased 1-px lines ~4x faster than wider ones: thin paths while
+        # playing long experiments (frame rate), thick ones otherwise (readability).
+        c = self.controller
+        heavy = c.experiment.steps * max(1, len(c.sim.runs)) > THIN_PATHS_ABOVE_ROWS
+        return pg.mkPen(color, width=PLAY_PATH_WIDTH if c.playing and heavy else PATH_WIDTH)
+
+    def _playing_changed(self, _playing: bool) -> None:
+        for run, item in zip(self.controller.sim.runs, self.paths, strict=False):
+            item.setPen(self._path_pen(run.spec.color or theme.run_color(0)))
 
     # -------------------------------------------------------------- drawing
     def refresh(self, *_args) -> None:
@@ -252,7 +275,7 @@ class SurfaceView(QWidget):
         for i, run in enumerate(sim.runs):
             if i >= len(self.paths):
                 break
-            pts = path_points(self.controller, i)
+            pts = path_points(self.controller, i, cache=self._path_cache)
             self.paths[i].setData(pts[:, 0], pts[:, 1])
             k = self.controller.shown_rows(i) - 1
             traj = run.trajectory

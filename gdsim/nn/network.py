@@ -30,6 +30,7 @@ BN_EPS = 1e-5
 BN_MOMENTUM = 0.1
 MAX_WIDTH = 1024
 MAX_LAYERS = 16
+CHUNK_ELEMENTS = 131_072  # activations per block in outputs(): 1 MB arrays stay in cache
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,14 @@ class LayerSlots:
 
 @dataclass
 class LayerViews:
-    """Per-layer views into a (N, D) array: W (N, fan_in, fan_out), b/gamma/beta (N, fan_out)."""
+    """Per-layer views into a (N, D) array: W (N, fan_in, fan_out), b/gamma/beta (N, fan_out),
+    and Wb (N, fan_in + 1, fan_out): W with b as its last row (they are adjacent in the row)."""
 
     W: np.ndarray
     b: np.ndarray
     gamma: np.ndarray | None = None
     beta: np.ndarray | None = None
+    Wb: np.ndarray | None = None
 
 
 @dataclass
@@ -130,10 +133,19 @@ class Pass:
         return self.loss + self.penalty
 
 
+_ONES: dict[int, np.ndarray] = {}
+
+
 def _batch_sum(a: np.ndarray) -> np.ndarray:
     """Sum over the batch axis of (N, B, K) as a matrix product: far faster than a strided
     ``a.sum(axis=1)`` for the narrow K of these networks."""
-    return np.matmul(np.ones(a.shape[1]), a)
+    ones = _ONES.get(a.shape[1])
+    if ones is None:
+        if len(_ONES) > 64:
+            _ONES.clear()
+        ones = _ONES[a.shape[1]] = np.ones(a.shape[1])
+        ones.flags.writeable = False
+    return np.matmul(ones, a)
 
 
 def _batch_mean(a: np.ndarray) -> np.ndarray:
@@ -166,10 +178,28 @@ class Network:
             self.layers.append(LayerSlots(i + 1, fi, fo, start, off, w, b, gamma, beta, bn))
         self.size = off
         self.bn_size = bn_off
+        self._views_cache: dict[tuple, list[LayerViews]] = {}
+        self._ones_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 
     # --- layout -------------------------------------------------------------------------
     def views(self, params: np.ndarray) -> list[LayerViews]:
-        """Per-layer views of ``params`` (N, D); writing to them writes ``params``."""
+        """Per-layer views of ``params`` (N, D); writing to them writes ``params``.
+
+        The views of the last few arrays are kept (the trainer asks for the same weight and
+        gradient arrays every step); a kept entry holds its array, so its id stays unique.
+        """
+        key = (id(params), params.__array_interface__["data"][0], params.shape,
+               params.strides)
+        hit = self._views_cache.get(key)
+        if hit is not None:
+            return hit
+        out = self._make_views(params)
+        if len(self._views_cache) >= 4:
+            self._views_cache.pop(next(iter(self._views_cache)))
+        self._views_cache[key] = out
+        return out
+
+    def _make_views(self, params: np.ndarray) -> list[LayerViews]:
         n = params.shape[0]
         out = []
         for s in self.layers:
@@ -178,8 +208,22 @@ class Network:
                 params[:, s.b],
                 None if s.gamma is None else params[:, s.gamma],
                 None if s.beta is None else params[:, s.beta],
+                params[:, s.w.start : s.b.stop].reshape(n, s.fan_in + 1, s.fan_out),
             ))
         return out
+
+    def _with_ones(self, x: np.ndarray) -> np.ndarray:
+        """[x, 1] (B, n_in + 1), kept for the last few inputs (the same data every step)."""
+        key = (id(x), x.__array_interface__["data"][0], x.shape, x.strides)
+        hit = self._ones_cache.get(key)
+        if hit is not None:
+            return hit[1]
+        xa = np.ones((x.shape[0], x.shape[1] + 1))
+        xa[:, :-1] = x
+        if len(self._ones_cache) >= 4:
+            self._ones_cache.pop(next(iter(self._ones_cache)))
+        self._ones_cache[key] = (x, xa)  # holding x keeps its id unique while cached
+        return xa
 
     def bn_views(self, stats: np.ndarray) -> list[tuple[np.ndarray, np.ndarray] | None]:
         """(running mean, running var) views (N, fan_out) per layer, None where no batch norm."""
@@ -258,8 +302,11 @@ class Network:
         caches: list[_Cache] = []
         h = x
         for i, v in enumerate(views):
-            z = np.matmul(h, v.W)
-            z += v.b[:, None, :]
+            if i == 0:  # [x, 1] @ [W; b]: the bias rides along in the matrix product
+                z = np.matmul(self._with_ones(x), v.Wb)
+            else:
+                z = np.matmul(h, v.W)
+                z += v.b[:, None, :]
             c = _Cache(h) if keep else None
             if i == last:
                 if keep:
@@ -363,21 +410,38 @@ class Network:
                 else:
                     dz = du
             h = c.h_in
-            hT = h.T if h.ndim == 2 else h.transpose(0, 2, 1)
-            g.W[...] = np.matmul(hT, dz)
+            if i == 0:  # one product gives [dW; db]
+                g.Wb[...] = np.matmul(self._with_ones(h).T, dz)
+            else:
+                g.W[...] = np.matmul(h.transpose(0, 2, 1), dz)
+                g.b[...] = _batch_sum(dz)
             if arch.l2:
                 g.W += arch.l2 * v.W
             if arch.l1:
                 g.W += arch.l1 * np.sign(v.W)
-            g.b[...] = _batch_sum(dz)
             if i > 0:
-                dz = np.matmul(dz, v.W.transpose(0, 2, 1))
+                wt = v.W.transpose(0, 2, 1)
+                if wt.shape[1] == 1:  # a width-1 layer: an outer product, cheaper broadcast
+                    dz = dz * wt
+                else:  # a contiguous Wᵀ makes the product ~1.7× faster
+                    dz = np.matmul(dz, np.ascontiguousarray(wt))
         return Pass(loss, self.penalty(params), z, grads)
 
     # --- what the UI and the trainer read ----------------------------------------------
     def outputs(self, params, x, bn=None) -> np.ndarray:
-        """Predicted values (N, B, n_out): probabilities (bce, ce) or the regression output."""
-        return output_values(self.arch.loss, self.forward(params, x, bn=bn))
+        """Predicted values (N, B, n_out): probabilities (bce, ce) or the regression output.
+
+        Large inputs (a decision-map grid) go through in blocks of about CHUNK_ELEMENTS
+        activations, so each intermediate array stays in cache: twice as fast as one pass.
+        """
+        rows = max(1, CHUNK_ELEMENTS // (params.shape[0] * max(self.arch.widths)))
+        if len(x) <= rows:
+            return output_values(self.arch.loss, self.forward(params, x, bn=bn))
+        out = np.empty((params.shape[0], len(x), self.arch.n_out))
+        for s in range(0, len(x), rows):
+            z = self.forward(params, x[s : s + rows], bn=bn)
+            out[:, s : s + rows] = output_values(self.arch.loss, z)
+        return out
 
     def labels(self, logits: np.ndarray, n_classes: int) -> np.ndarray:
         """Predicted class indices (N, B) from logits."""

@@ -21,7 +21,7 @@ import numpy as np
 from gdsim.errors import GdsimError
 from gdsim.nn.datasets import Dataset, load_csv, make_dataset
 from gdsim.nn.losses import get_loss
-from gdsim.nn.network import INITS, Architecture, Network
+from gdsim.nn.network import CHUNK_ELEMENTS, INITS, Architecture, Network
 from gdsim.optimizers import make_optimizer, stack_optimizers
 from gdsim.params import parse_spec, unknown_name
 from gdsim.schedules import make_schedule
@@ -284,7 +284,7 @@ class Trainer:
         return np.array([[r.schedule(r.lr0, t)] for r in self.runs])
 
     def _step_once(self) -> None:
-        lr = self._lr_column(self.t)
+        lr = self._lr_now  # the schedule at step t, computed when row t was recorded
         for sel, opt, state in self._groups:
             if isinstance(sel, slice):
                 opt.step_(self.grads[sel], state, self.params[sel], lr[sel])
@@ -351,7 +351,8 @@ class Trainer:
             row[:, TEST_LOSS] = ev.loss
             if self.classification:
                 row[:, TEST_ACC] = self._accuracy(ev.logits, data.y_test)
-        row[:, LR] = self._lr_column(self.t)[:, 0]
+        self._lr_now = self._lr_column(self.t)
+        row[:, LR] = self._lr_now[:, 0]
         sq = self.grads * self.grads
         for j, s in enumerate(net.layers):
             row[:, len(COLUMNS) + j] = np.sqrt(sq[:, s.start : s.stop].sum(axis=1))
@@ -541,7 +542,7 @@ class Trainer:
         g = ga.size
         out = np.empty(g)
         widest = max(self.arch.widths)
-        chunk = max(1, 2_000_000 // max(1, len(self.data.x_train) * widest))
+        chunk = max(1, CHUNK_ELEMENTS // max(1, len(self.data.x_train) * widest))
         x, t = self.data.x_train, self.t_train
         with np.errstate(all="ignore"):
             for s in range(0, g, chunk):

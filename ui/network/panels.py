@@ -13,7 +13,14 @@ import contourpy
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import theme
 from ui.curves_view import positive_or_nan
@@ -21,6 +28,7 @@ from ui.decimate import MAX_CURVE_POINTS, row_indices
 from ui.surface_view import color_scale, isolines
 
 GRID = 160  # decision-map resolution per axis
+MULTI_GRID = 80  # per run in the small multiples
 SLICE_GRID = 31  # weight-slice resolution per axis
 SLICE_DELAY_MS = 250  # the slice is recomputed this long after the last step (it costs more)
 # Class colours (ColorBrewer Dark2): distinct from the runs' Okabe–Ito line colours.
@@ -72,10 +80,28 @@ class BoundaryView(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._dirty = False
+        self.all_runs = False
+        self.cells: list[tuple] = []  # small multiples: (plot item, image, boundary line)
+        self.fits: list[pg.PlotDataItem] = []  # 1-D data: every run's fitted curve
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        head = QHBoxLayout()
+        head.addStretch(1)
+        self.all_check = QCheckBox("all runs")
+        self.all_check.setObjectName("allRunsCheck")
+        self.all_check.setToolTip("Small multiples: every run's decision map side by side "
+                                  "(on 1-D data, every run's fit in one plot)")
+        self.all_check.toggled.connect(self.set_all_runs)
+        head.addWidget(self.all_check)
+        lay.addLayout(head)
         self.plot = _plot("boundaryPlot", "decision boundary")
-        lay.addWidget(self.plot)
+        lay.addWidget(self.plot, 1)
+        self.multi = pg.GraphicsLayoutWidget()
+        self.multi.setObjectName("boundaryMultiples")
+        self.multi.setBackground(theme.BACKGROUND)
+        self.multi.hide()
+        lay.addWidget(self.multi, 1)
         pi = self.plot.getPlotItem()
         self.image = pg.ImageItem()
         self.image.setZValue(-20)
@@ -118,6 +144,7 @@ class BoundaryView(QWidget):
         self.boundary.setVisible(two_d)
         self.fit.setVisible(not two_d)
         self._drawn = None
+        self._build_multiples()
         self._draw_points()
         dom = d.domain
         if two_d:
@@ -128,6 +155,94 @@ class BoundaryView(QWidget):
             pi.setRange(xRange=dom[:2], yRange=(float(y.min()) - pad, float(y.max()) + pad),
                         padding=0)
         self.refresh()
+
+    def set_all_runs(self, on: bool) -> None:
+        """Show every run (small multiples / overlaid fits) instead of the selected one."""
+        self.all_runs = bool(on)
+        if self.all_check.isChecked() != self.all_runs:
+            self.all_check.setChecked(self.all_runs)
+        two_d = self.controller.sim.data.n_features == 2
+        self.plot.setVisible(not (self.all_runs and two_d))
+        self.multi.setVisible(self.all_runs and two_d)
+        self._drawn = None
+        self.refresh()
+
+    def _build_multiples(self) -> None:
+        sim = self.controller.sim
+        self.multi.clear()
+        self.cells = []
+        pi = self.plot.getPlotItem()
+        for item in self.fits:
+            pi.removeItem(item)
+        self.fits = []
+        d = sim.data
+        if d.n_features != 2:
+            for i, run in enumerate(sim.runs):
+                item = pg.PlotDataItem(pen=pg.mkPen(run.spec.color or theme.run_color(i),
+                                                    width=2))
+                pi.addItem(item)
+                self.fits.append(item)
+            self.multi.hide()
+            self.plot.show()
+            return
+        cols = int(np.ceil(np.sqrt(sim.n_runs)))
+        fills = [pg.mkBrush(col) for col in CLASS_COLORS]
+        brushes = [fills[int(c) % len(fills)] for c in d.y_train] \
+            if d.task == "classification" else pg.mkBrush("#333333")
+        for i in range(sim.n_runs):
+            cell = self.multi.addPlot(row=i // cols, col=i % cols)
+            cell.setMenuEnabled(False)
+            cell.hideAxis("left")
+            cell.hideAxis("bottom")
+            image = pg.ImageItem()
+            image.setZValue(-20)
+            cell.addItem(image)
+            line = pg.PlotDataItem(pen=pg.mkPen("#333333", width=1.2), connect="finite")
+            cell.addItem(line)
+            pts = pg.ScatterPlotItem(d.x_train[:, 0], d.x_train[:, 1], size=4,
+                                     pen=pg.mkPen(None), brush=brushes)
+            cell.addItem(pts)
+            dom = d.domain
+            cell.setRange(xRange=dom[:2], yRange=dom[2:], padding=0)
+            self.cells.append((cell, image, line))
+        self.multi.setVisible(self.all_runs)
+        self.plot.setVisible(not self.all_runs)
+
+    def _draw_map(self, i: int, n: int, image, line, step: int) -> None:
+        sim = self.controller.sim
+        d = sim.data
+        xs, ys, out = sim.predict_grid(i, n, n, step=step)
+        image.setImage(class_image(out, max(d.n_classes, 2)).transpose(1, 0, 2),
+                       autoLevels=False, levels=(0, 255))
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
+                             ys[-1] - ys[0] + dy))
+        if out.shape[-1] == 1 and d.task == "classification":
+            line.setData(*self._level_line(xs, ys, out[..., 0], 0.5))
+        elif d.task == "classification":
+            line.setData(*self._class_edges(xs, ys, out))
+        else:
+            line.setData([], [])
+
+    def _refresh_all(self, step: int) -> None:
+        c = self.controller
+        sim = c.sim
+        if sim.data.n_features == 2:
+            for i, (cell, image, line) in enumerate(self.cells):
+                self._draw_map(i, MULTI_GRID, image, line, step)
+                run = sim.runs[i]
+                rows = c.shown_rows(i)
+                acc = sim.record(i)[rows - 1, 3]
+                cell.setTitle(f"<span style='color:{run.spec.color}'>{html.escape(run.label)}"
+                              f"</span> {100 * acc:.0f}%" if np.isfinite(acc) else run.label,
+                              size="9pt")
+            return
+        x0, x1 = sim.data.domain[:2]
+        xs = np.linspace(x0, x1, 400)
+        for i, item in enumerate(self.fits):
+            item.setData(xs, sim.predict(i, xs[:, None], step=step)[:, 0])
+        self.plot.getPlotItem().setTitle(f"fit · all runs · step {step}",
+                                         color=theme.FOREGROUND, size="10pt")
 
     def _draw_points(self) -> None:
         d = self.controller.sim.data
@@ -164,7 +279,7 @@ class BoundaryView(QWidget):
             return
         self._dirty = False
         c = self.controller
-        key = c.view_key()
+        key = c.view_key(self.all_runs)
         if key == self._drawn:
             return
         self._drawn = key
@@ -173,19 +288,14 @@ class BoundaryView(QWidget):
         step = c.shown_step
         d = sim.data
         run = sim.runs[i]
+        for item in self.fits:
+            item.setVisible(self.all_runs)
+        self.fit.setVisible(d.n_features != 2 and not self.all_runs)
+        if self.all_runs:
+            self._refresh_all(step)
+            return
         if d.n_features == 2:
-            xs, ys, out = sim.predict_grid(i, GRID, GRID, step=step)
-            self.image.setImage(class_image(out, max(d.n_classes, 2)).transpose(1, 0, 2),
-                                autoLevels=False, levels=(0, 255))
-            dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-            self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2,
-                                      xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy))
-            if out.shape[-1] == 1 and d.task == "classification":
-                self.boundary.setData(*self._level_line(xs, ys, out[..., 0], 0.5))
-            elif d.task == "classification":
-                self.boundary.setData(*self._class_edges(xs, ys, out))
-            else:
-                self.boundary.setData([], [])
+            self._draw_map(i, GRID, self.image, self.boundary, step)
         else:
             x0, x1 = d.domain[:2]
             xs = np.linspace(x0, x1, 400)

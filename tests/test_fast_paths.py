@@ -1,0 +1,265 @@
+"""Fast paths of the engine give the floats of the array path, bit for bit: one (1, 2) run on
+Python floats (the rule compiled by tracing, the interpreted Vec2 fallback), the Simulation's
+one-run loop, and column-contiguous (F-ordered) batches."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gdsim import optimizers, rules
+from gdsim.optimizers import OPTIMIZERS, make_optimizer
+from gdsim.simulation import Experiment, RunSpec, Simulation
+from gdsim.surfaces import make_surface
+
+VARIANTS = [
+    ("gd", {"lr": 0.1}),
+    ("sgd", {"lr": 0.05, "weight_decay": 0.2}),
+    ("momentum", {"lr": 0.02, "dampening": 0.3}),
+    ("nesterov", {"lr": 0.02, "weight_decay": 0.1}),
+    ("adagrad", {"lr": 0.1, "lr_decay": 0.05, "initial_accumulator_value": 0.5}),
+    ("rmsprop", {"lr": 0.01, "weight_decay": 0.1}),
+    ("rmsprop", {"lr": 0.01, "centered": True, "momentum": 0.5}),
+    ("adadelta", {"rho": 0.7, "weight_decay": 0.1}),
+    ("adam", {"lr": 0.05, "weight_decay": 0.2, "beta1": 0.7}),
+    ("adamw", {"lr": 0.05}),
+    ("amsgrad", {"lr": 0.05, "beta2": 0.8}),
+    ("adamax", {"lr": 0.05, "weight_decay": 0.3}),
+    ("nadam", {"lr": 0.05, "momentum_decay": 0.1}),
+    ("radam", {"lr": 0.01}),
+    ("radam", {"beta1": 0.5, "beta2": 0.6}),
+]
+IDS = [f"{n}-{i}" for i, (n, _) in enumerate(VARIANTS)]
+
+
+def bits(a):
+    """Bit patterns of a float64 array (NaNs compared by payload too)."""
+    return np.ascontiguousarray(a, dtype=np.float64).view(np.uint64)
+
+
+def same_floats(a, b) -> bool:
+    """Equal bit patterns, except that any two NaNs match (x86 may pick either NaN operand)."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    both_nan = np.isnan(a) & np.isnan(b)
+    return a.shape == b.shape and bool(np.all((bits(a) == bits(b)) | both_nan))
+
+
+def step_all(opt, grads, lrs, p0, path):
+    """Step a (1, 2) run through ``path``: "compiled", "vec2" (interpreted) or "array"."""
+    p = np.array([p0], dtype=np.float64)
+    state = opt.init(p)
+    if path == "array":
+        for g, lr in zip(grads, lrs, strict=True):
+            opt.step_(np.array([g]), state, p, lr)
+        return p, state
+    run = opt.point_run(state, p)
+    if path == "vec2":
+        run.rule = opt._rule  # the rule text interpreted on Vec2, without compilation
+    for g, lr in zip(grads, lrs, strict=True):
+        run.g.x, run.g.y = g
+        run.step(lr)
+    run.store()
+    return p, state
+
+
+def rosen_grads(p0, steps):
+    """Gradients along a deterministic walk (values of all magnitudes, signs, and zeros)."""
+    rng = np.random.default_rng(5)
+    g = rng.normal(size=(steps, 2)) * 10.0 ** rng.integers(-8, 4, size=(steps, 2))
+    g[::7, 0] = 0.0
+    return [tuple(r) for r in g.tolist()]
+
+
+@pytest.mark.parametrize(("name", "hp"), VARIANTS, ids=IDS)
+def test_point_paths_equal_the_array_path_bitwise(name, hp, monkeypatch):
+    opt = make_optimizer(name, **hp)
+    grads = rosen_grads((0.3, -0.7), 60)
+    lrs = [opt.hparams["lr"] * (1 + 0.5 * math.cos(k)) for k in range(60)]
+    monkeypatch.setattr(optimizers, "POINT_PATH", False)
+    want_p, want_s = step_all(opt, grads, lrs, (0.3, -0.7), "array")
+    monkeypatch.setattr(optimizers, "POINT_PATH", True)
+    for path in ("compiled", "vec2"):
+        got_p, got_s = step_all(opt, grads, lrs, (0.3, -0.7), path)
+        assert same_floats(got_p, want_p), path
+        assert got_s.count == want_s.count == 60
+        for key in want_s.slots:
+            assert same_floats(got_s.slots[key], want_s.slots[key]), (path, key)
+    assert np.all(np.isfinite(want_p)) and not np.array_equal(want_p, [[0.3, -0.7]])
+
+
+def test_rules_without_branches_on_the_step_are_compiled():
+    for name in ("gd", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "amsgrad",
+                 "adamax", "nadam"):
+        opt = make_optimizer(name)
+        fn = opt._point_rule()
+        assert fn is not opt._rule and fn.source.startswith(f"def {opt.family}_point("), name
+        assert ("sqrt(" in fn.source) == (name not in ("gd", "sgd", "adamax")), name
+    # SGD's first momentum step and RAdam's ρ_t > 5 branch on k: they keep the Vec2 path
+    for name in ("momentum", "nesterov", "radam"):
+        opt = make_optimizer(name)
+        assert opt._point_rule() is opt._rule
+
+
+def test_compiled_adam_bakes_in_exact_constants():
+    opt = make_optimizer("adam", beta1=0.7, eps=1e-6)
+    src = opt._point_rule().source
+    assert repr(1.0 - 0.7) in src  # 0.30000000000000004, the c["1-beta1"] operand
+    assert "0.7 ** k" in src and "1e-06 * " in src
+
+
+def test_literal_negative_constants_keep_their_meaning():
+    # -0.5 ** k would be -(0.5 ** k): negative literals are parenthesized
+    assert rules._literal(-0.5) == "(-0.5)"
+    assert eval(f"{rules._literal(-0.5)} ** 2") == 0.25
+    assert rules._literal(math.inf) == "float('inf')"
+
+
+def test_fallback_reproduces_numpy_on_division_by_zero(monkeypatch):
+    # eps·√(1 − β₂) underflows to 0 and g = 0: Adam's m/(√v + ε') is 0/0 on the first step
+    opt = make_optimizer("adam", eps=5e-324, lr=0.1)
+    grads = [(0.0, 1.0), (2.0, 0.0)]
+    monkeypatch.setattr(optimizers, "POINT_PATH", False)
+    with np.errstate(invalid="ignore"):
+        want, _ = step_all(opt, grads, [0.1, 0.1], (1.0, 2.0), "array")
+    monkeypatch.setattr(optimizers, "POINT_PATH", True)
+    got, _ = step_all(opt, grads, [0.1, 0.1], (1.0, 2.0), "compiled")
+    assert np.isnan(want[0, 0]) and np.isfinite(want[0, 1])
+    assert np.array_equal(bits(got), bits(want))  # NumPy's default NaN, not math.nan
+
+
+def test_scalar_helpers_match_numpy_on_special_values():
+    vals = [0.0, -0.0, 1.5, -2.0, math.inf, -math.inf, math.nan]
+    with np.errstate(all="ignore"):
+        for a in vals:
+            assert bits([rules._sqrt(a)]) == bits(np.sqrt(np.array([a])))
+            for b in vals:
+                want_div = np.array([a]) / np.array([b])
+                if not (math.isnan(a) and math.isnan(b)):
+                    assert same_floats([rules._div(a, b)], want_div), (a, b)
+                assert same_floats([rules._max(a, b)], np.maximum(np.array([a]), np.array([b])))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    idx=st.integers(0, len(VARIANTS) - 1),
+    g=st.lists(st.tuples(*[st.floats(-1e6, 1e6, allow_subnormal=False)] * 2),
+               min_size=1, max_size=12),
+    p0=st.tuples(*[st.floats(-10, 10)] * 2),
+)
+def test_property_point_row_equals_a_row_of_a_batch(idx, g, p0):
+    name, hp = VARIANTS[idx]
+    opt = make_optimizer(name, **hp)
+    p1 = np.array([p0])
+    batch = np.array([p0, (1.0, 1.0), (-3.0, 0.5)])
+    s1, sb = opt.init(p1), opt.init(batch)
+    with np.errstate(all="ignore"):
+        for gx, gy in g:
+            opt.step_(np.array([[gx, gy]]), s1, p1)
+            opt.step_(np.array([[gx, gy], [1.0, -1.0], [0.5, 0.0]]), sb, batch)
+    assert same_floats(p1[0], batch[0])
+    for key in s1.slots:
+        assert same_floats(s1.slots[key][0], sb.slots[key][0])
+
+
+SIM_CASES = [
+    ("rosenbrock", "adam", {"lr": 0.01}, {}),
+    ("rosenbrock", "adam", {"lr": 5.0}, {}),  # diverges: leaves the box
+    ("himmelblau", "nadam", {"lr": 0.05}, {"noise": 0.5}),
+    ("ackley", "rmsprop", {"centered": True}, {"noise": 0.1}),
+    ("levi13", "momentum", {}, {}),
+    ("beale", "radam", {}, {"tol": 1e-6}),
+    ("expr:x^2 + 3*y^2 + sin(x*y)", "adagrad", {"lr": 0.5}, {"start": (1.0, -1.0)}),
+    ("linreg", "adamw", {}, {}),
+]
+
+
+@pytest.mark.parametrize(("surface", "name", "hp", "kw"), SIM_CASES)
+def test_simulation_one_run_loop_equals_the_array_loop(surface, name, hp, kw, monkeypatch):
+    def run():
+        exp = Experiment(surface=surface, runs=[RunSpec(name, hp, "cosine", {"t_max": 200})],
+                         steps=300, seed=3, **kw)
+        sim = Simulation(exp)
+        sim.step(17)
+        sim.run()
+        return sim.runs[0]
+
+    fast = run()
+    monkeypatch.setattr(optimizers, "POINT_PATH", False)
+    slow = run()
+    assert (fast.status, fast.reason, fast.steps) == (slow.status, slow.reason, slow.steps)
+    assert np.array_equal(bits(fast.trajectory.data), bits(slow.trajectory.data))
+    assert fast.steps > 1
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_f_ordered_batch_gives_the_floats_of_a_c_ordered_one(name):
+    opt = make_optimizer(name)
+    surf = make_surface("himmelblau")
+    xs = np.linspace(-5.0, 5.0, 40)
+    c = np.column_stack([np.repeat(xs, 40), np.tile(xs, 40)])
+    f = np.asfortranarray(c)
+    sc, sf = opt.init(c), opt.init(f)
+    assert all(v.flags.f_contiguous for v in sf.slots.values() if v.shape[1] == 2)
+    gc, gf = np.empty_like(c), np.empty_like(f)
+    assert gf.flags.f_contiguous
+    with np.errstate(all="ignore"):
+        for _ in range(25):
+            surf.grad(c, out=gc)
+            surf.grad(f, out=gf)
+            assert np.array_equal(bits(gc), bits(gf))
+            opt.step_(gc, sc, c, 0.01)
+            opt.step_(gf, sf, f, 0.01)
+    assert np.array_equal(bits(c), bits(f))
+    assert f.flags.f_contiguous
+
+
+def test_himmelblau_on_columns_equals_rows_and_the_hand_formula():
+    s = make_surface("himmelblau")
+    p = np.random.default_rng(2).uniform(-5, 5, (1000, 2))
+    pf = np.asfortranarray(p)
+    x, y = p[:, 0], p[:, 1]
+    a, b = x * x + y - 11.0, y * y + x - 7.0
+    np.testing.assert_allclose(s.grad(pf), np.column_stack([4 * x * a + 2 * b, 2 * a + 4 * y * b]),
+                               rtol=1e-12, atol=1e-9)
+    assert np.array_equal(s.grad(pf), s.grad(p))
+    assert np.array_equal(s.value(pf), s.value(p))
+    vf, gf = s.value_and_grad(pf)
+    vc, gc = s.value_and_grad(p)
+    assert np.array_equal(vf, vc) and np.array_equal(gf, gc)
+
+
+def test_small_groups_step_run_by_run_with_the_floats_of_the_stacked_batch(monkeypatch):
+    runs = [RunSpec("adam", {"lr": 0.01}), RunSpec("adam", {"lr": 0.3}),  # stacked pair
+            RunSpec("adam", {"lr": 40.0}),  # leaves the box early: the group is re-formed
+            RunSpec("gd", {"lr": 1e-3}), RunSpec("momentum", {"lr": 1e-3}),  # slots differ
+            RunSpec("nadam", {"lr": 0.05}, "step", {"step_size": 30, "gamma": 0.5}),
+            RunSpec("nadam", {"lr": 0.02, "momentum_decay": 0.1})]
+
+    def run(noise):
+        sim = Simulation(Experiment(surface="rosenbrock", runs=runs, steps=150, seed=4,
+                                    noise=noise, tol=1e-12))
+        sim.step(9)
+        sim.run()
+        return sim
+
+    for noise in (0.0, 0.3):
+        monkeypatch.setattr(optimizers, "POINT_PATH", True)
+        fast = run(noise)
+        monkeypatch.setattr(optimizers, "POINT_PATH", False)
+        slow = run(noise)
+        assert [r.status for r in fast.runs][2] == "diverged"
+        for a, b in zip(fast.runs, slow.runs, strict=True):
+            assert (a.status, a.reason, a.steps) == (b.status, b.reason, b.steps)
+            assert np.array_equal(bits(a.trajectory.data), bits(b.trajectory.data)), a.label
+
+
+def test_group_of_mixed_slots_keeps_the_array_path():
+    sim = Simulation(Experiment(runs=[RunSpec("gd"), RunSpec("momentum")], steps=3))
+    (group,) = sim._groups
+    assert sim._point_runs(group) is None
+    pair = Simulation(Experiment(runs=[RunSpec("adam"), RunSpec("adam", {"lr": 0.1})], steps=3))
+    (group,) = pair._groups
+    runs = pair._point_runs(group)
+    assert [r.params.base is group.params for r in runs] == [True, True]
