@@ -1,7 +1,11 @@
 """Launch the gdsim desktop app: ``python main.py [--experiment FILE.json]``."""
 
 import argparse
+import os
 import sys
+
+# Small matrix products (networks, grids) are fastest single-threaded; must precede numpy.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def main(argv: list[str] | None = None) -> int:

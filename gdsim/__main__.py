@@ -1,9 +1,12 @@
 """``python -m gdsim`` and the ``gdsim`` console script."""
 
+import os
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Small matrix products (networks, grids) are fastest single-threaded; must precede numpy.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from gdsim.cli import main as cli_main
 
     return cli_main(argv)

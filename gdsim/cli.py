@@ -22,13 +22,17 @@ SURFACE_KINDS = ("surfaces", "optimizers", "schedules")
 NN_KINDS = ("datasets", "activations", "losses")
 RUN_OPTIONS = ("surface", "param", "start", "optimizer", "schedule", "steps", "seed", "noise",
                "batch_size", "tol", "domain")
+RUN_SPEC_KEYS_HELP = ("An optimizer SPEC may also set label=NAME (the run's label), noise=SIGMA "
+                      "(this run's gradient noise) and batch_size=B (this run's mini-batch size "
+                      "on data surfaces), overriding --noise/--batch-size for that run, e.g. "
+                      "sgd:lr=0.05,batch_size=1.")
 
 
 def _add_run_parser(sub) -> None:
     p = sub.add_parser(
         "run", help="run optimizers on a surface and print a summary (or a CSV)",
         description="Run one or more optimizers on a 2-D surface. SPEC is "
-                    "NAME[:KEY=VALUE,...], e.g. adam:lr=0.05,beta1=0.8 (label=... names a run).")
+                    "NAME[:KEY=VALUE,...], e.g. adam:lr=0.05,beta1=0.8. " + RUN_SPEC_KEYS_HELP)
     p.add_argument("--experiment", metavar="FILE.json", help="run a saved experiment file")
     p.add_argument("--surface", metavar="NAME",
                    help="surface name (gdsim list surfaces) or expr:FORMULA")
@@ -36,7 +40,9 @@ def _add_run_parser(sub) -> None:
     p.add_argument("--domain", nargs=4, type=float, metavar=("XMIN", "XMAX", "YMIN", "YMAX"),
                    help="view domain of a typed expr:FORMULA surface")
     p.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"), help="start point")
-    p.add_argument("--optimizer", action="append", metavar="SPEC", help="optimizer (repeatable)")
+    p.add_argument("--optimizer", action="append", metavar="SPEC",
+                   help="optimizer (repeatable); label=, noise= and batch_size= in SPEC set "
+                        "that run's label, noise σ and batch size")
     p.add_argument("--schedule", metavar="SPEC", help="learning-rate schedule for every run")
     p.add_argument("--steps", type=int, metavar="N", help="maximum steps (default 1000)")
     p.add_argument("--seed", type=int, metavar="S", help="seed (default 0)")
@@ -121,12 +127,25 @@ def list_lines(kind: str) -> list[str]:
 # ---------------------------------------------------------------- run
 
 
+def _run_overrides(raw: dict, spec: str) -> dict[str, Any]:
+    """Pop a run SPEC's ``noise=``/``batch_size=`` keys from ``raw``, typed and checked."""
+    from gdsim.simulation import RUN_OVERRIDES
+
+    return {p.name: p.check(raw.pop(p.name), f"--optimizer {spec}")
+            for p in RUN_OVERRIDES if p.name in raw}
+
+
 def _spec_with_typed_values(spec: str, what: str):
-    """``(name, label, typed values)`` of an optimizer/schedule SPEC, validated."""
+    """``(name, label, typed values, run overrides)`` of an optimizer/schedule SPEC, validated.
+
+    ``label``, ``noise`` and ``batch_size`` in an optimizer SPEC belong to the run, not to
+    the optimizer (no optimizer has hyperparameters of those names).
+    """
     name, raw = parse_spec(spec)
     label = raw.pop("label", None) if what == "optimizer" else None
     if label is not None and not label:
         raise GdsimError(f"--{what} {spec}: label must not be empty")
+    overrides = _run_overrides(raw, spec) if what == "optimizer" else {}
     if what == "optimizer":
         from gdsim.optimizers import make_optimizer
 
@@ -135,7 +154,7 @@ def _spec_with_typed_values(spec: str, what: str):
         from gdsim.schedules import make_schedule
 
         built = make_schedule(name, **raw).params
-    return name, label, {k: built[k] for k in raw}
+    return name, label, {k: built[k] for k in raw}, overrides
 
 
 def experiment_from_args(args: argparse.Namespace):
@@ -167,11 +186,12 @@ def experiment_from_args(args: argparse.Namespace):
         raise GdsimError("--domain applies to typed surfaces only (--surface expr:FORMULA)")
     schedule, schedule_params = "constant", {}
     if args.schedule is not None:
-        schedule, _, schedule_params = _spec_with_typed_values(args.schedule, "schedule")
+        schedule, _, schedule_params, _ = _spec_with_typed_values(args.schedule, "schedule")
     runs = []
     for spec in args.optimizer:
-        name, label, hparams = _spec_with_typed_values(spec, "optimizer")
-        runs.append(RunSpec(name, hparams, schedule, dict(schedule_params), label=label))
+        name, label, hparams, overrides = _spec_with_typed_values(spec, "optimizer")
+        runs.append(RunSpec(name, hparams, schedule, dict(schedule_params), label=label,
+                            **overrides))
     exp = Experiment(
         surface=args.surface,
         surface_params=surface_params,
@@ -194,6 +214,16 @@ def experiment_from_args(args: argparse.Namespace):
 
             typed = resolve(info.params, surface_params, f"surface {args.surface}")
             exp.surface_params = {k: typed[k] for k in surface_params}
+    batched = [spec for spec, r in zip(args.optimizer, runs, strict=True) if r.batch_size]
+    if batched:
+        # A file may keep per-run batch sizes on an analytic surface (ignored there); typed
+        # on the command line, one is a mistake worth reporting.
+        from gdsim.simulation import build_surface
+
+        surface = build_surface(exp)
+        if not surface.n_samples:
+            raise GdsimError(f"--optimizer {batched[0]}: batch_size applies to data surfaces "
+                             f"only (linreg, logreg); surface {surface.name!r} has no data set")
     return exp
 
 

@@ -52,7 +52,10 @@ class CompiledFormula:
     def gradient_text(self) -> str:
         """The symbolic gradient as a person reads it."""
         gx, gy = self.grad_exprs
-        return f"∂f/∂x = {gx}\n∂f/∂y = {gy}"
+        try:
+            return f"∂f/∂x = {gx}\n∂f/∂y = {gy}"
+        except ValueError:  # an integer of more than 4300 digits
+            return "∂f/∂x, ∂f/∂y: too long to show"
 
 
 @functools.cache
@@ -232,13 +235,23 @@ def compile_formula(text: str) -> CompiledFormula:
     if bad:
         raise FormulaError("formula is undefined: it contains a division by zero once "
                            f"simplified (as in x/(x - x)); it simplifies to {expr}")
+    for number in sp.Tuple(expr, gx, gy).atoms(sp.Number):
+        if not math.isfinite(_to_float(number)):
+            raise FormulaError(
+                "formula's constants overflow float64 once expanded (as (1e12*x)^100 becomes "
+                "1e1200*x^100); scale it down")
     try:
         kwargs = {"modules": [env["numpy_impl"], "numpy"], "printer": env["printer"],
                   "docstring_limit": 0}
         # 'basic' also shares negated and factored terms (fewer NumPy calls), but its cost
-        # grows fast: huge derivatives (a product of 40 factors) get the plain pass.
-        size = sum(1 for _ in sp.preorder_traversal(sp.Tuple(expr, gx, gy)))
-        optimizations = "basic" if size <= BASIC_CSE_MAX_NODES else None
+        # grows fast: huge derivatives (a product of 40 factors) get the plain pass. And its
+        # factor_terms pulls integer content out of variable exponents, computing
+        # 2**(10**20) exactly for 2^(100*(...(y + 1))): no 'basic' with variable exponents.
+        everything = sp.Tuple(expr, gx, gy)
+        size = sum(1 for _ in sp.preorder_traversal(everything))
+        variable_exponent = any(not pw.exp.is_Number for pw in everything.atoms(sp.Pow))
+        basic = size <= BASIC_CSE_MAX_NODES and not variable_exponent
+        optimizations = "basic" if basic else None
 
         shared, (f_red, gx_red, gy_red) = sp.cse([expr, gx, gy], optimizations=optimizations)
         # value() runs exactly value_and_grad()'s operations for f, minus the gradient-only
@@ -285,6 +298,14 @@ def check_formula(text: str, full: bool = True) -> FormulaError | None:
     except FormulaError as exc:
         return exc
     return None
+
+
+def _to_float(number) -> float:
+    """A sympy number as a float, ±inf when it is beyond float64."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf if number > 0 else -math.inf
 
 
 def _check_domain(domain) -> tuple[float, float, float, float]:

@@ -140,7 +140,8 @@ def read_csv(path: str | os.PathLike) -> dict[str, Any]:
 _TOP_KEYS = ("format", "version", "title", "description", "surface", "surface_params",
              "formula", "view", "start", "runs", "steps", "seed", "noise", "batch_size", "tol")
 _RUN_KEYS = ("optimizer", "hparams", "schedule", "schedule_params", "label", "start", "seed",
-             "enabled", "color")
+             "enabled", "color", "noise", "batch_size")
+_RUN_OVERRIDE_KEYS = ("noise", "batch_size")  # written only when set (absent = experiment's)
 
 
 def _plain(v: Any) -> Any:
@@ -154,22 +155,28 @@ def _plain(v: Any) -> Any:
     return v
 
 
+def _run_to_dict(r: RunSpec) -> dict[str, Any]:
+    """One run as a JSON-ready dict; per-run noise/batch_size only when they override."""
+    d = {
+        "optimizer": r.optimizer,
+        "hparams": _plain(dict(r.hparams)),
+        "schedule": r.schedule,
+        "schedule_params": _plain(dict(r.schedule_params)),
+        "label": r.label,
+        "start": _plain(r.start),
+        "seed": _plain(r.seed),
+        "enabled": bool(r.enabled),
+        "color": r.color,
+    }
+    for key in _RUN_OVERRIDE_KEYS:
+        if getattr(r, key) is not None:
+            d[key] = _plain(getattr(r, key))
+    return d
+
+
 def experiment_to_dict(exp: Experiment) -> dict[str, Any]:
     """Everything in ``exp`` as a JSON-ready dict with format and version."""
-    runs = [
-        {
-            "optimizer": r.optimizer,
-            "hparams": _plain(dict(r.hparams)),
-            "schedule": r.schedule,
-            "schedule_params": _plain(dict(r.schedule_params)),
-            "label": r.label,
-            "start": _plain(r.start),
-            "seed": _plain(r.seed),
-            "enabled": bool(r.enabled),
-            "color": r.color,
-        }
-        for r in exp.runs
-    ]
+    runs = [_run_to_dict(r) for r in exp.runs]
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -238,6 +245,8 @@ def _run_from_dict(d: Any, i: int) -> RunSpec:
         raise GdsimError(f"runs[{i}]: expected an object, got {json.dumps(d)[:60]}")
     _check_keys(d, _RUN_KEYS, where)
     start = _get(d, "start", where, _opt(_pair), "null or [x, y]", None)
+    noise = _get(d, "noise", where, _opt(lambda v: _is_num(v) and v >= 0),
+                 "null or a number ≥ 0 (null: the experiment's noise)", None)
     return RunSpec(
         optimizer=_get(d, "optimizer", where, lambda v: isinstance(v, str), "a name", None,
                        required=True),
@@ -253,6 +262,9 @@ def _run_from_dict(d: Any, i: int) -> RunSpec:
         enabled=_get(d, "enabled", where, lambda v: isinstance(v, bool), "true or false", True),
         color=_get(d, "color", where, _opt(lambda v: isinstance(v, str)), "null or a string",
                    None),
+        noise=None if noise is None else float(noise),
+        batch_size=_get(d, "batch_size", where, _opt(lambda v: _is_int(v) and v >= 1),
+                        "null or an integer ≥ 1 (null: the experiment's batch size)", None),
     )
 
 

@@ -8,6 +8,10 @@ loss or gradient; point outside the box 100× the view domain) and convergence (
 gradient norm < tol) are computed vectorized after each chunk, and a run is cut at its
 first stopping step. Randomness comes from per-run seeded generators, drawn in step
 order, so ``step(1)`` N times equals ``step(N)`` bit for bit.
+
+A run may override the experiment's noise σ and batch size (``RunSpec.noise``,
+``RunSpec.batch_size``); groups are split by (update rule, batch size, noisy or not), so a run
+with an override is bit-identical to the same run in an experiment with that setting.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.params import Param
 from gdsim.trajectory import Trajectory
 
 STATUSES = ("running", "converged", "diverged", "max_steps")
@@ -26,10 +31,23 @@ BOX_FACTOR = 100.0
 _CHUNK_ELEMENTS = 2_000_000  # cap on steps × runs held in one chunk's buffers
 _POINT_GROUP_MAX = 8  # groups this small step run by run on floats (measured crossover ~10)
 
+# Per-run overrides of the experiment's settings (CLI run SPECs and the app's run editor).
+RUN_NOISE = Param("noise", 0.0, "σ of the Gaussian noise added to this run's gradients",
+                  low=0.0)
+RUN_BATCH_SIZE = Param("batch_size", 1, "samples in this run's mini-batch gradients "
+                       "(data surfaces only)", kind=int, low=1)
+RUN_OVERRIDES = (RUN_NOISE, RUN_BATCH_SIZE)
+
 
 @dataclass
 class RunSpec:
-    """One run: optimizer + hyperparameters + schedule (+ optional label, start, seed)."""
+    """One run: optimizer + hyperparameters + schedule (+ optional label, start, seed).
+
+    ``noise`` and ``batch_size`` override the experiment's settings for this run (None: the
+    experiment's). A ``batch_size`` applies on data surfaces only (1 ≤ B ≤ n_samples,
+    n_samples = full batch); on an analytic surface it is kept but ignored, so switching
+    surfaces never makes an experiment invalid.
+    """
 
     optimizer: str
     hparams: dict = field(default_factory=dict)
@@ -40,6 +58,8 @@ class RunSpec:
     seed: int | None = None  # None: experiment seed + index in ``Experiment.runs``
     enabled: bool = True
     color: str | None = None
+    noise: float | None = None  # None: the experiment's noise
+    batch_size: int | None = None  # None: the experiment's batch size (data surfaces only)
 
 
 @dataclass
@@ -65,7 +85,8 @@ class RunState:
     """One enabled run's live state: status, reason, steps and recorded trajectory."""
 
     def __init__(self, label: str, spec: RunSpec, index: int, optimizer: Any, schedule: Any,
-                 start: tuple[float, float], seed: int):
+                 start: tuple[float, float], seed: int, noise: float = 0.0,
+                 batch_size: int = 0):
         self.label = label
         self.spec = spec
         self.index = index  # position in Experiment.runs
@@ -73,6 +94,8 @@ class RunState:
         self.schedule = schedule
         self.start = start
         self.seed = seed
+        self.noise = noise  # effective σ (the run's override or the experiment's)
+        self.batch_size = batch_size  # effective mini-batch size; 0: full batch
         self.status = "running"
         self.reason = ""
         self.steps = 0  # updates applied = last recorded step
@@ -201,6 +224,34 @@ class _Built:
     tol: float
 
 
+def _run_noise(spec: RunSpec, default: float) -> float:
+    """The run's effective noise σ: its override (validated) or the experiment's."""
+    if spec.noise is None:
+        return default
+    if not _is_num(spec.noise) or not (math.isfinite(spec.noise) and spec.noise >= 0):
+        raise GdsimError(f"noise must be a finite number ≥ 0 (or none for the experiment's), "
+                         f"got {spec.noise!r}")
+    return float(spec.noise)
+
+
+def _run_batch(spec: RunSpec, default: int, n_samples: int) -> int:
+    """The run's effective batch size (0: full): its override on data surfaces, else default.
+
+    An override is checked for type everywhere but ignored on analytic surfaces.
+    """
+    b = spec.batch_size
+    if b is None:
+        return default
+    if not _is_int(b) or b < 1:
+        raise GdsimError(f"batch_size must be an integer ≥ 1 (or none for the experiment's), "
+                         f"got {b!r}")
+    if n_samples == 0:
+        return default
+    if b > n_samples:
+        raise GdsimError(f"batch_size={b} is out of range: need 1 ≤ batch_size ≤ {n_samples}")
+    return 0 if b == n_samples else int(b)
+
+
 def validate(exp: Experiment) -> _Built:
     """Check every field of ``exp`` and build its surface, optimizers and schedules."""
     from gdsim.optimizers import make_optimizer
@@ -262,11 +313,13 @@ def validate(exp: Experiment) -> _Built:
                 raise GdsimError(f"enabled must be true or false, got {spec.enabled!r}")
             if spec.color is not None and not isinstance(spec.color, str):
                 raise GdsimError(f"color must be a string, got {spec.color!r}")
+            rnoise = _run_noise(spec, float(exp.noise))
+            rbatch = _run_batch(spec, batch, n_samples)
         except GdsimError as e:
             raise GdsimError(f"{where}: {e}") from None
         seed = int(spec.seed) if spec.seed is not None else int(exp.seed) + i
         if spec.enabled:
-            runs.append(RunState(label, spec, i, opt, sched, rstart, seed))
+            runs.append(RunState(label, spec, i, opt, sched, rstart, seed, rnoise, rbatch))
     x0, x1, y0, y1 = (float(v) for v in surface.domain)
     box = ((x0 + x1) / 2, (y0 + y1) / 2, BOX_FACTOR * (x1 - x0) / 2, BOX_FACTOR * (y1 - y0) / 2)
     return _Built(surface, runs, box, int(exp.steps), float(exp.noise), batch, float(exp.tol))
@@ -303,7 +356,10 @@ class _BatchStream:
 
 
 class _Group:
-    """Running runs that share one batched optimizer, with their live params and state."""
+    """Running runs that share one batched optimizer, with their live params and state.
+
+    Members share a batch size and either all draw noise or none do (σ may differ per run).
+    """
 
     def __init__(self, members: list[int], runs: list[RunState], params: np.ndarray,
                  grad: np.ndarray, state: Any = None):
@@ -317,6 +373,12 @@ class _Group:
         self.state = self.opt.init(self.params) if state is None else state
         self.lr0 = [float(runs[i].optimizer.hparams["lr"]) for i in members]
         self.schedules = [runs[i].schedule for i in members]
+        self.batch = runs[members[0]].batch_size  # 0: full batch
+        sigmas = [runs[i].noise for i in members]
+        self.noisy = sigmas[0] > 0
+        # one float when shared (as an experiment-wide σ), else a column per run: z·σ either way
+        self.sigma: float | np.ndarray = (
+            sigmas[0] if len(set(sigmas)) == 1 else np.array(sigmas)[None, :, None])
 
     def lr_table(self, t: int, m: int) -> np.ndarray:
         """Scheduled rates for steps t..t+m, ``(m + 1, Ng)``."""
@@ -389,7 +451,7 @@ class Simulation:
             r.rng = np.random.default_rng(r.seed)
             noise_rng, batch_rng = r.rng.spawn(2)
             self._noise_rngs[i] = noise_rng
-            if self.batch_size:
+            if r.batch_size:
                 self._batches[i] = _BatchStream(batch_rng, int(self.surface.n_samples))
             row = r.trajectory.block(0, 1)[0]
             row[0:2] = starts[i]
@@ -399,12 +461,14 @@ class Simulation:
                                                         np.arange(1))).reshape(-1)[0])
             r.trajectory.n = 1
             self._judge_start(r)
-        # Group running runs by update rule and boolean flags, in run order.
+        # Group running runs by update rule and boolean flags (+ batch size and noisy or not:
+        # a group steps on one path), in run order.
         keys: dict[tuple, list[int]] = {}
         for i, r in enumerate(self.runs):
             if r.status != "running":
                 continue
-            keys.setdefault(r.optimizer.stack_key, []).append(i)
+            key = (r.optimizer.stack_key, r.batch_size, r.noise > 0)
+            keys.setdefault(key, []).append(i)
         for members in keys.values():
             self._groups.extend(self._make_groups(members, starts[members], grad[members]))
         self._finish_max_steps()
@@ -568,7 +632,8 @@ class Simulation:
         lr = lr_all[:m, :, None] if ng > 1 else lr_all[:m, 0].tolist()
         params, state, step_ = g.params, g.state, g.opt.step_
         grad = surface.grad
-        point_runs = None if self.batch_size else self._point_runs(g)
+        batch = g.batch
+        point_runs = None if batch else self._point_runs(g)
         with np.errstate(all="ignore"):
             if point_runs is not None:  # runs are independent: each takes its m steps alone
                 noise = self._noise_block(g, m)
@@ -576,9 +641,9 @@ class Simulation:
                     self._step_point(run, m, P[:, j], G[:, j], lr_all[:m, j].tolist(),
                                      None if noise is None else noise[:, j])
                 state.count += m
-            elif self.batch_size:
-                idx = np.stack([self._batches[i].take(m * self.batch_size)
-                                .reshape(m, self.batch_size) for i in g.members], axis=1)
+            elif batch:
+                idx = np.stack([self._batches[i].take(m * batch).reshape(m, batch)
+                                for i in g.members], axis=1)
                 noise = self._noise_block(g, m)
                 batch_grad = surface.batch_grad
                 for k in range(m):
@@ -588,7 +653,7 @@ class Simulation:
                     step_(gs, state, params, lr[k])
                     P[k + 1] = params
                     grad(params, out=G[k + 1])
-            elif self.noise > 0:
+            elif g.noisy:
                 noise = self._noise_block(g, m)
                 gs = np.empty_like(params)
                 for k in range(m):
@@ -668,10 +733,11 @@ class Simulation:
         run.store()
 
     def _noise_block(self, g: _Group, m: int) -> np.ndarray | None:
-        if self.noise <= 0:
+        """The group's next ``m`` noise draws, ``(m, Ng, 2)``: σ_run · N(0, 1), or None."""
+        if not g.noisy:
             return None
         z = np.stack([self._noise_rngs[i].standard_normal((m, 2)) for i in g.members], axis=1)
-        return z * self.noise
+        return z * g.sigma
 
     # -- read-outs for the app
 

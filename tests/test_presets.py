@@ -137,14 +137,16 @@ def test_himmelblau_runs_end_in_at_least_three_minima():
 
 
 def test_minibatch_noise_shrinks_with_batch_size():
-    jitter, final = {}, {}
-    for name in ("08a_minibatch_batch1", "08b_minibatch_batch8", "08c_minibatch_full"):
-        sim = load(name)
-        assert sim.surface.name == "linreg"
-        r = by_label(sim)["SGD lr=0.05"]
-        jitter[name] = r.trajectory.loss[-200:].std()
-        final[name] = r.trajectory.loss[-1]
-    j1, j8, jf = jitter.values()
+    """One experiment, three SGD runs differing only in their batch size (per-run overrides)."""
+    sim = load("08_minibatch_noise_linreg")
+    assert sim.surface.name == "linreg"
+    runs = by_label(sim)
+    b1, b8, full = runs["SGD batch 1"], runs["SGD batch 8"], runs["SGD full batch"]
+    assert [r.batch_size for r in (b1, b8, full)] == [1, 8, 0]  # 0: full batch
+    specs = [r.spec for r in (b1, b8, full)]
+    assert all(s.optimizer == "sgd" and s.hparams == specs[0].hparams for s in specs)
+    assert len({r.start for r in (b1, b8, full)}) == 1  # same start
+    j1, j8, jf = (r.trajectory.loss[-200:].std() for r in (b1, b8, full))
     assert j1 > 3 * j8 > 3 * 3 * jf
     assert jf < 1e-4  # full batch settles
-    assert final["08a_minibatch_batch1"] > final["08c_minibatch_full"]
+    assert b1.trajectory.loss[-1] > full.trajectory.loss[-1]

@@ -245,3 +245,21 @@ def test_step_n_small_is_immediate_large_runs_through_the_timer(qtbot):
     c.step_n(5000)
     c.pause()  # stops a running Step N early
     assert c.sim.t < 17_030 and c.speed == 50
+
+
+def test_stepping_budget_adapts_to_the_frame_rate(ctrl):
+    from ui.controller import FPS, MAX_BUDGET_S, MIN_BUDGET_S
+
+    for _ in range(30):
+        ctrl._adapt_budget(2.0 / FPS)  # frames arrive late: less stepping per frame
+    assert ctrl._budget == MIN_BUDGET_S
+    for _ in range(60):
+        ctrl._adapt_budget(1.0 / FPS)  # on time: more stepping per frame (throughput)
+    assert ctrl._budget == MAX_BUDGET_S
+    ctrl._sec_per_step = 1e-5
+    ctrl.set_speed(100_000)
+    ctrl.play()
+    ctrl._last_tick = 0.0
+    ctrl._tick()  # first tick: speed x interval, capped by budget / time per step
+    assert ctrl.sim.t == min(ctrl.steps_per_tick(), int(MAX_BUDGET_S / 1e-5))
+    ctrl.pause()

@@ -60,9 +60,25 @@ def initial_experiment(experiment_path: str | None):
     return default_experiment(), None, ""
 
 
+def missing_display() -> str:
+    """Why no window can open here ("" when one can): Qt aborts the process otherwise."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return ("no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "run it in a desktop session or under `xvfb-run -a`, or use `gdsim run` / "
+            "`gdsim snapshot`, which need no display")
+
+
 def run_app(experiment_path: str | None = None) -> int:
     """Open the main window (with ``experiment_path`` or the last session) and run it."""
     from gdsim.errors import GdsimError
+
+    why = missing_display()
+    if why:
+        sys.stderr.write(f"gdsim: {why}\n")
+        return 2
     from ui.main_window import MainWindow
 
     app = make_application()

@@ -22,7 +22,8 @@ from ui import theme
 FPS = 60.0
 MIN_SPEED = 1.0
 MAX_SPEED = 100_000.0
-FRAME_BUDGET_S = 0.010  # stepping time allowed per timer tick; the rest is for drawing
+FRAME_BUDGET_S = 0.008  # initial stepping time per Play tick; the rest is for drawing
+MIN_BUDGET_S, MAX_BUDGET_S = 0.004, 0.014  # range of the adaptive stepping budget
 STEP_N_AT_ONCE = 2000  # Step N above this runs in chunks through the timer
 SETTINGS_KEYS = ("steps", "seed", "noise", "batch_size", "tol")
 
@@ -60,6 +61,7 @@ class Controller(QObject):
         self._notified: set[int] = set()
         self._sec_per_step = 1e-5  # running estimate, caps steps per tick to the frame budget
         self._last_tick = 0.0  # perf_counter of the previous Play tick (0: first tick)
+        self._budget = FRAME_BUDGET_S  # stepping seconds per tick, adapted to the frame rate
         self._owed = 0.0  # fractional steps carried between ticks
         self._run_to: int | None = None  # Step N in progress: the step to stop at
         self._speed_before_run_to = self._speed
@@ -306,11 +308,13 @@ class Controller(QObject):
         now = time.perf_counter()
         elapsed = min(0.1, max(0.0, now - self._last_tick)) if self._last_tick else 0.0
         self._last_tick = now
+        if elapsed and self._speed > FPS:
+            self._adapt_budget(elapsed)
         self._owed += self._speed * elapsed if elapsed else self.steps_per_tick()
         want = int(self._owed)
         if want < 1:
             return
-        cap = max(1, int(FRAME_BUDGET_S / max(self._sec_per_step, 1e-9)))
+        cap = max(1, int(self._budget / max(self._sec_per_step, 1e-9)))
         n = min(want, cap)
         if self._run_to is not None:
             n = min(n, self._run_to - self.sim.t)
@@ -321,6 +325,14 @@ class Controller(QObject):
         self.step(n)
         if self._run_to is not None and self.sim.t >= self._run_to:
             self.pause()
+
+    def _adapt_budget(self, period: float) -> None:
+        """Tune the stepping time per frame so that stepping + drawing fit one 60 fps frame:
+        shrink it when frames come late, grow it back (for throughput) when they are on time."""
+        if period > 1.15 / FPS:
+            self._budget = max(MIN_BUDGET_S, self._budget * 0.8)
+        elif period < 1.05 / FPS:
+            self._budget = min(MAX_BUDGET_S, self._budget * 1.1)
 
     def _go_live(self) -> None:
         if self._cursor != -1:

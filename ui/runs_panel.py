@@ -3,6 +3,8 @@
 Every edit goes through the controller (``update_run``, ``add_run``, ``set_settings``...), which
 rebuilds the simulation, so every edit restarts all runs from the start point (the panel says so).
 Live columns (loss, status) are read from the engine's trajectories on ``stepped``.
+The selected run may override the experiment's noise σ (analytic surfaces) or batch size (data
+surfaces); an empty field means "experiment default".
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -34,8 +37,8 @@ from gdsim.errors import GdsimError
 from gdsim.optimizers import OPTIMIZERS, make_optimizer
 from gdsim.params import Param
 from gdsim.schedules import SCHEDULES, make_schedule
-from gdsim.simulation import RunSpec, run_labels
-from ui.param_editor import ParamEditor
+from gdsim.simulation import RUN_BATCH_SIZE, RUN_NOISE, RunSpec, run_labels
+from ui.param_editor import ERROR_STYLE, ParamEditor, format_value
 
 COL_ENABLED, COL_COLOR, COL_LABEL, COL_OPT, COL_HPARAMS, COL_LOSS, COL_STATUS = range(7)
 HEADERS = ("", "", "Label", "Optimizer", "Hparams", "Loss", "Status")
@@ -76,6 +79,19 @@ def hparam_summary(spec: RunSpec) -> str:
     return text
 
 
+def override_summary(spec: RunSpec, n_samples: int) -> str:
+    """'σ=0.5' / 'batch 8' / 'full batch': the run's overrides that take effect ('' if none).
+
+    A batch size is shown on data surfaces only (``n_samples`` > 0): elsewhere it is ignored.
+    """
+    parts = []
+    if spec.noise is not None:
+        parts.append(f"σ={_short(float(spec.noise))}")
+    if spec.batch_size is not None and n_samples > 0:
+        parts.append("full batch" if spec.batch_size == n_samples else f"batch {spec.batch_size}")
+    return " · ".join(parts)
+
+
 def _short(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -86,6 +102,85 @@ def _short(v: object) -> str:
 
 def _loss_text(x: float) -> str:
     return f"{x:.5g}" if math.isfinite(x) else str(x)
+
+
+class OverrideField(QWidget):
+    """One optional per-run value: a text field whose empty text means the experiment's value.
+
+    Typed text is checked with the :class:`Param` (refused inline with its reason, red border);
+    Enter or leaving the field emits ``committed`` with the value, or None when emptied.
+    """
+
+    committed = Signal(object)
+
+    def __init__(self, param: Param, title: str, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.param = param
+        lay = QFormLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit()
+        self.edit.setObjectName(name)
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setMaximumWidth(220)
+        self.edit.textEdited.connect(lambda _t: self._check())
+        self.edit.editingFinished.connect(self._commit)
+        self.title = QLabel(title)
+        lay.addRow(self.title, self.edit)
+        self.error = QLabel()
+        self.error.setObjectName(name + "Error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {DIVERGED_COLOR};")
+        self.error.hide()
+        lay.addRow(self.error)
+        self._value: object = None
+
+    def set_param(self, param: Param) -> None:
+        """New bounds (e.g. the data set's size for a batch size)."""
+        self.param = param
+        self.edit.setToolTip(f"{param.help}\nAllowed: {param.range_text()}; "
+                             "empty: the experiment's value")
+
+    def set_value(self, value: object, default_text: str) -> None:
+        """Show ``value`` (None: empty, with ``default_text`` as placeholder); clears errors."""
+        self._value = value
+        self.edit.setText("" if value is None else format_value(value))
+        self.edit.setPlaceholderText(default_text)
+        self.set_error("")
+
+    def value(self) -> object:
+        """The last committed (or shown) value; None: the experiment's."""
+        return self._value
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        self.edit.setStyleSheet(ERROR_STYLE if message else "")
+
+    set_form_error = set_error  # a refusal from the controller is shown here too
+
+    def error_text(self) -> str:
+        return self.error.text() if not self.error.isHidden() else ""
+
+    def _check(self) -> tuple[bool, object]:
+        text = self.edit.text().strip()
+        if not text:
+            self.set_error("")
+            return True, None
+        try:
+            value = self.param.check(text)
+        except GdsimError as exc:
+            self.set_error(str(exc))
+            return False, None
+        self.set_error("")
+        return True, value
+
+    def _commit(self) -> None:
+        ok, value = self._check()
+        if not ok:
+            return
+        if value != self._value or type(value) is not type(self._value):
+            self._value = value
+            self.committed.emit(value)
 
 
 class RunsPanel(QWidget):
@@ -138,7 +233,8 @@ class RunsPanel(QWidget):
         self.table.horizontalHeaderItem(COL_ENABLED).setToolTip("Run enabled")
         self.table.horizontalHeaderItem(COL_COLOR).setToolTip("Colour (click to change)")
         self.table.horizontalHeaderItem(COL_HPARAMS).setToolTip(
-            "Learning rate and every hyperparameter not at its default"
+            "Learning rate and every hyperparameter not at its default, then the run's own "
+            "noise σ or batch size where it overrides the experiment's"
         )
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.table.itemChanged.connect(self._on_item_changed)
@@ -207,6 +303,13 @@ class RunsPanel(QWidget):
         form.addRow(self.schedule_formula)
         self._sch_holder = QVBoxLayout()
         form.addRow(self._sch_holder)
+        # this run's noise σ (analytic surfaces) or batch size (data surfaces); empty: default
+        self.noise_override = OverrideField(RUN_NOISE, "noise σ", "runNoiseEdit")
+        self.noise_override.committed.connect(self._on_noise_override)
+        form.addRow(self.noise_override)
+        self.batch_override = OverrideField(RUN_BATCH_SIZE, "batch size", "runBatchEdit")
+        self.batch_override.committed.connect(self._on_batch_override)
+        form.addRow(self.batch_override)
         self.run_error = QLabel()
         self.run_error.setObjectName("runError")
         self.run_error.setWordWrap(True)
@@ -289,8 +392,16 @@ class RunsPanel(QWidget):
     def _on_experiment_changed(self) -> None:
         self._refresh()
 
+    def _n_samples(self) -> int | None:
+        """Data set size of the surface (0: analytic), or None without a surface (networks)."""
+        surface = getattr(self.controller.sim, "surface", None)
+        if surface is None:
+            return None
+        return int(getattr(surface, "n_samples", 0) or 0)
+
     def _refresh(self) -> None:
         runs = self.controller.experiment.runs
+        n_samples = self._n_samples() or 0
         self._filling = True
         try:
             self.table.setRowCount(len(runs))
@@ -309,7 +420,8 @@ class RunsPanel(QWidget):
                 lab.setToolTip("Double-click to rename")
                 info = OPTIMIZERS.get(spec.optimizer)  # the short name fits a narrow dock
                 self._set_text(i, COL_OPT, spec.optimizer, info.title if info else "")
-                hp = hparam_summary(spec)
+                hp = " · ".join(t for t in (hparam_summary(spec),
+                                             override_summary(spec, n_samples)) if t)
                 self._set_text(i, COL_HPARAMS, hp, hp)
             if not runs:
                 self._selected = -1
@@ -404,6 +516,25 @@ class RunsPanel(QWidget):
             self._sch_for = skey
         else:
             self._sch_editor.set_values(spec.schedule_params)
+        self._show_overrides(spec)
+
+    def _show_overrides(self, spec: RunSpec) -> None:
+        """The run's noise σ field on analytic surfaces, batch size field on data surfaces."""
+        n = self._n_samples()
+        exp = self.controller.experiment
+        self.noise_override.setVisible(n == 0)
+        self.batch_override.setVisible(bool(n))
+        if n is None:  # no surface (network mode): these settings do not apply
+            return
+        if n == 0:
+            self.noise_override.set_param(RUN_NOISE)
+            self.noise_override.set_value(
+                spec.noise, f"experiment default (σ = {format_value(float(exp.noise))})")
+        else:
+            self.batch_override.set_param(dataclasses.replace(RUN_BATCH_SIZE, high=n))
+            b = exp.batch_size
+            default = "full batch" if not b or b >= n else f"batch {b}"
+            self.batch_override.set_value(spec.batch_size, f"experiment default ({default})")
 
     def _show_settings(self) -> None:
         """Noise σ on analytic surfaces, batch size on data surfaces; then seed, steps, tol."""
@@ -462,7 +593,7 @@ class RunsPanel(QWidget):
             if self._call(self.controller.duplicate_run, i):
                 self.select(i + 1)
 
-    def _update(self, spec: RunSpec, editor: ParamEditor | None = None) -> bool:
+    def _update(self, spec: RunSpec, editor: ParamEditor | OverrideField | None = None) -> bool:
         """Send the selected run's new spec; a refusal is shown in ``editor`` (or the run box)."""
         index = self._selected
         if self._call(self.controller.update_run, index, spec):
@@ -523,6 +654,16 @@ class RunsPanel(QWidget):
                 kw["batch_size"] = b
         if kw and not self._call(self.controller.set_settings, **kw):
             self._settings_editor.set_form_error(self._last_error or "refused")
+
+    def _on_noise_override(self, value: object) -> None:
+        spec = self._spec()
+        if value != spec.noise:
+            self._update(dataclasses.replace(spec, noise=value), self.noise_override)
+
+    def _on_batch_override(self, value: object) -> None:
+        spec = self._spec()
+        if value != spec.batch_size:
+            self._update(dataclasses.replace(spec, batch_size=value), self.batch_override)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling:
