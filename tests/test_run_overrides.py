@@ -434,3 +434,18 @@ def test_minibatch_preset_shows_its_overrides_in_the_table(qtbot, panel):
     assert panel.batch_override.edit.text() == "8"
     panel.select(2)
     assert panel.batch_override.edit.text() == ""
+
+
+def test_network_runs_panel_has_no_surface_overrides(qtbot):
+    """Networks have no per-run noise or batch size: the fields stay hidden there."""
+    from gdsim.nn.training import NNExperiment
+    from ui.network.controller import NetworkController
+    from ui.network.editors import NetworkRunsPanel
+
+    exp = NNExperiment(dataset="moons", samples=40, hidden=(3,), activation="tanh", loss="bce",
+                       runs=[RunSpec("sgd", {"lr": 0.2})], epochs=5)
+    p = NetworkRunsPanel(NetworkController(exp))
+    qtbot.addWidget(p)
+    p.show()
+    assert p.run_box.isVisible()
+    assert not p.noise_override.isVisible() and not p.batch_override.isVisible()

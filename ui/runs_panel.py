@@ -126,6 +126,11 @@ class OverrideField(QWidget):
         self.edit.editingFinished.connect(self._commit)
         self.title = QLabel(title)
         lay.addRow(self.title, self.edit)
+        self.hint = QLabel()
+        self.hint.setObjectName(name + "Hint")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: palette(placeholder-text); font-size: 8pt;")
+        lay.addRow("", self.hint)
         self.error = QLabel()
         self.error.setObjectName(name + "Error")
         self.error.setWordWrap(True)
@@ -145,6 +150,7 @@ class OverrideField(QWidget):
         self._value = value
         self.edit.setText("" if value is None else format_value(value))
         self.edit.setPlaceholderText(default_text)
+        self.hint.setText(f"this run only; empty: {default_text}")
         self.set_error("")
 
     def value(self) -> object:
