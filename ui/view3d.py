@@ -9,7 +9,7 @@ no OpenGL context can be created (offscreen, remote sessions) a one-line notice 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QColor, QOpenGLContext
+from PySide6.QtGui import QColor, QGuiApplication, QOpenGLContext
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui import theme
@@ -26,6 +26,11 @@ NOTICE = "3-D view unavailable: no OpenGL context could be created on this displ
 
 def gl_available() -> bool:
     """Whether an OpenGL context can be created here (False e.g. with QT_QPA_PLATFORM=offscreen)."""
+    # The offscreen/minimal platforms may hand out a context when an X display happens to
+    # be set (CI under xvfb-run), but QOpenGLWidget there gets no usable one (pyqtgraph
+    # then raises in initializeGL), so they never count as having OpenGL.
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return False
     try:
         ctx = QOpenGLContext()
         return bool(ctx.create())
@@ -127,6 +132,8 @@ class View3D(QWidget):
         controller.reset_done.connect(self.update_paths)
         controller.stepped.connect(self.update_paths)
         controller.cursor_changed.connect(self._on_cursor)
+        if hasattr(controller, "run_color_changed"):
+            controller.run_color_changed.connect(self._recolor)
 
     # --- lazy creation ----------------------------------------------------------------------
 
@@ -255,6 +262,17 @@ class View3D(QWidget):
 
     def _on_cursor(self, _step: int) -> None:
         self.update_paths()
+
+    def _recolor(self, index: int) -> None:
+        """Run ``index`` of the experiment got a new colour: repaint its line and head."""
+        enabled = self.controller.enabled_indices()
+        if index not in enabled or enabled.index(index) >= len(self._lines):
+            return
+        j = enabled.index(index)
+        c = QColor(self.controller.experiment.runs[index].color or theme.run_color(index))
+        rgba = (c.redF(), c.greenF(), c.blueF(), 1.0)
+        self._lines[j].setData(color=rgba)
+        self._heads[j].setData(color=rgba)
 
     def update_paths(self) -> None:
         """Redraw every run's path up to the shown step."""
