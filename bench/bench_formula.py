@@ -63,6 +63,14 @@ TYPICAL = [
 ]
 
 
+WORST = {
+    "product of 48 sines": "*".join(f"sin(x+{i})" for i in range(1, 60))[:480].rsplit("*", 1)[0],
+    "39 nested sines": "sin(" * 39 + "x*y" + ")" * 39,
+    "36 nested mixed calls": "".join(["sin(", "x*exp(", "y/(1+", "sqrt(1+"][i % 4]
+                                     for i in range(36)) + "x" + ")" * 36,
+    "40 variable powers": "*".join(f"x^(y+{i})" for i in range(40))[:490].rsplit("*", 1)[0],
+    "39 nested abs": "abs(" * 39 + "x-y" + ")" * 39,
+}
 REPEATS = 9
 
 
@@ -99,6 +107,14 @@ def main() -> None:
             formula.compile_formula(t)
         ms = 1e3 * median_time(compile_once, repeats=5, number=1)
         print(f"  {ms:7.1f} ms  {text[:60]}")
+
+    print("\nworst formulas the limits accept (one cold compile each):")
+    for label, text in WORST.items():
+        formula.compile_formula.cache_clear()
+        clear_cache()
+        t0 = time.perf_counter()
+        formula.compile_formula(text)
+        print(f"  {1e3 * (time.perf_counter() - t0):7.0f} ms  {label} ({len(text)} chars)")
 
     rng = np.random.default_rng(0)
     print(f"\nvalue_and_grad time ratios, median of {REPEATS} interleaved repeats:")

@@ -12,11 +12,14 @@ import argparse
 import json
 import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gdsim import __version__
 from gdsim.errors import GdsimError
 from gdsim.params import Param, parse_spec
+
+if TYPE_CHECKING:
+    from gdsim.simulation import Experiment, Simulation
 
 SURFACE_KINDS = ("surfaces", "optimizers", "schedules")
 NN_KINDS = ("datasets", "activations", "losses")
@@ -157,7 +160,7 @@ def _spec_with_typed_values(spec: str, what: str):
     return name, label, {k: built[k] for k in raw}, overrides
 
 
-def experiment_from_args(args: argparse.Namespace):
+def experiment_from_args(args: argparse.Namespace) -> Experiment:
     """The :class:`Experiment` described by ``gdsim run`` options (not yet validated)."""
     from gdsim.simulation import Experiment, RunSpec
 
@@ -231,7 +234,7 @@ def _num(v: float) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def summary(sim) -> list[dict[str, Any]]:
+def summary(sim: Simulation) -> list[dict[str, Any]]:
     """Per run: label, optimizer, status, reason, steps, final point, loss, gradient norm."""
     out = []
     for r in sim.runs:
@@ -263,6 +266,7 @@ def summary_lines(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """``gdsim run``: validate, refuse an unwritable CSV path, run, then report."""
     from gdsim.io import check_writable, csv_text, write_csv
     from gdsim.simulation import Simulation
 
@@ -332,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except GdsimError as e:
         sys.stderr.write(f"gdsim: error: {e}\n")
+        return 2
+    except MemoryError:
+        sys.stderr.write("gdsim: error: not enough memory (try fewer steps, runs or samples)\n")
         return 2
     except BrokenPipeError:
         return 1

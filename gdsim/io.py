@@ -11,6 +11,7 @@ import csv
 import json
 import math
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,6 +25,7 @@ CSV_HEADER = ("run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", 
 FORMAT = "gdsim-experiment"
 VERSION = 1
 
+_FLOAT_MAX = sys.float_info.max
 _umask = os.umask(0)
 os.umask(_umask)
 
@@ -38,6 +40,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     and :class:`GdsimError` names the path and the reason.
     """
     path = Path(path)
+    if not path.parent.is_dir():
+        raise GdsimError(f"cannot write {path}: folder {path.parent} does not exist")
     try:
         mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -66,15 +70,15 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
 
 
 def check_writable(path: str | os.PathLike) -> None:
-    """Refuse early (before any work) a path whose directory is missing or that is a folder."""
+    """Refuse early (before any work) a path whose folder is missing or that is a folder."""
     path = Path(path)
     if path.is_dir():
-        raise GdsimError(f"cannot write {path}: it is a directory")
+        raise GdsimError(f"cannot write {path}: it is a folder")
     parent = path.parent
     if not parent.is_dir():
-        raise GdsimError(f"cannot write {path}: directory {parent} does not exist")
+        raise GdsimError(f"cannot write {path}: folder {parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise GdsimError(f"cannot write {path}: directory {parent} is not writable")
+        raise GdsimError(f"cannot write {path}: folder {parent} is not writable")
 
 
 # ---------------------------------------------------------------- trajectory CSV
@@ -155,7 +159,7 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _run_to_dict(r: RunSpec) -> dict[str, Any]:
+def run_to_dict(r: RunSpec) -> dict[str, Any]:
     """One run as a JSON-ready dict; per-run noise/batch_size only when they override."""
     d = {
         "optimizer": r.optimizer,
@@ -176,7 +180,7 @@ def _run_to_dict(r: RunSpec) -> dict[str, Any]:
 
 def experiment_to_dict(exp: Experiment) -> dict[str, Any]:
     """Everything in ``exp`` as a JSON-ready dict with format and version."""
-    runs = [_run_to_dict(r) for r in exp.runs]
+    runs = [run_to_dict(r) for r in exp.runs]
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -196,12 +200,24 @@ def experiment_to_dict(exp: Experiment) -> dict[str, Any]:
     }
 
 
-def _is_int(v: Any) -> bool:
+def is_int(v: Any) -> bool:
+    """A JSON integer (not a boolean)."""
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def _is_num(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+def is_number(v: Any) -> bool:
+    """An int or float that converts to float64 (a JSON integer beyond ±1.8e308 does not)."""
+    if isinstance(v, float):
+        return True
+    return isinstance(v, int) and not isinstance(v, bool) and abs(v) <= _FLOAT_MAX
+
+
+def _show(v: Any) -> str:
+    """A short JSON rendering of a bad value for an error message."""
+    try:
+        return json.dumps(v)[:60]
+    except (RecursionError, ValueError, TypeError):
+        return type(v).__name__
 
 
 def _get(d: dict, key: str, where: str, check, expect: str, default: Any, required=False) -> Any:
@@ -211,7 +227,7 @@ def _get(d: dict, key: str, where: str, check, expect: str, default: Any, requir
         return default
     v = d[key]
     if not check(v):
-        raise GdsimError(f"{where}{key}: expected {expect}, got {json.dumps(v)[:60]}")
+        raise GdsimError(f"{where}{key}: expected {expect}, got {_show(v)}")
     return v
 
 
@@ -222,9 +238,8 @@ def _check_keys(d: dict, known: tuple[str, ...], where: str) -> None:
 
 
 def _params_dict(v: Any) -> bool:
-    return isinstance(v, dict) and all(
-        isinstance(x, bool | int | float | str) for x in v.values()
-    )
+    return isinstance(v, dict) and all(isinstance(x, bool | str) or is_number(x)
+                                       for x in v.values())
 
 
 def _opt(check):
@@ -232,20 +247,21 @@ def _opt(check):
 
 
 def _pair(v: Any) -> bool:
-    return isinstance(v, list) and len(v) == 2 and all(_is_num(x) and math.isfinite(x) for x in v)
+    return isinstance(v, list) and len(v) == 2 and all(is_number(x) and math.isfinite(x) for x in v)
 
 
 def _quad(v: Any) -> bool:
-    return isinstance(v, list) and len(v) == 4 and all(_is_num(x) and math.isfinite(x) for x in v)
+    return isinstance(v, list) and len(v) == 4 and all(is_number(x) and math.isfinite(x) for x in v)
 
 
-def _run_from_dict(d: Any, i: int) -> RunSpec:
+def run_from_dict(d: Any, i: int) -> RunSpec:
+    """``runs[i]`` of a file as a :class:`RunSpec`; GdsimError names the run and the field."""
     where = f"runs[{i}]."
     if not isinstance(d, dict):
-        raise GdsimError(f"runs[{i}]: expected an object, got {json.dumps(d)[:60]}")
+        raise GdsimError(f"runs[{i}]: expected an object, got {_show(d)}")
     _check_keys(d, _RUN_KEYS, where)
     start = _get(d, "start", where, _opt(_pair), "null or [x, y]", None)
-    noise = _get(d, "noise", where, _opt(lambda v: _is_num(v) and v >= 0),
+    noise = _get(d, "noise", where, _opt(lambda v: is_number(v) and v >= 0),
                  "null or a number ≥ 0 (null: the experiment's noise)", None)
     return RunSpec(
         optimizer=_get(d, "optimizer", where, lambda v: isinstance(v, str), "a name", None,
@@ -257,13 +273,13 @@ def _run_from_dict(d: Any, i: int) -> RunSpec:
         label=_get(d, "label", where, _opt(lambda v: isinstance(v, str) and v.strip()),
                    "null or a non-empty string", None),
         start=None if start is None else (float(start[0]), float(start[1])),
-        seed=_get(d, "seed", where, _opt(lambda v: _is_int(v) and v >= 0),
+        seed=_get(d, "seed", where, _opt(lambda v: is_int(v) and v >= 0),
                   "null or an integer ≥ 0", None),
         enabled=_get(d, "enabled", where, lambda v: isinstance(v, bool), "true or false", True),
         color=_get(d, "color", where, _opt(lambda v: isinstance(v, str)), "null or a string",
                    None),
         noise=None if noise is None else float(noise),
-        batch_size=_get(d, "batch_size", where, _opt(lambda v: _is_int(v) and v >= 1),
+        batch_size=_get(d, "batch_size", where, _opt(lambda v: is_int(v) and v >= 1),
                         "null or an integer ≥ 1 (null: the experiment's batch size)", None),
     )
 
@@ -273,10 +289,10 @@ def experiment_from_dict(d: Any) -> Experiment:
     if not isinstance(d, dict):
         raise GdsimError("expected a JSON object with \"format\": \"gdsim-experiment\"")
     if d.get("format") != FORMAT:
-        raise GdsimError(f"format: expected {FORMAT!r}, got {json.dumps(d.get('format'))[:60]}")
+        raise GdsimError(f"format: expected {FORMAT!r}, got {_show(d.get('format'))}")
     version = d.get("version")
-    if not _is_int(version):
-        raise GdsimError(f"version: expected an integer, got {json.dumps(version)[:60]}")
+    if not is_int(version):
+        raise GdsimError(f"version: expected an integer, got {_show(version)}")
     if version != VERSION:
         raise GdsimError(f"version: unsupported version {version} (this gdsim reads version "
                          f"{VERSION})")
@@ -294,13 +310,13 @@ def experiment_from_dict(d: Any) -> Experiment:
                      None),
         view=None if view is None else check_view([float(v) for v in view]),
         start=None if start is None else (float(start[0]), float(start[1])),
-        runs=[_run_from_dict(r, i) for i, r in enumerate(runs)],
-        steps=_get(d, "steps", "", lambda v: _is_int(v) and v >= 0, "an integer ≥ 0", 1000),
-        seed=_get(d, "seed", "", lambda v: _is_int(v) and v >= 0, "an integer ≥ 0", 0),
-        noise=float(_get(d, "noise", "", lambda v: _is_num(v) and v >= 0, "a number ≥ 0", 0.0)),
-        batch_size=_get(d, "batch_size", "", _opt(lambda v: _is_int(v) and v >= 0),
+        runs=[run_from_dict(r, i) for i, r in enumerate(runs)],
+        steps=_get(d, "steps", "", lambda v: is_int(v) and v >= 0, "an integer ≥ 0", 1000),
+        seed=_get(d, "seed", "", lambda v: is_int(v) and v >= 0, "an integer ≥ 0", 0),
+        noise=float(_get(d, "noise", "", lambda v: is_number(v) and v >= 0, "a number ≥ 0", 0.0)),
+        batch_size=_get(d, "batch_size", "", _opt(lambda v: is_int(v) and v >= 0),
                         "null or an integer ≥ 0 (null/0: full batch)", None),
-        tol=float(_get(d, "tol", "", lambda v: _is_num(v) and v >= 0, "a number ≥ 0", 1e-8)),
+        tol=float(_get(d, "tol", "", lambda v: is_number(v) and v >= 0, "a number ≥ 0", 1e-8)),
         title=_get(d, "title", "", lambda v: isinstance(v, str), "a string", ""),
         description=_get(d, "description", "", lambda v: isinstance(v, str), "a string", ""),
     )
@@ -338,6 +354,8 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
                          ) from None
     except ValueError as e:
         raise GdsimError(f"{path}: {e}") from None
+    except RecursionError:
+        raise GdsimError(f"{path}: not an experiment: JSON nested too deeply") from None
     try:
         return experiment_from_dict(data)
     except GdsimError as e:

@@ -62,7 +62,10 @@ class Param:
                     raise GdsimError(f"{where}{self.name} must be an integer, got {value!r}")
                 value = int(value)
         else:
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # an int beyond float range, e.g. 10**400
+                value = math.inf
             if not math.isfinite(value):
                 raise GdsimError(f"{where}{self.name} must be finite, got {value!r}")
         bad = (

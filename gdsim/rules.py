@@ -22,6 +22,7 @@ The same rule text also steps one (1, 2) run on Python floats: on :class:`Vec2` 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
@@ -284,6 +285,7 @@ def _ema_sq_(v, g, beta, one_minus_beta, tmp, xp):
 
 
 def sgd_slots(h: dict) -> tuple[str, ...]:
+    """Names of the state slots sgd keeps for hyperparameters ``h``."""
     return ("momentum_buffer",) if active(h["momentum"]) else ()
 
 
@@ -321,6 +323,7 @@ def sgd(g, p, s, k, lr, h, c, w):
 
 
 def adagrad_slots(h: dict) -> tuple[str, ...]:
+    """Names of the state slots adagrad keeps for hyperparameters ``h``."""
     return ("sum",)
 
 
@@ -347,6 +350,7 @@ def adagrad(g, p, s, k, lr, h, c, w):
 
 
 def rmsprop_slots(h: dict) -> tuple[str, ...]:
+    """Names of the state slots rmsprop keeps for hyperparameters ``h``."""
     names = ["square_avg"]
     if h["centered"]:
         names.append("grad_avg")
@@ -392,6 +396,7 @@ def rmsprop(g, p, s, k, lr, h, c, w):
 
 
 def adadelta_slots(h: dict) -> tuple[str, ...]:
+    """Names of the state slots adadelta keeps for hyperparameters ``h``."""
     return ("square_avg", "acc_delta")
 
 
@@ -422,6 +427,7 @@ def adadelta(g, p, s, k, lr, h, c, w):
 
 
 def adam_slots(h: dict) -> tuple[str, ...]:
+    """Names of the state slots adam keeps for hyperparameters ``h``."""
     base = ("exp_avg", "exp_avg_sq")
     return base + ("max_exp_avg_sq",) if h["amsgrad"] else base
 
@@ -462,6 +468,7 @@ def adam(g, p, s, k, lr, h, c, w):
 
 
 def adamax_slots(h: dict) -> tuple[str, ...]:
+    """Names of the state slots adamax keeps for hyperparameters ``h``."""
     return ("exp_avg", "exp_inf")
 
 
@@ -489,6 +496,7 @@ def adamax(g, p, s, k, lr, h, c, w):
 
 
 def nadam_slots(h: dict) -> tuple[str, ...]:
+    """Names of the state slots nadam keeps for hyperparameters ``h``."""
     return ("exp_avg", "exp_avg_sq", "mu_product")
 
 
@@ -527,6 +535,7 @@ def nadam(g, p, s, k, lr, h, c, w):
 
 
 def radam_slots(h: dict) -> tuple[str, ...]:
+    """Names of the state slots radam keeps for hyperparameters ``h``."""
     return ("exp_avg", "exp_avg_sq")
 
 
@@ -585,6 +594,12 @@ def radam(g, p, s, k, lr, h, c, w):
 # (÷0, √ of a negative: NumPy gives inf/nan there) it reruns the step on Vec2 instead. A rule
 # that branches on k (SGD's first momentum step, RAdam's ρ_t > 5) is not traceable and keeps
 # the Vec2 path.
+#
+# ``exec`` here runs only text the engine writes itself: the rule's own function name,
+# slot names from the optimizer class (as ``repr`` string literals), generated local names,
+# and operands, which :func:`_literal` writes as ``repr`` of an int or float and refuses for
+# any other type. Hyperparameters reach the tracer only as checked numbers
+# (``Param.check``), so no user-provided string (names, labels, formulas) can reach it.
 
 
 class _Untraceable(Exception):
@@ -785,7 +800,7 @@ _TRACE = SimpleNamespace(
 _OPS = {Vec2: SCALAR, _TVec: _TRACE}
 
 
-def compile_point(rule, h: dict, c: dict, slots: dict):
+def compile_point(rule: Callable, h: dict, c: dict, slots: dict) -> Callable:
     """``rule`` for one (1, 2) run as generated straight-line float code (same signature, on
     Vec2/Cell operands and float constants ``c``), or ``rule`` itself if it is not traceable.
 

@@ -89,6 +89,7 @@ class Schedule:
 
     @property
     def info(self) -> ScheduleInfo:
+        """This schedule's registry entry."""
         return SCHEDULES[self.name]
 
     def __call__(self, lr0: float, t: int) -> float:
@@ -128,7 +129,7 @@ class Schedule:
 
 def make_schedule(name: str = "constant", **params) -> Schedule:
     """Validated schedule ``name`` (SPEC §3) with defaults filled in; GdsimError if bad."""
-    if name not in SCHEDULES:
+    if not isinstance(name, str) or name not in SCHEDULES:
         raise unknown_name("schedule", name, list(SCHEDULES))
     q = resolve(SCHEDULES[name].params, params, name)
     if name == "warmup_cosine" and not q["warmup"] < q["t_max"]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,8 +26,12 @@ from gdsim.errors import GdsimError
 from gdsim.params import Param
 from gdsim.trajectory import Trajectory
 
+if TYPE_CHECKING:
+    from gdsim.surfaces import Surface
+
 STATUSES = ("running", "converged", "diverged", "max_steps")
 BOX_FACTOR = 100.0
+MAX_STEPS = 10_000_000  # 480 MB of trajectory per run at most (48 bytes a step)
 _CHUNK_ELEMENTS = 2_000_000  # cap on steps × runs held in one chunk's buffers
 _POINT_GROUP_MAX = 8  # groups this small step run by run on floats (measured crossover ~10)
 
@@ -104,6 +108,7 @@ class RunState:
 
     @property
     def optimizer_name(self) -> str:
+        """The run's optimizer registry name."""
         return self.spec.optimizer
 
     def __repr__(self) -> str:
@@ -121,10 +126,20 @@ def _is_num(v: object) -> bool:
     return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
 
 
+def _is_finite(v: object) -> bool:
+    """A number that is a finite float64 (an int beyond ±1.8e308 is not)."""
+    if not _is_num(v):
+        return False
+    try:
+        return math.isfinite(float(v))  # type: ignore[arg-type]
+    except OverflowError:
+        return False
+
+
 def _pair(value: object, what: str) -> tuple[float, float]:
     if not isinstance(value, list | tuple | np.ndarray) or len(value) != 2:
         raise GdsimError(f"{what} must be two numbers (x, y), got {value!r}")
-    if not all(_is_num(v) and math.isfinite(float(v)) for v in value):
+    if not all(_is_finite(v) for v in value):
         raise GdsimError(f"{what} must be two finite numbers, got {value!r}")
     return float(value[0]), float(value[1])
 
@@ -133,7 +148,7 @@ def check_view(value: object, what: str = "view") -> tuple[float, float, float, 
     """A ``(xmin, xmax, ymin, ymax)`` tuple of finite numbers with min < max."""
     if not isinstance(value, list | tuple | np.ndarray) or len(value) != 4:
         raise GdsimError(f"{what} must be four numbers (xmin, xmax, ymin, ymax), got {value!r}")
-    if not all(_is_num(v) and math.isfinite(float(v)) for v in value):
+    if not all(_is_finite(v) for v in value):
         raise GdsimError(f"{what} must be four finite numbers, got {value!r}")
     x0, x1, y0, y1 = (float(v) for v in value)
     if not (x0 < x1 and y0 < y1):
@@ -156,7 +171,7 @@ def surface_formula(exp: Experiment) -> str | None:
     return None
 
 
-def build_surface(exp: Experiment):
+def build_surface(exp: Experiment) -> Surface:
     """The experiment's surface (registry name or typed formula), validated."""
     from gdsim import surfaces
 
@@ -183,32 +198,49 @@ def build_surface(exp: Experiment):
 
 
 def run_labels(runs: list[RunSpec]) -> list[str]:
-    """Labels for all runs: explicit ones kept, others the optimizer name made unique (#2...)."""
-    explicit = [r.label for r in runs if r.label is not None]
-    for lab in explicit:
+    """Unique labels for all runs (SPEC §6). Explicit labels are kept as typed. A run without
+    one is its optimizer's name, plus ``#k`` when other unlabelled runs share that optimizer
+    and it is the k-th run of it (k ≥ 2, counting every run in the list).
+
+    Numbering by position keeps labels stable: labelling one run renames no other, except a
+    run whose automatic label it takes, which moves to the first of ``name``, ``name#2``...
+    that nobody holds.
+    """
+    explicit: set[str] = set()
+    for i, r in enumerate(runs):
+        if not isinstance(r.optimizer, str):
+            raise GdsimError(f"runs[{i}]: optimizer must be a name, got {r.optimizer!r}")
+        lab = r.label
+        if lab is None:
+            continue
         if not isinstance(lab, str) or not lab.strip():
             raise GdsimError(f"label must be a non-empty string, got {lab!r}")
-    seen_explicit = set()
-    for lab in explicit:
-        if lab in seen_explicit:
+        if lab in explicit:
             raise GdsimError(f"label {lab!r} is given to more than one run")
-        seen_explicit.add(lab)
-    used = set(explicit)
-    counts: dict[str, int] = {}
-    out = []
+        explicit.add(lab)
+    unlabelled: dict[str, int] = {}
     for r in runs:
+        if r.label is None:
+            unlabelled[r.optimizer] = unlabelled.get(r.optimizer, 0) + 1
+    seen: dict[str, int] = {}
+    natural: list[str | None] = []  # None for explicitly labelled runs
+    for r in runs:
+        name = r.optimizer
+        k = seen[name] = seen.get(name, 0) + 1
         if r.label is not None:
-            out.append(r.label)
-            continue
-        base = r.optimizer
-        k = counts.get(base, 0)
-        while True:
-            k += 1
-            lab = base if k == 1 else f"{base}#{k}"
-            if lab not in used:
-                break
-        counts[base] = k
-        used.add(lab)
+            natural.append(None)
+        else:
+            natural.append(name if k == 1 or unlabelled[name] == 1 else f"{name}#{k}")
+    taken = explicit | {lab for lab in natural if lab is not None}
+    out = []
+    for r, lab in zip(runs, natural, strict=True):
+        if lab is None:
+            lab = r.label
+        elif lab in explicit:  # an explicit label took it: the first free one
+            j = 1
+            while (lab := r.optimizer if j == 1 else f"{r.optimizer}#{j}") in taken:
+                j += 1
+            taken.add(lab)
         out.append(lab)
     return out
 
@@ -228,7 +260,7 @@ def _run_noise(spec: RunSpec, default: float) -> float:
     """The run's effective noise σ: its override (validated) or the experiment's."""
     if spec.noise is None:
         return default
-    if not _is_num(spec.noise) or not (math.isfinite(spec.noise) and spec.noise >= 0):
+    if not _is_finite(spec.noise) or spec.noise < 0:
         raise GdsimError(f"noise must be a finite number ≥ 0 (or none for the experiment's), "
                          f"got {spec.noise!r}")
     return float(spec.noise)
@@ -261,11 +293,13 @@ def validate(exp: Experiment) -> _Built:
         raise GdsimError(f"expected an Experiment, got {type(exp).__name__}")
     if not _is_int(exp.steps) or exp.steps < 0:
         raise GdsimError(f"steps must be an integer ≥ 0, got {exp.steps!r}")
+    if exp.steps > MAX_STEPS:
+        raise GdsimError(f"steps={exp.steps} is out of range: need 0 ≤ steps ≤ {MAX_STEPS}")
     if not _is_int(exp.seed) or exp.seed < 0:
         raise GdsimError(f"seed must be an integer ≥ 0, got {exp.seed!r}")
-    if not _is_num(exp.noise) or not (math.isfinite(exp.noise) and exp.noise >= 0):
+    if not _is_finite(exp.noise) or exp.noise < 0:
         raise GdsimError(f"noise must be a finite number ≥ 0, got {exp.noise!r}")
-    if not _is_num(exp.tol) or not (math.isfinite(exp.tol) and exp.tol >= 0):
+    if not _is_finite(exp.tol) or exp.tol < 0:
         raise GdsimError(f"tol must be a finite number ≥ 0, got {exp.tol!r}")
     if exp.view is not None:
         check_view(exp.view)
@@ -741,21 +775,23 @@ class Simulation:
 
     # -- read-outs for the app
 
-    def decimated(self, i: int, max_points: int) -> np.ndarray:
-        """At most ``max_points`` points of run ``i``'s path, first and last kept, in order.
+    def decimated(self, i: int, max_points: int, upto: int | None = None) -> np.ndarray:
+        """At most ``max_points`` points of run ``i``'s path up to step ``upto`` (None: the
+        latest; later steps clamp to it), first and last kept, in step order.
 
         Half the budget is spread evenly over steps, half evenly over arc length, so both
         the long slow tail and the early big jumps (oscillations) keep their shape.
         """
-        pts = self.runs[i].trajectory.points
-        n = pts.shape[0]
-        if max_points < 2:
-            raise GdsimError(f"max_points must be ≥ 2, got {max_points!r}")
+        if isinstance(max_points, bool) or not isinstance(max_points, int | np.integer) \
+                or max_points < 2:
+            raise GdsimError(f"max_points must be an integer ≥ 2, got {max_points!r}")
+        n = self._rows_upto(i, upto)
+        pts = self.runs[i].trajectory.points[:n]
         if n <= max_points:
             return pts.copy()
         half = max_points // 2
         by_step = np.linspace(0, n - 1, half).round().astype(np.intp)
-        arc = self._arc_length(i)
+        arc = self._arc_length(i)[:n]
         if arc[-1] > 0:
             targets = np.linspace(0.0, arc[-1], max_points - half)
             by_arc = np.minimum(np.searchsorted(arc, targets), n - 1)
@@ -765,6 +801,15 @@ class Simulation:
         if len(idx) > max_points:  # only for tiny budgets: thin evenly, ends kept
             idx = idx[np.linspace(0, len(idx) - 1, max_points).round().astype(np.intp)]
         return pts[idx]
+
+    def _rows_upto(self, i: int, upto: int | None) -> int:
+        """Number of recorded rows of run ``i`` up to step ``upto`` (None: all of them)."""
+        n = self.runs[i].trajectory.n
+        if upto is None:
+            return n
+        if isinstance(upto, bool) or not isinstance(upto, int | np.integer) or upto < 0:
+            raise GdsimError(f"upto must be a step ≥ 0 (or None for the latest), got {upto!r}")
+        return min(int(upto) + 1, n)
 
     def _arc_length(self, i: int) -> np.ndarray:
         """Cumulative path length of run ``i`` per step, extended incrementally per call."""
@@ -781,9 +826,17 @@ class Simulation:
             self._arc_cache[i] = (tr, arc)
         return arc
 
-    def min_distance(self, i: int) -> np.ndarray:
-        """Run ``i``'s distance to the nearest known minimum at every step (NaN if none)."""
+    def min_distance(self, i: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Run ``i``'s distance to the nearest known minimum at every recorded step, or only
+        at step indices ``rows`` when given (NaN where the surface knows no minimum)."""
         pts = self.runs[i].trajectory.points
+        if rows is not None:
+            idx = np.asarray(rows)
+            if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
+                raise GdsimError(f"rows must be a 1-D array of step indices, got {rows!r}")
+            if idx.size and (idx.min() < 0 or idx.max() >= len(pts)):
+                raise GdsimError(f"rows must be steps in 0..{len(pts) - 1}")
+            pts = pts[idx]
         minima = np.asarray(self.surface.minima, dtype=np.float64).reshape(-1, 2)
         if minima.shape[0] == 0:
             return np.full(pts.shape[0], np.nan)
@@ -793,7 +846,7 @@ class Simulation:
     def state_at(self, i: int, step: int) -> tuple[float, float, float, float, float, float]:
         """``(x, y, loss, grad_x, grad_y, lr)`` of run ``i`` at ``step`` (its last row if later)."""
         tr = self.runs[i].trajectory
-        if step < 0:
-            raise GdsimError(f"step must be ≥ 0, got {step}")
+        if isinstance(step, bool) or not isinstance(step, int | np.integer) or step < 0:
+            raise GdsimError(f"step must be an integer ≥ 0, got {step!r}")
         row = tr.data[min(int(step), tr.n - 1)]
         return tuple(float(v) for v in row)  # type: ignore[return-value]

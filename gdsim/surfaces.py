@@ -225,7 +225,8 @@ class Rosenbrock(Surface):
 
     def _f(self, x, y):
         d = y - x * x
-        return (self.a - x) ** 2 + self.b * (d * d)
+        e = self.a - x  # e·e, not e**2: float ** raises OverflowError where e·e gives inf
+        return e * e + self.b * (d * d)
 
     def _grad_into(self, p, out):
         x, y = p[..., 0], p[..., 1]
@@ -956,6 +957,8 @@ SURFACES: dict[str, SurfaceInfo] = {
 
 def make_surface(name: str, **params: object) -> Surface:
     """Build a surface by registry name (params validated), or ``expr:<formula>`` (typed)."""
+    if not isinstance(name, str):
+        raise unknown_name("surface", name, list(SURFACES))
     if name.startswith("expr:"):
         from gdsim.formula import formula_surface
 

@@ -25,6 +25,7 @@ class Trajectory:
 
     @property
     def capacity(self) -> int:
+        """Rows allocated (recorded or not)."""
         return self._buf.shape[0]
 
     @property
@@ -48,10 +49,6 @@ class Trajectory:
         self.reserve(stop)
         return self._buf[start:stop]
 
-    def truncate(self, n: int) -> None:
-        """Keep the first ``n`` rows."""
-        self.n = max(0, min(int(n), self.n))
-
     def shrink(self) -> None:
         """Drop unused capacity (called once a run has stopped)."""
         if self.capacity > self.n:
@@ -64,14 +61,17 @@ class Trajectory:
 
     @property
     def points(self) -> np.ndarray:
+        """Recorded ``(x, y)`` per step, ``(n, 2)`` (a view)."""
         return self._buf[: self.n, 0:2]
 
     @property
     def loss(self) -> np.ndarray:
+        """Recorded loss per step, ``(n,)`` (a view)."""
         return self._buf[: self.n, 2]
 
     @property
     def grad(self) -> np.ndarray:
+        """Recorded full gradient per step, ``(n, 2)`` (a view)."""
         return self._buf[: self.n, 3:5]
 
     @property
@@ -82,6 +82,7 @@ class Trajectory:
 
     @property
     def lr(self) -> np.ndarray:
+        """Scheduled learning rate per step, ``(n,)`` (a view)."""
         return self._buf[: self.n, 5]
 
     def __len__(self) -> int:

@@ -143,6 +143,15 @@ def test_experiment_file_run(tmp_path, capsys):
         (["run", "--experiment", "/nonexistent/e.json"], "cannot read"),
         (["run", "--surface", "quadratic", "--optimizer", "adam", "--csv", "/nonexistent/t.csv"],
          "does not exist"),
+        (["run", "--surface", "quadratic", "--optimizer", "adam", "--csv", "/"], "it is a folder"),
+        (["run", "--surface", "quadratic", "--optimizer", "adam", "--steps", "10000000000000"],
+         r"steps=10000000000000 is out of range: need 0 ≤ steps ≤ 10000000"),
+        (["run", "--surface", "quadratic", "--optimizer", "adam", "--seed", "1e30"], "--seed"),
+        (["run", "--surface", "quadratic", "--param", "condition=abc", "--optimizer", "adam"],
+         "unknown parameter 'condition'"),
+        (["run", "--surface", "ravine", "--param", "condition=abc", "--optimizer", "adam"],
+         "condition must be a number, got 'abc'"),
+        (["run", "--surface", "quadratic", "--optimizer", "adam:lr=1" + "0" * 400], "finite"),
     ],
 )
 def test_bad_input_exits_2_with_one_message(capsys, argv, match):
@@ -153,6 +162,52 @@ def test_bad_input_exits_2_with_one_message(capsys, argv, match):
     import re
 
     assert re.search(match, err), err
+
+
+DOC = {"format": "gdsim-experiment", "version": 1, "surface": "rosenbrock",
+       "runs": [{"optimizer": "gd"}]}
+
+
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        ("[1, 2]", "expected a JSON object"),
+        ('{"runs": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        (json.dumps({**DOC, "noise": 10**400}), "noise: expected a number"),
+        (json.dumps({**DOC, "tol": -(10**400)}), "tol: expected a number"),
+        (json.dumps({**DOC, "runs": [{"optimizer": "gd", "noise": 10**400}]}),
+         r"runs\[0\].noise"),
+        (json.dumps({**DOC, "runs": [{"optimizer": "gd", "hparams": {"lr": 10**400}}]}),
+         r"runs\[0\].hparams"),
+        (json.dumps({**DOC, "runs": [{"optimizer": "gd", "hparams": {"lr": [0.1]}}]}),
+         r"runs\[0\].hparams"),
+        (json.dumps({**DOC, "runs": [{"optimizer": ["gd"]}]}), r"runs\[0\].optimizer"),
+        (json.dumps({**DOC, "steps": 10**13}), "steps=10000000000000 is out of range"),
+        (json.dumps({**DOC, "steps": "10"}), "steps: expected an integer"),
+        (json.dumps({**DOC, "surface": {"name": "rosenbrock"}}), "surface: expected"),
+        (json.dumps({**DOC, "start": [1, "a"]}), "start: expected"),
+        ('{"format": NaN}', "NaN is not allowed"),
+    ],
+)
+def test_bad_experiment_files_exit_2_with_one_line(tmp_path, capsys, text, match):
+    f = tmp_path / "e.json"
+    f.write_text(text)
+    code, out, err = run_cli(capsys, "run", "--experiment", str(f))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("gdsim: error: ") and "Traceback" not in err
+    import re
+
+    assert re.search(match, err), err
+
+
+def test_out_of_memory_is_one_line_exit_2(monkeypatch, capsys):
+    def no_memory(self):
+        raise MemoryError
+
+    monkeypatch.setattr(Simulation, "run", no_memory)
+    code, out, err = run_cli(capsys, "run", "--surface", "quadratic", "--optimizer", "adam")
+    assert code == 2 and out == ""
+    assert err == "gdsim: error: not enough memory (try fewer steps, runs or samples)\n"
 
 
 def test_bad_input_leaves_no_file(tmp_path, capsys):

@@ -116,6 +116,18 @@ def test_literal_negative_constants_keep_their_meaning():
     assert rules._literal(math.inf) == "float('inf')"
 
 
+def test_only_numbers_reach_the_generated_source():
+    # exec runs engine text only: any operand that is not an int or float stops the tracing
+    for bad in ("__import__('os')", b"1", None, True, np.bool_(True), [1.0], 1j):
+        with pytest.raises(rules._Untraceable):
+            rules._literal(bad)
+    opt = make_optimizer("adam")
+    h = {**opt._h, "beta1": "__import__('os').system('true')"}
+    kinds = {s: rules.Vec2() for s in opt._slot_names}
+    assert rules.compile_point(opt._rule, h, opt._cf, kinds) is opt._rule
+    assert rules._literal(np.float64(0.1)) == "0.1" and rules._literal(np.int64(-3)) == "(-3)"
+
+
 def test_fallback_reproduces_numpy_on_division_by_zero(monkeypatch):
     # eps·√(1 − β₂) underflows to 0 and g = 0: Adam's m/(√v + ε') is 0/0 on the first step
     opt = make_optimizer("adam", eps=5e-324, lr=0.1)

@@ -425,3 +425,21 @@ def test_parsing_never_imports_sympy():
             "assert 'sympy' not in sys.modules; f.compile_formula('x*y'); "
             "assert 'sympy' in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_small_powers_print_as_products_evaluating_the_base_once():
+    from gdsim.formula import _env
+
+    env = _env()
+    sp, x, y = env["sp"], env["x"], env["y"]
+    show = env["printer"].doprint
+    assert show(x**3) == "(x*x*x)" and show(x**-2) == "(1/(x*x))"
+    assert show(x ** sp.Rational(3, 2)) == "(x*numpy.sqrt(x))".replace("numpy.", "")
+    assert show((x + y) ** 4) == "(pow4(x + y))"
+    assert show((x + y) ** sp.Rational(-5, 2)) == "(1/(pow_half2(x + y)))"
+    assert "**" in show(x**7) and "**" in show(x**0.3)  # beyond products: NumPy's power
+    b = np.array([0.3, 1.7, 2.5])
+    impl = env["numpy_impl"]
+    np.testing.assert_array_equal(impl["pow4"](b), b * b * b * b)
+    np.testing.assert_array_equal(impl["pow_half2"](b), b * b * np.sqrt(b))
+    np.testing.assert_array_equal(impl["pow_half1"](b), b * np.sqrt(b))

@@ -104,6 +104,12 @@ HOSTILE = [
     ("sqrt(-x^2)", "formula is not real-valued: it simplifies to I*Abs(x)", None),
     ("x/(y - y)", "formula is undefined: it contains a division by zero", None),
     ("1e300*x*1e300", "formula's constants overflow float64 once expanded", None),
+    # sympy simplifies these exponents to numbers: exact integers would hang (10**6)**(10**6)
+    ("(x - x + 9007199254740992)^(y - y + 9007199254740992)", "overflow float64", None),
+    ("max(x - x + 3, 1000000)^max(y - y + 3, 1000000)", "overflow float64", None),
+    ("sqrt(log(x - x + 3) - 2)", "not real-valued", None),
+    ("2/abs(x - x)", "formula is undefined: it contains a division by zero", None),
+    ("0.0/abs(y - y) + x", "formula is undefined", None),
     ("", "formula is empty", None),
     ("   ", "formula is empty", None),
 ]

@@ -81,6 +81,12 @@ def test_bad_weights_files(tmp_path):
         np.savez(f, **arrays)
         with pytest.raises(GdsimError, match=needle):
             load_weights(f, net)
+    npy = tmp_path / "one.npy"
+    np.save(npy, good["W1"])
+    with pytest.raises(GdsimError, match="one array, not a .npz archive"):
+        load_weights(npy, net)
+    with pytest.raises(GdsimError, match="cannot read weights file"):
+        load_weights(tmp_path, net)
     f = tmp_path / "ok.npz"
     np.savez(f, **good)
     p, _ = load_weights(f, net)
@@ -143,3 +149,37 @@ def test_experiment_dict_round_trip_and_errors():
         experiment_from_dict({**d, "version": 99})
     with pytest.raises(GdsimError, match="runs\\[0\\]"):
         experiment_from_dict({**d, "runs": [{"lr": 1}]})
+
+
+@pytest.mark.parametrize("key,value", [
+    ("init", 3), ("init", None), ("dataset", ["xor"]), ("loss", {}), ("activation", 1),
+    ("l1", "abc"), ("l2", None), ("dropout", 10**400), ("noise", "0.1"), ("test_fraction", None),
+    ("hidden", [4, "8"]), ("hidden", 4), ("hidden", [True]), ("batch_norm", 1),
+    ("samples", 2.5), ("epochs", "10"), ("seed", None), ("batch_size", 1.5),
+    ("early_stopping", "3"), ("data_file", 5), ("runs", {"optimizer": "adam"}),
+])
+def test_experiment_dict_wrong_types_name_the_field(key, value):
+    d = json.loads(json.dumps(experiment_to_dict(NNExperiment())))
+    d[key] = value
+    with pytest.raises(GdsimError, match=f"{key}: expected"):
+        experiment_from_dict(d)
+
+
+@pytest.mark.parametrize("run,match", [
+    ({"optimizer": ["adam"]}, r"runs\[0\].optimizer"),
+    ({"optimizer": "adam", "hparams": None}, r"runs\[0\].hparams"),
+    ({"optimizer": "adam", "hparams": {"lr": 10**400}}, r"runs\[0\].hparams"),
+    ({"optimizer": "adam", "schedule": []}, r"runs\[0\].schedule"),
+    ({"optimizer": "adam", "schedule_params": "abc"}, r"runs\[0\].schedule_params"),
+    ("adam", r"runs\[0\]: expected an object"),
+])
+def test_experiment_dict_bad_runs_name_the_run(run, match):
+    d = json.loads(json.dumps(experiment_to_dict(NNExperiment())))
+    d["runs"] = [run]
+    with pytest.raises(GdsimError, match=match):
+        experiment_from_dict(d)
+
+
+def test_negative_seed_is_refused_before_the_data_set_is_made():
+    with pytest.raises(GdsimError, match="seed=-1 is out of range"):
+        Trainer(NNExperiment(seed=-1))

@@ -645,3 +645,14 @@ def test_row_blocks_give_the_same_floats(family, monkeypatch):
     (p1, s1), (p2, s2) = results
     assert np.array_equal(p1, p2)
     assert all(np.array_equal(s1.slots[k], s2.slots[k]) for k in s1.slots)
+
+
+@pytest.mark.parametrize("bad", [["adam"], None, 3, {"name": "adam"}])
+def test_registry_factories_refuse_non_string_names(bad):
+    from gdsim.schedules import make_schedule
+    from gdsim.surfaces import make_surface
+
+    for kind, factory in (("optimizer", make_optimizer), ("schedule", make_schedule),
+                          ("surface", make_surface)):
+        with pytest.raises(GdsimError, match=f"unknown {kind} .*; known: "):
+            factory(bad)

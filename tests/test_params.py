@@ -26,7 +26,7 @@ def test_out_of_range_names_parameter_and_range(value):
         MOMENTUM.check(value, "sgd")
 
 
-@pytest.mark.parametrize("value", [0.0, -1.0, math.inf, math.nan, "abc", None, True])
+@pytest.mark.parametrize("value", [0.0, -1.0, math.inf, math.nan, "abc", None, True, 10**400])
 def test_lr_refuses_non_positive_non_finite_and_non_numbers(value):
     with pytest.raises(GdsimError, match="lr"):
         LR.check(value, "adam")

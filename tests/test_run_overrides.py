@@ -308,7 +308,7 @@ def test_cli_spec_sets_per_run_batch_size_and_noise(capsys):
     sim = Simulation(exp)
     sim.run()
     assert [r["x"] for r in doc["runs"]] == [float(r.trajectory.points[-1, 0]) for r in sim.runs]
-    assert [r["label"] for r in doc["runs"]] == ["sgd", "b8", "sgd#2"]
+    assert [r["label"] for r in doc["runs"]] == ["sgd", "b8", "sgd#3"]  # the third sgd run
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from gdsim.errors import GdsimError
 from gdsim.optimizers import OPTIMIZERS
-from gdsim.simulation import Experiment, RunSpec, Simulation
+from gdsim.simulation import Experiment, RunSpec, Simulation, run_labels
 from gdsim.surfaces import make_surface
 from gdsim.trajectory import Trajectory
 
@@ -384,6 +384,69 @@ def test_labels_are_made_unique_unless_explicit():
         Simulation(quad([RunSpec("gd", label="x"), RunSpec("adam", label="x")]))
 
 
+def test_explicit_labels_win_and_others_keep_their_labels():
+    def labels(*runs):
+        return run_labels(list(runs))
+
+    gd, adam = RunSpec("gd"), RunSpec("adam")
+    # a lone unlabelled run keeps its bare name; the k-th run of an optimizer is name#k
+    assert labels(RunSpec("gd", label="x"), gd) == ["x", "gd"]
+    assert labels(gd, RunSpec("gd", label="x"), gd) == ["gd", "x", "gd#3"]
+    # labelling one of three runs renames neither of the other two
+    assert labels(gd, gd, gd) == ["gd", "gd#2", "gd#3"]
+    assert labels(RunSpec("gd", label="fast"), gd, gd) == ["fast", "gd#2", "gd#3"]
+    # an explicit label equal to another run's automatic label: only that run moves
+    assert labels(gd, gd, RunSpec("gd", label="gd")) == ["gd#3", "gd#2", "gd"]
+    assert labels(gd, RunSpec("gd", label="gd")) == ["gd#2", "gd"]
+    assert labels(gd, adam, RunSpec("momentum", label="adam")) == ["gd", "adam#2", "adam"]
+    assert labels(RunSpec("gd", label="gd#2"), gd, gd) == ["gd#2", "gd", "gd#3"]
+    with pytest.raises(GdsimError, match="label 'x' is given to more than one run"):
+        labels(RunSpec("gd", label="x"), RunSpec("adam", label="x"))
+    for bad in ("", "  ", 3):
+        with pytest.raises(GdsimError, match="label must be a non-empty string"):
+            labels(RunSpec("gd", label=bad))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["gd", "adam"]),
+                          st.sampled_from([None, None, None, "gd", "gd#2", "gd#3", "adam#2", "x"])),
+                max_size=7))
+def test_run_labels_properties(pairs):
+    seen_labels: set[str] = set()
+    runs = []
+    for opt, lab in pairs:  # explicit labels must be distinct
+        if lab in seen_labels:
+            lab = None
+        seen_labels.add(lab)
+        runs.append(RunSpec(opt, label=lab))
+    out = run_labels(runs)
+    assert len(set(out)) == len(out)
+    explicit = {r.label for r in runs if r.label is not None}
+    collided = False
+    for i, (r, lab) in enumerate(zip(runs, out, strict=True)):
+        if r.label is not None:
+            assert lab == r.label
+            continue
+        assert lab == r.optimizer or lab.startswith(r.optimizer + "#")
+        k = sum(s.optimizer == r.optimizer for s in runs[: i + 1])
+        alone = sum(s.optimizer == r.optimizer and s.label is None for s in runs) == 1
+        natural = r.optimizer if k == 1 or alone else f"{r.optimizer}#{k}"
+        if natural not in explicit:
+            assert lab == natural
+        collided |= natural in explicit
+    # without collisions, relabelling one run renames no other (unless that leaves a lone
+    # unlabelled run of its optimizer, which drops its #k)
+    for i in range(len(runs)):
+        others = [j for j in range(len(runs)) if j != i]
+        same_opt_free = sum(runs[j].label is None and runs[j].optimizer == runs[i].optimizer
+                            for j in others)
+        if runs[i].label is None and same_opt_free == 1:
+            continue  # the other one becomes the only unlabelled run: its bare name
+        changed = run_labels(runs[:i] + [RunSpec(runs[i].optimizer, label="new")] + runs[i + 1:])
+        if not collided:
+            assert [changed[j] for j in others] == [out[j] for j in others]
+
+
 def test_seed_defaults_to_experiment_seed_plus_index():
     exp = quad([RunSpec("gd"), RunSpec("gd", enabled=False), RunSpec("gd", seed=99)], seed=5)
     sim = Simulation(exp)
@@ -414,6 +477,13 @@ def test_seed_defaults_to_experiment_seed_plus_index():
         ({"runs": [RunSpec("adam", schedule="step", schedule_params={"gamma": -2})]}, "gamma"),
         ({"runs": [RunSpec("adam", seed=-1)]}, "seed"),
         ({"runs": [RunSpec("adam", start=(0, float("inf")))]}, "start"),
+        ({"steps": 10_000_001}, "steps=10000001 is out of range"),
+        ({"noise": 10**400}, "noise"),  # ints beyond float range: refused, not OverflowError
+        ({"tol": 10**400}, "tol"),
+        ({"start": (10**400, 0)}, "start"),
+        ({"view": (0, 10**400, 0, 1)}, "view"),
+        ({"runs": [RunSpec("adam", noise=10**400)]}, "noise"),
+        ({"runs": [RunSpec(["adam"])]}, r"runs\[0\]: optimizer must be a name"),
     ],
 )
 def test_every_bad_field_is_refused_with_its_name(change, match):
@@ -491,6 +561,10 @@ def test_min_distance_and_state_at():
     np.testing.assert_allclose(sim.min_distance(0), np.hypot(pts[:, 0], pts[:, 1]), rtol=1e-15)
     assert sim.state_at(0, 2) == tuple(sim.runs[0].trajectory.data[2])
     assert sim.state_at(0, 99) == tuple(sim.runs[0].trajectory.data[-1])
+    assert sim.state_at(0, np.int64(3)) == tuple(sim.runs[0].trajectory.data[3])
+    for bad in (-1, 2.5, True, "2"):
+        with pytest.raises(GdsimError, match="step must be an integer ≥ 0"):
+            sim.state_at(0, bad)
     h = Simulation(Experiment(surface="himmelblau", runs=[RunSpec("gd")], steps=3))
     mins = make_surface("himmelblau").minima
     p = h.runs[0].trajectory.points
@@ -499,3 +573,55 @@ def test_min_distance_and_state_at():
     s = Simulation(Experiment(surface="saddle", runs=[RunSpec("gd")], steps=3))
     s.run()
     assert np.isnan(s.min_distance(0)).all() and len(s.min_distance(0)) == 4
+
+
+def test_decimated_upto_equals_the_path_of_a_run_stopped_there():
+    exp = Experiment(surface="rosenbrock", runs=[RunSpec("momentum", {"lr": 1e-3})],
+                     steps=4000, tol=0)
+    full = Simulation(exp)
+    full.run()
+    pts = full.runs[0].trajectory.points
+    for upto in (0, 1, 150, 2500, 3999):
+        part = Simulation(exp)
+        part.step(upto)
+        for budget in (2, 7, 300):
+            d = full.decimated(0, budget, upto=upto)
+            np.testing.assert_array_equal(d, part.decimated(0, budget))
+            assert (d[0] == pts[0]).all() and (d[-1] == pts[upto]).all()
+            assert len(d) <= min(budget, upto + 1)
+    np.testing.assert_array_equal(full.decimated(0, 300, upto=10**9), full.decimated(0, 300))
+    np.testing.assert_array_equal(full.decimated(0, 300, upto=None), full.decimated(0, 300))
+    for bad in (-1, 1.5, True, "3"):
+        with pytest.raises(GdsimError, match="upto"):
+            full.decimated(0, 300, upto=bad)
+    with pytest.raises(GdsimError, match="max_points"):
+        full.decimated(0, 1)
+
+
+def test_min_distance_at_given_rows_matches_direct_computation():
+    h = Simulation(Experiment(surface="himmelblau", runs=[RunSpec("adam", {"lr": 0.05})],
+                              steps=400, tol=0))
+    h.run()
+    mins = make_surface("himmelblau").minima
+    p = h.runs[0].trajectory.points
+    rows_ = np.array([0, 3, 3, 57, 399, 400, 1])  # any order, repeats allowed
+    expect = [min(math.dist(p[k], m) for m in mins) for k in rows_]
+    np.testing.assert_allclose(h.min_distance(0, rows=rows_), expect, rtol=1e-15)
+    np.testing.assert_array_equal(h.min_distance(0, rows=rows_), h.min_distance(0)[rows_])
+    assert h.min_distance(0, rows=np.array([], dtype=np.intp)).shape == (0,)
+    for bad in (np.array([401]), np.array([-1]), np.array([0.5]), np.array([[0]])):
+        with pytest.raises(GdsimError, match="rows"):
+            h.min_distance(0, rows=bad)
+    s = Simulation(Experiment(surface="saddle", runs=[RunSpec("gd")], steps=3))
+    s.run()
+    assert np.isnan(s.min_distance(0, rows=np.array([0, 2]))).all()
+
+
+def test_huge_steps_overflow_to_divergence_not_to_an_exception():
+    # one run stepped once evaluates the loss on Python floats: (a − x)**2 would raise
+    # OverflowError at |x| ~ 1e155; the run must diverge like any other
+    for start, lr in (((-1.5, 2.0), 1e300), ((1e308, -1e308), 1e-3)):
+        sim = Simulation(Experiment(surface="rosenbrock", start=start,
+                                    runs=[RunSpec("gd", {"lr": lr})], steps=10))
+        sim.step(1)
+        assert sim.runs[0].status == "diverged" and "inf" in sim.runs[0].reason

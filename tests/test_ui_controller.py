@@ -263,3 +263,90 @@ def test_stepping_budget_adapts_to_the_frame_rate(ctrl):
     ctrl._tick()  # first tick: speed x interval, capped by budget / time per step
     assert ctrl.sim.t == min(ctrl.steps_per_tick(), int(MAX_BUDGET_S / 1e-5))
     ctrl.pause()
+
+
+# --- polish: batch size across surfaces, run titles, recolouring without a restart ---------
+
+
+def test_switching_to_a_surface_without_data_drops_the_batch_size(ctrl, qtbot):
+    errors = []
+    ctrl.error.connect(errors.append)
+    assert ctrl.set_surface("linreg")
+    assert ctrl.set_settings(batch_size=8)
+    assert ctrl.set_surface("logreg")  # another data surface: the batch size is kept
+    assert ctrl.experiment.batch_size == 8 and ctrl.sim.surface.n_samples >= 8
+    assert ctrl.set_surface("rosenbrock"), errors  # was refused: batch_size on no data
+    assert ctrl.experiment.batch_size is None and ctrl.sim.surface.name == "rosenbrock"
+    assert ctrl.set_surface("linreg")  # back on data: full batch until set again
+    assert ctrl.experiment.batch_size is None
+    assert errors == []
+
+
+def test_batch_size_larger_than_the_new_data_set_goes_back_to_full_batch(ctrl):
+    assert ctrl.set_surface("linreg")
+    n = ctrl.sim.surface.n_samples
+    assert ctrl.set_settings(batch_size=n)
+    assert ctrl.set_surface("linreg", {"samples": n // 2})
+    assert ctrl.experiment.batch_size is None and ctrl.sim.surface.n_samples == n // 2
+
+
+def test_run_title_shows_a_custom_label_once():
+    from ui.controller import run_title
+
+    class Run:
+        def __init__(self, spec, label=None):
+            self.spec, self.label = spec, label or spec.label or spec.optimizer
+
+    assert run_title(Run(RunSpec("gd", {"lr": 1.05}, label="lr=1.05"))) == "lr=1.05"
+    assert run_title(Run(RunSpec("gd", {"lr": 0.05}, label="fast (0.05)"))) == "fast (0.05)"
+    assert run_title(Run(RunSpec("gd", {"lr": 0.1}, label="η = 0.1"))) == "η = 0.1"
+    assert run_title(Run(RunSpec("gd", {"lr": 1.05}, label="big step"))) == "big step lr=1.05"
+    assert run_title(Run(RunSpec("adam", {}, label="mine"))) == "mine lr=0.001"  # default lr
+    assert run_title(Run(RunSpec("momentum", {"lr": 0.2}), "momentum#2")) == "Momentum #2 lr=0.2"
+
+
+def test_preset_divergence_notice_names_the_run_once(qtbot):
+    from ui import files
+
+    exp, _title, _desc = files.load_preset(files.resource_path("presets",
+                                                               "02_learning_rate_too_large.json"))
+    c = Controller(exp)
+    notices = []
+    c.notice.connect(notices.append)
+    c.step(exp.steps)
+    div = [n for n in notices if "diverged" in n]
+    assert len(div) == 1 and div[0].startswith("lr=1.05 diverged at step ")
+    assert div[0].count("1.05") == 1
+
+
+def test_set_run_color_repaints_without_restarting(ctrl, qtbot):
+    ctrl.step(30)
+    sim, t = ctrl.sim, ctrl.sim.t
+    traj = [r.trajectory.points.copy() for r in sim.runs]
+    resets = []
+    ctrl.reset_done.connect(lambda: resets.append(1))
+    ctrl.experiment_changed.connect(lambda: resets.append(2))
+    with qtbot.waitSignal(ctrl.run_color_changed, timeout=1000) as blocker:
+        assert ctrl.set_run_color(2, "#ABCDEF")
+    assert blocker.args == [2]
+    assert resets == [] and ctrl.sim is sim and sim.t == t
+    assert ctrl.experiment.runs[2].color == "#abcdef"
+    assert sim.runs[2].spec.color == "#abcdef"  # what the views read
+    assert [r.color for i, r in enumerate(ctrl.experiment.runs) if i != 2] == \
+        [theme.RUN_COLORS[i] for i in (0, 1, 3)]
+    for r, before in zip(sim.runs, traj, strict=True):
+        np.testing.assert_array_equal(r.trajectory.points, before)
+
+
+def test_set_run_color_of_a_disabled_run_and_refusals(ctrl, qtbot):
+    runs = list(ctrl.experiment.runs)
+    runs[1] = dataclasses.replace(runs[1], enabled=False)
+    assert ctrl.set_experiment(dataclasses.replace(ctrl.experiment, runs=runs))
+    assert ctrl.set_run_color(1, "#010203")
+    assert ctrl.experiment.runs[1].color == "#010203"
+    assert all(r.spec.color != "#010203" for r in ctrl.sim.runs)
+    old = ctrl.experiment
+    with qtbot.waitSignal(ctrl.error, timeout=1000) as blocker:
+        assert not ctrl.set_run_color(0, "not-a-colour")
+    assert "not-a-colour" in blocker.args[0] and ctrl.experiment is old
+    assert not ctrl.set_run_color(9, "#000000") and ctrl.experiment is old

@@ -294,9 +294,10 @@ def test_diverged_run_is_marked_in_red(qtbot, panel):
     ctl.step(200)
     run = ctl.sim.runs[0]
     assert run.status == "diverged"
-    assert cell(panel, 0, COL_STATUS) == f"diverged @ {run.steps}"
+    assert cell(panel, 0, COL_STATUS) == "diverged"
     assert panel.table.item(0, COL_STATUS).foreground().color().name() == DIVERGED_COLOR
-    assert panel.table.item(0, COL_STATUS).toolTip() == run.reason
+    tip = panel.table.item(0, COL_STATUS).toolTip()
+    assert tip == f"diverged at step {run.steps}: {run.reason}"
 
 
 def test_add_remove_duplicate_go_through_controller(qtbot, panel):
@@ -515,3 +516,56 @@ def test_panel_deleted_before_controller_is_disconnected(qtbot, controller):
     controller.seek(1)
     controller.add_run()
     assert len(controller.experiment.runs) == 3
+
+
+def test_recolour_repaints_without_restarting_the_runs(qtbot, panel, monkeypatch):
+    from PySide6.QtGui import QColor
+
+    from ui import runs_panel
+    from ui.runs_panel import COL_COLOR
+
+    ctl = panel.controller
+    ctl.step(20)
+    sim = ctl.sim
+    monkeypatch.setattr(runs_panel.QColorDialog, "getColor",
+                        staticmethod(lambda *a, **k: QColor("#654321")))
+    resets = []
+    ctl.reset_done.connect(lambda: resets.append(1))
+    panel.table.cellClicked.emit(0, COL_COLOR)
+    assert ctl.sim is sim and sim.t == 20 and resets == []  # nothing restarted
+    assert sim.runs[0].spec.color == "#654321"
+    assert panel.table.item(0, COL_COLOR).data(Qt.ItemDataRole.DecorationRole).name() == "#654321"
+    assert "colour" in panel.note.text() and "restarts" in panel.note.text()
+
+
+def test_columns_fit_the_narrowest_dock_without_clipping_status(qtbot, controller):
+    from gdsim.simulation import RunSpec
+    from ui.runs_panel import (
+        COL_HPARAMS,
+        COL_STATUS,
+        HEADERS,
+        HPARAMS_MIN_WIDTH,
+        MIN_WIDTH,
+        RunsPanel,
+    )
+
+    spec = RunSpec("momentum", {"lr": 2.5, "momentum": 0.5, "dampening": 0.1},
+                   label="a long label")
+    controller.add_run(spec)  # diverges: the widest status text
+    p = RunsPanel(controller)
+    qtbot.addWidget(p)
+    p.resize(MIN_WIDTH, 900)
+    p.show()
+    qtbot.waitExposed(p)
+    controller.step(200)
+    assert controller.sim.runs[2].status == "diverged"
+    qtbot.wait(10)  # the header lays out its content-sized sections
+    t, hh = p.table, p.table.horizontalHeader()
+    assert [t.item(i, COL_STATUS).text() for i in range(3)] == \
+        ["converged", "max steps", "diverged"]
+    total = sum(hh.sectionSize(c) for c in range(len(HEADERS)))
+    assert total <= t.viewport().width()
+    assert not t.horizontalScrollBar().isVisible()
+    assert hh.sectionSize(COL_STATUS) >= t.sizeHintForColumn(COL_STATUS)  # nothing cut
+    assert hh.sectionSize(COL_HPARAMS) >= HPARAMS_MIN_WIDTH
+    assert t.item(2, COL_HPARAMS).toolTip() == t.item(2, COL_HPARAMS).text()  # full text

@@ -74,3 +74,72 @@ def test_parse_size():
     assert parse_size(None) == (1440, 900)
     assert parse_size("800x600") == (800, 600)
     assert parse_size(" 1024 X 768 ") == (1024, 768)
+
+
+def network_file(tmp_path, **changes):
+    import json
+
+    from gdsim.nn.io import experiment_to_dict
+    from gdsim.nn.training import NNExperiment
+
+    exp = NNExperiment(dataset="xor", samples=60, hidden=(4,), activation="tanh", loss="bce",
+                       runs=[RunSpec("adam", {"lr": 0.05})], epochs=10)
+    d = {**experiment_to_dict(exp), **changes}
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(d))
+    return path
+
+
+def test_snapshot_of_a_network_file_shows_the_network_tab(qapp, tmp_path, monkeypatch, capsys):
+    from ui import snapshot
+
+    shown = {}
+    real_render = snapshot.render
+
+    def spy(experiment, steps, size, network_path=None):
+        pix = real_render(experiment, steps, size, network_path)
+        shown["network_path"] = network_path
+        return pix
+
+    monkeypatch.setattr(snapshot, "render", spy)
+    net = network_file(tmp_path)
+    out = tmp_path / "net.png"
+    assert snapshot_main(args(experiment=str(net), steps=5, out=str(out), size="800x500")) == 0
+    assert shown["network_path"] == str(net)
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (800, 500)
+
+
+def test_render_of_a_network_file_trains_it_in_the_network_tab(qapp, tmp_path, monkeypatch):
+    from ui import main_window, snapshot
+
+    windows = []
+    real = main_window.MainWindow.__init__
+
+    def init(self, *a, **k):
+        real(self, *a, **k)
+        windows.append(self)
+
+    monkeypatch.setattr(main_window.MainWindow, "__init__", init)
+    snapshot.render(None, 7, (800, 500), str(network_file(tmp_path)))
+    (win,) = windows
+    assert win.network_active() and win.network.controller.sim.t == 7
+    assert win.controller.sim.t == 0 and win.network.controller.experiment.dataset == "xor"
+
+
+def test_bad_network_file_exits_2_naming_the_field(qapp, tmp_path, capsys):
+    out = tmp_path / "net.png"
+    net = network_file(tmp_path, epochs=-5)
+    assert snapshot_main(args(experiment=str(net), out=str(out))) == 2
+    assert "epochs" in capsys.readouterr().err and not out.exists()
+
+
+def test_app_opens_a_network_file_in_the_network_tab(qapp, tmp_path, monkeypatch):
+    from gdsim.errors import GdsimError
+    from ui import app, files
+
+    monkeypatch.setattr(files, "read_autosave", lambda: None)
+    exp, path, _msg = app.initial_experiment(str(network_file(tmp_path)))
+    assert path is None and exp.surface == "rosenbrock"  # the surfaces start as usual
+    with pytest.raises(GdsimError, match="epochs"):
+        app.initial_experiment(str(network_file(tmp_path, epochs=-5)))

@@ -793,3 +793,210 @@ def test_main_py_bad_experiment_exits_2(tmp_path):
     (tmp_path / "bad.json").write_text("{")
     out = run_main(tmp_path, "--experiment", str(tmp_path / "bad.json"))
     assert out.returncode == 2 and "bad.json" in out.stderr and "Traceback" not in out.stderr
+
+
+# ------------------------------------------------------ Network tab: keys, files, presets
+
+
+def small_network():
+    from gdsim.nn.training import NNExperiment
+
+    runs = [RunSpec("sgd", {"lr": 0.2}), RunSpec("adam", {"lr": 0.02})]
+    return NNExperiment(dataset="xor", samples=60, hidden=(4,), activation="tanh", loss="bce",
+                        runs=runs, epochs=20)
+
+
+def test_shortcuts_drive_the_network_tab_while_it_is_shown(win, qtbot):
+    assert win.network is not None
+    sc, nc = win.controller, win.network.controller
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+    win.mode_tabs.setCurrentWidget(win.network)
+    assert win.active_controller() is nc
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert nc.sim.t == 2 and sc.sim.t == 0
+    qtbot.keyClick(win, Qt.Key.Key_Space)
+    assert nc.playing and not sc.playing
+    qtbot.keyClick(win, Qt.Key.Key_Space)
+    assert not nc.playing
+    nc.step(3)
+    win.act_reset.trigger()  # the menu actions route the same way
+    assert nc.sim.t == 0
+    win.act_step.trigger()
+    assert nc.sim.t == 1 and sc.sim.t == 0
+    win.mode_tabs.setCurrentIndex(0)  # back to surfaces: the keys follow
+    assert win.active_controller() is sc
+    qtbot.keyClick(win, Qt.Key.Key_Right)
+    assert sc.sim.t == 1 and nc.sim.t == 1
+    qtbot.keyClick(win, Qt.Key.Key_R)
+    assert sc.sim.t == 0 and nc.sim.t == 1
+
+
+def test_open_network_file_switches_to_the_network_tab(win, sandbox, tmp_path):
+    import json
+
+    from gdsim.nn.io import experiment_to_dict
+
+    d = experiment_to_dict(small_network())
+    assert d["format"] == "gdsim-network"
+    p = tmp_path / "net.json"
+    p.write_text(json.dumps(d))
+    surface_exp = win.controller.experiment
+    sandbox.open_answers.append(str(p))
+    win.act_open.trigger()
+    assert not sandbox.messages
+    assert win.mode_tabs.currentWidget() is win.network
+    exp = win.network.controller.experiment
+    assert (exp.dataset, exp.hidden, exp.epochs) == ("xor", (4,), 20)
+    assert win.controller.experiment is surface_exp  # the surface mode is untouched
+    assert win.windowTitle().startswith("net.json")
+    assert files.recent_files() == [str(p.resolve())]
+    # a surface file brings the Surfaces tab back
+    from gdsim.io import save_experiment
+
+    q = tmp_path / "surf.json"
+    save_experiment(quad_experiment(), q)
+    assert win.open_path(str(q))
+    assert win.mode_tabs.currentIndex() == 0 and win.controller.experiment.surface == "quadratic"
+    # a broken network file: message, nothing changes
+    d["epochs"] = -5
+    p.write_text(json.dumps(d))
+    assert not win.open_path(str(p))
+    assert sandbox.messages and win.network.controller.experiment is exp
+
+
+def test_save_in_the_network_tab_writes_a_network_file(win, sandbox, tmp_path):
+    import json
+
+    from gdsim.nn.io import experiment_from_dict
+
+    win.mode_tabs.setCurrentWidget(win.network)
+    assert win.network.controller.set_experiment(small_network(), keep_weights=False)
+    out = tmp_path / "saved"
+    sandbox.save_answers.append(str(out))
+    win.act_save.trigger()  # no file yet: asks where
+    written = json.loads((tmp_path / "saved.json").read_text())
+    assert written["format"] == "gdsim-network"
+    assert experiment_from_dict(written) == win.network.controller.experiment
+    assert win.current_path is None  # the surface experiment keeps its own file
+    win.network.controller.update(epochs=33)
+    win.act_save.trigger()  # now saves in place, no dialog
+    assert json.loads((tmp_path / "saved.json").read_text())["epochs"] == 33
+    win.mode_tabs.setCurrentIndex(0)
+    sandbox.save_answers.append(str(tmp_path / "surface.json"))
+    win.act_save.trigger()
+    assert json.loads((tmp_path / "surface.json").read_text())["format"] == "gdsim-experiment"
+    assert not sandbox.messages
+
+
+def test_network_presets_submenu_loads_into_the_network_tab(win, sandbox):
+    from ui.network.mode import network_presets
+
+    menu = win.findChild(type(win.recent_menu), "networkPresetsMenu")
+    assert menu is not None and menu.title() == "&Network"
+    presets = network_presets()
+    assert [a.text() for a in menu.actions()] == [p.title for p in presets] and presets
+    surface_exp = win.controller.experiment
+    for act, preset in zip(win.network_preset_actions, presets, strict=True):
+        win.mode_tabs.setCurrentIndex(0)
+        act.trigger()
+        assert not sandbox.messages, act.text()
+        assert win.mode_tabs.currentWidget() is win.network
+        assert preset.title in win.network.story_label.text()
+    assert win.controller.experiment is surface_exp
+    win.preset_actions[0].trigger()  # a surface preset brings the Surfaces tab back
+    assert win.mode_tabs.currentIndex() == 0
+
+
+def test_runs_table_fits_the_default_dock(win, qtbot):
+    from ui.runs_panel import COL_STATUS, HEADERS
+
+    win.controller.step(300)
+    qtbot.wait(10)
+    t = win.runs_panel.table
+    hh = t.horizontalHeader()
+    assert sum(hh.sectionSize(c) for c in range(len(HEADERS))) <= t.viewport().width()
+    assert not t.horizontalScrollBar().isVisible()
+    assert hh.sectionSize(COL_STATUS) >= t.sizeHintForColumn(COL_STATUS)
+
+
+def test_runs_table_and_status_follow_the_timeline(win):
+    from ui.runs_panel import COL_LOSS
+
+    c = win.controller
+    c.step(60)
+    win.timeline.findChild(QSlider, "timelineSlider").setValue(10)
+    assert c.cursor == 10
+    t = win.runs_panel.table
+    for j, run in enumerate(c.sim.runs):
+        assert t.item(j, COL_LOSS).text() == f"{run.trajectory.loss[10]:.5g}"
+        assert f"{run.trajectory.loss[10]:.4g}" in win.status.runs_label.text()
+
+
+def test_recolouring_repaints_every_view_without_restarting(win):
+    c = win.controller
+    c.step(40)
+    sim = c.sim
+    path_item = win.surface_view.paths[1]
+    loss_line = win.curves_view.lines["loss"][1]
+    assert c.set_run_color(1, "#112233")
+    assert c.sim is sim and sim.t == 40
+    assert win.surface_view.paths[1] is path_item  # repainted in place, not rebuilt
+    assert path_item.opts["pen"].color().name() == "#112233"
+    assert win.curves_view.lines["loss"][1] is loss_line
+    assert loss_line.opts["pen"].color().name() == "#112233"
+    assert "#112233" in win.status.runs_label.text()
+
+
+def test_scrubbed_path_is_the_engines_decimation_up_to_the_cursor(win):
+    from ui.decimate import MAX_PATH_POINTS, path_points
+
+    c = win.controller
+    c.step(3000)
+    c.seek(2500)
+    for i in range(len(c.sim.runs)):
+        expect = c.sim.decimated(i, MAX_PATH_POINTS, upto=2500)
+        np.testing.assert_array_equal(path_points(c, i), expect)
+        x, y = win.surface_view.paths[i].getData()
+        np.testing.assert_array_equal(np.column_stack([x, y]), expect)
+
+
+def test_log_axis_thins_minor_labels_only_where_they_would_overlap(qapp):
+    from ui.curves_view import MIN_LABEL_GAP_PX, LogAxis
+
+    ax = LogAxis("left")
+    ax.setLogMode(False, True)
+
+    def labels(lo, hi, size):
+        lo, hi = np.log10(lo), np.log10(hi)
+        vals = [v for _s, vs in ax.tickValues(lo, hi, size) for v in vs]
+        return sorted({round(10**v, 6) for v in vals}), lo, hi
+
+    # 0.29 … 0.71 over 300 px: every minor label has room (~20 px or more apart)
+    shown, lo, hi = labels(0.29, 0.71, 300)
+    assert {0.3, 0.4, 0.5, 0.6, 0.7} <= set(shown)
+    # 0.009 … 0.105 over 110 px: 0.06 … 0.09 would overlap; the roundest labels stay, apart
+    shown, lo, hi = labels(0.009, 0.105, 110)
+    assert {0.01, 0.02, 0.05, 0.1} <= set(shown)
+    assert len(set(shown) & {0.06, 0.07, 0.08, 0.09}) <= 1
+    gaps = np.diff(np.log10(shown)) * 110 / (hi - lo)
+    assert gaps.min() >= MIN_LABEL_GAP_PX
+    # 0.25 … 0.75 over 110 px (a loss curve): more than one label, none overlapping
+    shown, lo, hi = labels(0.25, 0.75, 110)
+    assert 0.5 in shown and len(shown) >= 3
+    assert (np.diff(np.log10(shown)) * 110 / (hi - lo)).min() >= MIN_LABEL_GAP_PX
+
+
+def test_status_bar_shows_each_runs_status_at_the_shown_step(win):
+    assert win.load_preset(files.resource_path("presets", "02_learning_rate_too_large.json"))
+    c = win.controller
+    c.step(100)
+    steps = {r.label: (r.status, r.steps) for r in c.sim.runs}
+    assert steps["lr=0.45"][0] == "converged" and steps["lr=1.05"][0] == "diverged"
+    c.seek(steps["lr=0.45"][1] - 1)  # before anything stopped: no statuses yet
+    text = win.status.runs_label.text()
+    assert "converged" not in text and "diverged" not in text
+    c.seek(steps["lr=1.05"][1])  # lr=0.45 has converged, lr=1.05 diverges here
+    text = win.status.runs_label.text()
+    assert text.count("converged") == 1 and text.count("diverged") == 1

@@ -48,12 +48,21 @@ def install_excepthook(parent=None) -> None:
 
 
 def initial_experiment(experiment_path: str | None):
-    """(experiment, path, message): the given file, else the autosave, else the default."""
+    """(experiment, path, message): the given file, else the autosave, else the default.
+
+    A network experiment file is checked here and opened by the window in its Network tab:
+    the surface experiment is then the autosave (or the default) and ``path`` is None.
+    """
     from ui import files
     from ui.controller import default_experiment
 
-    if experiment_path:
+    if experiment_path and not files.is_network_file(experiment_path):
         return files.load(experiment_path), experiment_path, ""
+    if experiment_path:
+        from gdsim.nn.training import Trainer
+        from ui.network.mode import read_experiment
+
+        Trainer(read_experiment(experiment_path)[0])  # GdsimError on a bad file
     exp = files.read_autosave()
     if exp is not None:
         return exp, None, "Restored the last session"
@@ -102,6 +111,8 @@ def run_app(experiment_path: str | None = None) -> int:
         win.current_path = Path(path)
         files.add_recent(path)
         win._update_title()
+    elif experiment_path:  # a network experiment (checked above): the Network tab opens it
+        win.open_path(experiment_path)
     win.restore_window_state()
     install_excepthook(win)
     win.show()

@@ -14,9 +14,11 @@ import re
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QColor
 
 from gdsim.errors import GdsimError
 from gdsim.simulation import Experiment, RunSpec, Simulation
+from gdsim.surfaces import make_surface
 from ui import theme
 
 FPS = 60.0
@@ -47,6 +49,7 @@ class Controller(QObject):
     reset_done = Signal()  # simulation rebuilt or reset: trajectories cleared
     experiment_changed = Signal()  # experiment edited; a reset_done follows
     cursor_changed = Signal(int)  # timeline position shown; -1 = live (latest)
+    run_color_changed = Signal(int)  # run i of experiment.runs recoloured (no restart)
     playing_changed = Signal(bool)
     notice = Signal(str)  # one-line status-bar message (e.g. divergence)
     error = Signal(str)  # a refused action; nothing changed
@@ -123,7 +126,9 @@ class Controller(QObject):
     def set_surface(self, name: str, params: dict | None = None) -> bool:
         """Switch surface; view and start go back to the surface's defaults.
 
-        For ``expr:`` surfaces a ``domain`` in ``params`` also becomes the view.
+        For ``expr:`` surfaces a ``domain`` in ``params`` also becomes the view. The
+        experiment-wide batch size is kept only where the new surface has data to batch
+        (it is refused elsewhere): otherwise it goes back to None (full batch).
         """
         params = dict(params or {})
         view = None
@@ -131,8 +136,12 @@ class Controller(QObject):
             # The engine takes an expr surface's domain from the experiment's view.
             view = tuple(float(v) for v in params.pop("domain"))
         runs = [dataclasses.replace(r, start=None) for r in self.experiment.runs]
+        batch = self.experiment.batch_size
+        if batch is not None and not 0 < batch <= _n_samples(name, params):
+            batch = None
         exp = dataclasses.replace(
-            self.experiment, surface=name, surface_params=params, view=view, start=None, runs=runs
+            self.experiment, surface=name, surface_params=params, view=view, start=None,
+            runs=runs, batch_size=batch,
         )
         return self.set_experiment(exp)
 
@@ -166,6 +175,25 @@ class Controller(QObject):
             spec = dataclasses.replace(spec, color=runs[index].color)
         runs[index] = spec
         return self.set_experiment(dataclasses.replace(self.experiment, runs=runs))
+
+    def set_run_color(self, index: int, color: str) -> bool:
+        """Recolour run ``index`` without restarting anything: the experiment and the live
+        run's spec get the colour, then ``run_color_changed(index)`` lets the views repaint."""
+        if not self._check_index(index):
+            return False
+        qc = QColor(str(color))
+        if not qc.isValid():
+            self.error.emit(f"colour {color!r} is not a colour name or #rrggbb")
+            return False
+        color = qc.name()
+        runs = list(self.experiment.runs)
+        runs[index] = dataclasses.replace(runs[index], color=color)
+        self.experiment = dataclasses.replace(self.experiment, runs=runs)
+        for run in self.sim.runs:  # a display attribute only: trajectories stay as they are
+            if getattr(run, "index", None) == index:
+                run.spec = dataclasses.replace(run.spec, color=color)
+        self.run_color_changed.emit(index)
+        return True
 
     def remove_run(self, index: int) -> bool:
         """Delete run ``index``."""
@@ -347,22 +375,40 @@ class Controller(QObject):
 
 
 def run_title(run) -> str:
-    """'Adam lr=5' for a run (its label when the user set a custom one)."""
+    """'Adam lr=5' for a run; a custom label is shown once, followed by ``lr=…`` only when
+    the label does not already say the learning rate (e.g. the label ``lr=1.05``)."""
     from gdsim.optimizers import OPTIMIZERS
 
     spec = run.spec
     info = OPTIMIZERS.get(spec.optimizer)
-    title = info.title if info is not None else spec.optimizer
-    if spec.label:
-        title = spec.label
-        if "lr" in title:  # a label like "lr=1.05" already says it
-            return title
-    elif run.label != spec.optimizer:
-        title = f"{title} {run.label[len(spec.optimizer):]}".strip()
     lr = spec.hparams.get("lr")
     if lr is None and info is not None:
         lr = info.params[0].default
-    return f"{title} lr={lr:g}" if isinstance(lr, int | float) else title
+    lr_text = f"lr={lr:g}" if isinstance(lr, int | float) and not isinstance(lr, bool) else ""
+    if spec.label:
+        title = spec.label
+        if lr_text and _says_lr(title, lr):
+            return title
+    else:
+        title = info.title if info is not None else spec.optimizer
+        if run.label != spec.optimizer:  # 'momentum#2' -> 'Momentum #2'
+            title = f"{title} {run.label[len(spec.optimizer):]}".strip()
+    return f"{title} {lr_text}" if lr_text else title
+
+
+def _says_lr(label: str, lr: float) -> bool:
+    """Whether a label already names the learning rate ('lr=1.05', 'η 0.1', 'fast (0.05)')."""
+    if re.search(r"\blr\b|learning[ _-]?rate|η", label, re.IGNORECASE):
+        return True
+    numbers = re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", label)
+    return any(_same_number(t, lr) for t in numbers)
+
+
+def _same_number(text: str, value: float) -> bool:
+    try:
+        return float(text) == float(value)
+    except ValueError:
+        return False
 
 
 def divergence_message(run) -> str:
@@ -373,6 +419,17 @@ def divergence_message(run) -> str:
     if m:
         reason, step = m.group(1), int(m.group(2))
     return f"{run_title(run)} diverged at step {step}" + (f": {reason}" if reason else "")
+
+
+def _n_samples(name: str, params: dict) -> int:
+    """Data set size of surface ``name`` (0 for analytic and expression surfaces, or when the
+    parameters are invalid: the Simulation built next reports those)."""
+    if name.startswith("expr:"):
+        return 0
+    try:
+        return int(getattr(make_surface(name, **params), "n_samples", 0) or 0)
+    except GdsimError:
+        return 0
 
 
 def _with_colors(exp: Experiment) -> Experiment:

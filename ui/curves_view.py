@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
 
-DIST_REFRESH_S = 0.25
 PLAY_REFRESH_HZ = 20.0
 # (key, title, objectName)
 CURVES = (
@@ -34,18 +33,58 @@ CURVES = (
 
 
 class LogAxis(pg.AxisItem):
-    """A log axis whose minor ticks thin out to 1-2-5 when they would crowd (labels overlap)."""
+    """A log axis whose minor tick labels never overlap: where two would be closer than
+    MIN_LABEL_GAP_PX, the less round one goes (decades first, then 2 and 5, then the rest)."""
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802,N803 (pyqtgraph API)
         levels = super().logTickValues(minVal, maxVal, size, stdTicks)
-        out = []
-        for spacing, values in levels:
-            if spacing is None and len(values) > max(3, size / 28):
-                values = [v for v in values if round(10 ** (v - math.floor(v)), 6) in (1, 2, 5)]
-                if len(values) > max(3, size / 28):
-                    values = [v for v in values if round(10 ** (v - math.floor(v)), 6) == 1]
-            out.append((spacing, values))
-        return out
+        per_px = size / max(maxVal - minVal, 1e-12)  # pixels per decade
+        levels = [(spacing, _spaced(values, per_px) if spacing is None else values)
+                  for spacing, values in levels]
+        if sum(len(values) for _s, values in levels) < 2:  # a sliver of a decade (0.6931…)
+            levels = [(None, _linear_ticks(minVal, maxVal))]
+        return levels
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        """pyqtgraph's labels (one significant digit), with more digits where they would
+        otherwise read the same (0.6931 and 0.6932 both as '0.7')."""
+        strings = super().logTickStrings(values, scale, spacing)
+        if len(set(strings)) == len(strings):
+            return strings
+        xs = 10 ** np.asarray(values, dtype=np.float64) * scale
+        for digits in range(2, 9):
+            strings = [f"{x:.{digits}g}" for x in xs]
+            if len(set(strings)) == len(strings):
+                break
+        return strings
+
+
+MIN_LABEL_GAP_PX = 18.0
+
+
+def _linear_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+    """log10 positions of about ``count`` evenly spaced round values in [10**lo, 10**hi]."""
+    a, b = 10.0**lo, 10.0**hi
+    if not (b > a > 0 and math.isfinite(b)):
+        return []
+    raw = (b - a) / count
+    mag = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    vals = np.arange(math.ceil(a / step) * step, b, step)
+    return [float(v) for v in np.log10(vals[vals > 0])]
+
+
+def _spaced(values, per_px: float) -> list:
+    """The log10 tick positions to keep, at least MIN_LABEL_GAP_PX apart, roundest first."""
+    def rank(v: float) -> int:
+        mantissa = round(10 ** (v - math.floor(v)), 6)
+        return 0 if mantissa == 1 else 1 if mantissa in (2, 5) else 2
+
+    kept: list[float] = []
+    for v in sorted(values, key=lambda v: (rank(v), v)):
+        if all(abs(v - k) * per_px >= MIN_LABEL_GAP_PX for k in kept):
+            kept.append(v)
+    return sorted(kept)
 
 
 def run_signature(sim) -> tuple:
@@ -66,8 +105,6 @@ class CurvesView(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._dirty = False
-        self._dist_cache: dict[int, tuple[int, np.ndarray, float]] = {}
-        self._dist_rows_ok = True
         self._loss_title = "loss"
         self._follow = {key: True for key, _t, _o in CURVES}
         self.log = {key: True for key, _t, _o in CURVES}  # y axis in log10
@@ -115,6 +152,8 @@ class CurvesView(QWidget):
         controller.stepped.connect(self.refresh)
         controller.cursor_changed.connect(self.refresh)
         controller.playing_changed.connect(self.refresh)  # the final state after Play
+        if hasattr(controller, "run_color_changed"):
+            controller.run_color_changed.connect(self._recolor)
         self._last_refresh = 0.0
         self._signature = None
         self._build()
@@ -123,7 +162,6 @@ class CurvesView(QWidget):
     def _build(self) -> None:
         """(Re)create the lines when the runs changed (labels or colours); the following
         ``reset_done`` redraws them."""
-        self._dist_cache.clear()
         self._follow = dict.fromkeys(self._follow, True)
         signature = run_signature(self.controller.sim)
         if signature == self._signature:
@@ -142,6 +180,14 @@ class CurvesView(QWidget):
                                         antialias=False)
                 pi.addItem(item)
                 self.lines[key].append(item)
+
+    def _recolor(self, _index: int) -> None:
+        """A run's colour changed (nothing restarted): repaint its lines in place."""
+        sim = self.controller.sim
+        for lines in self.lines.values():
+            for run, item in zip(sim.runs, lines, strict=False):
+                item.setPen(pg.mkPen(run.spec.color or theme.run_color(0), width=1))
+        self._signature = run_signature(sim)
 
     def loss_offset(self) -> float:
         """Known minimum value subtracted before the log axis when it is not 0 (e.g. −1.03)."""
@@ -162,32 +208,8 @@ class CurvesView(QWidget):
         return self._distance(i, idx)
 
     def _distance(self, i: int, idx: np.ndarray) -> np.ndarray:
-        """``Simulation.min_distance`` at rows ``idx``.
-
-        Asks for just those rows when the engine supports ``rows=``; otherwise the full
-        array is cached and, while playing, recomputed at most every DIST_REFRESH_S (rows
-        newer than the cache show as a gap until then).
-        """
-        sim = self.controller.sim
-        if self._dist_rows_ok:
-            try:
-                return np.asarray(sim.min_distance(i, rows=idx), dtype=np.float64)
-            except TypeError:
-                self._dist_rows_ok = False
-        n = sim.runs[i].trajectory.n
-        now = time.perf_counter()
-        cached = self._dist_cache.get(i)
-        stale = cached is None or cached[0] > n or (
-            cached[0] < n and (not self.controller.playing or now - cached[2] > DIST_REFRESH_S)
-        )
-        if stale:
-            cached = (n, np.asarray(sim.min_distance(i), dtype=np.float64), now)
-            self._dist_cache[i] = cached
-        d = cached[1]
-        out = np.full(len(idx), np.nan)
-        ok = idx < len(d)
-        out[ok] = d[idx[ok]]
-        return out
+        """``Simulation.min_distance`` at rows ``idx`` (the engine computes only those)."""
+        return np.asarray(self.controller.sim.min_distance(i, rows=idx), dtype=np.float64)
 
     def refresh(self, *_args) -> None:
         """Redraw all curves up to the shown step (skipped while hidden, done on show).

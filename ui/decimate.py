@@ -1,9 +1,10 @@
-"""Choosing which recorded rows to draw: decimation by index only (no arithmetic on values).
+"""Which recorded rows to draw. No arithmetic on values lives here.
 
-Trajectories can hold 100,000 rows per run; plots get at most a few thousand points.
-Paths on the surface come from ``Simulation.decimated`` when live; when the timeline is
-scrubbed back, the recorded prefix is subsampled here by the same rule (evenly spaced
-rows, always keeping the first and the last).
+Paths on the surface come from the engine's ``Simulation.decimated(i, max_points, upto)``
+(steps and arc length both kept in shape), live or scrubbed back. What remains here is
+index selection for plots whose x axis is the step (curves, the 3-D path's heights):
+``row_indices`` picks evenly spaced rows, first and last kept, and ``path_points`` caches
+the engine's answer between frames while a run grows.
 """
 
 from __future__ import annotations
@@ -29,22 +30,22 @@ def path_points(controller, i: int, max_points: int = MAX_PATH_POINTS,
                 cache: dict | None = None) -> np.ndarray:
     """(k, 2) points of enabled run ``i`` up to the shown step, for drawing.
 
-    Live, the engine's ``Simulation.decimated`` is asked again only when the run has grown
-    by REDECIMATE_GROWTH since the last call (kept in ``cache``); in between, the rows
-    recorded since then are appended as they are, so the path still reaches the current
-    point. That keeps 100,000-row runs cheap to redraw every frame.
+    Scrubbed back, the engine decimates the path up to the shown step. Live, it is asked
+    again only when the run has grown by REDECIMATE_GROWTH since the last call (kept in
+    ``cache``); in between, the rows recorded since then are appended as they are, so the
+    path still reaches the current point. That keeps 100,000-row runs cheap every frame.
     """
-    run = controller.sim.runs[i]
-    traj = run.trajectory
+    sim = controller.sim
+    traj = sim.runs[i].trajectory
     rows = controller.shown_rows(i)
     if rows < traj.n:
-        return traj.points[row_indices(rows, max_points)]
+        return sim.decimated(i, max_points, upto=max(rows - 1, 0))
     if cache is None:
-        return controller.sim.decimated(i, max_points)
+        return sim.decimated(i, max_points)
     hit = cache.get(i)
     n = traj.n
     if hit is None or hit[0] is not traj or n < hit[1] or n - hit[1] > REDECIMATE_GROWTH * hit[1]:
-        hit = (traj, n, controller.sim.decimated(i, max_points))
+        hit = (traj, n, sim.decimated(i, max_points))
         cache[i] = hit
     _, n0, pts = hit
     return pts if n == n0 else np.concatenate((pts, traj.points[n0:n]))

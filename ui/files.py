@@ -60,6 +60,18 @@ def load(path: str | os.PathLike):
         raise GdsimError(f"cannot read {os.fspath(path)!r}: {e.strerror or e}") from None
 
 
+def is_network_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` holds a network experiment (``"format": "gdsim-network"`` or
+    ``"mode": "network"``); False when it cannot be read (the surface loader then says why)."""
+    from gdsim.nn.io import FORMAT
+
+    try:
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(d, dict) and (d.get("format") == FORMAT or d.get("mode") == "network")
+
+
 def save(exp, path: str | os.PathLike) -> None:
     """Save an experiment atomically (GdsimError on an unwritable path)."""
     from gdsim.io import save_experiment

@@ -1,5 +1,8 @@
 """The main window: toolbars, Surface / 3-D tabs beside the curves, runs dock, menus.
 
+The Simulation actions (Space, →, R) and File → New/Open/Save/Export CSV act on the mode
+being shown: the Network tab's controller and files while it is current, else the surfaces'.
+
 Optional parts written elsewhere (runs panel, 3-D view, network mode, formula dialog) are
 imported inside try blocks: when one is missing or fails, a one-line notice stands in.
 """
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         except ImportError:
             pass
         self.mode_tabs.tabBar().setVisible(self.mode_tabs.count() > 1)
+        self.mode_tabs.currentChanged.connect(lambda _i: self._update_title())
         self.setCentralWidget(self.mode_tabs)
 
         self.runs_panel, self.has_runs_panel = optional_part(self._build_runs_panel,
@@ -128,11 +132,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.runs_dock], [380], Qt.Orientation.Horizontal)
 
         self.status = StatusPanel(c, self.statusBar())
+        self.mode_tabs.currentChanged.connect(lambda _i: self._show_surface_status())
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
         self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self.autosave)
         c.experiment_changed.connect(self._experiment_edited)
+        c.run_color_changed.connect(lambda _i: self._experiment_edited())
         self._build_menus()
 
     # ------------------------------------------------------------ optional parts
@@ -161,7 +167,6 @@ class MainWindow(QMainWindow):
         return act
 
     def _build_menus(self) -> None:
-        c = self.controller
         bar = self.menuBar()
         m = bar.addMenu("&File")
         self.act_new = self._action(m, "&New", self.new_experiment, QKeySequence.StandardKey.New,
@@ -189,10 +194,13 @@ class MainWindow(QMainWindow):
                                      "actionQuit")
 
         s = bar.addMenu("&Simulation")
-        self.act_play = self._action(s, "Play / Pause", c.toggle_play, Qt.Key.Key_Space,
-                                     "actionPlay")
-        self.act_step = self._action(s, "Step", lambda: c.step(1), Qt.Key.Key_Right, "actionStep")
-        self.act_reset = self._action(s, "Reset", c.reset, Qt.Key.Key_R, "actionReset")
+        self.act_play = self._action(s, "Play / Pause",
+                                     lambda: self.active_controller().toggle_play(),
+                                     Qt.Key.Key_Space, "actionPlay")
+        self.act_step = self._action(s, "Step", lambda: self.active_controller().step(1),
+                                     Qt.Key.Key_Right, "actionStep")
+        self.act_reset = self._action(s, "Reset", lambda: self.active_controller().reset(),
+                                      Qt.Key.Key_R, "actionReset")
 
         v = bar.addMenu("&View")
         self.act_grad = QAction("Gradient arrows (−∇f direction)", self, checkable=True)
@@ -215,12 +223,56 @@ class MainWindow(QMainWindow):
             act.setStatusTip(preset.description)
             act.setToolTip(preset.description)
             self.preset_actions.append(act)
-        if not self.preset_actions:
+        self.network_preset_actions = []
+        for preset in self._network_presets():
+            if not self.network_preset_actions:
+                p.addSeparator()
+                self.network_presets_menu = p.addMenu("&Network")
+                self.network_presets_menu.setObjectName("networkPresetsMenu")
+            act = self._action(self.network_presets_menu, preset.title,
+                               lambda pr=preset: self.load_network_preset(pr.path))
+            act.setStatusTip(preset.description)
+            act.setToolTip(preset.description)
+            self.network_preset_actions.append(act)
+        if not self.preset_actions and not self.network_preset_actions:
             none = p.addAction("(no presets found)")
             none.setEnabled(False)
 
         h = bar.addMenu("&Help")
         self._action(h, "&About gdsim", self.about, None, "actionAbout")
+
+    def _network_presets(self) -> list:
+        if not self.has_network():
+            return []
+        from ui.network.mode import network_presets
+
+        return network_presets()
+
+    # ------------------------------------------------------------------ modes
+    def has_network(self) -> bool:
+        """Whether the Network tab is there and working (it has its own controller)."""
+        return self.network is not None and hasattr(self.network, "controller")
+
+    def network_active(self) -> bool:
+        """Whether the Network tab is the one shown."""
+        return self.has_network() and self.mode_tabs.currentWidget() is self.network
+
+    def active_controller(self):
+        """The controller Play/Step/Reset drive: the Network tab's while it is shown."""
+        return self.network.controller if self.network_active() else self.controller
+
+    def _show_surface_status(self) -> None:
+        """The status bar's per-run losses and step belong to the surfaces: hidden meanwhile."""
+        on = not self.network_active()
+        self.status.runs_label.setVisible(on)
+        self.status.step_label.setVisible(on)
+
+    def show_mode(self, network: bool) -> None:
+        """Bring the Network tab (or the Surfaces tab) to the front."""
+        if network and self.has_network():
+            self.mode_tabs.setCurrentWidget(self.network)
+        elif not network:
+            self.mode_tabs.setCurrentIndex(0)
 
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> menu title."""
@@ -253,6 +305,15 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, title, text)
 
     def new_experiment(self) -> None:
+        if self.network_active():
+            from ui.network.controller import default_network_experiment
+
+            net = self.network
+            if net.controller.set_experiment(default_network_experiment(), keep_weights=False):
+                net.current_path = None
+                net._set_story("", "")
+                self._update_title()
+            return
         if self.controller.set_experiment(default_experiment()):
             self.current_path = None
             self._set_story("", "")
@@ -265,7 +326,23 @@ class MainWindow(QMainWindow):
             self.open_path(path)
 
     def open_path(self, path: str) -> bool:
-        """Load an experiment file; on any problem show it and change nothing."""
+        """Load an experiment file; on any problem show it and change nothing.
+
+        A network experiment (``"format": "gdsim-network"``) opens in the Network tab, which
+        comes to the front; a surface experiment in the Surfaces tab.
+        """
+        if files.is_network_file(path):
+            if not self.has_network():
+                self.show_file_error("Cannot open experiment",
+                                     f"{Path(path).name!r} is a network experiment, and the "
+                                     "Network tab is unavailable")
+                return False
+            if not self.network.open_path(path):
+                return False
+            files.add_recent(path)
+            self.show_mode(network=True)
+            self._update_title()
+            return True
         try:
             exp = files.load(path)
         except GdsimError as e:
@@ -276,16 +353,20 @@ class MainWindow(QMainWindow):
         self.current_path = Path(path)
         files.add_recent(path)
         self._set_story("", "")
+        self.show_mode(network=False)
         self._update_title()
         return True
 
     def save(self) -> bool:
-        if self.current_path is None:
+        """Save the shown mode's experiment to its file (asks for one the first time)."""
+        path = self._active_path()
+        if path is None:
             return self.save_as()
-        return self.save_to(str(self.current_path))
+        return self.save_to(str(path))
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save experiment", self._dialog_dir(),
+        title = "Save network experiment" if self.network_active() else "Save experiment"
+        path, _ = QFileDialog.getSaveFileName(self, title, self._dialog_dir(),
                                               EXPERIMENT_FILTER)
         if not path:
             return False
@@ -294,6 +375,13 @@ class MainWindow(QMainWindow):
         return self.save_to(path)
 
     def save_to(self, path: str) -> bool:
+        """Write the shown mode's experiment (surface or network) to ``path``."""
+        if self.network_active():
+            if not self.network.save_to(path):
+                return False
+            files.add_recent(path)
+            self._update_title()
+            return True
         try:
             files.save(self.controller.experiment, path)
         except GdsimError as e:
@@ -306,6 +394,9 @@ class MainWindow(QMainWindow):
         return True
 
     def export_csv_dialog(self) -> None:
+        if self.network_active():  # the training CSV (SPEC §9)
+            self.network.export_csv_dialog()
+            return
         path, _ = QFileDialog.getSaveFileName(self, "Export trajectory CSV", self._dialog_dir(),
                                               "CSV (*.csv);;All files (*)")
         if not path:
@@ -342,8 +433,17 @@ class MainWindow(QMainWindow):
             return False
         self.current_path = None
         self._set_story(title, description)
+        self.show_mode(network=False)
         self._update_title()
         self.statusBar().showMessage(f"{title}: {description}", 15000)
+        return True
+
+    def load_network_preset(self, path) -> bool:
+        """Load a network preset into the Network tab and bring that tab to the front."""
+        if not self.has_network() or not self.network.load_preset(path):
+            return False
+        self.show_mode(network=True)
+        self._update_title()
         return True
 
     def _set_experiment_or_report(self, exp, title: str) -> bool:
@@ -362,12 +462,21 @@ class MainWindow(QMainWindow):
             self.story_label.setText(f"<b>{title}</b> — {description}" if description else title)
         self.story_label.setVisible(bool(title or description))
 
+    def _active_path(self) -> Path | None:
+        """The file of the experiment shown: the Network tab's or the surfaces'."""
+        if self.network_active():
+            return getattr(self.network, "current_path", None)
+        return self.current_path
+
     def _dialog_dir(self) -> str:
-        return str(self.current_path.parent) if self.current_path else ""
+        path = self._active_path()
+        return str(path.parent) if path else ""
 
     def _update_title(self) -> None:
-        name = self.current_path.name if self.current_path else "untitled"
-        self.setWindowTitle(f"{name} — gdsim")
+        path = self._active_path()
+        name = Path(path).name if path else "untitled"
+        mode = " (network)" if self.network_active() else ""
+        self.setWindowTitle(f"{name}{mode} — gdsim")
 
     def about(self) -> None:
         QMessageBox.about(self, "About gdsim",

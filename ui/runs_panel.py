@@ -1,8 +1,9 @@
 """The runs panel: a table of the experiment's runs and editors for the selected run and settings.
 
 Every edit goes through the controller (``update_run``, ``add_run``, ``set_settings``...), which
-rebuilds the simulation, so every edit restarts all runs from the start point (the panel says so).
-Live columns (loss, status) are read from the engine's trajectories on ``stepped``.
+rebuilds the simulation, so every edit restarts all runs from the start point (the panel says so)
+-- except a colour, which ``set_run_color`` applies without a restart.
+Live columns (loss, status) are read from the engine's trajectories at the timeline's shown step.
 The selected run may override the experiment's noise σ (analytic surfaces) or batch size (data
 surfaces); an empty field means "experiment default".
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,10 +42,14 @@ from gdsim.simulation import RUN_BATCH_SIZE, RUN_NOISE, RunSpec, run_labels
 from ui.param_editor import ERROR_STYLE, ParamEditor, format_value
 
 COL_ENABLED, COL_COLOR, COL_LABEL, COL_OPT, COL_HPARAMS, COL_LOSS, COL_STATUS = range(7)
-HEADERS = ("", "", "Label", "Optimizer", "Hparams", "Loss", "Status")
-RESTART_NOTE = "Every change here restarts all runs from the start point."
+HEADERS = ("", "", "Label", "Opt.", "Hparams", "Loss", "Status")  # short: the dock is narrow
+RESTART_NOTE = ("Every change here restarts all runs from the start point "
+                "(a new colour applies at once).")
 DIVERGED_COLOR = "#d62728"
-LABEL_MAX_WIDTH = 120  # longer labels are elided (full text in the editor's title)
+LABEL_MAX_WIDTH = 110  # longer labels are elided (full text in the editor's title)
+LABEL_MIN_WIDTH = 56  # the label gives way down to this before the Hparams column does
+HPARAMS_MIN_WIDTH = 56  # the stretching Hparams column keeps at least this ("lr=0.…")
+SWATCH_WIDTH = 24  # the check box and colour columns
 MIN_WIDTH = 430  # the table's columns stay readable in the dock
 
 # Experiment settings, edited with the same inline-refusing editors as hyperparameters.
@@ -102,6 +107,16 @@ def _short(v: object) -> str:
 
 def _loss_text(x: float) -> str:
     return f"{x:.5g}" if math.isfinite(x) else str(x)
+
+
+def status_cell(status: str, stopped_at: int, shown: int, reason: str = "") -> tuple[str, str]:
+    """(text, tooltip) of a run's Status cell at the shown step: one word, so the column
+    stays narrow ("running", "converged", "diverged", "max steps"); the step it stopped at
+    and why are in the tooltip. Scrubbed back to before it stopped, it was running."""
+    if status == "running" or shown < stopped_at:
+        return "running", f"step {shown} of {stopped_at}"
+    word = "max steps" if status == "max_steps" else status
+    return word, f"{word} at step {stopped_at}" + (f": {reason}" if reason else "")
 
 
 class OverrideField(QWidget):
@@ -210,6 +225,8 @@ class RunsPanel(QWidget):
         controller.stepped.connect(self.update_live)
         controller.cursor_changed.connect(self._on_cursor)
         controller.error.connect(self._remember_error)
+        if hasattr(controller, "run_color_changed"):
+            controller.run_color_changed.connect(self._on_color_changed)
         self._refresh()
 
     # --- construction -----------------------------------------------------------------------
@@ -229,15 +246,26 @@ class RunsPanel(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
+        # Columns fit the dock without a horizontal scroll bar: the swatches are fixed, the
+        # optimizer, loss and status columns take their contents' width, Hparams stretches
+        # into what is left (elided; full text in its tooltip) and the label gives way first.
         hh = self.table.horizontalHeader()
+        hh.setMinimumSectionSize(16)
         for c in range(len(HEADERS)):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(COL_LABEL, QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
+        for c in (COL_ENABLED, COL_COLOR):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+            hh.resizeSection(c, SWATCH_WIDTH)
+        hh.setSectionResizeMode(COL_LABEL, QHeaderView.ResizeMode.Fixed)
+        hh.setSectionResizeMode(COL_HPARAMS, QHeaderView.ResizeMode.Stretch)
+        hh.setStretchLastSection(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.viewport().installEventFilter(self)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setWordWrap(False)
         self.table.horizontalHeaderItem(COL_ENABLED).setToolTip("Run enabled")
         self.table.horizontalHeaderItem(COL_COLOR).setToolTip("Colour (click to change)")
+        self.table.horizontalHeaderItem(COL_OPT).setToolTip("Optimizer")
         self.table.horizontalHeaderItem(COL_HPARAMS).setToolTip(
             "Learning rate and every hyperparameter not at its default, then the run's own "
             "noise σ or batch size where it overrides the experiment's"
@@ -366,6 +394,7 @@ class RunsPanel(QWidget):
         ctl = self.controller
         enabled = ctl.enabled_indices()
         sim_of = {exp_i: j for j, exp_i in enumerate(enabled)}
+        before = self._status_texts()
         self._filling = True
         try:
             for i in range(self.table.rowCount()):
@@ -378,17 +407,18 @@ class RunsPanel(QWidget):
                 rows = ctl.shown_rows(j)
                 loss = float(run.trajectory.loss[rows - 1]) if rows > 0 else math.nan
                 self._set_text(i, COL_LOSS, _loss_text(loss))
-                if rows - 1 < run.steps:  # scrubbed back to before the run stopped
-                    status, tip = "running", f"step {rows - 1} of {run.steps}"
-                else:
-                    status = run.status if run.status == "running" else (
-                        f"{run.status} @ {run.steps}")
-                    tip = run.reason or run.status
+                status, tip = status_cell(run.status, run.steps, rows - 1, run.reason)
                 item = self._set_text(i, COL_STATUS, status, tip)
                 red = status.startswith("diverged")
                 item.setForeground(QColor(DIVERGED_COLOR) if red else self.palette().text().color())
         finally:
             self._filling = False
+        if self._status_texts() != before:  # e.g. 'diverged @ 51' is wider than 'running'
+            self._fit_columns()
+
+    def _status_texts(self) -> list[str]:
+        items = (self.table.item(i, COL_STATUS) for i in range(self.table.rowCount()))
+        return [it.text() if it is not None else "" for it in items]
 
     # --- refresh from the controller --------------------------------------------------------
 
@@ -397,6 +427,18 @@ class RunsPanel(QWidget):
 
     def _on_experiment_changed(self) -> None:
         self._refresh()
+
+    def _on_color_changed(self, index: int) -> None:
+        if 0 <= index < self.table.rowCount():
+            self._paint_swatch(index)
+
+    def _paint_swatch(self, i: int) -> None:
+        color = self.controller.experiment.runs[i].color or "#888888"
+        sw = self._item(i, COL_COLOR)
+        sw.setBackground(QColor(color))
+        # the icon stays visible when the row is selected (the background does not)
+        sw.setData(Qt.ItemDataRole.DecorationRole, QColor(color))
+        sw.setToolTip(f"{color} (click to change)")
 
     def _n_samples(self) -> int | None:
         """Data set size of the surface (0: analytic), or None without a surface (networks)."""
@@ -416,11 +458,7 @@ class RunsPanel(QWidget):
                 en = self._item(i, COL_ENABLED, Qt.ItemFlag.ItemIsUserCheckable)
                 en.setCheckState(Qt.CheckState.Checked if spec.enabled else Qt.CheckState.Unchecked)
                 en.setToolTip("Enabled: untick to leave this run out")
-                sw = self._item(i, COL_COLOR)
-                sw.setBackground(QColor(spec.color or "#888888"))
-                # the icon stays visible when the row is selected (the background does not)
-                sw.setData(Qt.ItemDataRole.DecorationRole, QColor(spec.color or "#888888"))
-                sw.setToolTip(f"{spec.color} (click to change)")
+                self._paint_swatch(i)
                 lab = self._item(i, COL_LABEL, Qt.ItemFlag.ItemIsEditable)
                 lab.setText(self._label_of(i))
                 lab.setToolTip("Double-click to rename")
@@ -436,9 +474,7 @@ class RunsPanel(QWidget):
                 self.table.setCurrentCell(self._selected, COL_LABEL)
         finally:
             self._filling = False
-        self.table.resizeColumnToContents(COL_LABEL)
-        hh = self.table.horizontalHeader()
-        hh.resizeSection(COL_LABEL, min(hh.sectionSize(COL_LABEL), LABEL_MAX_WIDTH))
+        self._fit_columns()
         self._fit_table()
         self.remove_button.setEnabled(bool(runs))
         self.duplicate_button.setEnabled(bool(runs))
@@ -452,8 +488,29 @@ class RunsPanel(QWidget):
         h = self.table.horizontalHeader().sizeHint().height()
         h += rows * self.table.verticalHeader().defaultSectionSize()
         h += 2 * self.table.frameWidth()
-        h += self.table.horizontalScrollBar().sizeHint().height()  # room for it when narrow
         self.table.setFixedHeight(h + 2)
+
+    def _fit_columns(self) -> None:
+        """Label width: its contents up to LABEL_MAX_WIDTH, less when the other columns and
+        HPARAMS_MIN_WIDTH for Hparams would not fit the table's width (never a scroll bar)."""
+        hh = self.table.horizontalHeader()
+        others = sum(SWATCH_WIDTH if c in (COL_ENABLED, COL_COLOR) else self._content_width(c)
+                     for c in range(len(HEADERS)) if c not in (COL_LABEL, COL_HPARAMS))
+        want = self._content_width(COL_LABEL)
+        room = self.table.viewport().width() - others - HPARAMS_MIN_WIDTH
+        width = max(LABEL_MIN_WIDTH, min(want, LABEL_MAX_WIDTH, room))
+        if hh.sectionSize(COL_LABEL) != width:
+            hh.resizeSection(COL_LABEL, width)
+
+    def _content_width(self, col: int) -> int:
+        """Width column ``col`` needs for its cells and header (what ResizeToContents gives)."""
+        header = self.table.horizontalHeader().sectionSizeFromContents(col).width()
+        return max(self.table.sizeHintForColumn(col), header)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(obj, event)
 
     def _label_of(self, i: int) -> str:
         """The run's label as the engine makes it unique (``momentum#2``), or the user's label."""
@@ -702,8 +759,13 @@ class RunsPanel(QWidget):
         spec = self.controller.experiment.runs[index]
         color = QColorDialog.getColor(QColor(spec.color or "#888888"), self,
                                       f"Colour of {self._label_of(index)}")
-        if color.isValid():
-            self._selected = index
+        if not color.isValid():
+            return
+        self._selected = index
+        set_color = getattr(self.controller, "set_run_color", None)
+        if set_color is not None:  # repaint only: the runs go on where they are
+            self._call(set_color, index, color.name())
+        else:  # a controller without it (networks) rebuilds, which restarts the runs
             self._update(dataclasses.replace(spec, color=color.name()))
 
 

@@ -1,8 +1,9 @@
 """``gdsim snapshot``: render the main window offscreen after N steps to a PNG.
 
-Used for README and documentation pictures. Validation happens before anything is
-rendered or written; the PNG is written atomically. Exit status 2 with a message on bad
-input, 0 on success.
+Used for README and documentation pictures. A network experiment file
+(``"format": "gdsim-network"``) is shown in the Network tab, trained for N steps.
+Validation happens before anything is rendered or written; the PNG is written atomically.
+Exit status 2 with a message on bad input, 0 on success.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import os
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 DEFAULT_SIZE = (1440, 900)
+SETTLE_S = 0.4  # event processing before the grab, for redraws that wait on a timer
 
 
 def parse_size(text: str | None) -> tuple[int, int]:
@@ -31,8 +34,9 @@ def parse_size(text: str | None) -> tuple[int, int]:
     return w, h
 
 
-def render(experiment, steps: int, size: tuple[int, int]):
-    """The main window with ``experiment`` after ``steps`` steps, grabbed as a QPixmap."""
+def render(experiment, steps: int, size: tuple[int, int], network_path: str | None = None):
+    """The main window with ``experiment`` after ``steps`` steps, grabbed as a QPixmap; with
+    ``network_path``, the Network tab with that network experiment trained ``steps`` steps."""
     from PySide6.QtWidgets import QApplication
 
     from ui.app import make_application
@@ -43,10 +47,17 @@ def render(experiment, steps: int, size: tuple[int, int]):
     win.resize(*size)
     win.show()
     app.processEvents()
+    if network_path is not None:
+        if not win.open_path(network_path):
+            raise RuntimeError(f"could not open {network_path!r}")  # validated before
+        app.processEvents()
     if steps > 0:
-        win.controller.step(steps)
-    for _ in range(3):
+        win.active_controller().step(steps)
+    # let deferred redraws land (the network's weight slice follows 250 ms after a step)
+    end = time.perf_counter() + SETTLE_S
+    while time.perf_counter() < end:
         QApplication.processEvents()
+        time.sleep(0.01)
     pix = win.grab()
     if (pix.width(), pix.height()) != tuple(size):
         # the window cannot shrink below its minimum size: render there, then scale
@@ -77,7 +88,16 @@ def snapshot_main(args) -> int:
             raise GdsimError(f"cannot write {str(out)!r}: folder is not writable")
         from ui import files
 
-        experiment = files.load(args.experiment) if args.experiment else None
+        network_path = None
+        if args.experiment and files.is_network_file(args.experiment):
+            from gdsim.nn.training import Trainer
+            from ui.network.mode import read_experiment
+
+            network_path = str(args.experiment)
+            Trainer(read_experiment(network_path)[0])  # validate before opening a window
+            experiment = None
+        else:
+            experiment = files.load(args.experiment) if args.experiment else None
         if experiment is None:
             from ui.controller import default_experiment
 
@@ -89,7 +109,7 @@ def snapshot_main(args) -> int:
         print(f"gdsim snapshot: error: {e}", file=sys.stderr)
         return 2
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    pix = render(experiment, steps, size)
+    pix = render(experiment, steps, size, network_path)
     fd, tmp = tempfile.mkstemp(prefix=".gdsim-", suffix=".png", dir=out.parent)
     os.close(fd)
     try:

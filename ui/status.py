@@ -26,6 +26,8 @@ class StatusPanel:
         controller.stepped.connect(self.refresh)
         controller.reset_done.connect(self.refresh)
         controller.cursor_changed.connect(self.refresh)
+        if hasattr(controller, "run_color_changed"):
+            controller.run_color_changed.connect(self.refresh)
         controller.notice.connect(self.show_notice)
         controller.error.connect(self.show_error)
         bar.messageChanged.connect(self._message_changed)
@@ -46,8 +48,10 @@ class StatusPanel:
             k = c.shown_rows(i) - 1
             loss = float(run.trajectory.loss[k]) if k >= 0 else float("nan")
             color = run.spec.color or theme.run_color(i)
-            status = "" if run.status == "running" else f" · {run.status}"
-            style = " style='color:#b00020'" if run.status == "diverged" else ""
+            # scrubbed back to before the run stopped, it was still running there
+            stopped = run.status != "running" and k >= run.steps
+            status = f" · {run.status}" if stopped else ""
+            style = " style='color:#b00020'" if stopped and run.status == "diverged" else ""
             parts.append(
                 f"<span style='color:{color}'>●</span> {html.escape(run.label)} "
                 f"<span{style}>{loss:.4g}{status}</span>"

@@ -154,6 +154,8 @@ class SurfaceView(QWidget):
         controller.stepped.connect(self.refresh)
         controller.cursor_changed.connect(self.refresh)
         controller.playing_changed.connect(self._playing_changed)
+        if hasattr(controller, "run_color_changed"):
+            controller.run_color_changed.connect(self._recolor)
         self._runs_signature = None
         self._path_cache: dict = {}
         self._on_experiment()
@@ -259,6 +261,17 @@ class SurfaceView(QWidget):
     def _playing_changed(self, _playing: bool) -> None:
         for run, item in zip(self.controller.sim.runs, self.paths, strict=False):
             item.setPen(self._path_pen(run.spec.color or theme.run_color(0)))
+
+    def _recolor(self, _index: int) -> None:
+        """A run's colour changed (nothing restarted): repaint its path, arrow and point."""
+        sim = self.controller.sim
+        for run, item, head in zip(sim.runs, self.paths, self.step_heads, strict=False):
+            color = run.spec.color or theme.run_color(0)
+            item.setPen(self._path_pen(color))
+            head.setStyle(brush=pg.mkBrush(color))
+        self._runs_signature = run_signature(sim)
+        self.legend.update()
+        self.refresh()
 
     # -------------------------------------------------------------- drawing
     def refresh(self, *_args) -> None:

@@ -32,6 +32,7 @@ class Dataset:
 
     @property
     def n_features(self) -> int:
+        """Input columns (1 or 2)."""
         return int(self.x_train.shape[1])
 
     @property

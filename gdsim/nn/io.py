@@ -2,59 +2,38 @@
 
 Weights: ``W1, b1, W2, b2, …`` (``Wi`` (fan_in, fan_out), ``bi`` (fan_out,)) and for hidden
 layers with batch norm ``gamma{i}, beta{i}, mean{i}, var{i}`` (fan_out,) (running statistics).
-Every write is atomic (temporary file in the same folder, then rename).
+Every write is atomic (:func:`gdsim.io.atomic_write_bytes`: a temporary file in the same
+folder, then a rename).
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
+import reprlib
 import zipfile
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.io import (
+    atomic_write_bytes,
+    is_int,
+    is_number,
+    run_from_dict,
+    run_to_dict,
+)
+from gdsim.io import check_writable as check_writable  # re-exported for the network tab
 from gdsim.nn.network import Network
-from gdsim.simulation import RunSpec
+
+if TYPE_CHECKING:
+    from gdsim.nn.training import NNExperiment, Trainer
 
 CSV_HEADER = "run,optimizer,epoch,step,train_loss,test_loss,train_acc,test_acc,lr,grad_norm"
 FORMAT = "gdsim-network"
 VERSION = 1
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename (no partial file)."""
-    p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise GdsimError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
-    except OSError as e:
-        raise GdsimError(f"cannot write {str(p)!r}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, p)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise GdsimError(f"cannot write {str(p)!r}: {e.strerror or e}") from None
-
-
-def check_writable(path: str | Path) -> None:
-    """Refuse early (before any work) a path whose folder is missing or that is a folder."""
-    p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
-    if p.is_dir():
-        raise GdsimError(f"cannot write {str(p)!r}: it is a folder")
-    if not folder.is_dir():
-        raise GdsimError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise GdsimError(f"cannot write {str(p)!r}: folder {str(folder)!r} is not writable")
 
 
 # --- weights ----------------------------------------------------------------------------
@@ -91,12 +70,18 @@ def load_weights(path: str | Path, net: Network) -> tuple[np.ndarray, np.ndarray
     """Read a weights file for ``net``: (params (D,), bn (S,)); GdsimError on any mismatch."""
     p = Path(path)
     try:
-        with np.load(p, allow_pickle=False) as z:
+        z = np.load(p, allow_pickle=False)
+        if not isinstance(z, np.lib.npyio.NpzFile):  # a .npy file: one bare array
+            raise ValueError("one array, not a .npz archive of named arrays")
+        with z:
             arrays = {k: z[k] for k in z.files}
     except FileNotFoundError:
         raise GdsimError(f"weights file {str(p)!r} does not exist") from None
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
-        raise GdsimError(f"cannot read weights file {str(p)!r}: not a valid .npz ({e})") from None
+    except OSError as e:
+        raise GdsimError(f"cannot read weights file {str(p)!r}: {e.strerror or e}") from None
+    except (ValueError, zipfile.BadZipFile, EOFError) as e:
+        why = "not a .npz archive" if "pickle" in str(e) else str(e)
+        raise GdsimError(f"cannot read weights file {str(p)!r}: {why}") from None
     expected = weights_dict(net, np.zeros(net.size), net.init_bn(1)[0])
     missing = [k for k in expected if k not in arrays]
     if missing:
@@ -136,7 +121,7 @@ def _f(x: float) -> str:
     return "" if np.isnan(x) else repr(float(x))
 
 
-def csv_text(trainer) -> str:
+def csv_text(trainer: Trainer) -> str:
     """The training CSV (SPEC §9): one row per run per step, run order then step order."""
     from gdsim.nn.training import GRAD_NORM, LR, TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS
 
@@ -159,7 +144,7 @@ def _csv_cell(s: str) -> str:
     return s
 
 
-def write_csv(trainer, path_or_file: str | Path | TextIO) -> None:
+def write_csv(trainer: Trainer, path_or_file: str | Path | TextIO) -> None:
     """Write the training CSV to a path (atomic) or an open text file (e.g. stdout)."""
     text = csv_text(trainer)
     if hasattr(path_or_file, "write"):
@@ -177,14 +162,39 @@ def read_csv(path: str | Path) -> list[dict[str, str]]:
 
 
 # --- experiment dicts (the app's files and presets) ---------------------------------------
-def experiment_to_dict(exp) -> dict:
+def experiment_to_dict(exp: NNExperiment) -> dict:
     """A JSON-ready dict of an :class:`~gdsim.nn.training.NNExperiment` (``"mode": "network"``)."""
     d = asdict(exp)
     d["hidden"] = list(exp.hidden)
+    d["runs"] = [run_to_dict(r) for r in exp.runs]
     return {"format": FORMAT, "version": VERSION, "mode": "network", **d}
 
 
-def experiment_from_dict(d: dict):
+# Types of NNExperiment fields in a file (ranges are the Trainer's to check).
+_FIELD_TYPES = {
+    "dataset": (lambda v: isinstance(v, str), "a data set name"),
+    "data_file": (lambda v: v is None or isinstance(v, str), "null or a file name"),
+    "samples": (is_int, "an integer"),
+    "noise": (lambda v: v is None or is_number(v), "null or a number"),
+    "test_fraction": (is_number, "a number"),
+    "hidden": (lambda v: isinstance(v, list | tuple) and all(is_int(w) for w in v),
+               "a list of integer widths"),
+    "activation": (lambda v: isinstance(v, str), "an activation name"),
+    "loss": (lambda v: isinstance(v, str), "a loss name"),
+    "init": (lambda v: isinstance(v, str), "an initialization name"),
+    "l1": (is_number, "a number"),
+    "l2": (is_number, "a number"),
+    "dropout": (is_number, "a number"),
+    "batch_norm": (lambda v: isinstance(v, bool), "true or false"),
+    "runs": (lambda v: isinstance(v, list), "a list of runs"),
+    "epochs": (is_int, "an integer"),
+    "batch_size": (lambda v: v is None or is_int(v), "null or an integer"),
+    "early_stopping": (lambda v: v is None or is_int(v), "null or an integer"),
+    "seed": (is_int, "an integer"),
+}
+
+
+def experiment_from_dict(d: dict) -> NNExperiment:
     """Inverse of :func:`experiment_to_dict`; unknown keys or bad types raise GdsimError."""
     from gdsim.nn.training import NNExperiment
 
@@ -202,22 +212,14 @@ def experiment_from_dict(d: dict):
     if unknown:
         raise GdsimError(f"network experiment: unknown field {unknown[0]!r}; known: "
                          f"{', '.join(sorted(known))}")
+    for key, value in body.items():
+        if key in _FIELD_TYPES:
+            check, expect = _FIELD_TYPES[key]
+            if not check(value):
+                raise GdsimError(f"network experiment: {key}: expected {expect}, "
+                                 f"got {reprlib.repr(value)}")
     if "hidden" in body:
-        h = body["hidden"]
-        if not isinstance(h, list | tuple):
-            raise GdsimError(f"hidden must be a list of widths, got {h!r}")
-        body["hidden"] = tuple(h)
+        body["hidden"] = tuple(body["hidden"])
     if "runs" in body:
-        if not isinstance(body["runs"], list):
-            raise GdsimError("runs must be a list")
-        rk = {f.name for f in fields(RunSpec)}
-        runs = []
-        for i, r in enumerate(body["runs"]):
-            if not isinstance(r, dict) or "optimizer" not in r:
-                raise GdsimError(f"runs[{i}] must be an object with an 'optimizer'")
-            bad = [k for k in r if k not in rk]
-            if bad:
-                raise GdsimError(f"runs[{i}]: unknown field {bad[0]!r}")
-            runs.append(RunSpec(**r))
-        body["runs"] = runs
+        body["runs"] = [run_from_dict(r, i) for i, r in enumerate(body["runs"])]
     return NNExperiment(**body)

@@ -57,7 +57,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e
 
 
-def loss_value(name: str, z: np.ndarray, t: np.ndarray, want_grad: bool = True):
+def loss_value(name: str, z: np.ndarray, t: np.ndarray,
+               want_grad: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Return (loss (N,), dL/dz (N, B, K) or None) for loss ``name``; see the module doc."""
     b, k = t.shape
     if name == "mse":

@@ -130,6 +130,7 @@ class Pass:
 
     @property
     def objective(self) -> np.ndarray:
+        """Loss plus penalty per run, (N,): what the optimizer minimizes."""
         return self.loss + self.penalty
 
 
@@ -428,7 +429,8 @@ class Network:
         return Pass(loss, self.penalty(params), z, grads)
 
     # --- what the UI and the trainer read ----------------------------------------------
-    def outputs(self, params, x, bn=None) -> np.ndarray:
+    def outputs(self, params: np.ndarray, x: np.ndarray,
+                bn: np.ndarray | None = None) -> np.ndarray:
         """Predicted values (N, B, n_out): probabilities (bce, ce) or the regression output.
 
         Large inputs (a decision-map grid) go through in blocks of about CHUNK_ELEMENTS

@@ -61,21 +61,21 @@ class NNExperiment:
 
 def build_dataset(exp: NNExperiment) -> Dataset:
     """The experiment's data set (generated with ``exp.seed``, or read from ``data_file``)."""
+    seed = _check_int(exp.seed, "seed", 0, 2**63 - 1)
     if exp.data_file:
-        return load_csv(exp.data_file, exp.test_fraction, exp.seed)
-    return make_dataset(exp.dataset, exp.samples, exp.noise, exp.test_fraction, exp.seed)
+        return load_csv(exp.data_file, exp.test_fraction, seed)
+    return make_dataset(exp.dataset, exp.samples, exp.noise, exp.test_fraction, seed)
 
 
 def build_architecture(exp: NNExperiment, data: Dataset) -> Architecture:
     """The architecture for ``exp`` on ``data``; checks the loss fits the task."""
-    info = get_loss(exp.loss)
+    get_loss(exp.loss)  # a known loss name
     if exp.loss in ("bce", "ce") and data.task != "classification":
         raise GdsimError(f"loss {exp.loss} needs a classification data set; "
                          f"{data.name!r} is regression (use mse)")
     if exp.loss == "bce" and data.n_classes != 2:
         raise GdsimError(f"loss bce needs 2 classes; {data.name!r} has {data.n_classes} (use ce)")
     n_out = data.n_classes if exp.loss == "ce" else 1
-    del info
     init, raw = parse_spec(exp.init)
     if init not in INITS:
         raise unknown_name("initialization", init, INITS)
@@ -88,6 +88,10 @@ def build_architecture(exp: NNExperiment, data: Dataset) -> Architecture:
             std = float(v)
         except ValueError:
             raise GdsimError(f"init normal: std must be a number, got {v!r}") from None
+    for name in ("l1", "l2", "dropout"):
+        v = getattr(exp, name)
+        if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+            raise GdsimError(f"{name} must be a number, got {v!r}")
     hidden = tuple(exp.hidden)
     for h in hidden:
         if isinstance(h, bool) or not isinstance(h, int | np.integer):
@@ -123,6 +127,7 @@ class NNRun:
 
     @property
     def optimizer_name(self) -> str:
+        """The run's optimizer registry name."""
         return self.spec.optimizer
 
     def __repr__(self) -> str:
@@ -196,14 +201,17 @@ class Trainer:
     # --- setup ----------------------------------------------------------------------------
     @property
     def n_runs(self) -> int:
+        """Number of runs trained side by side."""
         return len(self.runs)
 
     @property
     def n_layers(self) -> int:
+        """Number of weight layers (hidden layers + output)."""
         return len(self.net.layers)
 
     @property
     def labels(self) -> list[str]:
+        """The runs' unique labels, in run order."""
         return [r.label for r in self.runs]
 
     def initial_weights(self) -> tuple[np.ndarray, np.ndarray]:
@@ -483,7 +491,7 @@ class Trainer:
         """Run i's gradient norm per layer per step (steps + 1, layers)."""
         return self.record(i)[:, len(COLUMNS) :]
 
-    def epoch_of(self, step: np.ndarray | int):
+    def epoch_of(self, step: np.ndarray | int) -> np.ndarray:
         """Completed epochs at ``step``."""
         return np.asarray(step) // self.steps_per_epoch
 
@@ -512,7 +520,8 @@ class Trainer:
             return self.net.outputs(p[None, :], np.asarray(x, np.float64), b[None, :])[0]
 
     def predict_grid(
-        self, i: int, nx: int = 200, ny: int = 200, domain=None, step: int | None = None
+        self, i: int, nx: int = 200, ny: int = 200,
+        domain: tuple[float, float, float, float] | None = None, step: int | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Decision map for 2-D inputs: (xs (nx,), ys (ny,), outputs (ny, nx, n_out))."""
         if self.data.n_features != 2:

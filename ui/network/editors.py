@@ -29,7 +29,7 @@ from gdsim.nn.datasets import DATASETS
 from gdsim.nn.losses import LOSSES
 from gdsim.params import Param, parse_spec
 from ui.param_editor import ParamEditor
-from ui.runs_panel import COL_LOSS, COL_STATUS, DIVERGED_COLOR, RunsPanel
+from ui.runs_panel import COL_LOSS, COL_STATUS, DIVERGED_COLOR, RunsPanel, status_cell
 
 CSV_ITEM = "__csv__"
 ERROR_STYLE = f"color: {DIVERGED_COLOR};"
@@ -358,12 +358,7 @@ class NetworkRunsPanel(RunsPanel):
                 rec = ctl.sim.record(j)
                 loss = float(rec[rows - 1, 0]) if rows > 0 else math.nan
                 self._set_text(i, COL_LOSS, f"{loss:.5g}" if math.isfinite(loss) else str(loss))
-                last = len(rec) - 1
-                if rows - 1 < last:
-                    status, tip = "running", f"step {rows - 1} of {last}"
-                else:
-                    status = run.status if run.status == "running" else f"{run.status} @ {last}"
-                    tip = run.reason or run.status
+                status, tip = status_cell(run.status, len(rec) - 1, rows - 1, run.reason)
                 item = self._set_text(i, COL_STATUS, status, tip)
                 red = status.startswith("diverged")
                 item.setForeground(QColor(DIVERGED_COLOR) if red else

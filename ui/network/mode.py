@@ -47,6 +47,7 @@ from ui.network.controller import NetworkController
 from ui.network.editors import NetworkEditors, NetworkRunsPanel
 from ui.network.panels import BoundaryView, MetricsView, WeightSliceView
 from ui.resources import resource_path
+from ui.runs_panel import MIN_WIDTH as RUNS_MIN_WIDTH
 
 log = logging.getLogger(__name__)
 JSON_FILTER = "gdsim network experiment (*.json);;All files (*)"
@@ -132,7 +133,8 @@ class NetworkMode(QWidget):
         self.left_tabs.addTab(scroll, "Model")
         self.left_tabs.addTab(self.runs_panel, "Runs")
         ll.addWidget(self.left_tabs)
-        left.setMinimumWidth(380)
+        # as wide as the runs panel needs (its table fits without clipping Status)
+        left.setMinimumWidth(RUNS_MIN_WIDTH + 12)
 
         self.boundary = BoundaryView(c)
         self.slice = WeightSliceView(c)
@@ -148,7 +150,7 @@ class NetworkMode(QWidget):
         self.splitter.addWidget(self.metrics)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([400, 560, 440])
+        self.splitter.setSizes([RUNS_MIN_WIDTH + 12, 540, 420])
         lay.addWidget(self.splitter, 1)
         self.timeline = TimelineBar(c, self)
         self.timeline.setObjectName("networkTimelineToolbar")
@@ -159,6 +161,8 @@ class NetworkMode(QWidget):
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored,
                                         QSizePolicy.Policy.Preferred)
         lay.addWidget(self.status_label)
+        # inside the main window its status bar shows the same messages: one line is enough
+        self.status_label.setVisible(main_window is None)
         c.notice.connect(self._notice)
         c.error.connect(self._notice)
         tabs = getattr(main_window, "mode_tabs", None)
@@ -276,6 +280,8 @@ class NetworkMode(QWidget):
             return False
         if not self._set_experiment(exp, "Cannot load preset"):
             return False
+        shown = self.preset_combo.findData(str(Path(path)))  # the combo names the preset
+        self.preset_combo.setCurrentIndex(max(shown, 0))
         self.current_path = None
         self._set_story(title, description)
         self._notice(f"{title}: {description}")
@@ -296,6 +302,7 @@ class NetworkMode(QWidget):
         if not self._set_experiment(exp, "Cannot open experiment"):
             return False
         self.current_path = Path(path)
+        self.preset_combo.setCurrentIndex(0)
         self._set_story(title, description)
         return True
 

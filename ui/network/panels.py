@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.curves_view import positive_or_nan
+from ui.curves_view import LogAxis, positive_or_nan
 from ui.decimate import MAX_CURVE_POINTS, row_indices
 from ui.surface_view import color_scale, isolines
 
@@ -62,8 +62,10 @@ def class_image(probs: np.ndarray, n_classes: int) -> np.ndarray:
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def _plot(name: str, title: str) -> pg.PlotWidget:
-    w = pg.PlotWidget(background=theme.BACKGROUND)
+def _plot(name: str, title: str, log_y: bool = False) -> pg.PlotWidget:
+    # a log y axis thins its minor labels to 1-2-5 when they would overlap (short ranges)
+    axes = {"left": LogAxis("left")} if log_y else None
+    w = pg.PlotWidget(background=theme.BACKGROUND, axisItems=axes)
     w.setObjectName(name)
     pi = w.getPlotItem()
     pi.setTitle(title, color=theme.FOREGROUND, size="10pt")
@@ -360,13 +362,11 @@ class MetricsView(QWidget):
         self.cursor_lines = {}
         first = None
         for key in self.KEYS:
-            w = _plot(f"{key}NetPlot", titles[key])
+            w = _plot(f"{key}NetPlot", titles[key], log_y=key != "accuracy")
             pi = w.getPlotItem()
             pi.showGrid(x=True, y=True, alpha=0.25)
             pi.getAxis("left").setWidth(52)
             pi.setLogMode(x=False, y=key != "accuracy")
-            if key != "accuracy":  # label decades only: minor log labels overlap
-                pi.getAxis("left").setStyle(maxTextLevel=0)
             if first is None:
                 first = pi
             else:
