@@ -448,19 +448,14 @@ class FormulaSurface(Surface):
             f[sl] = self._fn(x, y)
         return f.reshape(p.shape[:-1])
 
+    # ``grad`` is the base class's (it checks ``out`` and writes through a temporary when
+    # ``out`` overlaps ``p``, as ∇(x·y) = (y, x) would read p while writing it).
     @np.errstate(all="ignore")
-    def grad(self, p: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """∇f at points ``p`` (..., 2) -> (..., 2), written into ``out`` when given."""
-        p = as_points(p)
-        if out is None:
-            out = np.empty(p.shape)
-        elif out.shape != p.shape or out.dtype != np.float64:
-            raise GdsimError(f"out must be float64 of shape {p.shape}, got {out.dtype} {out.shape}")
-        if np.may_share_memory(out, p):  # ∇(x·y) = (y, x) are views of p itself
-            p = p.copy()
+    def _grad_into(self, p: np.ndarray, out: np.ndarray) -> None:
+        """∇f at ``p`` into ``out`` (same shape, not overlapping ``p``)."""
         if p.size <= 2 * CHUNK:
             _, out[..., 0], out[..., 1] = self._fg(*self._xy(p))
-            return out
+            return
         direct = out.flags.c_contiguous  # then reshape is a view into out
         g = out.reshape(-1, 2) if direct else np.empty((p.size // 2, 2))
         for sl, x, y in self._blocks(p):
@@ -469,7 +464,6 @@ class FormulaSurface(Surface):
             g[sl, 1] = gy
         if not direct:
             out[...] = g.reshape(out.shape)
-        return out
 
     @np.errstate(all="ignore")
     def value_and_grad(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -342,6 +342,29 @@ def test_grad_may_write_over_its_own_input():
         surf.grad(np.zeros((2, 2)), out=np.zeros((3, 2)))
 
 
+def test_out_handling_is_the_base_class_and_every_out_gives_the_same_bits():
+    # one copy of the out= contract (shape/dtype check, aliasing): Surface.grad's
+    assert "grad" not in vars(FormulaSurface) and FormulaSurface.grad is Surface.grad
+    with pytest.raises(GdsimError, match=r"out must be float64 of shape \(2, 2\)"):
+        formula_surface("x*y").grad(np.zeros((2, 2)), out=np.zeros((2, 2), np.float32))
+    from gdsim.formula import CHUNK
+
+    for text in ("x*y + 0.5*y", "(1 - x)^2 + 100*(y - x^2)^2", "y", "3"):
+        surf = formula_surface(text)
+        for shape in ((2,), (1, 2), (5, 3, 2), (2 * CHUNK + 7, 2)):
+            p = RNG.uniform(-2, 2, size=shape)
+            ref = surf.value_and_grad(p)[1]
+            np.testing.assert_array_equal(surf.grad(p), ref)
+            out = np.full(shape, np.nan)
+            assert surf.grad(p, out=out) is out
+            np.testing.assert_array_equal(out, ref)
+            strided = np.full(shape[:-1] + (4,), np.nan)[..., ::2]  # not contiguous
+            np.testing.assert_array_equal(surf.grad(p, out=strided), ref)
+            q = p.copy()  # out is the input itself: ∇(x·y) = (y, x) reads what it writes
+            assert surf.grad(q, out=q) is q
+            np.testing.assert_array_equal(q, ref)
+
+
 SCALAR_CASES = [  # (formula, powers all print as products and square roots)
     ("(1 - x)^2 + 100*(y - x^2)^2", True), ("x^3*y - 1/(x^2 + 1) + y^-4 + x^6", True),
     ("sin(x)*exp(y) + log(1 + x^2) + sqrt(1 + y^2) + 1/sqrt(2 + x*y) + x^2.5", True),

@@ -189,7 +189,79 @@ def test_surface_picker_custom_entry_switches_to_the_typed_surface(qtbot, monkey
     surf = ctrl.sim.surface
     assert surf.domain == (-2.0, 2.0, -1.0, 1.0)
     np.testing.assert_allclose(surf.grad(np.array([1.0, 2.0])), [2.0, 12.0])
-    assert bar.combo.currentText() == "Custom…"
+    assert bar.combo.currentText() == "Custom: x^2 + 3*y^2"
+
+
+def test_picker_names_the_active_formula_and_custom_reopens_it(qtbot, monkeypatch):
+    """While a typed surface is active the picker shows it (not "Custom…"); "Custom…" then
+    starts from that formula and its domain; the entry leads back to it from elsewhere."""
+    from ui.controller import Controller
+    from ui.controls import CUSTOM, FORMULA_ENTRY_WIDTH, SurfaceBar
+
+    answers: list = []  # (text, domain) to type, or None to cancel
+    opened: list = []  # (text, domain) each dialog started from
+
+    def fake_exec(self):
+        opened.append((self.edit.text(), self.domain))
+        answer = answers.pop(0)
+        if answer is None:
+            return False
+        self.edit.setText(answer[0])
+        self.set_domain(answer[1])
+        return self.full_check()
+
+    monkeypatch.setattr(FormulaDialog, "exec", fake_exec)
+    ctrl = Controller()
+    bar = SurfaceBar(ctrl)
+    qtbot.addWidget(bar)
+    combo = bar.combo
+    n = combo.count()
+    custom = combo.findData(CUSTOM)
+
+    answers.append(("(1 - x)^2 + 5*(y - x^2)^2", (-2.0, 2.0, -1.0, 3.0)))
+    combo.activated.emit(custom)
+    assert opened[-1][0] == ""
+    assert combo.count() == n + 1 and combo.itemText(combo.count() - 1) == "Custom…"
+    assert combo.currentIndex() == combo.count() - 2  # the entry just before "Custom…"
+    assert combo.currentText() == "Custom: (1 - x)^2 + 5*(y - x^2)^2"
+    assert combo.currentData() == ctrl.experiment.surface == "expr:(1 - x)^2 + 5*(y - x^2)^2"
+    assert "(1 - x)^2 + 5*(y - x^2)^2" in combo.toolTip()
+
+    # re-opening "Custom…" starts from the current formula and domain; Cancel changes nothing
+    answers.append(None)
+    old = ctrl.experiment
+    combo.activated.emit(combo.findData(CUSTOM))
+    assert opened[-1] == ("(1 - x)^2 + 5*(y - x^2)^2", (-2.0, 2.0, -1.0, 3.0))
+    assert ctrl.experiment is old and combo.currentText().startswith("Custom: (1 - x)^2")
+
+    # a long formula replaces the entry (still one), elided, whole in the tooltips
+    long = " + ".join(f"{k}*sin({k}*x + y)" for k in range(1, 16))
+    answers.append((long, (-3.0, 3.0, -3.0, 3.0)))
+    combo.activated.emit(combo.findData(CUSTOM))
+    assert combo.count() == n + 1 and ctrl.experiment.surface == "expr:" + long
+    shown = combo.currentText()
+    assert shown.startswith("Custom: 1*sin(1*x + y)") and shown.endswith("…")
+    assert combo.fontMetrics().horizontalAdvance(shown) <= FORMULA_ENTRY_WIDTH
+    assert long in combo.itemData(combo.currentIndex(), Qt.ItemDataRole.ToolTipRole)
+    assert long in combo.toolTip()
+
+    # another surface: the entry stays and leads back to the formula over its own domain
+    i = combo.findData("himmelblau")
+    combo.activated.emit(i)
+    assert ctrl.experiment.surface == "himmelblau" and combo.currentIndex() == i
+    assert ctrl.experiment.view is None
+    entry = combo.findData("expr:" + long)
+    assert entry == combo.count() - 2
+    combo.activated.emit(entry)
+    assert ctrl.experiment.surface == "expr:" + long
+    assert ctrl.experiment.view == (-3.0, 3.0, -3.0, 3.0)
+    assert ctrl.sim.surface.domain == (-3.0, 3.0, -3.0, 3.0)
+    # from a built-in surface "Custom…" offers the last formula to edit
+    combo.activated.emit(combo.findData("quadratic"))
+    answers.append(None)
+    combo.activated.emit(combo.findData(CUSTOM))
+    assert opened[-1] == (long, (-3.0, 3.0, -3.0, 3.0))
+    assert ctrl.experiment.surface == "quadratic" and combo.currentData() == "quadratic"
 
 
 def test_a_formula_given_up_front_is_compiled_when_shown(qtbot):

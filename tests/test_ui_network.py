@@ -322,3 +322,65 @@ def test_small_multiples_show_every_run(mode, qtbot):
     np.testing.assert_allclose(ys, c.sim.predict(1, xs[:, None])[:, 0])
     mode.boundary.all_check.setChecked(False)
     assert mode.boundary.fit.isVisible() and not mode.boundary.fits[0].isVisible()
+
+
+def test_recolouring_a_run_repaints_every_panel_without_restarting(mode, qtbot,
+                                                                   monkeypatch):
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QColorDialog
+
+    from ui.runs_panel import COL_COLOR
+
+    c = mode.controller
+    c.select(1)
+    c.step(15)
+    sim, generation = c.sim, c.generation
+    params = sim.params.copy()
+    restarts: list = []
+    c.reset_done.connect(lambda: restarts.append("reset"))
+    c.experiment_changed.connect(lambda: restarts.append("experiment"))
+    lines = {k: list(v) for k, v in mode.metrics.lines.items()}
+    with qtbot.waitSignal(c.run_color_changed, timeout=1000) as blocker:
+        assert c.set_run_color(1, "#112233")
+    assert blocker.args == [1] and not restarts
+    assert c.sim is sim and sim.t == 15 and c.generation == generation
+    np.testing.assert_array_equal(sim.params, params)
+    assert c.experiment.runs[1].color == "#112233" and sim.runs[1].spec.color == "#112233"
+    # the same plot items, repainted: train (solid) and test (dashed) loss and accuracy, lr
+    assert {k: list(v) for k, v in mode.metrics.lines.items()} == lines
+    for key in ("loss", "accuracy"):
+        for k, style in enumerate((Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine)):
+            pen = lines[key][2 + k].opts["pen"]
+            assert pen.color().name() == "#112233" and pen.style() == style
+        assert lines[key][0].opts["pen"].color().name() != "#112233"
+    assert lines["lr"][1].opts["pen"].color().name() == "#112233"
+    assert "#112233" in mode.metrics.plots["layers"].getPlotItem().titleLabel.text
+    assert "#112233" in mode.boundary.plot.getPlotItem().titleLabel.text
+    assert mode.slice.path.opts["pen"].color().name() == "#112233"
+    assert mode.runs_panel._item(1, COL_COLOR).background().color().name() == "#112233"
+    # through the runs panel's colour picker: same path, still no restart
+    monkeypatch.setattr(QColorDialog, "getColor", lambda *a, **k: QColor("#445566"))
+    mode.runs_panel.recolor(0)
+    assert c.sim is sim and sim.t == 15 and not restarts
+    assert lines["loss"][0].opts["pen"].color().name() == "#445566"
+    assert not c.set_run_color(0, "not a colour") and c.experiment.runs[0].color == "#445566"
+    assert not c.set_run_color(5, "#000000")
+
+
+def test_recolouring_repaints_fits_and_small_multiples(mode):
+    c = mode.controller
+    c.step(4)
+    mode.boundary.all_check.setChecked(True)
+    assert c.set_run_color(0, "#aa0011")
+    assert "#aa0011" in mode.boundary.cells[0][0].titleLabel.text
+    c.update(dataset="sine", loss="mse")
+    c.step(3)
+    fit = mode.boundary.fits[1]
+    assert c.set_run_color(1, "#00aa11") and c.sim.t == 3
+    assert mode.boundary.fits[1] is fit and fit.opts["pen"].color().name() == "#00aa11"
+    # a disabled run keeps its colour in the experiment; the trainer's runs are untouched
+    runs = list(c.experiment.runs)
+    runs[0] = dataclasses.replace(runs[0], enabled=False)
+    assert c.update(runs=runs) and c.sim.n_runs == 1
+    assert c.set_run_color(0, "#0000ff") and c.experiment.runs[0].color == "#0000ff"
+    assert c.sim.runs[0].spec.color == "#00aa11"

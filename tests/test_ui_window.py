@@ -311,12 +311,15 @@ def test_custom_surface_through_formula_dialog(win, monkeypatch):
     assert calls == [(win, "", (-2.0, 2.0, -1.0, 3.0))]
     assert c.experiment.surface == "expr:x**2 + 2*y**2"
     assert c.experiment.view == (-2.0, 2.0, -1.0, 1.0)
-    assert combo.currentIndex() == i
-    # cancelled: nothing changes; the current formula is offered for editing
+    # the picker names the formula, in an entry just before "Custom…"
+    assert combo.currentIndex() == i and combo.currentText() == "Custom: x**2 + 2*y**2"
+    assert combo.itemText(i + 1) == "Custom…"
+    # cancelled: nothing changes; the current formula and domain are offered for editing
     FakeDialog.answer = False
     old = c.experiment
-    combo.activated.emit(i)
-    assert c.experiment is old and calls[-1][1] == "x**2 + 2*y**2"
+    combo.activated.emit(i + 1)
+    assert c.experiment is old and calls[-1][1:] == ("x**2 + 2*y**2", (-2.0, 2.0, -1.0, 1.0))
+    assert combo.currentIndex() == i
 
 
 def test_keyboard_shortcuts(win, qtbot):
@@ -620,7 +623,9 @@ def test_presets_menu_and_loader(win, sandbox, tmp_path):
     assert win.load_preset(p)
     assert win.controller.experiment.surface == "quadratic"
     assert win.story_label.isVisibleTo(win) and "Tiny race" in win.story_label.text()
-    assert "GD against momentum" in win.statusBar().currentMessage()
+    assert "GD against momentum" in win.story_label.text()
+    # the status bar only names it: a long description would be cut at its edge
+    assert win.statusBar().currentMessage() == "Loaded preset: Tiny race"
     p.write_text("{nope")
     old = win.controller.experiment
     assert not win.load_preset(p)
@@ -1000,3 +1005,83 @@ def test_status_bar_shows_each_runs_status_at_the_shown_step(win):
     c.seek(steps["lr=1.05"][1])  # lr=0.45 has converged, lr=1.05 diverges here
     text = win.status.runs_label.text()
     assert text.count("converged") == 1 and text.count("diverged") == 1
+
+
+@pytest.mark.parametrize("ext", ["png", "svg"])
+def test_export_image_offers_the_network_panels_while_that_tab_is_shown(win, sandbox, tmp_path,
+                                                                        ext):
+    from PySide6.QtGui import QImage
+
+    def listed():
+        return [a.text() for a in win.image_menu.actions() if a.isVisible()]
+
+    surface_titles = [f"{t}…" for t in win.panel_titles().values()]
+    assert listed() == surface_titles
+    net = win.network
+    win.mode_tabs.setCurrentWidget(net)
+    titles = net.panel_titles()
+    assert listed() == [f"{t}…" for t in titles.values()]
+    assert {"boundary", "slice", "loss", "layers"} <= set(titles)
+    net.controller.set_experiment(small_network(), keep_weights=False)
+    net.controller.step(30)
+    for key, act in win.network_image_actions.items():
+        out = tmp_path / f"net_{key}.{ext}"
+        sandbox.save_answers.append(str(out))
+        act.trigger()
+        data = out.read_bytes()
+        if ext == "svg":
+            assert b"<svg" in data[:2000], key
+            continue
+        img = QImage(str(out))  # the panel itself: its size, and more than a blank page
+        item = net.panel_plot_item(key)
+        assert abs(img.width() - item.sceneBoundingRect().width()) <= 1, key
+        colours = {img.pixel(x, y) for x in range(0, img.width(), 7)
+                   for y in range(0, img.height(), 7)}
+        assert len(colours) > 5, key
+    # with "all runs" the decision map export is the small multiples
+    net.boundary.all_check.setChecked(True)
+    assert net.panel_plot_item("boundary") is net.boundary.multi.ci
+    out = tmp_path / f"multiples.{ext}"
+    sandbox.save_answers.append(str(out))
+    win.network_image_actions["boundary"].trigger()
+    assert out.stat().st_size > 1000
+    assert not sandbox.messages
+    sandbox.save_answers.append(str(tmp_path / "x.bmp"))
+    win.network_image_actions["loss"].trigger()
+    assert ".png or .svg" in sandbox.messages[-1][2]
+    win.mode_tabs.setCurrentIndex(0)
+    assert listed() == surface_titles
+
+
+def test_title_follows_the_network_tabs_own_open_save_and_preset(win, sandbox, tmp_path,
+                                                                  qtbot):
+    import json
+
+    from gdsim.nn.io import experiment_to_dict
+
+    net = win.network
+    win.mode_tabs.setCurrentWidget(net)
+    assert win.windowTitle() == "untitled (network) — gdsim"
+    sandbox.save_answers.append(str(tmp_path / "mine"))
+    qtbot.mouseClick(net.buttons["save"], Qt.MouseButton.LeftButton)
+    assert (tmp_path / "mine.json").is_file()
+    assert win.windowTitle() == "mine.json (network) — gdsim"
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(experiment_to_dict(small_network())))
+    sandbox.open_answers.append(str(other))
+    qtbot.mouseClick(net.buttons["open"], Qt.MouseButton.LeftButton)
+    assert win.windowTitle() == "other.json (network) — gdsim"
+    assert files.recent_files()[:2] == [str(other.resolve()), str((tmp_path / "mine.json")
+                                                                   .resolve())]
+    win.mode_tabs.setCurrentIndex(0)  # the surfaces keep their own (no) file
+    assert win.windowTitle() == "untitled — gdsim"
+    win.mode_tabs.setCurrentWidget(net)
+    assert win.windowTitle() == "other.json (network) — gdsim"
+    combo = net.preset_combo  # a preset is not a file of the user's
+    combo.setCurrentIndex(1)
+    combo.activated.emit(1)
+    assert win.windowTitle() == "untitled (network) — gdsim"
+    net.open_path(other)
+    win.act_new.trigger()
+    assert win.windowTitle() == "untitled (network) — gdsim" and net.current_path is None
+    assert not sandbox.messages

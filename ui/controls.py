@@ -27,6 +27,7 @@ from ui.controller import MAX_SPEED, MIN_SPEED
 
 SPEED_TICKS = 1000  # slider resolution over log10(speed) in [0, 5]
 CUSTOM = "__custom__"
+FORMULA_ENTRY_WIDTH = 240  # px: a longer "Custom: f" picker entry is elided (tooltip: all)
 
 
 def speed_from_slider(value: int) -> float:
@@ -86,6 +87,7 @@ class PlaybackBar(QToolBar):
         self.speed_slider.setObjectName("speedSlider")
         self.speed_slider.setRange(0, SPEED_TICKS)
         self.speed_slider.setMinimumWidth(140)
+        self.speed_slider.setMaximumWidth(320)  # the Network tab's bar spans the window
         self.speed_slider.setToolTip("Steps per second, log scale from 1 to 100,000")
         self.speed_slider.setValue(slider_from_speed(controller.speed))
         self.speed_slider.valueChanged.connect(self._speed_moved)
@@ -145,7 +147,12 @@ class TimelineBar(QToolBar):
 
 
 class SurfaceBar(QToolBar):
-    """Surface picker (``surfaceCombo``, ending with "Custom…") and the surface's parameters."""
+    """Surface picker (``surfaceCombo``) and the surface's parameters.
+
+    The picker ends with "Custom…" (opens the formula dialog). Once a formula surface has been
+    used, an entry "Custom: <formula>" sits just before it: shown while that formula is the
+    surface, and a way back to it (with its view domain) after trying another surface.
+    """
 
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__("Surface", parent)
@@ -161,7 +168,12 @@ class SurfaceBar(QToolBar):
         for name, info in SURFACES.items():
             self.combo.addItem(getattr(info, "title", name), name)
         self.combo.addItem("Custom…", CUSTOM)
+        self.combo.setItemData(self.combo.count() - 1, "Type your own f(x, y)",
+                               Qt.ItemDataRole.ToolTipRole)
+        # grows to fit the formula entry, which is elided to FORMULA_ENTRY_WIDTH
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.combo.activated.connect(self._activated)
+        self.last_formula: tuple[str, tuple] | None = None  # (expr: name, view domain)
         self.addWidget(self.combo)
         self.params_box = QWidget()
         self.params_layout = QHBoxLayout(self.params_box)
@@ -181,14 +193,22 @@ class SurfaceBar(QToolBar):
 
         exp = self.controller.experiment
         name = exp.surface
-        i = self.combo.findData(name)
-        if name.startswith("expr:") or i < 0:
-            i = self.combo.findData(CUSTOM)
-        self.combo.setCurrentIndex(i)
         surf = self.controller.sim.surface
+        if name.startswith("expr:"):
+            view = exp.view if exp.view is not None else surf.domain
+            self.last_formula = (name, tuple(float(v) for v in view))
+            i = self._formula_entry(name)
+        else:
+            i = self.combo.findData(name)
+            if i < 0:
+                i = self.combo.findData(CUSTOM)
+        self.combo.setCurrentIndex(i)
         formula = getattr(surf, "formula", "") or ""
-        self.formula_label.setText(f"  {formula}" if formula else "")
-        self.formula_label.setToolTip(formula)
+        self.combo.setToolTip(formula or "The loss surface f(x, y)")
+        # a typed formula is already in the picker (elided there; whole in the tooltip)
+        shown = "" if name.startswith("expr:") else formula
+        self.formula_label.setText(f"  {shown}" if shown else "")
+        self.formula_label.setToolTip(shown)
         info = SURFACES.get(name)
         params = tuple(getattr(info, "params", ())) if info is not None else ()
         key = (name, tuple(p.name for p in params))
@@ -236,16 +256,43 @@ class SurfaceBar(QToolBar):
         if not self.controller.set_surface(exp.surface, params):
             self.sync()
 
+    def _formula_entry(self, name: str) -> int:
+        """Index of the "Custom: <formula>" entry for ``expr:`` surface ``name``, inserted
+        before "Custom…" or updated in place (one such entry: the latest formula)."""
+        formula = name[len("expr:"):].strip()
+        custom = self.combo.findData(CUSTOM)
+        text = self.combo.fontMetrics().elidedText(
+            f"Custom: {formula}", Qt.TextElideMode.ElideRight, FORMULA_ENTRY_WIDTH)
+        i = custom - 1
+        if str(self.combo.itemData(i)).startswith("expr:"):
+            self.combo.setItemText(i, text)
+            self.combo.setItemData(i, name)
+        else:
+            i = custom
+            self.combo.insertItem(i, text, name)
+        self.combo.setItemData(i, f"f(x, y) = {formula}", Qt.ItemDataRole.ToolTipRole)
+        return i
+
     def _activated(self, index: int) -> None:
         name = self.combo.itemData(index)
         if name == CUSTOM:
             self.open_custom()
-        elif name != self.controller.experiment.surface:
-            if not self.controller.set_surface(name):
+        elif name == self.controller.experiment.surface:
+            return
+        elif name.startswith("expr:"):  # back to the last formula, over its own domain
+            domain = self.last_formula[1] if self.last_formula else None
+            params = {"domain": domain} if domain else {}
+            if not self.controller.set_surface(name, params):
                 self.sync()
+        elif not self.controller.set_surface(name):
+            self.sync()
 
     def open_custom(self) -> None:
-        """Ask for a formula (``ui.formula_dialog.FormulaDialog``) and switch to it."""
+        """Ask for a formula (``ui.formula_dialog.FormulaDialog``) and switch to it.
+
+        The dialog starts from the current formula and view domain; on a built-in surface,
+        from the last formula used (if any) and its domain, else empty over the current view.
+        """
         exp = self.controller.experiment
         try:
             from ui.formula_dialog import FormulaDialog
@@ -253,9 +300,13 @@ class SurfaceBar(QToolBar):
             self.controller.error.emit("Custom surfaces are not available in this build")
             self.sync()
             return
-        text = exp.surface[5:] if exp.surface.startswith("expr:") else ""
         view = exp.view if exp.view is not None else self.controller.sim.surface.domain
-        domain = tuple(view)
+        text, domain = "", tuple(float(v) for v in view)
+        if exp.surface.startswith("expr:"):
+            text = exp.surface[len("expr:"):]
+        elif self.last_formula is not None:
+            name, domain = self.last_formula
+            text = name[len("expr:"):]
         dlg = FormulaDialog(self.window(), text, domain)
         if dlg.exec():
             formula, dom = dlg.formula, tuple(dlg.domain)

@@ -146,6 +146,8 @@ class FormulaDialog(QDialog):
         self.preview.hideButtons()
         self.preview.setMenuEnabled(False)
         self.preview.setAspectLocked(False)
+        # room for the tick labels at the corners (the top one was cut in half)
+        self.preview.getPlotItem().layout.setContentsMargins(2, 8, 10, 2)
         self.image = pg.ImageItem()
         self.image.setColorMap(theme.heatmap_colormap())
         self.preview.addItem(self.image)

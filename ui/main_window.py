@@ -1,7 +1,8 @@
 """The main window: toolbars, Surface / 3-D tabs beside the curves, runs dock, menus.
 
-The Simulation actions (Space, →, R) and File → New/Open/Save/Export CSV act on the mode
-being shown: the Network tab's controller and files while it is current, else the surfaces'.
+The Simulation actions (Space, →, R) and File → New/Open/Save/Export CSV/Export image act on
+the mode being shown: the Network tab's controller, files and panels while it is current, else
+the surfaces'. The title names the shown mode's file, whichever buttons opened or saved it.
 
 Optional parts written elsewhere (runs panel, 3-D view, network mode, formula dialog) are
 imported inside try blocks: when one is missing or fails, a one-line notice stands in.
@@ -112,6 +113,9 @@ class MainWindow(QMainWindow):
 
             self.network = NetworkMode(self)
             self.mode_tabs.addTab(self.network, "Network")
+            path_changed = getattr(self.network, "path_changed", None)
+            if path_changed is not None:
+                path_changed.connect(self._network_path_changed)
         except ImportError:
             pass
         self.mode_tabs.tabBar().setVisible(self.mode_tabs.count() > 1)
@@ -184,11 +188,19 @@ class MainWindow(QMainWindow):
                                            "Ctrl+E", "actionExportCsv")
         img = m.addMenu("Export &image")
         img.setObjectName("exportImageMenu")
+        self.image_menu = img
         self.image_actions = {}
         for key, title in self.panel_titles().items():
             self.image_actions[key] = self._action(
                 img, f"{title}…", lambda k=key: self.export_image_dialog(k), None,
                 f"actionExportImage_{key}")
+        self.network_image_actions = {}  # shown instead while the Network tab is
+        for key, title in (self.network.panel_titles() if self.has_network() else {}).items():
+            self.network_image_actions[key] = self._action(
+                img, f"{title}…", lambda k=key: self.export_image_dialog(k, network=True), None,
+                f"actionExportNetworkImage_{key}")
+        self._show_image_actions()
+        self.mode_tabs.currentChanged.connect(lambda _i: self._show_image_actions())
         m.addSeparator()
         self.act_quit = self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit,
                                      "actionQuit")
@@ -284,6 +296,14 @@ class MainWindow(QMainWindow):
             "distance": "Distance-to-minimum curve",
         }
 
+    def _show_image_actions(self) -> None:
+        """File → Export image lists the panels of the mode being shown."""
+        net = self.network_active()
+        for act in self.image_actions.values():
+            act.setVisible(not net)
+        for act in self.network_image_actions.values():
+            act.setVisible(net)
+
     def panel_plot_item(self, key: str):
         """The pyqtgraph PlotItem behind an exportable panel."""
         if key == "surface":
@@ -306,13 +326,7 @@ class MainWindow(QMainWindow):
 
     def new_experiment(self) -> None:
         if self.network_active():
-            from ui.network.controller import default_network_experiment
-
-            net = self.network
-            if net.controller.set_experiment(default_network_experiment(), keep_weights=False):
-                net.current_path = None
-                net._set_story("", "")
-                self._update_title()
+            self.network.new_experiment()  # retitles through path_changed
             return
         if self.controller.set_experiment(default_experiment()):
             self.current_path = None
@@ -408,16 +422,18 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Exported {path}", 5000)
 
-    def export_image_dialog(self, key: str) -> None:
+    def export_image_dialog(self, key: str, network: bool = False) -> None:
+        """Ask for a .png/.svg path and export one panel (a Network tab panel if ``network``)."""
+        mode = self.network if network else self
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Export {self.panel_titles()[key].lower()}", self._dialog_dir(),
+            self, f"Export {mode.panel_titles()[key].lower()}", self._dialog_dir(),
             "PNG image (*.png);;SVG image (*.svg)")
         if not path:
             return
         if not Path(path).suffix:
             path += ".png"
         try:
-            files.export_image(self.panel_plot_item(key), path)
+            files.export_image(mode.panel_plot_item(key), path)
         except GdsimError as e:
             self.show_file_error("Cannot export image", str(e))
             return
@@ -435,7 +451,9 @@ class MainWindow(QMainWindow):
         self._set_story(title, description)
         self.show_mode(network=False)
         self._update_title()
-        self.statusBar().showMessage(f"{title}: {description}", 15000)
+        # the story label above the panels holds the description: a long one would be cut
+        # at the status bar's edge
+        self.statusBar().showMessage(f"Loaded preset: {title}", 15000)
         return True
 
     def load_network_preset(self, path) -> bool:
@@ -471,6 +489,13 @@ class MainWindow(QMainWindow):
     def _dialog_dir(self) -> str:
         path = self._active_path()
         return str(path.parent) if path else ""
+
+    def _network_path_changed(self) -> None:
+        """The Network tab opened, saved or dropped a file (its own buttons or ours)."""
+        path = self.network.current_path
+        if path is not None:
+            files.add_recent(path)
+        self._update_title()
 
     def _update_title(self) -> None:
         path = self._active_path()

@@ -2,7 +2,8 @@
 
 Each entry gives ``forward(z) -> a`` and ``derivative(z, a) -> da/dz``; the derivative may
 use the already computed ``a`` (e.g. tanh' = 1 − a²), which saves a transcendental call on
-the hot path.
+the hot path. Where the derivative needs only ``a``, ``forward_`` computes a in place over z
+(same numbers, no new array) and ``derivative_`` writes into a given buffer.
 """
 
 from __future__ import annotations
@@ -30,9 +31,28 @@ def _sigmoid_d(z, a):
     return a * (1.0 - a)
 
 
-def _tanh_d(z, a):
-    d = a * a
+def _tanh_d(z, a, out=None):
+    d = np.multiply(a, a, out=out)
     np.subtract(1.0, d, out=d)
+    return d
+
+
+def _tanh_(z):
+    return np.tanh(z, out=z)
+
+
+def _sigmoid_(z):
+    """σ in place: the same operations as :func:`sigmoid`."""
+    with np.errstate(over="ignore"):
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+    z += 1.0
+    return np.reciprocal(z, out=z)
+
+
+def _sigmoid_d_(z, a, out=None):
+    d = np.subtract(1.0, a, out=out)
+    d *= a  # a·(1 − a), as _sigmoid_d (multiplication commutes exactly)
     return d
 
 
@@ -85,13 +105,16 @@ class Activation:
     formula: str
     forward: Callable[[np.ndarray], np.ndarray]
     derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    forward_: Callable[[np.ndarray], np.ndarray] | None = None  # in place; None: not available
+    derivative_: Callable[..., np.ndarray] | None = None  # (z, a, out): only reads ``a``
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("sigmoid", "σ(z) = 1/(1+e^−z); σ' = σ(1−σ) ≤ 1/4", sigmoid, _sigmoid_d),
-        Activation("tanh", "tanh(z); tanh' = 1 − tanh²", np.tanh, _tanh_d),
+        Activation("sigmoid", "σ(z) = 1/(1+e^−z); σ' = σ(1−σ) ≤ 1/4", sigmoid, _sigmoid_d,
+                   _sigmoid_, _sigmoid_d_),
+        Activation("tanh", "tanh(z); tanh' = 1 − tanh²", np.tanh, _tanh_d, _tanh_, _tanh_d),
         Activation("relu", "max(0, z); derivative 1 for z > 0, else 0", _relu, _relu_d),
         Activation(
             "leaky_relu", f"z for z > 0, else {LEAKY_SLOPE}·z", _leaky, _leaky_d

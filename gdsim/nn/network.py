@@ -181,6 +181,19 @@ class Network:
         self.bn_size = bn_off
         self._views_cache: dict[tuple, list[LayerViews]] = {}
         self._ones_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self._work: dict[tuple, np.ndarray] = {}
+
+    def _buffer(self, tag: str, i: int, shape: tuple[int, ...]) -> np.ndarray:
+        """A scratch array kept between passes (hidden activations, backward temporaries):
+        no allocation, page faults or cache misses from fresh memory each step. Never
+        returned to callers: what a pass returns is always a fresh array."""
+        key = (tag, i, shape)
+        buf = self._work.get(key)
+        if buf is None:
+            if len(self._work) >= 48:
+                self._work.clear()
+            buf = self._work[key] = np.empty(shape)
+        return buf
 
     # --- layout -------------------------------------------------------------------------
     def views(self, params: np.ndarray) -> list[LayerViews]:
@@ -295,18 +308,28 @@ class Network:
         return np.asarray(y, dtype=np.float64).reshape(-1, 1)
 
     # --- passes -------------------------------------------------------------------------
-    def _forward(self, params, x, train, masks, bn, update_running, keep):
+    def _forward(self, params, x, train, masks, bn, update_running, keep, start=0, stop=None):
+        """Layers ``start`` to ``stop`` − 1 (default: all, giving the logits): ``x`` is the
+        input (B, n_in) for start 0, else the activation (N or 1, B, width) entering layer
+        ``start``. Stopping early returns that hidden activation (a kept buffer: copy it)."""
         views = self.views(params)
         bnv = self.bn_views(bn) if bn is not None else [None] * len(self.layers)
         act = self.activation
         last = len(self.layers) - 1
         caches: list[_Cache] = []
         h = x
-        for i, v in enumerate(views):
+        n, b = params.shape[0], x.shape[-2]
+        if x.ndim == 3:
+            n = max(n, x.shape[0])
+        for i in range(start, last + 1 if stop is None else stop):
+            v = views[i]
+            # hidden pre-activations go to a kept buffer; the returned logits are fresh
+            z = None if i == last else self._buffer("z" if keep else "ze", i,
+                                                     (n, b, v.W.shape[2]))
             if i == 0:  # [x, 1] @ [W; b]: the bias rides along in the matrix product
-                z = np.matmul(self._with_ones(x), v.Wb)
+                z = np.matmul(self._with_ones(x), v.Wb, out=z)
             else:
-                z = np.matmul(h, v.W)
+                z = np.matmul(h, v.W, out=z)
                 z += v.b[:, None, :]
             c = _Cache(h) if keep else None
             if i == last:
@@ -335,13 +358,17 @@ class Network:
                     c.zhat, c.inv_std = zhat, inv_std
             else:
                 u = z
-            a = act.forward(u)
+            if act.forward_ is not None:  # in place: the derivative reads only a
+                a = act.forward_(u)
+                u = None
+            else:
+                a = act.forward(u)
             mask = masks[i] if (train and masks is not None) else None
             h = a * mask if mask is not None else a
             if keep:
                 c.u, c.a, c.mask = u, a, mask
                 caches.append(c)
-        raise AssertionError("unreachable")
+        return h, caches
 
     def forward(
         self,
@@ -399,7 +426,10 @@ class Network:
                 dh = dz
                 if c.mask is not None:
                     dh = dh * c.mask
-                du = act.derivative(c.u, c.a)  # a fresh array: scale it in place
+                if act.derivative_ is not None and c.u is None:
+                    du = act.derivative_(None, c.a, out=self._buffer("du", i, c.a.shape))
+                else:
+                    du = act.derivative(c.u, c.a)  # a fresh array: scale it in place
                 du *= dh
                 if v.gamma is not None:
                     g.gamma[...] = _batch_sum(du * c.zhat)
@@ -412,9 +442,9 @@ class Network:
                     dz = du
             h = c.h_in
             if i == 0:  # one product gives [dW; db]
-                g.Wb[...] = np.matmul(self._with_ones(h).T, dz)
+                np.matmul(self._with_ones(h).T, dz, out=g.Wb)
             else:
-                g.W[...] = np.matmul(h.transpose(0, 2, 1), dz)
+                np.matmul(h.transpose(0, 2, 1), dz, out=g.W)
                 g.b[...] = _batch_sum(dz)
             if arch.l2:
                 g.W += arch.l2 * v.W
@@ -422,13 +452,89 @@ class Network:
                 g.W += arch.l1 * np.sign(v.W)
             if i > 0:
                 wt = v.W.transpose(0, 2, 1)
+                dh = self._buffer("dh", i, dz.shape[:2] + wt.shape[2:])
                 if wt.shape[1] == 1:  # a width-1 layer: an outer product, cheaper broadcast
-                    dz = dz * wt
+                    dz = np.multiply(dz, wt, out=dh)
                 else:  # a contiguous Wᵀ makes the product ~1.7× faster
-                    dz = np.matmul(dz, np.ascontiguousarray(wt))
+                    dz = np.matmul(dz, np.ascontiguousarray(wt), out=dh)
         return Pass(loss, self.penalty(params), z, grads)
 
     # --- what the UI and the trainer read ----------------------------------------------
+    def locate(self, k: int) -> tuple[int, int]:
+        """(layer index from 0, unit) of flat parameter ``k``: the unit it feeds or scales."""
+        for li, s in enumerate(self.layers):
+            if s.start <= k < s.stop:
+                if k < s.w.stop:
+                    return li, (k - s.w.start) % s.fan_out
+                return li, (k - s.b.start) % s.fan_out  # b, gamma, beta: fan_out each
+        raise GdsimError(f"weight index {k} is out of range: need 0 ≤ index < {self.size}")
+
+    def slice_objective(self, p: np.ndarray, bn: np.ndarray, x: np.ndarray, t: np.ndarray,
+                        a: int, va: np.ndarray, b: int, vb: np.ndarray) -> np.ndarray:
+        """Evaluation-mode objective (loss + penalty) with weights a, b = va[j], vb[k] and the
+        rest at ``p`` (D,): (len(vb), len(va)), as ``evaluate`` row by row, same numbers.
+
+        Each layer runs on as few distinct rows as the grid allows: layers before the first
+        changed one once; up to the other weight's layer once per value of the first; and
+        when both feed different units of one layer, that layer once per value (only those
+        two units differ from the base), the layers after it with the base weights as one
+        large product over all grid points.
+        """
+        va, vb = np.asarray(va, np.float64).ravel(), np.asarray(vb, np.float64).ravel()
+        na, nb = len(va), len(vb)
+        g = na * nb
+        ia, ib = np.tile(np.arange(na), nb), np.repeat(np.arange(nb), na)  # meshgrid order
+        (la, ua), (lb, ub) = self.locate(a), self.locate(b)
+        if (lb, ub) < (la, ua):  # f: the weight in the earlier layer; s: the other
+            f, vf, fi, lf, uf, s, vs, si, ls, us = b, vb, ib, lb, ub, a, va, ia, la, ua
+        else:
+            f, vf, fi, lf, uf, s, vs, si, ls, us = a, va, ia, la, ua, b, vb, ib, lb, ub
+        last = len(self.layers) - 1
+        p1, bn1 = p[None, :], bn[None, :]
+
+        def rows(ff: np.ndarray | None, ss: np.ndarray | None) -> np.ndarray:
+            r = np.repeat(p1, len(ff) if ff is not None else len(ss), axis=0)
+            if ff is not None:
+                r[:, f] = vf[ff]
+            if ss is not None:
+                r[:, s] = vs[ss]
+            return r
+
+        def run(params, h, start, stop=None):
+            z, _ = self._forward(params, h, False, None, bn1, False, False, start, stop)
+            return z
+
+        h_pre = x if lf == 0 else run(p1, x, 0, lf).copy()
+        if lf < ls:
+            h_mid = run(rows(np.arange(len(vf)), None), h_pre, lf, ls).copy()
+        elif uf != us:
+            col_f = run(rows(np.arange(len(vf)), None), h_pre, lf, lf + 1)[:, :, uf].copy()
+            col_s = run(rows(None, np.arange(len(vs))), h_pre, lf, lf + 1)[:, :, us].copy()
+            h_base = run(p1, h_pre, lf, lf + 1).copy()
+        out = np.empty(g)
+        bsz, widest = x.shape[0], max(self.arch.widths)
+        chunk = max(1, CHUNK_ELEMENTS // max(1, bsz * widest))
+        for c0 in range(0, g, chunk):
+            c1 = min(g, c0 + chunk)
+            r = rows(fi[c0:c1], si[c0:c1])
+            if lf < ls:
+                z = run(r, h_mid[fi[c0:c1]], ls)
+            elif uf != us:
+                h = np.empty((c1 - c0,) + h_base.shape[1:])
+                h[...] = h_base
+                h[:, :, uf] = col_f[fi[c0:c1]]
+                h[:, :, us] = col_s[si[c0:c1]]
+                if lf == last:
+                    z = h
+                else:  # base weights from here on: one product over all the grid's samples
+                    z = run(p1, h.reshape(1, -1, h.shape[2]), lf + 1)
+                    z = z.reshape(c1 - c0, bsz, z.shape[2])
+            else:
+                z = run(r, h_pre, lf)
+            loss, _ = loss_value(self.arch.loss, z, t, want_grad=False)
+            out[c0:c1] = loss + self.penalty(r)
+        return out.reshape(nb, na)
+
     def outputs(self, params: np.ndarray, x: np.ndarray,
                 bn: np.ndarray | None = None) -> np.ndarray:
         """Predicted values (N, B, n_out): probabilities (bce, ce) or the regression output.

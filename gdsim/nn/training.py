@@ -21,7 +21,7 @@ import numpy as np
 from gdsim.errors import GdsimError
 from gdsim.nn.datasets import Dataset, load_csv, make_dataset
 from gdsim.nn.losses import get_loss
-from gdsim.nn.network import CHUNK_ELEMENTS, INITS, Architecture, Network
+from gdsim.nn.network import INITS, Architecture, Network
 from gdsim.optimizers import make_optimizer, stack_optimizers
 from gdsim.params import parse_spec, unknown_name
 from gdsim.schedules import make_schedule
@@ -186,6 +186,14 @@ class Trainer:
         self.t_train = self.net.targets(self.data.y_train)
         self.t_test = self.net.targets(self.data.y_test)
         self.classification = self.data.task == "classification"
+        # integer labels once, not per step (accuracy is for classification only)
+        self._y_train = self.data.y_train.astype(np.int64) if self.classification else None
+        self._y_test = self.data.y_test.astype(np.int64) if self.classification else None
+        # bce with 0/1 labels: a hit is (logit > 0) == (label == 1), compared as booleans
+        self._bool_hits = self.arch.loss == "bce" and all(
+            np.isin(y, (0, 1)).all() for y in (self._y_train, self._y_test))
+        if self._bool_hits:
+            self._y_train, self._y_test = self._y_train == 1, self._y_test == 1
         if init_weights is not None:
             p, b = init_weights
             p = np.asarray(p, dtype=np.float64).reshape(-1)
@@ -257,6 +265,8 @@ class Trainer:
         self._best_p = self.params.copy()
         self._best_b = self.bn.copy()
         self._wait = np.zeros(n, dtype=np.int64)
+        self._prev_p = self.params.copy()  # the last recorded state (divergence rollback)
+        self._prev_b = self.bn.copy()
         with np.errstate(all="ignore"):
             self._evaluate_and_record()
         for r in self.runs:
@@ -328,8 +338,8 @@ class Trainer:
 
     def _evaluate_and_record(self) -> None:
         """Metrics at the current weights and the gradient for the next update; record a row."""
-        inactive = ~self.active
-        if inactive.any():  # stopped runs keep their weights and statistics
+        if not self.active.all():  # stopped runs keep their weights and statistics
+            inactive = ~self.active
             self.params[inactive] = self._frozen_p[inactive]
             self.bn[inactive] = self._frozen_b[inactive]
         net, data = self.net, self.data
@@ -337,8 +347,8 @@ class Trainer:
         row = np.full((self.n_runs, self._rec.shape[2]), np.nan)
         if not reuse:
             for xs, ts, ys, lc, ac in (
-                (data.x_train, self.t_train, data.y_train, TRAIN_LOSS, TRAIN_ACC),
-                (data.x_test, self.t_test, data.y_test, TEST_LOSS, TEST_ACC),
+                (data.x_train, self.t_train, self._y_train, TRAIN_LOSS, TRAIN_ACC),
+                (data.x_test, self.t_test, self._y_test, TEST_LOSS, TEST_ACC),
             ):
                 ev = net.evaluate(self.params, xs, ts, self.bn)
                 row[:, lc] = ev.loss
@@ -354,11 +364,11 @@ class Trainer:
         if reuse:
             row[:, TRAIN_LOSS] = ps.loss
             if self.classification:
-                row[:, TRAIN_ACC] = self._accuracy(ps.logits, data.y_train)
+                row[:, TRAIN_ACC] = self._accuracy(ps.logits, self._y_train)
             ev = net.evaluate(self.params, data.x_test, self.t_test, self.bn)
             row[:, TEST_LOSS] = ev.loss
             if self.classification:
-                row[:, TEST_ACC] = self._accuracy(ev.logits, data.y_test)
+                row[:, TEST_ACC] = self._accuracy(ev.logits, self._y_test)
         self._lr_now = self._lr_column(self.t)
         row[:, LR] = self._lr_now[:, 0]
         sq = self.grads * self.grads
@@ -376,16 +386,22 @@ class Trainer:
                     self._stop(r, "max_epochs", f"{self.epochs} epochs done")
 
     def _accuracy(self, logits: np.ndarray, y: np.ndarray) -> np.ndarray:
-        pred = self.net.labels(logits, self.data.n_classes)
-        return (pred == y.astype(np.int64)[None, :]).mean(axis=1)
+        """Fraction of correct labels per run; ``y`` the integer labels (B,). The count of
+        hits over B equals the mean of the 0/1 hits exactly (an integer sum)."""
+        if self._bool_hits:
+            pred = logits[..., 0] > 0
+        else:
+            pred = self.net.labels(logits, self.data.n_classes)
+        return np.count_nonzero(pred == y, axis=1) / y.shape[0]
 
     def _check_divergence(self, row: np.ndarray) -> None:
         act = self.active
         bad_loss = ~np.isfinite(row[:, TRAIN_LOSS]) | ~np.isfinite(row[:, TEST_LOSS])
         bad_grad = ~np.isfinite(row[:, GRAD_NORM])
-        finite_p = np.isfinite(self.params).all(axis=1)
-        big = np.zeros(self.n_runs, dtype=bool)
-        big[finite_p] = np.abs(self.params[finite_p]).max(axis=1) > WEIGHT_LIMIT
+        # one pass: max |w| is NaN/inf exactly when some weight is (max propagates NaN)
+        peak = np.abs(self.params).max(axis=1)
+        finite_p = np.isfinite(peak)
+        big = finite_p & (peak > WEIGHT_LIMIT)
         bad = act & (bad_loss | bad_grad | ~finite_p | big)
         for i in np.flatnonzero(bad):
             r = self.runs[i]
@@ -422,13 +438,19 @@ class Trainer:
     def _write(self, row: np.ndarray) -> None:
         self._grow_rec(self.t + 1)
         act = self.active
-        self._rec[self.t, act] = row[act]
-        self._n[act] = self.t + 1
-        for r in self.runs:
-            if self.active[r.index]:
+        if act.all():
+            self._rec[self.t] = row
+            self._n[:] = self.t + 1
+            for r in self.runs:
                 r.steps = self.t
-        self._prev_p = self.params.copy()
-        self._prev_b = self.bn.copy()
+        else:
+            self._rec[self.t, act] = row[act]
+            self._n[act] = self.t + 1
+            for r in self.runs:
+                if act[r.index]:
+                    r.steps = self.t
+        np.copyto(self._prev_p, self.params)
+        np.copyto(self._prev_b, self.bn)
 
     def _snapshot(self) -> None:
         if self.t % self._stride:
@@ -547,21 +569,10 @@ class Trainer:
             if not 0 <= k < d:
                 raise GdsimError(f"weight index {k} is out of range: need 0 ≤ index < {d}")
         p, bn = self.weights(i, step)
-        ga, gb = np.meshgrid(np.asarray(va, np.float64), np.asarray(vb, np.float64))
-        g = ga.size
-        out = np.empty(g)
-        widest = max(self.arch.widths)
-        chunk = max(1, CHUNK_ELEMENTS // max(1, len(self.data.x_train) * widest))
-        x, t = self.data.x_train, self.t_train
         with np.errstate(all="ignore"):
-            for s in range(0, g, chunk):
-                e = min(g, s + chunk)
-                rows = np.repeat(p[None, :], e - s, axis=0)
-                rows[:, a] = ga.ravel()[s:e]
-                rows[:, b] = gb.ravel()[s:e]
-                bns = np.repeat(bn[None, :], e - s, axis=0)
-                out[s:e] = self.net.evaluate(rows, x, t, bns).objective
-        return out.reshape(ga.shape)
+            return self.net.slice_objective(p, bn, self.data.x_train, self.t_train, a,
+                                            np.asarray(va, np.float64),
+                                            b, np.asarray(vb, np.float64))
 
     def weight_history(self, i: int, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """(steps (k,), values (k, 2)) of weights ``a`` and ``b`` of run i over the snapshots."""

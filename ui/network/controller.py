@@ -1,10 +1,11 @@
 """The Network mode's controller: owns the network experiment, its Trainer and the Play timer.
 
 Same contract as ``ui.controller.Controller`` (signals ``stepped``, ``reset_done``,
-``experiment_changed``, ``cursor_changed``, ``playing_changed``, ``notice``, ``error``;
-``sim`` is the engine object, here a :class:`~gdsim.nn.training.Trainer`), so the app's
-playback bar, timeline and runs panel drive it unchanged. Every edit builds a new
-:class:`NNExperiment` and a new Trainer; on GdsimError the old ones stay and ``error`` fires.
+``experiment_changed``, ``run_color_changed``, ``cursor_changed``, ``playing_changed``,
+``notice``, ``error``; ``sim`` is the engine object, here a :class:`~gdsim.nn.training.Trainer`),
+so the app's playback bar, timeline and runs panel drive it unchanged. Every edit builds a new
+:class:`NNExperiment` and a new Trainer (on GdsimError the old ones stay and ``error`` fires),
+except a run's colour, which only repaints.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QColor
 
 from gdsim.errors import GdsimError
 from gdsim.nn.training import NNExperiment, Trainer
@@ -54,6 +56,7 @@ class NetworkController(QObject):
     stepped = Signal()
     reset_done = Signal()
     experiment_changed = Signal()
+    run_color_changed = Signal(int)  # run i of experiment.runs recoloured (no restart)
     cursor_changed = Signal(int)  # -1 = live
     playing_changed = Signal(bool)
     selection_changed = Signal(int)  # index into sim.runs of the run the panels show
@@ -177,6 +180,26 @@ class NetworkController(QObject):
             spec = dataclasses.replace(spec, color=runs[index].color)
         runs[index] = spec
         return self.update(runs=runs)
+
+    def set_run_color(self, index: int, color: str) -> bool:
+        """Recolour run ``index`` without restarting training: the experiment and the live
+        run's spec get the colour, then ``run_color_changed(index)`` lets the views repaint."""
+        if not self._check_index(index):
+            return False
+        qc = QColor(str(color))
+        if not qc.isValid():
+            self.error.emit(f"colour {color!r} is not a colour name or #rrggbb")
+            return False
+        color = qc.name()
+        runs = list(self.experiment.runs)
+        runs[index] = dataclasses.replace(runs[index], color=color)
+        self.experiment = dataclasses.replace(self.experiment, runs=runs)
+        enabled = self.enabled_indices()
+        if index in enabled:  # a display attribute only: the weights stay as they are
+            run = self.sim.runs[enabled.index(index)]
+            run.spec = dataclasses.replace(run.spec, color=color)
+        self.run_color_changed.emit(index)
+        return True
 
     def remove_run(self, index: int) -> bool:
         if not self._check_index(index):

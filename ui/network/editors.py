@@ -331,7 +331,8 @@ class NetworkRunsPanel(RunsPanel):
 
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(controller, parent)
-        self.note.setText("Every change here restarts all runs from the initial weights.")
+        self.note.setText("Every change here restarts all runs from the initial weights "
+                          "(a new colour applies at once).")
         self.settings_box.setTitle("Training")
         self.table.horizontalHeaderItem(COL_LOSS).setText("Train loss")
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._follow(r))

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -95,7 +95,13 @@ def read_experiment(path: str | Path) -> tuple[NNExperiment, str, str]:
 
 
 class NetworkMode(QWidget):
-    """The whole Network mode in one widget (its own controller; the app's bars and panel)."""
+    """The whole Network mode in one widget (its own controller; the app's bars and panel).
+
+    ``path_changed`` fires whenever ``current_path`` may have changed (open, save, preset,
+    new), so the main window can retitle itself whichever buttons were used.
+    """
+
+    path_changed = Signal()
 
     def __init__(self, main_window=None, experiment: NNExperiment | None = None):
         super().__init__(None)
@@ -213,12 +219,16 @@ class NetworkMode(QWidget):
         return bar
 
     def panel_titles(self) -> dict[str, str]:
+        """Exportable panels: key -> title (File → Export image while this tab is shown)."""
         return {"boundary": "Decision boundary / fit", "slice": "Weight-space slice",
                 "loss": "Loss curves", "accuracy": "Accuracy curves", "lr": "Learning rate",
                 "layers": "Gradient norm per layer"}
 
     def panel_plot_item(self, key: str):
+        """The pyqtgraph item behind an exportable panel (the small multiples when shown)."""
         if key == "boundary":
+            if self.boundary.multi.isVisibleTo(self.boundary):
+                return self.boundary.multi.ci
             return self.boundary.plot.getPlotItem()
         if key == "slice":
             return self.slice.plot.getPlotItem()
@@ -284,7 +294,8 @@ class NetworkMode(QWidget):
         self.preset_combo.setCurrentIndex(max(shown, 0))
         self.current_path = None
         self._set_story(title, description)
-        self._notice(f"{title}: {description}")
+        self._notice(f"Loaded preset: {title}")  # the story label shows the description
+        self.path_changed.emit()
         return True
 
     def _preset_chosen(self, index: int) -> None:
@@ -304,6 +315,7 @@ class NetworkMode(QWidget):
         self.current_path = Path(path)
         self.preset_combo.setCurrentIndex(0)
         self._set_story(title, description)
+        self.path_changed.emit()
         return True
 
     def save_to(self, path: str | Path) -> bool:
@@ -316,15 +328,34 @@ class NetworkMode(QWidget):
             return False
         self.current_path = Path(path)
         self._notice(f"Saved {path}")
+        self.path_changed.emit()
         return True
 
+    def new_experiment(self) -> bool:
+        """The default network experiment, untitled (File → New while this tab is shown)."""
+        from ui.network.controller import default_network_experiment
+
+        if not self.controller.set_experiment(default_network_experiment(), keep_weights=False):
+            return False
+        self.current_path = None
+        self.preset_combo.setCurrentIndex(0)
+        self._set_story("", "")
+        self.path_changed.emit()
+        return True
+
+    def dialog_dir(self) -> str:
+        """Where file dialogs start: the current file's folder."""
+        return str(self.current_path.parent) if self.current_path else ""
+
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open network experiment", "", JSON_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open network experiment", self.dialog_dir(),
+                                              JSON_FILTER)
         if path:
             self.open_path(path)
 
     def save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save network experiment", "", JSON_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Save network experiment", self.dialog_dir(),
+                                              JSON_FILTER)
         if path:
             self.save_to(path if Path(path).suffix else path + ".json")
 
@@ -340,7 +371,7 @@ class NetworkMode(QWidget):
         write_csv(sim, path)
 
     def export_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export training CSV", "",
+        path, _ = QFileDialog.getSaveFileName(self, "Export training CSV", self.dialog_dir(),
                                               "CSV (*.csv);;All files (*)")
         if not path:
             return
@@ -357,7 +388,8 @@ class NetworkMode(QWidget):
         save_weights(path, c.sim.net, *c.sim.weights(c.selected, c.shown_step))
 
     def save_weights_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save weights", "", WEIGHTS_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Save weights", self.dialog_dir(),
+                                              WEIGHTS_FILTER)
         if not path:
             return
         try:
@@ -380,14 +412,16 @@ class NetworkMode(QWidget):
         return True
 
     def load_weights_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load weights", "", WEIGHTS_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Load weights", self.dialog_dir(),
+                                              WEIGHTS_FILTER)
         if path:
             self.load_weights(path)
 
     def export_image_dialog(self, key: str) -> None:
         from ui import files
 
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {self.panel_titles()[key]}", "",
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {self.panel_titles()[key]}",
+                                              self.dialog_dir(),
                                               "PNG image (*.png);;SVG image (*.svg)")
         if not path:
             return

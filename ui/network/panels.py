@@ -62,6 +62,12 @@ def class_image(probs: np.ndarray, n_classes: int) -> np.ndarray:
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
+def sim_index(controller, index: int) -> int | None:
+    """Index into ``sim.runs`` of run ``index`` of the experiment (None when disabled)."""
+    enabled = controller.enabled_indices()
+    return enabled.index(index) if index in enabled else None
+
+
 def _plot(name: str, title: str, log_y: bool = False) -> pg.PlotWidget:
     # a log y axis thins its minor labels to 1-2-5 when they would overlap (short ranges)
     axes = {"left": LogAxis("left")} if log_y else None
@@ -128,7 +134,16 @@ class BoundaryView(QWidget):
         controller.stepped.connect(self.refresh)
         controller.cursor_changed.connect(self.refresh)
         controller.selection_changed.connect(self.refresh)
+        controller.run_color_changed.connect(self._recolor)
         self.rebuild()
+
+    def _recolor(self, index: int) -> None:
+        """Run ``index`` of the experiment got a new colour (training goes on): repaint."""
+        j = sim_index(self.controller, index)
+        if j is not None and j < len(self.fits):
+            self.fits[j].setPen(pg.mkPen(self.controller.sim.runs[j].spec.color, width=2))
+        self._drawn = None  # titles and the selected run's fit carry the colour
+        self.refresh()
 
     def rebuild(self) -> None:
         """New data set or network: points, axes and ranges."""
@@ -383,15 +398,30 @@ class MetricsView(QWidget):
         self.plots["accuracy"].getPlotItem().setYRange(0, 1.02, padding=0)
         self.no_acc = pg.TextItem("regression: no accuracy", color="#777777", anchor=(0.5, 0.5))
         self.plots["accuracy"].getPlotItem().addItem(self.no_acc, ignoreBounds=True)
+        # one row across the top: a column of entries would hide the late, low curves
         self.layer_legend = self.plots["layers"].getPlotItem().addLegend(
-            offset=(-5, 5), brush=pg.mkBrush(255, 255, 255, 200))
+            offset=(-5, 2), brush=pg.mkBrush(255, 255, 255, 200), colCount=3,
+            verSpacing=-6)
         self.lines: dict[str, list] = {k: [] for k in self.KEYS}
         controller.experiment_changed.connect(self.rebuild)
         controller.reset_done.connect(self.refresh)
         controller.stepped.connect(self.refresh)
         controller.cursor_changed.connect(self.refresh)
         controller.selection_changed.connect(self.refresh)
+        controller.run_color_changed.connect(self._recolor)
         self.rebuild()
+
+    def _recolor(self, index: int) -> None:
+        """Run ``index`` of the experiment got a new colour: repaint its lines in place."""
+        j = sim_index(self.controller, index)
+        if j is None or len(self.lines["lr"]) <= j:
+            return
+        color = self.controller.sim.runs[j].spec.color
+        for key in ("loss", "accuracy"):
+            for k, style in enumerate((Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine)):
+                self.lines[key][2 * j + k].setPen(pg.mkPen(color, width=1.5, style=style))
+        self.lines["lr"][j].setPen(pg.mkPen(color, width=1.5))
+        self.refresh()  # the gradient-norm title names the selected run in its colour
 
     def rebuild(self) -> None:
         sim = self.controller.sim
@@ -544,7 +574,14 @@ class WeightSliceView(QWidget):
         controller.stepped.connect(self.schedule)
         controller.cursor_changed.connect(lambda _c: self.schedule())
         controller.selection_changed.connect(lambda _i: self._reset())
+        controller.run_color_changed.connect(self._recolor)
         self.rebuild()
+
+    def _recolor(self, index: int) -> None:
+        """A new colour for the shown run repaints its path (same slice, same range)."""
+        if sim_index(self.controller, index) == self.controller.selected:
+            self._drawn = None
+            self.refresh()
 
     @property
     def weights(self) -> tuple[int, int]:
