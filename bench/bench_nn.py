@@ -4,7 +4,11 @@ Four optimizers train a 2-16-16-1 tanh/bce network side by side on 1,000 trainin
 (moons, full batch), with every per-step record (train and test loss/accuracy, lr, gradient
 norms): target ≥ 7,000 run-steps/s in total. Baseline measured in the same run: torch (if
 importable), one model trained the same way (forward, backward, step, test loss).
-Decision map for one run on a 200×200 grid: target ≤ 5 ms.
+Also printed: the first repeat after a reset (fresh record arrays: the allocator's cold
+state), and the floor set by the kernels no implementation can skip (tanh of every hidden
+unit, train and test, and the eight matrix products at these shapes), timed in the same run.
+Decision map for one run on a 200×200 grid: target ≤ 5 ms. Weight-space slices 40×40 over
+1,000 points for pairs in the first, a middle and the last layer.
 
 Run: ``python bench/bench_nn.py`` (prints medians of several repeats).
 """
@@ -38,8 +42,8 @@ def experiment() -> NNExperiment:
     )
 
 
-def bench_gdsim() -> tuple[float, float, Trainer]:
-    """(run-steps/s by wall clock, by this process's CPU time, the trainer)."""
+def bench_gdsim() -> tuple[float, float, float, Trainer]:
+    """(run-steps/s by wall clock, by CPU time, by wall clock in the first repeat, trainer)."""
     times, cpu = [], []
     tr = Trainer(experiment())
     assert len(tr.data.x_train) == 1000
@@ -50,7 +54,41 @@ def bench_gdsim() -> tuple[float, float, Trainer]:
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
     n = tr.n_runs * STEPS
-    return n / statistics.median(times), n / statistics.median(cpu), tr
+    return n / statistics.median(times), n / statistics.median(cpu), n / times[0], tr
+
+
+def kernel_floor(tr: Trainer) -> float:
+    """µs per step of the work every full-batch step must do (median of repeats): tanh over
+    the hidden units of the training and test passes, and the matrix products (forward
+    train and test, dW and the back-propagated product). Everything else comes on top."""
+    rng = np.random.default_rng(0)
+    n, h = tr.n_runs, 16
+    bufs = {b: (rng.standard_normal((n, b, h)), np.empty((n, b, h))) for b in (1000, 250)}
+    w, w3 = rng.standard_normal((n, h, h)), rng.standard_normal((n, h, 1))
+    xa = {b: np.ones((b, 3)) for b in bufs}
+    wb = rng.standard_normal((n, 3, h))
+    dz3 = rng.standard_normal((n, 1000, 1))
+
+    def once() -> None:
+        for b, (a, out) in bufs.items():
+            np.tanh(a, out=out)
+            np.tanh(a, out=out)
+            np.matmul(xa[b], wb, out=out)
+            np.matmul(a, w, out=out)
+            np.matmul(a, w3)
+        a, out = bufs[1000]
+        np.matmul(a.transpose(0, 2, 1), dz3)  # dW3
+        np.matmul(a.transpose(0, 2, 1), a)  # dW2
+        np.matmul(a, w, out=out)  # back-propagation through W2
+        np.matmul(xa[1000].T, a)  # d[W1; b1]
+
+    times = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        for _ in range(50):
+            once()
+        times.append((time.perf_counter() - t0) / 50)
+    return statistics.median(times) * 1e6
 
 
 def bench_torch(tr: Trainer) -> tuple[float, float] | None:
@@ -98,13 +136,14 @@ def bench_grid(tr: Trainer) -> tuple[float, float]:
     return statistics.median(times) * 1e3, statistics.median(cpu) * 1e3
 
 
-def bench_slice(tr: Trainer) -> float:
+def bench_slice(tr: Trainer, a: int = 0, b: int = 1) -> float:
+    """Weight-space slice latency in ms (median) for weights ``a`` × ``b``, 40×40 grid."""
     p, _ = tr.weights(0)
-    va, vb = p[0] + np.linspace(-2, 2, 40), p[1] + np.linspace(-2, 2, 40)
+    va, vb = p[a] + np.linspace(-2, 2, 40), p[b] + np.linspace(-2, 2, 40)
     times = []
     for _ in range(5):
         t0 = time.perf_counter()
-        tr.weight_slice(0, 0, 1, va, vb)
+        tr.weight_slice(0, a, b, va, vb)
         times.append(time.perf_counter() - t0)
     return statistics.median(times) * 1e3
 
@@ -112,10 +151,14 @@ def bench_slice(tr: Trainer) -> float:
 def main() -> None:
     print(f"machine load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(wall-clock rates drop under load; CPU-time rates much less)")
-    rate, rate_cpu, tr = bench_gdsim()
+    rate, rate_cpu, rate_first, tr = bench_gdsim()
     print(f"gdsim: 4 optimizers, 2-16-16-1 tanh/bce, 1,000 points, full batch: "
           f"{rate:,.0f} run-steps/s in total by wall clock, {rate_cpu:,.0f} by CPU time "
-          f"(target ≥ 7,000)")
+          f"(target ≥ 7,000); first repeat after reset {rate_first:,.0f}")
+    floor = kernel_floor(tr)
+    print(f"kernel floor (tanh of all hidden units + the matrix products, nothing else): "
+          f"{floor:.0f} µs/step = at most {tr.n_runs * 1e6 / floor:,.0f} run-steps/s; "
+          f"gdsim spends {tr.n_runs * 1e6 / rate:.0f} µs/step")
     base = bench_torch(tr)
     if base is None:
         print("torch: not importable (no baseline)")
@@ -126,7 +169,10 @@ def main() -> None:
     wall, cpu = bench_grid(tr)
     print(f"decision map 200×200 for one run: {wall:.2f} ms wall, {cpu:.2f} ms CPU "
           "(target ≤ 5 ms)")
-    print(f"weight-space slice 40×40 over 1,000 points: {bench_slice(tr):.1f} ms")
+    w2, w3 = tr.net.layers[1].start, tr.net.layers[2].start
+    print(f"weight-space slice 40×40 over 1,000 points: W1[0,0]×W1[0,1] "
+          f"{bench_slice(tr):.1f} ms, W2[0,0]×W2[0,1] {bench_slice(tr, w2, w2 + 1):.1f} ms, "
+          f"W3[0]×W3[1] {bench_slice(tr, w3, w3 + 1):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -16,11 +16,20 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
+from ui.plots import (  # noqa: F401 (LogAxis, MIN_LABEL_GAP_PX, positive_or_nan re-exported)
+    MIN_LABEL_GAP_PX,
+    LogAxis,
+    StepPlots,
+    cursor_line,
+    hover_label,
+    make_plot,
+    panel_layout,
+    positive_or_nan,
+)
 
 PLAY_REFRESH_HZ = 20.0
 # (key, title, objectName)
@@ -32,109 +41,33 @@ CURVES = (
 )
 
 
-class LogAxis(pg.AxisItem):
-    """A log axis whose minor tick labels never overlap: where two would be closer than
-    MIN_LABEL_GAP_PX, the less round one goes (decades first, then 2 and 5, then the rest)."""
-
-    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802,N803 (pyqtgraph API)
-        levels = super().logTickValues(minVal, maxVal, size, stdTicks)
-        per_px = size / max(maxVal - minVal, 1e-12)  # pixels per decade
-        levels = [(spacing, _spaced(values, per_px) if spacing is None else values)
-                  for spacing, values in levels]
-        if sum(len(values) for _s, values in levels) < 2:  # a sliver of a decade (0.6931…)
-            levels = [(None, _linear_ticks(minVal, maxVal))]
-        return levels
-
-    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
-        """pyqtgraph's labels (one significant digit), with more digits where they would
-        otherwise read the same (0.6931 and 0.6932 both as '0.7')."""
-        strings = super().logTickStrings(values, scale, spacing)
-        if len(set(strings)) == len(strings):
-            return strings
-        xs = 10 ** np.asarray(values, dtype=np.float64) * scale
-        for digits in range(2, 9):
-            strings = [f"{x:.{digits}g}" for x in xs]
-            if len(set(strings)) == len(strings):
-                break
-        return strings
-
-
-MIN_LABEL_GAP_PX = 18.0
-
-
-def _linear_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
-    """log10 positions of about ``count`` evenly spaced round values in [10**lo, 10**hi]."""
-    a, b = 10.0**lo, 10.0**hi
-    if not (b > a > 0 and math.isfinite(b)):
-        return []
-    raw = (b - a) / count
-    mag = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
-    vals = np.arange(math.ceil(a / step) * step, b, step)
-    return [float(v) for v in np.log10(vals[vals > 0])]
-
-
-def _spaced(values, per_px: float) -> list:
-    """The log10 tick positions to keep, at least MIN_LABEL_GAP_PX apart, roundest first."""
-    def rank(v: float) -> int:
-        mantissa = round(10 ** (v - math.floor(v)), 6)
-        return 0 if mantissa == 1 else 1 if mantissa in (2, 5) else 2
-
-    kept: list[float] = []
-    for v in sorted(values, key=lambda v: (rank(v), v)):
-        if all(abs(v - k) * per_px >= MIN_LABEL_GAP_PX for k in kept):
-            kept.append(v)
-    return sorted(kept)
-
-
 def run_signature(sim) -> tuple:
     """What the per-run plot items depend on: each enabled run's label and colour."""
     return tuple((r.label, r.spec.color) for r in sim.runs)
 
 
-def positive_or_nan(y: np.ndarray) -> np.ndarray:
-    """Values for a log axis: non-positive and non-finite values become NaN (gaps)."""
-    y = np.asarray(y, dtype=np.float64)
-    return np.where(np.isfinite(y) & (y > 0), y, np.nan)
-
-
-class CurvesView(QWidget):
+class CurvesView(StepPlots):
     """Four stacked step plots; redrawn on every controller signal while visible."""
 
     def __init__(self, controller, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.controller = controller
-        self._dirty = False
+        super().__init__(controller, parent)
         self._loss_title = "loss"
         self._follow = {key: True for key, _t, _o in CURVES}
         self.log = {key: True for key, _t, _o in CURVES}  # y axis in log10
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        self.hover_label = QLabel(" ")
-        self.hover_label.setObjectName("hoverLabel")
-        self.hover_label.setTextFormat(Qt.TextFormat.RichText)
-        self.hover_label.setWordWrap(True)
+        lay = panel_layout(self, spacing=2)
+        self.hover_label = hover_label("hoverLabel")
         lay.addWidget(self.hover_label)
         self.plots: dict[str, pg.PlotWidget] = {}
         self.lines: dict[str, list[pg.PlotCurveItem]] = {}
         self.cursor_lines: dict[str, pg.InfiniteLine] = {}
         for key, title, obj in CURVES:
-            w = pg.PlotWidget(background=theme.BACKGROUND, axisItems={"left": LogAxis("left")})
-            w.setObjectName(obj)
+            w = make_plot(obj, title, log_y=True)
             pi = w.getPlotItem()
-            pi.setTitle(title, color=theme.FOREGROUND, size="10pt")
             # Lines hold log10 of the values and only the axis is in log mode: pyqtgraph's
             # item log mode re-derives the data inside paint and paints every plot twice.
             pi.getAxis("left").setLogMode(False, True)
-            pi.setMenuEnabled(False)
             pi.getAxis("left").setWidth(52)
-            for side in ("left", "bottom"):  # no SI-prefix relabelling on every range change
-                pi.getAxis(side).enableAutoSIPrefix(False)
-            line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
-            line.setVisible(False)
-            pi.addItem(line, ignoreBounds=True)
-            self.cursor_lines[key] = line
+            self.cursor_lines[key] = cursor_line(pi)
             vb = pi.getViewBox()
             vb.disableAutoRange()  # ranges follow the data in _fit_ranges
             vb.sigRangeChangedManually.connect(lambda *_a, k=key: self._manual_range(k))
@@ -148,10 +81,8 @@ class CurvesView(QWidget):
         self.plots["distance"].getPlotItem().addItem(self.no_minimum, ignoreBounds=True)
         self.no_minimum.setVisible(False)
         controller.experiment_changed.connect(self._build)
-        controller.reset_done.connect(self.refresh)
-        controller.stepped.connect(self.refresh)
-        controller.cursor_changed.connect(self.refresh)
-        controller.playing_changed.connect(self.refresh)  # the final state after Play
+        # playing_changed: the final state after Play
+        self.follow(self.refresh, controller.playing_changed)
         if hasattr(controller, "run_color_changed"):
             controller.run_color_changed.connect(self._recolor)
         self._last_refresh = 0.0
@@ -218,14 +149,12 @@ class CurvesView(QWidget):
         cost more than the surface, and a curve lagging a frame is not visible; the last
         state is drawn when Play stops.
         """
-        if not self.isVisible() and self.window().isVisible():
-            self._dirty = True
+        if self._deferred():
             return
         now = time.perf_counter()
         if self.controller.playing and now - self._last_refresh < 1.0 / PLAY_REFRESH_HZ:
             return
         self._last_refresh = now
-        self._dirty = False
         sim = self.controller.sim
         if len(self.lines["loss"]) != len(sim.runs):
             self._build()
@@ -333,11 +262,6 @@ class CurvesView(QWidget):
             self._loss_title = title
             self.plots["loss"].getPlotItem().setTitle(title, color=theme.FOREGROUND, size="10pt")
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
-
     def hover_text(self, key: str, step: int) -> str:
         """Rich text: the step and each run's value of curve ``key`` there."""
         sim = self.controller.sim
@@ -351,10 +275,3 @@ class CurvesView(QWidget):
             color = run.spec.color or theme.run_color(i)
             parts.append(f"<span style='color:{color}'>■</span> {html.escape(run.label)} {v:.4g}")
         return "  ".join(parts)
-
-    def _hover(self, key: str, scene_pos) -> None:
-        vb = self.plots[key].getPlotItem().getViewBox()
-        if not vb.sceneBoundingRect().contains(scene_pos):
-            return
-        step = int(round(vb.mapSceneToView(scene_pos).x()))
-        self.hover_label.setText(self.hover_text(key, step))

@@ -33,6 +33,7 @@ from ui import files
 from ui.controller import Controller, default_experiment
 from ui.controls import PlaybackBar, SurfaceBar, TimelineBar
 from ui.curves_view import CurvesView
+from ui.plots import export_plot_dialog
 from ui.status import StatusPanel
 from ui.surface_view import SurfaceView
 
@@ -362,7 +363,8 @@ class MainWindow(QMainWindow):
         except GdsimError as e:
             self.show_file_error("Cannot open experiment", str(e))
             return False
-        if not self._set_experiment_or_report(exp, "Cannot open experiment"):
+        if not self.controller.set_experiment_reporting(exp, self.show_file_error,
+                                                       "Cannot open experiment"):
             return False
         self.current_path = Path(path)
         files.add_recent(path)
@@ -425,19 +427,11 @@ class MainWindow(QMainWindow):
     def export_image_dialog(self, key: str, network: bool = False) -> None:
         """Ask for a .png/.svg path and export one panel (a Network tab panel if ``network``)."""
         mode = self.network if network else self
-        path, _ = QFileDialog.getSaveFileName(
-            self, f"Export {mode.panel_titles()[key].lower()}", self._dialog_dir(),
-            "PNG image (*.png);;SVG image (*.svg)")
-        if not path:
-            return
-        if not Path(path).suffix:
-            path += ".png"
-        try:
-            files.export_image(mode.panel_plot_item(key), path)
-        except GdsimError as e:
-            self.show_file_error("Cannot export image", str(e))
-            return
-        self.statusBar().showMessage(f"Exported {path}", 5000)
+        path = export_plot_dialog(self, mode.panel_titles()[key].lower(),
+                                  mode.panel_plot_item(key), self._dialog_dir(),
+                                  self.show_file_error)
+        if path:
+            self.statusBar().showMessage(f"Exported {path}", 5000)
 
     def load_preset(self, path) -> bool:
         try:
@@ -445,7 +439,8 @@ class MainWindow(QMainWindow):
         except GdsimError as e:
             self.show_file_error("Cannot load preset", str(e))
             return False
-        if not self._set_experiment_or_report(exp, "Cannot load preset"):
+        if not self.controller.set_experiment_reporting(exp, self.show_file_error,
+                                                       "Cannot load preset"):
             return False
         self.current_path = None
         self._set_story(title, description)
@@ -463,17 +458,6 @@ class MainWindow(QMainWindow):
         self.show_mode(network=True)
         self._update_title()
         return True
-
-    def _set_experiment_or_report(self, exp, title: str) -> bool:
-        errors: list[str] = []
-        self.controller.error.connect(errors.append)
-        try:
-            ok = self.controller.set_experiment(exp)
-        finally:
-            self.controller.error.disconnect(errors.append)
-        if not ok:
-            self.show_file_error(title, errors[0] if errors else "invalid experiment")
-        return ok
 
     def _set_story(self, title: str, description: str) -> None:
         if title or description:

@@ -9,22 +9,28 @@ from __future__ import annotations
 
 import math
 
-import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from ui import theme
 from ui.curves_view import run_signature
 from ui.decimate import path_points
+from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
+    PanelView,
+    color_scale,
+    draw_heatmap,
+    heatmap_items,
+    isolines,
+    make_plot,
+    panel_layout,
+)
 
 GRID = 200  # heatmap resolution per axis
-N_LEVELS = 14
 PATH_WIDTH = 2.2
 PLAY_PATH_WIDTH = 1.0
 THIN_PATHS_ABOVE_ROWS = 50_000  # max steps x runs from which Play draws thin paths
-LOG_SKEW = 0.2  # log colours when the median lies in the lowest 20 % of the range
 
 
 def grid_values(surface, view, n: int = GRID):
@@ -39,90 +45,29 @@ def grid_values(surface, view, n: int = GRID):
     return xs, ys, np.asarray(z, dtype=np.float64)
 
 
-def color_scale(z: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Map values to colour coordinates: log10(z - min + delta) when the range is skewed.
-
-    Returns the transformed array (NaN where z is not finite) and whether it is logarithmic.
-    """
-    finite = np.isfinite(z)
-    if not finite.any():
-        return np.zeros_like(z), False
-    lo, hi = float(z[finite].min()), float(z[finite].max())
-    span = hi - lo
-    if span <= 0 or not math.isfinite(span):
-        return np.where(finite, z, np.nan), False
-    median = float(np.median(z[finite]))
-    if (median - lo) / span >= LOG_SKEW:
-        return np.where(finite, z, np.nan), False
-    delta = span * 1e-5
-    with np.errstate(all="ignore"):
-        t = np.log10(np.where(finite, z - lo, np.nan) + delta)
-    return t, True
-
-
-def isolines(xs, ys, t: np.ndarray, n_levels: int = N_LEVELS) -> tuple[np.ndarray, np.ndarray]:
-    """Isolines of ``t`` at evenly spaced levels, as x and y arrays with NaN separators."""
-    finite = np.isfinite(t)
-    if finite.sum() < 4:
-        return np.empty(0), np.empty(0)
-    lo, hi = np.quantile(t[finite], [0.02, 0.98])
-    if not hi > lo:
-        return np.empty(0), np.empty(0)
-    levels = np.linspace(lo, hi, n_levels + 2)[1:-1]
-    gen = contourpy.contour_generator(
-        xs, ys, np.ma.masked_invalid(t), line_type=contourpy.LineType.ChunkCombinedNan
-    )
-    parts = []
-    for lines in gen.multi_lines(levels):
-        for chunk in lines[0]:
-            if chunk is not None and len(chunk):
-                parts.append(chunk)
-                parts.append(np.full((1, 2), np.nan))
-    if not parts:
-        return np.empty(0), np.empty(0)
-    xy = np.concatenate(parts)
-    return xy[:, 0], xy[:, 1]
-
-
-class SurfaceView(QWidget):
+class SurfaceView(PanelView):
     """Heatmap + isolines + paths; draws the controller's simulation at the shown step."""
 
     def __init__(self, controller, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.show_gradient = False
         self.show_step = False
         self._surface_key = None
         self._syncing_target = False
-        self._dirty = False
 
-        self.plot = pg.PlotWidget(background=theme.BACKGROUND)
-        self.plot.setObjectName("surfacePlot")
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        self.plot = make_plot("surfacePlot", si_prefix=True)
+        lay = panel_layout(self)
         lay.addWidget(self.plot)
         pi = self.plot.getPlotItem()
         pi.setLabel("bottom", "x")
         pi.setLabel("left", "y")
         pi.showGrid(False, False)
-        pi.setMenuEnabled(False)
         self.vb = pi.getViewBox()
         self.vb.setAspectLocked(False)
 
-        self.image = pg.ImageItem()
-        self.image.setZValue(-20)
-        pi.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(
-            colorMap=theme.heatmap_colormap(), interactive=False, width=14, colorMapMenu=False
-        )
-        self.colorbar.setImageItem(self.image, insert_in=pi)
-        self.iso = pg.PlotDataItem(pen=pg.mkPen(theme.ISOLINE_COLOR, width=1), connect="finite")
-        self.iso.setZValue(-10)
-        pi.addItem(self.iso)
         # heatmap and isolines change only with the surface or the zoom: paint them from a
         # pixmap cache instead of re-rasterizing every frame during Play
-        for item in (self.image, self.iso):
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.image, self.colorbar, self.iso = heatmap_items(pi, 14, cache=True)
         self.minima = pg.ScatterPlotItem(
             symbol="star", size=16, pen=pg.mkPen(theme.MINIMUM_COLOR), brush=pg.mkBrush("#ffffff")
         )
@@ -150,9 +95,7 @@ class SurfaceView(QWidget):
         self.grad_heads: list[pg.ArrowItem] = []
 
         controller.experiment_changed.connect(self._on_experiment)
-        controller.reset_done.connect(self.refresh)
-        controller.stepped.connect(self.refresh)
-        controller.cursor_changed.connect(self.refresh)
+        self.follow(self.refresh)
         controller.playing_changed.connect(self._playing_changed)
         if hasattr(controller, "run_color_changed"):
             controller.run_color_changed.connect(self._recolor)
@@ -200,25 +143,9 @@ class SurfaceView(QWidget):
         surface = self.controller.sim.surface
         view = self.view_box()
         xs, ys, z = grid_values(surface, view)
-        t, is_log = color_scale(z)
-        finite = np.isfinite(t)
-        lo = float(t[finite].min()) if finite.any() else 0.0
-        hi = float(t[finite].max()) if finite.any() else 1.0
-        if not hi > lo:
-            hi = lo + 1.0
-        img = np.where(finite, t, hi)
-        self.image.setImage(img.T, autoLevels=False)
         xmin, xmax, ymin, ymax = view
-        dx = (xmax - xmin) / (len(xs) - 1)
-        dy = (ymax - ymin) / (len(ys) - 1)
-        self.image.setRect(QRectF(xmin - dx / 2, ymin - dy / 2, xmax - xmin + dx, ymax - ymin + dy))
-        # linear while the range changes: a log axis holding a linear range overflows 10**x
-        self.colorbar.axis.setLogMode(False)
-        self.colorbar.setLevels((lo, hi))
-        self.colorbar.axis.setLogMode(is_log)
+        is_log = draw_heatmap(self.image, self.colorbar, self.iso, xs, ys, z)
         self.colorbar.axis.setLabel("f − min f" if is_log else "f")
-        ix, iy = isolines(xs, ys, t)
-        self.iso.setData(ix, iy)
         m = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
         inside = (
             (m[:, 0] >= xmin) & (m[:, 0] <= xmax) & (m[:, 1] >= ymin) & (m[:, 1] <= ymax)
@@ -276,10 +203,8 @@ class SurfaceView(QWidget):
     # -------------------------------------------------------------- drawing
     def refresh(self, *_args) -> None:
         """Redraw paths, current points and arrows at the controller's shown step."""
-        if not self.isVisible() and self.window().isVisible():
-            self._dirty = True
+        if self._deferred():
             return
-        self._dirty = False
         sim = self.controller.sim
         spots_pos, brushes = [], []
         grad_xy = []
@@ -329,11 +254,6 @@ class SurfaceView(QWidget):
         angle = math.degrees(math.atan2(b.y() - a.y(), b.x() - a.x()))
         head.setStyle(angle=180 + angle)
         head.setPos(float(to[0]), float(to[1]))
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     # ----------------------------------------------------------- interaction
     def _start_dragged(self, *_args) -> None:

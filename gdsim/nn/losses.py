@@ -65,8 +65,15 @@ def loss_value(name: str, z: np.ndarray, t: np.ndarray,
         r = z - t
         loss = np.einsum("nbk,nbk->n", r, r) / (b * k)
         return loss, (r * (2.0 / (b * k)) if want_grad else None)
-    if name == "bce":
-        loss = (softplus(z) - z * t).sum(axis=(1, 2)) / b
+    if name == "bce":  # softplus(z) − z·t, the operations of softplus() in two buffers
+        e = np.abs(z)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        np.log1p(e, out=e)
+        sp = np.maximum(z, 0.0)
+        sp += e
+        sp -= np.multiply(z, t, out=e)
+        loss = sp.sum(axis=(1, 2)) / b
         if not want_grad:
             return loss, None
         g = sigmoid(z)

@@ -386,8 +386,8 @@ class Trainer:
                     self._stop(r, "max_epochs", f"{self.epochs} epochs done")
 
     def _accuracy(self, logits: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Fraction of correct labels per run; ``y`` the integer labels (B,). The count of
-        hits over B equals the mean of the 0/1 hits exactly (an integer sum)."""
+        """Fraction of correct labels per run; ``y`` the labels (B,) as ``_y_train`` holds
+        them (booleans for bce). Hits counted over B equal the mean of the 0/1 hits exactly."""
         if self._bool_hits:
             pred = logits[..., 0] > 0
         else:
@@ -561,8 +561,8 @@ class Trainer:
         """Objective (training data loss + penalty, evaluation mode) over a 2-D slice.
 
         Weights ``a`` and ``b`` (flat indices) take the values ``va`` × ``vb``; the others stay
-        at run i's values at ``step``. Returns (len(vb), len(va)); vectorized over the grid
-        (the grid points become rows of one batched forward pass, in chunks).
+        at run i's values at ``step``. Returns (len(vb), len(va)); vectorized over the grid,
+        each layer evaluated once per distinct input (see ``Network.slice_objective``).
         """
         d = self.net.size
         for k in (a, b):

@@ -46,6 +46,7 @@ from ui.controls import PlaybackBar, TimelineBar
 from ui.network.controller import NetworkController
 from ui.network.editors import NetworkEditors, NetworkRunsPanel
 from ui.network.panels import BoundaryView, MetricsView, WeightSliceView
+from ui.plots import export_plot_dialog
 from ui.resources import resource_path
 from ui.runs_panel import MIN_WIDTH as RUNS_MIN_WIDTH
 
@@ -264,23 +265,16 @@ class NetworkMode(QWidget):
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
 
+    def _set_experiment(self, exp: NNExperiment, title: str) -> bool:
+        return self.controller.set_experiment_reporting(exp, self.show_error, title,
+                                                        keep_weights=False)
+
     def _set_story(self, title: str, description: str) -> None:
         if title or description:
             self.story_label.setText(f"<b>{title}</b> — {description}" if description else title)
         self.story_label.setVisible(bool(title or description))
 
     # --- experiments and presets ------------------------------------------------------------
-    def _set_experiment(self, exp: NNExperiment, title: str) -> bool:
-        errors: list[str] = []
-        self.controller.error.connect(errors.append)
-        try:
-            ok = self.controller.set_experiment(exp, keep_weights=False)
-        finally:
-            self.controller.error.disconnect(errors.append)
-        if not ok:
-            self.show_error(title, errors[0] if errors else "invalid experiment")
-        return ok
-
     def load_preset(self, path: str | Path) -> bool:
         """Open a preset (experiment + its story shown above the panels)."""
         try:
@@ -418,18 +412,7 @@ class NetworkMode(QWidget):
             self.load_weights(path)
 
     def export_image_dialog(self, key: str) -> None:
-        from ui import files
-
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {self.panel_titles()[key]}",
-                                              self.dialog_dir(),
-                                              "PNG image (*.png);;SVG image (*.svg)")
-        if not path:
-            return
-        if not Path(path).suffix:
-            path += ".png"
-        try:
-            files.export_image(self.panel_plot_item(key), path)
-        except GdsimError as e:
-            self.show_error("Cannot export image", str(e))
-            return
-        self._notice(f"Exported {path}")
+        path = export_plot_dialog(self, self.panel_titles()[key], self.panel_plot_item(key),
+                                  self.dialog_dir(), self.show_error)
+        if path:
+            self._notice(f"Exported {path}")

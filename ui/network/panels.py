@@ -18,14 +18,22 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
 from ui import theme
-from ui.curves_view import LogAxis, positive_or_nan
 from ui.decimate import MAX_CURVE_POINTS, row_indices
-from ui.surface_view import color_scale, isolines
+from ui.plots import (
+    PanelView,
+    StepPlots,
+    cursor_line,
+    draw_heatmap,
+    heatmap_items,
+    hover_label,
+    make_plot,
+    panel_layout,
+    positive_or_nan,
+)
 
 GRID = 160  # decision-map resolution per axis
 MULTI_GRID = 80  # per run in the small multiples
@@ -68,32 +76,15 @@ def sim_index(controller, index: int) -> int | None:
     return enabled.index(index) if index in enabled else None
 
 
-def _plot(name: str, title: str, log_y: bool = False) -> pg.PlotWidget:
-    # a log y axis thins its minor labels to 1-2-5 when they would overlap (short ranges)
-    axes = {"left": LogAxis("left")} if log_y else None
-    w = pg.PlotWidget(background=theme.BACKGROUND, axisItems=axes)
-    w.setObjectName(name)
-    pi = w.getPlotItem()
-    pi.setTitle(title, color=theme.FOREGROUND, size="10pt")
-    pi.setMenuEnabled(False)
-    for ax in ("left", "bottom"):
-        pi.getAxis(ax).enableAutoSIPrefix(False)  # weights read as they are, not ×0.001
-    return w
-
-
-class BoundaryView(QWidget):
+class BoundaryView(PanelView):
     """The selected run's decision map (2-D) or fitted curve (1-D) with train/test points."""
 
     def __init__(self, controller, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.controller = controller
-        self._dirty = False
+        super().__init__(controller, parent)
         self.all_runs = False
         self.cells: list[tuple] = []  # small multiples: (plot item, image, boundary line)
         self.fits: list[pg.PlotDataItem] = []  # 1-D data: every run's fitted curve
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
+        lay = panel_layout(self, spacing=0)
         head = QHBoxLayout()
         head.addStretch(1)
         self.all_check = QCheckBox("all runs")
@@ -103,7 +94,7 @@ class BoundaryView(QWidget):
         self.all_check.toggled.connect(self.set_all_runs)
         head.addWidget(self.all_check)
         lay.addLayout(head)
-        self.plot = _plot("boundaryPlot", "decision boundary")
+        self.plot = make_plot("boundaryPlot", "decision boundary")
         lay.addWidget(self.plot, 1)
         self.multi = pg.GraphicsLayoutWidget()
         self.multi.setObjectName("boundaryMultiples")
@@ -129,12 +120,7 @@ class BoundaryView(QWidget):
         self.legend.setLabelTextColor(theme.FOREGROUND)
         self._legend_items = False
         self._drawn = None
-        controller.experiment_changed.connect(self.rebuild)
-        controller.reset_done.connect(self.refresh)
-        controller.stepped.connect(self.refresh)
-        controller.cursor_changed.connect(self.refresh)
-        controller.selection_changed.connect(self.refresh)
-        controller.run_color_changed.connect(self._recolor)
+        self.follow_all(self.rebuild, self.refresh, self._recolor, controller.selection_changed)
         self.rebuild()
 
     def _recolor(self, index: int) -> None:
@@ -291,10 +277,8 @@ class BoundaryView(QWidget):
 
     def refresh(self, *_args) -> None:
         """Predictions of the selected run at the shown step (skipped if already drawn)."""
-        if not self.isVisible() and self.window().isVisible():
-            self._dirty = True
+        if self._deferred():
             return
-        self._dirty = False
         c = self.controller
         key = c.view_key(self.all_runs)
         if key == self._drawn:
@@ -347,29 +331,17 @@ class BoundaryView(QWidget):
             parts_y += [np.asarray(py), [np.nan]]
         return np.concatenate(parts_x), np.concatenate(parts_y)
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
-
-class MetricsView(QWidget):
+class MetricsView(StepPlots):
     """Loss (train solid, test dashed) and accuracy of all runs; learning rate of all runs;
     per-layer gradient norms (log) of the selected run. Linked step axes, hover readout."""
 
     KEYS = ("loss", "accuracy", "lr", "layers")
 
     def __init__(self, controller, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.controller = controller
-        self._dirty = False
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        self.hover_label = QLabel(" ")
-        self.hover_label.setObjectName("networkHoverLabel")
-        self.hover_label.setTextFormat(Qt.TextFormat.RichText)
-        self.hover_label.setWordWrap(True)
+        super().__init__(controller, parent)
+        lay = panel_layout(self, spacing=2)
+        self.hover_label = hover_label("networkHoverLabel")
         lay.addWidget(self.hover_label)
         titles = {"loss": "loss (train —, test - -)", "accuracy": "accuracy (train —, test - -)",
                   "lr": "learning rate", "layers": "gradient norm per layer"}
@@ -377,7 +349,7 @@ class MetricsView(QWidget):
         self.cursor_lines = {}
         first = None
         for key in self.KEYS:
-            w = _plot(f"{key}NetPlot", titles[key], log_y=key != "accuracy")
+            w = make_plot(f"{key}NetPlot", titles[key], log_y=key != "accuracy")
             pi = w.getPlotItem()
             pi.showGrid(x=True, y=True, alpha=0.25)
             pi.getAxis("left").setWidth(52)
@@ -386,10 +358,7 @@ class MetricsView(QWidget):
                 first = pi
             else:
                 pi.setXLink(first)
-            line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
-            line.setVisible(False)
-            pi.addItem(line, ignoreBounds=True)
-            self.cursor_lines[key] = line
+            self.cursor_lines[key] = cursor_line(pi)
             w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
             w.setMinimumHeight(110)
             lay.addWidget(w, 1)
@@ -403,12 +372,7 @@ class MetricsView(QWidget):
             offset=(-5, 2), brush=pg.mkBrush(255, 255, 255, 200), colCount=3,
             verSpacing=-6)
         self.lines: dict[str, list] = {k: [] for k in self.KEYS}
-        controller.experiment_changed.connect(self.rebuild)
-        controller.reset_done.connect(self.refresh)
-        controller.stepped.connect(self.refresh)
-        controller.cursor_changed.connect(self.refresh)
-        controller.selection_changed.connect(self.refresh)
-        controller.run_color_changed.connect(self._recolor)
+        self.follow_all(self.rebuild, self.refresh, self._recolor, controller.selection_changed)
         self.rebuild()
 
     def _recolor(self, index: int) -> None:
@@ -454,10 +418,8 @@ class MetricsView(QWidget):
         self.refresh()
 
     def refresh(self, *_args) -> None:
-        if not self.isVisible() and self.window().isVisible():
-            self._dirty = True
+        if self._deferred():
             return
-        self._dirty = False
         c = self.controller
         sim = c.sim
         if len(self.lines["lr"]) != sim.n_runs:
@@ -511,31 +473,16 @@ class MetricsView(QWidget):
                          f"{html.escape(run.label)} {vals}")
         return "  ".join(parts)
 
-    def _hover(self, key: str, scene_pos) -> None:
-        vb = self.plots[key].getPlotItem().getViewBox()
-        if not vb.sceneBoundingRect().contains(scene_pos):
-            return
-        step = int(round(vb.mapSceneToView(scene_pos).x()))
-        self.hover_label.setText(self.hover_text(key, step))
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
-
-
-class WeightSliceView(QWidget):
+class WeightSliceView(PanelView):
     """Loss over two chosen weights of the selected run (the others at their values at the
     shown step) with those weights' path: how the optimizer moves in a real landscape."""
 
     def __init__(self, controller, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.controller = controller
-        self._dirty = False
+        super().__init__(controller, parent)
         self._range = None  # (amin, amax, bmin, bmax) kept while the path stays inside
         self._drawn = None
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        lay = panel_layout(self)
         row = QHBoxLayout()
         row.addWidget(QLabel("weights"))
         self.combo_a = QComboBox()
@@ -548,18 +495,10 @@ class WeightSliceView(QWidget):
             cb.activated.connect(lambda _i: self._choice_changed())
             row.addWidget(cb, 1)
         lay.addLayout(row)
-        self.plot = _plot("slicePlot", "weight-space slice")
+        self.plot = make_plot("slicePlot", "weight-space slice")
         lay.addWidget(self.plot, 1)
         pi = self.plot.getPlotItem()
-        self.image = pg.ImageItem()
-        self.image.setZValue(-20)
-        pi.addItem(self.image)
-        self.colorbar = pg.ColorBarItem(colorMap=theme.heatmap_colormap(), interactive=False,
-                                        width=12, colorMapMenu=False)
-        self.colorbar.setImageItem(self.image, insert_in=pi)
-        self.iso = pg.PlotDataItem(pen=pg.mkPen(theme.ISOLINE_COLOR, width=1), connect="finite")
-        self.iso.setZValue(-10)
-        pi.addItem(self.iso)
+        self.image, self.colorbar, self.iso = heatmap_items(pi, 12)
         self.path = pg.PlotDataItem(pen=pg.mkPen("#0072b2", width=2))
         pi.addItem(self.path)
         self.head = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=1.5))
@@ -637,10 +576,8 @@ class WeightSliceView(QWidget):
                 centre[1] + half[1])
 
     def refresh(self) -> None:
-        if not self.isVisible() and self.window().isVisible():
-            self._dirty = True
+        if self._deferred():
             return
-        self._dirty = False
         self._timer.stop()
         c = self.controller
         sim = c.sim
@@ -668,19 +605,7 @@ class WeightSliceView(QWidget):
         va = np.linspace(r[0], r[1], SLICE_GRID)
         vb = np.linspace(r[2], r[3], SLICE_GRID)
         z = sim.weight_slice(i, a, b, va, vb, step=step)
-        t, is_log = color_scale(z)
-        finite = np.isfinite(t)
-        lo = float(t[finite].min()) if finite.any() else 0.0
-        hi = float(t[finite].max()) if finite.any() else 1.0
-        if not hi > lo:
-            hi = lo + 1.0
-        self.image.setImage(np.where(finite, t, hi).T, autoLevels=False)
-        da, db = va[1] - va[0], vb[1] - vb[0]
-        self.image.setRect(QRectF(va[0] - da / 2, vb[0] - db / 2, va[-1] - va[0] + da,
-                                  vb[-1] - vb[0] + db))
-        self.colorbar.setLevels((lo, hi))
-        self.colorbar.axis.setLogMode(is_log)
-        self.iso.setData(*isolines(va, vb, t))
+        draw_heatmap(self.image, self.colorbar, self.iso, va, vb, z)
         run = sim.runs[i]
         color = run.spec.color or theme.run_color(i)
         self.path.setData(path[:, 0], path[:, 1])
@@ -694,8 +619,3 @@ class WeightSliceView(QWidget):
                     f"{html.escape(run.label)}</span> · step {steps[-1]}",
                     color=theme.FOREGROUND, size="10pt")
         self.last_grid = (va, vb, z)
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()

@@ -1,0 +1,288 @@
+"""Plot helpers both tabs share: the panel base that redraws only while shown, plot widgets
+in the app's style, log axes with non-overlapping labels, hover labels, timeline cursor
+lines and heatmap items. Items are created once here; views feed them with ``setData``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import contourpy
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
+
+from ui import theme
+
+MIN_LABEL_GAP_PX = 18.0
+N_LEVELS = 14  # isolines per heatmap
+LOG_SKEW = 0.2  # log colours when the median lies in the lowest 20 % of the range
+
+
+class PanelView(QWidget):
+    """A panel drawing a controller's state. A redraw asked for while the panel is hidden
+    (another tab in front) waits for the next show: hidden panels cost nothing during Play."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.controller = controller
+        self._dirty = False
+
+    def follow(self, refresh, *signals) -> None:
+        """Call ``refresh`` whenever the shown state changes (steps, reset, timeline cursor)
+        and on each of the extra ``signals``."""
+        c = self.controller
+        for sig in (c.reset_done, c.stepped, c.cursor_changed, *signals):
+            sig.connect(refresh)
+
+    def follow_all(self, rebuild, refresh, recolor, *signals) -> None:
+        """:meth:`follow`, plus ``rebuild`` on an edited experiment and ``recolor(index)``
+        on a recoloured run."""
+        self.controller.experiment_changed.connect(rebuild)
+        self.follow(refresh, *signals)
+        self.controller.run_color_changed.connect(recolor)
+
+    def _deferred(self) -> bool:
+        """True when a redraw now would not be seen (it is then done on the next show)."""
+        if not self.isVisible() and self.window().isVisible():
+            self._dirty = True
+            return True
+        self._dirty = False
+        return False
+
+    def refresh(self, *_args) -> None:
+        raise NotImplementedError
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+
+class StepPlots(PanelView):
+    """A panel of step plots (``self.plots`` by key) with a hover readout: subclasses give
+    ``hover_text(key, step)``."""
+
+    def hover_text(self, key: str, step: int) -> str:
+        raise NotImplementedError
+
+    def _hover(self, key: str, scene_pos) -> None:
+        vb = self.plots[key].getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return
+        step = int(round(vb.mapSceneToView(scene_pos).x()))
+        self.hover_label.setText(self.hover_text(key, step))
+
+
+def panel_layout(widget: QWidget, spacing: int | None = None) -> QVBoxLayout:
+    """A margin-free vertical layout on ``widget`` (plots reach the panel's edges)."""
+    lay = QVBoxLayout(widget)
+    lay.setContentsMargins(0, 0, 0, 0)
+    if spacing is not None:
+        lay.setSpacing(spacing)
+    return lay
+
+
+def make_plot(name: str, title: str | None = None, *, log_y: bool = False,
+              si_prefix: bool = False) -> pg.PlotWidget:
+    """A PlotWidget in the app's style: objectName ``name``, titled, no context menu, and
+    (unless ``si_prefix``) axes that read values as they are, not ×0.001. ``log_y`` gives
+    the left axis a :class:`LogAxis` (the caller chooses how the data are logged)."""
+    axes = {"left": LogAxis("left")} if log_y else None
+    w = pg.PlotWidget(background=theme.BACKGROUND, axisItems=axes)
+    w.setObjectName(name)
+    pi = w.getPlotItem()
+    if title is not None:
+        pi.setTitle(title, color=theme.FOREGROUND, size="10pt")
+    pi.setMenuEnabled(False)
+    if not si_prefix:
+        for side in ("left", "bottom"):  # no SI-prefix relabelling on every range change
+            pi.getAxis(side).enableAutoSIPrefix(False)
+    return w
+
+
+def hover_label(name: str) -> QLabel:
+    """The rich-text line above step plots that reads out the values under the mouse."""
+    label = QLabel(" ")
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    return label
+
+
+def cursor_line(plot_item: pg.PlotItem) -> pg.InfiniteLine:
+    """A hidden dashed vertical line on ``plot_item`` marking the timeline cursor's step."""
+    line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
+    line.setVisible(False)
+    plot_item.addItem(line, ignoreBounds=True)
+    return line
+
+
+def heatmap_items(plot_item: pg.PlotItem, colorbar_width: int, cache: bool = False):
+    """A heatmap image with its colour bar and an isoline item on ``plot_item``:
+    (image, colorbar, iso). ``cache`` paints image and isolines from a pixmap cache (for
+    pictures that change only with the zoom, not every frame)."""
+    image = pg.ImageItem()
+    image.setZValue(-20)
+    plot_item.addItem(image)
+    colorbar = pg.ColorBarItem(colorMap=theme.heatmap_colormap(), interactive=False,
+                               width=colorbar_width, colorMapMenu=False)
+    colorbar.setImageItem(image, insert_in=plot_item)
+    iso = pg.PlotDataItem(pen=pg.mkPen(theme.ISOLINE_COLOR, width=1), connect="finite")
+    iso.setZValue(-10)
+    plot_item.addItem(iso)
+    if cache:
+        for item in (image, iso):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    return image, colorbar, iso
+
+
+def color_scale(z: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Map values to colour coordinates: log10(z - min + delta) when the range is skewed.
+
+    Returns the transformed array (NaN where z is not finite) and whether it is logarithmic.
+    """
+    finite = np.isfinite(z)
+    if not finite.any():
+        return np.zeros_like(z), False
+    lo, hi = float(z[finite].min()), float(z[finite].max())
+    span = hi - lo
+    if span <= 0 or not math.isfinite(span):
+        return np.where(finite, z, np.nan), False
+    median = float(np.median(z[finite]))
+    if (median - lo) / span >= LOG_SKEW:
+        return np.where(finite, z, np.nan), False
+    delta = span * 1e-5
+    with np.errstate(all="ignore"):
+        t = np.log10(np.where(finite, z - lo, np.nan) + delta)
+    return t, True
+
+
+def isolines(xs, ys, t: np.ndarray, n_levels: int = N_LEVELS) -> tuple[np.ndarray, np.ndarray]:
+    """Isolines of ``t`` at evenly spaced levels, as x and y arrays with NaN separators."""
+    finite = np.isfinite(t)
+    if finite.sum() < 4:
+        return np.empty(0), np.empty(0)
+    lo, hi = np.quantile(t[finite], [0.02, 0.98])
+    if not hi > lo:
+        return np.empty(0), np.empty(0)
+    levels = np.linspace(lo, hi, n_levels + 2)[1:-1]
+    gen = contourpy.contour_generator(
+        xs, ys, np.ma.masked_invalid(t), line_type=contourpy.LineType.ChunkCombinedNan
+    )
+    parts = []
+    for lines in gen.multi_lines(levels):
+        for chunk in lines[0]:
+            if chunk is not None and len(chunk):
+                parts.append(chunk)
+                parts.append(np.full((1, 2), np.nan))
+    if not parts:
+        return np.empty(0), np.empty(0)
+    xy = np.concatenate(parts)
+    return xy[:, 0], xy[:, 1]
+
+
+def draw_heatmap(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDataItem,
+                 xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> bool:
+    """Show ``z[j, i] = f(xs[i], ys[j])`` (evenly spaced xs, ys) on the items made by
+    :func:`heatmap_items`: colours by :func:`color_scale`, levels, isolines, pixel-centred
+    extent. Returns whether the colour scale is logarithmic."""
+    t, is_log = color_scale(z)
+    finite = np.isfinite(t)
+    lo = float(t[finite].min()) if finite.any() else 0.0
+    hi = float(t[finite].max()) if finite.any() else 1.0
+    if not hi > lo:
+        hi = lo + 1.0
+    image.setImage(np.where(finite, t, hi).T, autoLevels=False)
+    x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
+    dx, dy = (x1 - x0) / (len(xs) - 1), (y1 - y0) / (len(ys) - 1)
+    image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
+    # linear while the range changes: a log axis holding a linear range overflows 10**x
+    colorbar.axis.setLogMode(False)
+    colorbar.setLevels((lo, hi))
+    colorbar.axis.setLogMode(is_log)
+    iso.setData(*isolines(xs, ys, t))
+    return is_log
+
+
+def positive_or_nan(y: np.ndarray) -> np.ndarray:
+    """Values for a log axis: non-positive and non-finite values become NaN (gaps)."""
+    y = np.asarray(y, dtype=np.float64)
+    return np.where(np.isfinite(y) & (y > 0), y, np.nan)
+
+
+class LogAxis(pg.AxisItem):
+    """A log axis whose minor tick labels never overlap: where two would be closer than
+    MIN_LABEL_GAP_PX, the less round one goes (decades first, then 2 and 5, then the rest)."""
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802,N803 (pyqtgraph API)
+        levels = super().logTickValues(minVal, maxVal, size, stdTicks)
+        per_px = size / max(maxVal - minVal, 1e-12)  # pixels per decade
+        levels = [(spacing, _spaced(values, per_px) if spacing is None else values)
+                  for spacing, values in levels]
+        if sum(len(values) for _s, values in levels) < 2:  # a sliver of a decade (0.6931…)
+            levels = [(None, _linear_ticks(minVal, maxVal))]
+        return levels
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
+        """pyqtgraph's labels (one significant digit), with more digits where they would
+        otherwise read the same (0.6931 and 0.6932 both as '0.7')."""
+        strings = super().logTickStrings(values, scale, spacing)
+        if len(set(strings)) == len(strings):
+            return strings
+        xs = 10 ** np.asarray(values, dtype=np.float64) * scale
+        for digits in range(2, 9):
+            strings = [f"{x:.{digits}g}" for x in xs]
+            if len(set(strings)) == len(strings):
+                break
+        return strings
+
+
+def _linear_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+    """log10 positions of about ``count`` evenly spaced round values in [10**lo, 10**hi]."""
+    a, b = 10.0**lo, 10.0**hi
+    if not (b > a > 0 and math.isfinite(b)):
+        return []
+    raw = (b - a) / count
+    mag = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    vals = np.arange(math.ceil(a / step) * step, b, step)
+    return [float(v) for v in np.log10(vals[vals > 0])]
+
+
+def _spaced(values, per_px: float) -> list:
+    """The log10 tick positions to keep, at least MIN_LABEL_GAP_PX apart, roundest first."""
+    def rank(v: float) -> int:
+        mantissa = round(10 ** (v - math.floor(v)), 6)
+        return 0 if mantissa == 1 else 1 if mantissa in (2, 5) else 2
+
+    kept: list[float] = []
+    for v in sorted(values, key=lambda v: (rank(v), v)):
+        if all(abs(v - k) * per_px >= MIN_LABEL_GAP_PX for k in kept):
+            kept.append(v)
+    return sorted(kept)
+
+
+def export_plot_dialog(parent: QWidget, what: str, plot_item, directory: str,
+                       show_error) -> str | None:
+    """Ask for a .png/.svg path (none given: .png) and export ``plot_item`` there. Returns
+    the path written, or None when cancelled or failed (``show_error(title, text)`` told)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from gdsim.errors import GdsimError
+    from ui import files
+
+    path, _ = QFileDialog.getSaveFileName(parent, f"Export {what}", directory,
+                                          "PNG image (*.png);;SVG image (*.svg)")
+    if not path:
+        return None
+    if not Path(path).suffix:
+        path += ".png"
+    try:
+        files.export_image(plot_item, path)
+    except GdsimError as e:
+        show_error("Cannot export image", str(e))
+        return None
+    return path
