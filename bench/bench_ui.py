@@ -49,10 +49,11 @@ def experiment(n_runs: int, steps: int):
     return Experiment(surface="rosenbrock", start=(-1.5, 2.0), runs=runs, steps=steps, tol=0.0)
 
 
-def frame_times(app, win, speed: float, frames: int) -> list[float]:
+def frame_times(app, win, speed: float, frames: int, c=None) -> list[float]:
     """Per-frame wall ms at a 60 fps cadence (the next frame starts 1/60 s after the last
-    one started, or at once when a frame overran), as the Play timer would drive it."""
-    c = win.controller
+    one started, or at once when a frame overran), as the Play timer would drive it.
+    ``c`` is the controller to play (default: the surface tab's)."""
+    c = c if c is not None else win.controller
     c.set_speed(speed)
     c.play()  # playing state as in the app, but the ticks are driven (and timed) here
     c._timer.setInterval(2**30)
@@ -72,9 +73,88 @@ def frame_times(app, win, speed: float, frames: int) -> list[float]:
     return out
 
 
+def median_ms(fn, repeats: int) -> float:
+    """Median wall ms of ``fn()`` over ``repeats`` calls."""
+    out = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(out)
+
+
+def network_case(app, win, repeats: int) -> None:
+    """Network tab playing the spiral preset: frame time, then each panel's redraw cost."""
+    import numpy as np
+
+    from ui.network import panels
+
+    net = win.network
+    win.mode_tabs.setCurrentWidget(net)
+    net.load_preset(Path(__file__).resolve().parent.parent / "resources" / "presets"
+                    / "network" / "nn_03_spiral_adam_vs_sgd.json")
+    app.processEvents()
+    c = net.controller
+    print("== Network tab, spiral preset (3 runs, 2-16-16-1), median ms ==")
+    c.step(200)
+    app.processEvents()
+    frames = []
+    for _ in range(max(1, repeats // 2)):
+        frames += frame_times(app, win, 100, 120, c)
+    fr = statistics.median(frames)
+    print(f"Play frame at 100 steps/s (step + redraw + paint): {fr:6.2f} ms  (CPU "
+          f"{CPU[-1]:.2f} ms; p95 {np.percentile(frames, 95):.1f}, max {max(frames):.1f}; "
+          f"60 fps budget 16.7 ms)")
+    sim, i = c.sim, c.selected
+
+    def forced(view):
+        def run():
+            view._drawn = None
+            view.refresh()
+        return run
+
+    reps = repeats * 4
+    g = panels.GRID
+    b = median_ms(forced(net.boundary), reps)
+    alone = median_ms(lambda: sim.predict_grid(i, g, g), reps)
+    print(f"decision map redraw, paused ({g}x{g}):          {b:6.2f} ms  "
+          f"(predict_grid alone {alone:.2f} ms)")
+    pg_ = getattr(panels, "PLAY_GRID", None)
+    if pg_:
+        alone = median_ms(lambda: sim.predict_grid(i, pg_, pg_), reps)
+        print(f"predict_grid at the Play resolution ({pg_}x{pg_}):   {alone:6.2f} ms  "
+              f"(at most every {panels.MAP_INTERVAL_MS} ms while playing)")
+    n = panels.SLICE_GRID
+    a, bb = net.slice.weights
+    va = np.linspace(-1, 1, n)
+    s = median_ms(forced(net.slice), reps)
+    alone = median_ms(lambda: sim.weight_slice(i, a, bb, va, va), reps)
+    print(f"weight slice redraw, paused ({n}x{n}, W3):        {s:6.2f} ms  "
+          f"(weight_slice alone {alone:.2f} ms)")
+    first = net.slice.combo_a.findText("W1[0,0]")
+    net.slice.set_weights(first, first + 1)
+    s1 = median_ms(forced(net.slice), repeats * 2)
+    print(f"weight slice redraw, paused, first-layer (W1):   {s1:6.2f} ms")
+    if hasattr(net.slice, "grid_size"):
+        c.play()
+        n = net.slice.grid_size()
+        s2 = median_ms(forced(net.slice), repeats * 2)
+        c.pause()
+        print(f"weight slice redraw, playing, W1 ({n}x{n}):        {s2:6.2f} ms  (at most "
+              f"every {panels.SLICE_INTERVAL_MS} ms while playing)")
+    net.slice.rebuild()
+    m = median_ms(net.metrics.refresh, reps)
+    print(f"curves + gradient norms redraw:                  {m:6.2f} ms")
+    c.pause()
+    win.mode_tabs.setCurrentIndex(0)
+    app.processEvents()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--network-only", action="store_true",
+                    help="only the Network tab case")
     ap.add_argument("--first-paint-child", action="store_true")
     args = ap.parse_args()
     if args.first_paint_child:
@@ -89,6 +169,11 @@ def main() -> int:
     win.show()
     app.processEvents()
     c = win.controller
+    if win.has_network():
+        network_case(app, win, args.repeats)
+    if args.network_only:
+        win.close()
+        return 0
 
     print("== frame time (Play tick: step + redraw + paint), median ms ==")
     c.set_experiment(experiment(1, 1_000_000))

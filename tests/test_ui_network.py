@@ -384,3 +384,125 @@ def test_recolouring_repaints_fits_and_small_multiples(mode):
     assert c.update(runs=runs) and c.sim.n_runs == 1
     assert c.set_run_color(0, "#0000ff") and c.experiment.runs[0].color == "#0000ff"
     assert c.sim.runs[0].spec.color == "#00aa11"
+
+
+# --- smooth Play: expensive pictures throttled while playing, full quality when paused ------
+def test_throttle_postpones_calls_within_the_interval_and_flush_is_immediate(qtbot):
+    import time
+
+    from ui.plots import Throttle
+
+    calls: list[float] = []
+    th = Throttle(lambda: calls.append(time.perf_counter()), 120)
+    th()
+    assert len(calls) == 1 and not th.pending  # the first call at once
+    th()
+    th()
+    assert len(calls) == 1 and th.pending  # within the interval: one postponed call
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=2000)
+    assert calls[1] - calls[0] >= 0.119
+    qtbot.wait(200)
+    assert len(calls) == 2  # the two postponed requests made one call
+    th()
+    th.flush()  # e.g. on pause: now, and the pending call is dropped
+    assert len(calls) == 4 and not th.pending
+    qtbot.wait(200)
+    assert len(calls) == 4
+
+
+def _record_calls(monkeypatch, sim, name: str) -> list[tuple[float, tuple]]:
+    """Wrap ``sim.<name>`` to log (time, (args, kwargs)) of every call."""
+    import time
+
+    log: list[tuple[float, tuple]] = []
+    orig = getattr(sim, name)
+
+    def wrapped(*a, **k):
+        log.append((time.perf_counter(), (a, k)))
+        return orig(*a, **k)
+
+    monkeypatch.setattr(sim, name, wrapped)
+    return log
+
+
+def test_play_throttles_slice_and_map_and_pause_draws_the_latest_state_in_full(
+        mode, qtbot, monkeypatch):
+    from ui.network import panels
+
+    c = mode.controller
+    c.set_experiment(small(epochs=100_000))
+    slices = _record_calls(monkeypatch, c.sim, "weight_slice")
+    maps = _record_calls(monkeypatch, c.sim, "predict_grid")
+    c.set_speed(600)
+    c.play()
+    qtbot.wait(1200)
+    frames = c.sim.t
+    assert c.playing and frames > 60
+    # curves follow every frame: the loss line ends at the live step while playing
+    x, _ = mode.metrics.lines["loss"][0].getData()
+    assert x[-1] == c.sim.t
+    (x0, x1), _ = mode.metrics.plots["loss"].getPlotItem().getViewBox().viewRange()
+    assert x0 <= 0 and c.sim.t <= x1
+    c.pause()
+    n_play_slices = len(slices) - 1  # the last one came with the pause
+    n_play_maps = len(maps) - 1
+    # while playing: recomputed (live) but at most once per interval
+    assert n_play_slices >= 2 and n_play_maps >= 4
+    gaps_s = np.diff([t for t, _ in slices[:-1]])
+    gaps_m = np.diff([t for t, _ in maps[:-1]])
+    assert gaps_s.min() >= 0.95 * panels.SLICE_INTERVAL_MS / 1000
+    assert gaps_m.min() >= 0.95 * panels.MAP_INTERVAL_MS / 1000
+    assert n_play_slices <= 1200 / panels.SLICE_INTERVAL_MS + 2
+    # the map was drawn at the Play resolution, except the first frame
+    assert {m[1][0][1] for m in maps[1:-1]} == {panels.PLAY_GRID}
+    # on pause, both at once at full resolution, of the final state
+    t = c.sim.t
+    (_, (args, kw)) = maps[-1]
+    assert args[1:3] == (panels.GRID, panels.GRID) and kw["step"] == t
+    img = mode.boundary.image.image
+    _, _, out = c.sim.predict_grid(c.selected, panels.GRID, panels.GRID, step=t)
+    np.testing.assert_array_equal(img, panels.class_image(out, 2).transpose(1, 0, 2))
+    assert f"step {t}" in mode.boundary.plot.getPlotItem().titleLabel.text
+    va, vb, z = mode.slice.last_grid
+    assert len(va) == len(vb) == panels.SLICE_GRID
+    a, b = mode.slice.weights
+    np.testing.assert_allclose(z, c.sim.weight_slice(c.selected, a, b, va, vb))
+    assert f"step {t}" in mode.slice.plot.getPlotItem().titleLabel.text
+    # and nothing more is computed afterwards (no stale postponed redraw)
+    n = len(slices)
+    qtbot.wait(2 * panels.SLICE_INTERVAL_MS)
+    assert len(slices) == n
+    # stopped, the curves' step axis fits the data again (no Play headroom)
+    (x0, x1), _ = mode.metrics.plots["loss"].getPlotItem().getViewBox().viewRange()
+    assert x1 < 1.1 * t
+
+
+def test_slice_grid_shrinks_to_its_budget_while_playing(mode, qtbot):
+    from ui.network import panels
+
+    c = mode.controller
+    c.set_experiment(small(epochs=100_000))
+    sl = mode.slice
+    assert sl.grid_size() == panels.SLICE_GRID
+    c.set_speed(50)
+    c.play()
+    sl._sec_per_point = panels.SLICE_PLAY_BUDGET_S / 15**2  # as if 15x15 fit the budget
+    assert sl.grid_size() == 15
+    sl._sec_per_point = 1.0  # far too slow: the coarsest grid still shows the landscape
+    assert sl.grid_size() == panels.SLICE_MIN_GRID
+    c.pause()
+    assert sl.grid_size() == panels.SLICE_GRID
+
+
+def test_metrics_keep_a_range_the_user_zoomed_to(mode):
+    c = mode.controller
+    c.step(30)
+    vb = mode.metrics.plots["lr"].getPlotItem().getViewBox()
+    vb.setRange(yRange=(-5, -4), padding=0)
+    vb.sigRangeChangedManually.emit([True, True])
+    c.step(30)
+    assert np.allclose(vb.viewRange()[1], (-5, -4))
+    loss_vb = mode.metrics.plots["loss"].getPlotItem().getViewBox()
+    y = mode.metrics.lines["loss"][0].getData()[1]  # log10 values
+    lo, hi = loss_vb.viewRange()[1]
+    assert lo <= np.nanmin(y) and np.nanmax(y) <= hi  # the others still follow the data

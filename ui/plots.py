@@ -6,12 +6,13 @@ lines and heatmap items. Items are created once here; views feed them with ``set
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from ui import theme
@@ -61,6 +62,66 @@ class PanelView(QWidget):
             self.refresh()
 
 
+class Throttle(QObject):
+    """Calls ``fn`` at most once per ``interval_ms``: a call sooner after the last one is
+    postponed to the end of the interval (one pending call, so the latest state is drawn).
+    Expensive pictures use it while playing; :meth:`flush` draws at once (pause, edits)."""
+
+    def __init__(self, fn, interval_ms: float, parent: QObject | None = None):
+        super().__init__(parent)
+        self.fn = fn
+        self.interval_ms = float(interval_ms)
+        self._last = -math.inf  # perf_counter of the last call of fn
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse one fires up to 5% early
+        self._timer.timeout.connect(self.flush)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a postponed call is waiting for the interval to end."""
+        return self._timer.isActive()
+
+    def __call__(self) -> None:
+        wait_ms = (self._last - time.perf_counter()) * 1000 + self.interval_ms
+        if wait_ms <= 0:
+            self.flush()
+        elif not self._timer.isActive():
+            self._timer.start(max(1, math.ceil(wait_ms)))
+
+    def flush(self) -> None:
+        """Call ``fn`` now (a postponed call is dropped: this one draws the latest state)."""
+        self._timer.stop()
+        self._last = time.perf_counter()
+        self.fn()
+
+    def cancel(self) -> None:
+        self._timer.stop()
+
+
+def sticky_range(current: tuple[float, float], want: tuple[float, float],
+                 log: bool) -> tuple[float, float]:
+    """A y range for Play: keep ``current`` while it holds ``want`` (the data) and is not
+    far too wide; else grow with headroom (whole half-decades on log10 axes). Axes whose
+    range stays put need no new tick text, which is most of a plot's paint."""
+    (c0, c1), (lo, hi) = current, want
+    if c0 <= lo and hi <= c1 and (c1 - c0) <= 4 * max(hi - lo, 1e-12) + (1 if log else 0):
+        return c0, c1
+    if log:
+        return math.floor(lo * 2 - 0.2) / 2, math.ceil(hi * 2 + 0.2) / 2
+    span = max(hi - lo, 1e-12)
+    return lo - 0.25 * span, hi + 0.25 * span
+
+
+def sticky_x(current: tuple[float, float], last: float) -> tuple[float, float]:
+    """A step-axis range for Play from 0: kept while it holds ``last`` (and is < 3x it),
+    else 0 to 1.5x ``last`` (at least 10), so it changes every few seconds, not every frame."""
+    c0, c1 = current
+    if c0 <= 0 and last <= c1 <= 3 * max(last, 10):
+        return c0, c1
+    return 0.0, 1.5 * max(last, 10)
+
+
 class StepPlots(PanelView):
     """A panel of step plots (``self.plots`` by key) with a hover readout: subclasses give
     ``hover_text(key, step)``."""
@@ -86,10 +147,12 @@ def panel_layout(widget: QWidget, spacing: int | None = None) -> QVBoxLayout:
 
 
 def make_plot(name: str, title: str | None = None, *, log_y: bool = False,
-              si_prefix: bool = False) -> pg.PlotWidget:
+              si_prefix: bool = False, cache_axes: bool = False) -> pg.PlotWidget:
     """A PlotWidget in the app's style: objectName ``name``, titled, no context menu, and
     (unless ``si_prefix``) axes that read values as they are, not ×0.001. ``log_y`` gives
-    the left axis a :class:`LogAxis` (the caller chooses how the data are logged)."""
+    the left axis a :class:`LogAxis` (the caller chooses how the data are logged).
+    ``cache_axes`` paints the axes (tick text, grid) from a pixmap until their range
+    changes: otherwise every curve update replays them, most of a playing plot's paint."""
     axes = {"left": LogAxis("left")} if log_y else None
     w = pg.PlotWidget(background=theme.BACKGROUND, axisItems=axes)
     w.setObjectName(name)
@@ -100,6 +163,9 @@ def make_plot(name: str, title: str | None = None, *, log_y: bool = False,
     if not si_prefix:
         for side in ("left", "bottom"):  # no SI-prefix relabelling on every range change
             pi.getAxis(side).enableAutoSIPrefix(False)
+    if cache_axes:
+        for side in ("left", "bottom", "right", "top"):
+            pi.getAxis(side).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return w
 
 
@@ -211,6 +277,14 @@ def positive_or_nan(y: np.ndarray) -> np.ndarray:
     """Values for a log axis: non-positive and non-finite values become NaN (gaps)."""
     y = np.asarray(y, dtype=np.float64)
     return np.where(np.isfinite(y) & (y > 0), y, np.nan)
+
+
+def log10_or_nan(y: np.ndarray) -> np.ndarray:
+    """log10 of the values for a log axis holding log10 data: non-positive and non-finite
+    values become NaN (gaps)."""
+    y = positive_or_nan(y)
+    with np.errstate(all="ignore"):
+        return np.log10(y)
 
 
 class LogAxis(pg.AxisItem):

@@ -180,7 +180,7 @@ class Network:
             self.layers.append(LayerSlots(i + 1, fi, fo, start, off, w, b, gamma, beta, bn))
         self.size = off
         self.bn_size = bn_off
-        self._views_cache: dict[tuple, list[LayerViews]] = {}
+        self._views_cache: dict[tuple, tuple[np.ndarray, list[LayerViews]]] = {}
         self._ones_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._work: dict[tuple, np.ndarray] = {}
 
@@ -210,11 +210,13 @@ class Network:
         key = (id(params), params.shape, params.strides)
         hit = self._views_cache.get(key)
         if hit is not None:
-            return hit
+            return hit[1]
         out = self._make_views(params)
         if len(self._views_cache) >= 4:
             self._views_cache.pop(next(iter(self._views_cache)))
-        self._views_cache[key] = out
+        # the entry holds params itself: its views hold only params' base, so a temporary
+        # view (p[None, :]) would otherwise die and a new array could reuse its id
+        self._views_cache[key] = (params, out)
         return out
 
     def _make_views(self, params: np.ndarray) -> list[LayerViews]:

@@ -3,16 +3,21 @@
 Everything drawn comes from the Trainer: its records (``record``, ``layer_grad_norms``), its
 predictions (``predict_grid``, ``predict``) and its loss over a weight slice
 (``weight_slice``, ``weight_history``). Plot items are created once and fed with setData.
+While playing, the expensive fields (decision map, weight slice) are redrawn at most every
+MAP_INTERVAL_MS / SLICE_INTERVAL_MS on a coarser grid, and at full resolution on pause, step
+or scrub; the curves follow every frame, with ranges that grow in jumps (cached axes).
 """
 
 from __future__ import annotations
 
 import html
+import time
 
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,19 +31,26 @@ from ui.decimate import MAX_CURVE_POINTS, row_indices
 from ui.plots import (
     PanelView,
     StepPlots,
+    Throttle,
     cursor_line,
     draw_heatmap,
     heatmap_items,
     hover_label,
+    log10_or_nan,
     make_plot,
     panel_layout,
-    positive_or_nan,
+    sticky_range,
+    sticky_x,
 )
 
 GRID = 160  # decision-map resolution per axis
+PLAY_GRID = 100  # ... while playing (a third of the points; full again on pause)
 MULTI_GRID = 80  # per run in the small multiples
+MAP_INTERVAL_MS = 100  # while playing, the decision map is redrawn at most this often
 SLICE_GRID = 31  # weight-slice resolution per axis
-SLICE_DELAY_MS = 250  # the slice is recomputed this long after the last step (it costs more)
+SLICE_MIN_GRID = 11  # the coarsest slice while playing
+SLICE_PLAY_BUDGET_S = 0.004  # while playing, the slice grid is sized to cost about this
+SLICE_INTERVAL_MS = 250  # the slice is recomputed at most this often (it costs more)
 # Class colours (ColorBrewer Dark2): distinct from the runs' Okabe–Ito line colours.
 CLASS_COLORS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                 "#666666")
@@ -94,7 +106,7 @@ class BoundaryView(PanelView):
         self.all_check.toggled.connect(self.set_all_runs)
         head.addWidget(self.all_check)
         lay.addLayout(head)
-        self.plot = make_plot("boundaryPlot", "decision boundary")
+        self.plot = make_plot("boundaryPlot", "decision boundary", cache_axes=True)
         lay.addWidget(self.plot, 1)
         self.multi = pg.GraphicsLayoutWidget()
         self.multi.setObjectName("boundaryMultiples")
@@ -120,8 +132,18 @@ class BoundaryView(PanelView):
         self.legend.setLabelTextColor(theme.FOREGROUND)
         self._legend_items = False
         self._drawn = None
-        self.follow_all(self.rebuild, self.refresh, self._recolor, controller.selection_changed)
+        self.throttle = Throttle(self.refresh, MAP_INTERVAL_MS, self)
+        self.follow_all(self.rebuild, self._changed, self._recolor, controller.selection_changed,
+                        controller.playing_changed)
         self.rebuild()
+
+    def _changed(self, *_args) -> None:
+        """The shown state changed: while playing, redraw at most every MAP_INTERVAL_MS (the
+        latest state); otherwise (paused, stepped, scrubbed) at once, at full resolution."""
+        if self.controller.playing:
+            self.throttle()
+        else:
+            self.throttle.flush()
 
     def _recolor(self, index: int) -> None:
         """Run ``index`` of the experiment got a new colour (training goes on): repaint."""
@@ -280,7 +302,8 @@ class BoundaryView(PanelView):
         if self._deferred():
             return
         c = self.controller
-        key = c.view_key(self.all_runs)
+        grid = PLAY_GRID if c.playing else GRID
+        key = c.view_key(self.all_runs, grid)
         if key == self._drawn:
             return
         self._drawn = key
@@ -296,7 +319,7 @@ class BoundaryView(PanelView):
             self._refresh_all(step)
             return
         if d.n_features == 2:
-            self._draw_map(i, GRID, self.image, self.boundary, step)
+            self._draw_map(i, grid, self.image, self.boundary, step)
         else:
             x0, x1 = d.domain[:2]
             xs = np.linspace(x0, x1, 400)
@@ -349,15 +372,21 @@ class MetricsView(StepPlots):
         self.cursor_lines = {}
         first = None
         for key in self.KEYS:
-            w = make_plot(f"{key}NetPlot", titles[key], log_y=key != "accuracy")
+            w = make_plot(f"{key}NetPlot", titles[key], log_y=key != "accuracy",
+                          cache_axes=True)
             pi = w.getPlotItem()
             pi.showGrid(x=True, y=True, alpha=0.25)
             pi.getAxis("left").setWidth(52)
-            pi.setLogMode(x=False, y=key != "accuracy")
+            # lines hold log10 of the values and only the axis is in log mode: pyqtgraph's
+            # item log mode re-derives the data inside paint and paints every plot twice
+            pi.getAxis("left").setLogMode(False, key != "accuracy")
             if first is None:
                 first = pi
             else:
                 pi.setXLink(first)
+            vb = pi.getViewBox()
+            vb.disableAutoRange()  # ranges follow the data in _fit_ranges
+            vb.sigRangeChangedManually.connect(lambda *_a, k=key: self._manual_range(k))
             self.cursor_lines[key] = cursor_line(pi)
             w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
             w.setMinimumHeight(110)
@@ -372,8 +401,61 @@ class MetricsView(StepPlots):
             offset=(-5, 2), brush=pg.mkBrush(255, 255, 255, 200), colCount=3,
             verSpacing=-6)
         self.lines: dict[str, list] = {k: [] for k in self.KEYS}
-        self.follow_all(self.rebuild, self.refresh, self._recolor, controller.selection_changed)
+        self._follow = dict.fromkeys(self.KEYS, True)  # False once the user zoomed/panned
+        self._pen_width = 1.5
+        self._layers_title = ""
+        self.follow_all(self.rebuild, self.refresh, self._recolor, controller.selection_changed,
+                        controller.playing_changed)
         self.rebuild()
+
+    def _manual_range(self, key: str) -> None:
+        self._follow[key] = False
+
+    def _pen(self, color: str, style=Qt.PenStyle.SolidLine):
+        """1.5 px while stopped; 1 px while playing (Qt rasterizes thin lines, dashed ones
+        above all, several times faster)."""
+        return pg.mkPen(color, width=1.0 if self.controller.playing else 1.5, style=style)
+
+    def _repen(self) -> None:
+        """Every line at the width for the current play state (colours and dashes kept)."""
+        self._pen_width = 1.0 if self.controller.playing else 1.5
+        for items in self.lines.values():
+            for item in items:
+                pen = QPen(item.opts["pen"])
+                pen.setWidthF(self._pen_width)
+                item.setPen(pen)
+
+    def _fit_ranges(self, x_last: float, bounds: dict) -> None:
+        """Follow the data (what auto-range does) unless the user zoomed or panned a plot.
+
+        Settled here, not in pyqtgraph's auto-range inside the paint (which, with the linked
+        step axes, queues a second paint of every plot each frame). While playing, ranges only
+        grow, with headroom, so the axes' tick text stays the same for many frames.
+        """
+        playing = self.controller.playing
+        for key, w in self.plots.items():
+            vb = w.getPlotItem().getViewBox()
+            if any(vb.autoRangeEnabled()):  # the user pressed the "A" (auto) button
+                vb.disableAutoRange()
+                self._follow[key] = True
+        x_follow = all(self._follow.values())  # the step axes are linked
+        for key, w in self.plots.items():
+            if not self._follow[key]:
+                continue
+            vb = w.getPlotItem().getViewBox()
+            (cx, cy) = vb.viewRange()
+            lo, hi = bounds.get(key, (np.nan, np.nan))
+            has_y = key != "accuracy" and bool(np.isfinite(lo) and np.isfinite(hi))
+            if has_y and hi - lo < 1e-9 * max(1.0, abs(hi)):
+                lo, hi = lo - 0.5, hi + 0.5
+            kw = {}
+            if x_follow:
+                kw["xRange"] = sticky_x(cx, x_last) if playing else (0.0, max(x_last, 1.0))
+            if has_y:
+                kw["yRange"] = sticky_range(cy, (lo, hi), True) if playing else (lo, hi)
+            if kw:
+                vb.setRange(**kw, padding=0 if playing else 0.04)
+                vb.updateMatrix()  # now, not in prepareForPaint (a second paint)
 
     def _recolor(self, index: int) -> None:
         """Run ``index`` of the experiment got a new colour: repaint its lines in place."""
@@ -383,8 +465,8 @@ class MetricsView(StepPlots):
         color = self.controller.sim.runs[j].spec.color
         for key in ("loss", "accuracy"):
             for k, style in enumerate((Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine)):
-                self.lines[key][2 * j + k].setPen(pg.mkPen(color, width=1.5, style=style))
-        self.lines["lr"][j].setPen(pg.mkPen(color, width=1.5))
+                self.lines[key][2 * j + k].setPen(self._pen(color, style))
+        self.lines["lr"][j].setPen(self._pen(color))
         self.refresh()  # the gradient-norm title names the selected run in its colour
 
     def rebuild(self) -> None:
@@ -399,20 +481,20 @@ class MetricsView(StepPlots):
             color = run.spec.color or theme.run_color(i)
             for key in ("loss", "accuracy"):
                 for style in (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine):
-                    item = pg.PlotDataItem(pen=pg.mkPen(color, width=1.5, style=style),
-                                           connect="finite")
+                    item = pg.PlotCurveItem(pen=self._pen(color, style), connect="finite")
                     self.plots[key].getPlotItem().addItem(item)
                     self.lines[key].append(item)
-            item = pg.PlotDataItem(pen=pg.mkPen(color, width=1.5), connect="finite")
+            item = pg.PlotCurveItem(pen=self._pen(color), connect="finite")
             self.plots["lr"].getPlotItem().addItem(item)
             self.lines["lr"].append(item)
         for j in range(sim.n_layers):
-            item = pg.PlotDataItem(pen=pg.mkPen(LAYER_COLORS[j % len(LAYER_COLORS)], width=1.5),
-                                   connect="finite")
+            item = pg.PlotCurveItem(pen=self._pen(LAYER_COLORS[j % len(LAYER_COLORS)]),
+                                    connect="finite")
             self.plots["layers"].getPlotItem().addItem(item)
             self.lines["layers"].append(item)
             self.layer_legend.addItem(item, f"layer {j + 1}" + (" (out)" if j == sim.n_layers - 1
                                                                 else ""))
+        self._pen_width = 1.0 if self.controller.playing else 1.5
         cls = sim.classification
         self.no_acc.setVisible(not cls)
         self.refresh()
@@ -425,27 +507,45 @@ class MetricsView(StepPlots):
         if len(self.lines["lr"]) != sim.n_runs:
             self.rebuild()
             return
+        if self._pen_width != (1.0 if c.playing else 1.5):
+            self._repen()
+        bounds = {k: [np.inf, -np.inf] for k in ("loss", "lr", "layers")}
+
+        def show(key: str, item, x, y, log: bool = True) -> None:
+            if log:
+                y = log10_or_nan(y)
+                if np.isfinite(y).any():
+                    b = bounds[key]
+                    b[0], b[1] = min(b[0], np.nanmin(y)), max(b[1], np.nanmax(y))
+            item.setData(x, y)
+
+        x_last = 0
         for i in range(sim.n_runs):
             rows = c.shown_rows(i)
+            x_last = max(x_last, rows - 1)
             idx = row_indices(rows, MAX_CURVE_POINTS)
             rec = sim.record(i)[idx]
             x = idx.astype(np.float64)
-            self.lines["loss"][2 * i].setData(x, positive_or_nan(rec[:, 0]))
-            self.lines["loss"][2 * i + 1].setData(x, positive_or_nan(rec[:, 1]))
+            show("loss", self.lines["loss"][2 * i], x, rec[:, 0])
+            show("loss", self.lines["loss"][2 * i + 1], x, rec[:, 1])
             if sim.classification:
-                self.lines["accuracy"][2 * i].setData(x, rec[:, 2])
-                self.lines["accuracy"][2 * i + 1].setData(x, rec[:, 3])
-            self.lines["lr"][i].setData(x, positive_or_nan(rec[:, 4]))
+                show("accuracy", self.lines["accuracy"][2 * i], x, rec[:, 2], log=False)
+                show("accuracy", self.lines["accuracy"][2 * i + 1], x, rec[:, 3], log=False)
+            show("lr", self.lines["lr"][i], x, rec[:, 4])
         s = c.selected
         rows = c.shown_rows(s)
         idx = row_indices(rows, MAX_CURVE_POINTS)
         norms = sim.layer_grad_norms(s)[idx]
         for j, item in enumerate(self.lines["layers"]):
-            item.setData(idx.astype(np.float64), positive_or_nan(norms[:, j]))
+            show("layers", item, idx.astype(np.float64), norms[:, j])
+        self._fit_ranges(float(x_last), bounds)
         run = sim.runs[s]
-        self.plots["layers"].getPlotItem().setTitle(
-            f"gradient norm per layer · <span style='color:{run.spec.color}'>"
-            f"{html.escape(run.label)}</span>", color=theme.FOREGROUND, size="10pt")
+        title = (f"gradient norm per layer · <span style='color:{run.spec.color}'>"
+                 f"{html.escape(run.label)}</span>")
+        if title != self._layers_title:  # a new label's layout costs, every frame
+            self._layers_title = title
+            self.plots["layers"].getPlotItem().setTitle(title, color=theme.FOREGROUND,
+                                                         size="10pt")
         if not sim.classification:
             vr = self.plots["accuracy"].getPlotItem().getViewBox().viewRect()
             self.no_acc.setPos(vr.center())
@@ -495,7 +595,7 @@ class WeightSliceView(PanelView):
             cb.activated.connect(lambda _i: self._choice_changed())
             row.addWidget(cb, 1)
         lay.addLayout(row)
-        self.plot = make_plot("slicePlot", "weight-space slice")
+        self.plot = make_plot("slicePlot", "weight-space slice", cache_axes=True)
         lay.addWidget(self.plot, 1)
         pi = self.plot.getPlotItem()
         self.image, self.colorbar, self.iso = heatmap_items(pi, 12)
@@ -504,10 +604,10 @@ class WeightSliceView(PanelView):
         self.head = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=1.5))
         self.head.setZValue(10)
         pi.addItem(self.head)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SLICE_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self.throttle = Throttle(self.refresh, SLICE_INTERVAL_MS, self)
+        self._sec_per_point = 0.0  # measured cost of one slice point (sizes the Play grid)
+        self.last_grid = None  # (va, vb, z) drawn last
+        controller.playing_changed.connect(self._playing_changed)
         controller.experiment_changed.connect(self.rebuild)
         controller.reset_done.connect(self._reset)
         controller.stepped.connect(self.schedule)
@@ -556,16 +656,30 @@ class WeightSliceView(PanelView):
     def _choice_changed(self) -> None:
         self._range = None
         self._drawn = None
+        self._sec_per_point = 0.0
         self.refresh()
 
     def _reset(self) -> None:
         self._range = None
+        self._sec_per_point = 0.0
         self.refresh()
 
     def schedule(self) -> None:
-        """Recompute soon (coalesces the steps of a Play)."""
-        if not self._timer.isActive():
-            self._timer.start()
+        """Recompute now, or at the end of the SLICE_INTERVAL_MS since the last one
+        (coalesces the steps of a Play and the cursor moves of a scrub)."""
+        self.throttle()
+
+    def _playing_changed(self, playing: bool) -> None:
+        if not playing:  # paused: the latest state, at full resolution, at once
+            self.throttle.flush()
+
+    def grid_size(self) -> int:
+        """Points per axis: SLICE_GRID, or while playing as many as fit SLICE_PLAY_BUDGET_S
+        (at the measured cost per point; at least SLICE_MIN_GRID)."""
+        if not self.controller.playing or self._sec_per_point <= 0:
+            return SLICE_GRID
+        n = int(np.sqrt(SLICE_PLAY_BUDGET_S / self._sec_per_point))
+        return int(min(SLICE_GRID, max(SLICE_MIN_GRID, n)))
 
     def _compute_range(self, path: np.ndarray) -> tuple[float, float, float, float]:
         lo, hi = path.min(axis=0), path.max(axis=0)
@@ -578,7 +692,7 @@ class WeightSliceView(PanelView):
     def refresh(self) -> None:
         if self._deferred():
             return
-        self._timer.stop()
+        self.throttle.cancel()
         c = self.controller
         sim = c.sim
         i = c.selected
@@ -587,7 +701,8 @@ class WeightSliceView(PanelView):
             self.plot.getPlotItem().setTitle("choose two different weights",
                                              color=theme.FOREGROUND, size="10pt")
             return
-        key = c.view_key(a, b)
+        n = self.grid_size()
+        key = c.view_key(a, b, n)
         if key == self._drawn:
             return
         self._drawn = key
@@ -602,9 +717,11 @@ class WeightSliceView(PanelView):
                                     and r[2] <= path[:, 1].min() and path[:, 1].max() <= r[3])
         if not inside:
             r = self._range = self._compute_range(path)
-        va = np.linspace(r[0], r[1], SLICE_GRID)
-        vb = np.linspace(r[2], r[3], SLICE_GRID)
+        va = np.linspace(r[0], r[1], n)
+        vb = np.linspace(r[2], r[3], n)
+        t0 = time.perf_counter()
         z = sim.weight_slice(i, a, b, va, vb, step=step)
+        self._sec_per_point = (time.perf_counter() - t0) / (n * n)
         draw_heatmap(self.image, self.colorbar, self.iso, va, vb, z)
         run = sim.runs[i]
         color = run.spec.color or theme.run_color(i)
