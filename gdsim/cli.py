@@ -9,8 +9,11 @@ loads Qt.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+import os
+import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +141,17 @@ def _run_overrides(raw: dict, spec: str) -> dict[str, Any]:
             for p in RUN_OVERRIDES if p.name in raw}
 
 
+def check_spec_booleans(name: str, raw: dict, spec: str, what: str = "optimizer") -> None:
+    """Refuse boolean spellings other than SPEC §6's ``true``/``false`` (any case) in a SPEC."""
+    from gdsim.optimizers import OPTIMIZERS
+
+    info = OPTIMIZERS.get(name) if what == "optimizer" else None
+    for p in info.params if info is not None else ():
+        v = raw.get(p.name)
+        if p.kind is bool and isinstance(v, str) and v.strip().lower() not in ("true", "false"):
+            raise GdsimError(f"--{what} {spec}: {p.name} must be true or false, got {v!r}")
+
+
 def _spec_with_typed_values(spec: str, what: str):
     """``(name, label, typed values, run overrides)`` of an optimizer/schedule SPEC, validated.
 
@@ -149,6 +163,7 @@ def _spec_with_typed_values(spec: str, what: str):
     if label is not None and not label:
         raise GdsimError(f"--{what} {spec}: label must not be empty")
     overrides = _run_overrides(raw, spec) if what == "optimizer" else {}
+    check_spec_booleans(name, raw, spec, what)
     if what == "optimizer":
         from gdsim.optimizers import make_optimizer
 
@@ -187,6 +202,13 @@ def experiment_from_args(args: argparse.Namespace) -> Experiment:
     is_expr = args.surface.startswith("expr:")
     if args.domain is not None and not is_expr:
         raise GdsimError("--domain applies to typed surfaces only (--surface expr:FORMULA)")
+    if args.domain is not None:
+        from gdsim.simulation import check_view
+
+        check_view(args.domain, "--domain")
+    if is_expr and surface_params:
+        raise GdsimError(f"--param {next(iter(surface_params))}: a typed surface "
+                         "(expr:FORMULA) takes no parameters")
     schedule, schedule_params = "constant", {}
     if args.schedule is not None:
         schedule, _, schedule_params, _ = _spec_with_typed_values(args.schedule, "schedule")
@@ -265,6 +287,20 @@ def summary_lines(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def csv_to_stdout(path: str | None) -> bool:
+    """Whether ``--csv`` sends the CSV to stdout: ``-``, or a path that is stdout itself
+    (``/dev/stdout``, ``/proc/self/fd/1``), so the summary moves to stderr (SPEC §6)."""
+    if path == "-":
+        return True
+    if not path:
+        return False
+    try:
+        a, b = os.stat(path), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino) and not stat.S_ISREG(a.st_mode)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """``gdsim run``: validate, refuse an unwritable CSV path, run, then report."""
     from gdsim.io import check_writable, csv_text, write_csv
@@ -279,11 +315,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.csv == "-":
         sys.stdout.write(csv_text(sim))
         sys.stdout.flush()
-        report = sys.stderr
-    else:
-        if args.csv is not None:
-            write_csv(sim, args.csv)
-        report = sys.stdout
+    elif args.csv is not None:
+        write_csv(sim, args.csv)
+    report = sys.stderr if csv_to_stdout(args.csv) else sys.stdout
     if args.json:
         doc = {"surface": sim.surface.name, "steps": sim.t, "runs": rows}
         report.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -11,6 +11,7 @@ import csv
 import json
 import math
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -33,20 +34,53 @@ os.umask(_umask)
 # ---------------------------------------------------------------- atomic writes
 
 
+def _target(path: str | os.PathLike) -> Path:
+    """Where writing ``path`` lands: through a symbolic link to its target (the link stays)."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _is_special(path: Path) -> bool:
+    """An existing non-regular, non-folder file (``/dev/stdout``, ``/dev/null``, a FIFO)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_special(path: Path, shown: Path, data: bytes) -> None:
+    """Write straight into a device or pipe: it cannot be replaced by a rename."""
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+            f.flush()
+    except OSError as e:
+        raise GdsimError(f"cannot write {shown}: {e.strerror or e}") from None
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same directory + ``os.replace``.
 
     On any failure the temporary file is removed, an existing ``path`` is left as it was,
-    and :class:`GdsimError` names the path and the reason.
+    and :class:`GdsimError` names the path and the reason. A symbolic link is written
+    through (its target is replaced, the link kept); a device or pipe (``/dev/stdout``) is
+    written directly, never replaced.
     """
-    path = Path(path)
+    shown = Path(path)
+    if _is_special(shown):  # stat follows links: /dev/stdout → the pipe or terminal
+        _write_special(shown, shown, data)
+        return
+    path = _target(path)
+    if path.is_dir():
+        raise GdsimError(f"cannot write {shown}: it is a folder")
     if not path.parent.is_dir():
-        raise GdsimError(f"cannot write {path}: folder {path.parent} does not exist")
+        raise GdsimError(f"cannot write {shown}: folder {path.parent} does not exist")
     try:
         mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
-        raise GdsimError(f"cannot write {path}: {e.strerror or e}") from None
+        raise GdsimError(f"cannot write {shown}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -60,7 +94,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         except OSError:
             pass
         if isinstance(e, OSError):
-            raise GdsimError(f"cannot write {path}: {e.strerror or e}") from None
+            raise GdsimError(f"cannot write {shown}: {e.strerror or e}") from None
         raise
 
 
@@ -70,15 +104,23 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
 
 
 def check_writable(path: str | os.PathLike) -> None:
-    """Refuse early (before any work) a path whose folder is missing or that is a folder."""
-    path = Path(path)
+    """Refuse early (before any work) a folder, a missing or unwritable folder, or a
+    read-only file (the rename of an atomic write would replace it regardless)."""
+    shown = Path(path)
+    if _is_special(shown):
+        if not os.access(shown, os.W_OK):
+            raise GdsimError(f"cannot write {shown}: permission denied")
+        return
+    path = _target(path)
     if path.is_dir():
-        raise GdsimError(f"cannot write {path}: it is a folder")
+        raise GdsimError(f"cannot write {shown}: it is a folder")
     parent = path.parent
     if not parent.is_dir():
-        raise GdsimError(f"cannot write {path}: folder {parent} does not exist")
+        raise GdsimError(f"cannot write {shown}: folder {parent} does not exist")
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise GdsimError(f"cannot write {path}: folder {parent} is not writable")
+        raise GdsimError(f"cannot write {shown}: folder {parent} is not writable")
+    if path.is_file() and not os.access(path, os.W_OK):  # a file its owner protected
+        raise GdsimError(f"cannot write {shown}: the file is read-only")
 
 
 # ---------------------------------------------------------------- trajectory CSV
@@ -237,9 +279,14 @@ def _check_keys(d: dict, known: tuple[str, ...], where: str) -> None:
         raise GdsimError(f"{where}unknown field {unknown[0]!r}; known: {', '.join(known)}")
 
 
-def _params_dict(v: Any) -> bool:
-    return isinstance(v, dict) and all(isinstance(x, bool | str) or is_number(x)
-                                       for x in v.values())
+def _params(d: dict, key: str, where: str) -> dict[str, Any]:
+    """``d[key]``: an object of JSON numbers and booleans (text such as "0.1" is refused)."""
+    v = _get(d, key, where, lambda v: isinstance(v, dict), "an object of values", {})
+    for name, x in v.items():
+        if not (isinstance(x, bool) or is_number(x)):
+            raise GdsimError(f"{where}{key}.{name}: expected a number or true/false, "
+                             f"got {_show(x)}")
+    return dict(v)
 
 
 def _opt(check):
@@ -266,10 +313,9 @@ def run_from_dict(d: Any, i: int) -> RunSpec:
     return RunSpec(
         optimizer=_get(d, "optimizer", where, lambda v: isinstance(v, str), "a name", None,
                        required=True),
-        hparams=dict(_get(d, "hparams", where, _params_dict, "an object of values", {})),
+        hparams=_params(d, "hparams", where),
         schedule=_get(d, "schedule", where, lambda v: isinstance(v, str), "a name", "constant"),
-        schedule_params=dict(_get(d, "schedule_params", where, _params_dict,
-                                  "an object of values", {})),
+        schedule_params=_params(d, "schedule_params", where),
         label=_get(d, "label", where, _opt(lambda v: isinstance(v, str) and v.strip()),
                    "null or a non-empty string", None),
         start=None if start is None else (float(start[0]), float(start[1])),
@@ -288,6 +334,9 @@ def experiment_from_dict(d: Any) -> Experiment:
     """Build and fully validate an :class:`Experiment` from its JSON dict (GdsimError if bad)."""
     if not isinstance(d, dict):
         raise GdsimError("expected a JSON object with \"format\": \"gdsim-experiment\"")
+    if d.get("format") == "gdsim-network":
+        raise GdsimError("this is a network experiment (format \"gdsim-network\"); open it in "
+                         "the app's Network tab, or train with gdsim train")
     if d.get("format") != FORMAT:
         raise GdsimError(f"format: expected {FORMAT!r}, got {_show(d.get('format'))}")
     version = d.get("version")
@@ -304,8 +353,7 @@ def experiment_from_dict(d: Any) -> Experiment:
     exp = Experiment(
         surface=_get(d, "surface", "", lambda v: isinstance(v, str) and v, "a surface name",
                      None, required=True),
-        surface_params=dict(_get(d, "surface_params", "", _params_dict, "an object of values",
-                                 {})),
+        surface_params=_params(d, "surface_params", ""),
         formula=_get(d, "formula", "", _opt(lambda v: isinstance(v, str)), "null or a string",
                      None),
         view=None if view is None else check_view([float(v) for v in view]),
@@ -342,7 +390,7 @@ def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
 def load_experiment(path: str | os.PathLike) -> Experiment:
     """Read and validate an experiment file; GdsimError names the file and the bad field."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a hand editor's BOM is fine
     except UnicodeDecodeError:
         raise GdsimError(f"{path}: not a UTF-8 text file") from None
     except OSError as e:
@@ -353,6 +401,9 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
         raise GdsimError(f"{path}: not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
                          ) from None
     except ValueError as e:
+        if "digits" in str(e):  # Python's int-conversion limit, not the user's words
+            raise GdsimError(f"{path}: not valid JSON: a number has more than "
+                             f"{sys.get_int_max_str_digits()} digits") from None
         raise GdsimError(f"{path}: {e}") from None
     except RecursionError:
         raise GdsimError(f"{path}: not an experiment: JSON nested too deeply") from None

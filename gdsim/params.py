@@ -92,9 +92,9 @@ def parse_text(text: str, param: Param, owner: str = "") -> Value:
     s = text.strip()
     if param.kind is bool:
         low = s.lower()
-        if low in ("true", "1", "yes", "on"):
+        if low == "true":
             return True
-        if low in ("false", "0", "no", "off"):
+        if low == "false":
             return False
         raise GdsimError(f"{where}{param.name} must be true or false, got {text!r}")
     try:

@@ -183,3 +183,35 @@ def test_experiment_dict_bad_runs_name_the_run(run, match):
 def test_negative_seed_is_refused_before_the_data_set_is_made():
     with pytest.raises(GdsimError, match="seed=-1 is out of range"):
         Trainer(NNExperiment(seed=-1))
+
+
+@pytest.mark.parametrize(("change", "match"), [
+    ({"version": True}, "version: expected an integer, got True"),
+    ({"version": "1"}, "version: expected an integer"),
+    ({"version": None}, "version: expected an integer, got None"),
+    ({"version": 1.0}, "version: expected an integer, got 1.0"),
+    ({"format": "gdsim-experiment"}, "format: expected 'gdsim-network'"),
+])
+def test_experiment_dict_format_and_version_are_checked(change, match):
+    """SPEC §8: a file's version is an integer (true is not 1) and its format fits."""
+    d = json.loads(json.dumps(experiment_to_dict(NNExperiment())))
+    d.update(change)
+    with pytest.raises(GdsimError, match=match):
+        experiment_from_dict(d)
+
+
+def test_training_csv_labels_with_cr_and_edge_spaces_read_back():
+    """Labels typed in the app (any text) survive the training CSV like the trajectory CSV's."""
+    import csv
+    import io as _io
+
+    from gdsim.nn.io import csv_text
+    from gdsim.nn.training import Trainer
+
+    labels = ["a\rb", " lead", "x,y", 'q"t']
+    exp = NNExperiment(dataset="xor", samples=20, hidden=(2,), epochs=1,
+                       runs=[RunSpec("adam", label=lab) for lab in labels])
+    trainer = Trainer(exp)
+    trainer.run()
+    rows = list(csv.reader(_io.StringIO(csv_text(trainer), newline="")))
+    assert [r[0] for r in rows[1:]] == [lab for lab in labels for _ in range(2)]

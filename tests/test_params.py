@@ -38,8 +38,9 @@ def test_strings_are_parsed_by_kind():
     assert STEPS.check("20") == 20 and isinstance(STEPS.check("20"), int)
     with pytest.raises(GdsimError, match="integer"):
         STEPS.check(2.5)
-    with pytest.raises(GdsimError, match="true or false"):
-        parse_text("maybe", FLAG)
+    for word in ("maybe", "yes", "1", "on", ""):  # SPEC §6: booleans are true/false
+        with pytest.raises(GdsimError, match="true or false"):
+            parse_text(word, FLAG)
 
 
 def test_resolve_fills_defaults_and_lists_known_names():

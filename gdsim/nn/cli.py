@@ -9,12 +9,14 @@ is opened, and files are written atomically at the end.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from gdsim.cli import check_spec_booleans, csv_to_stdout
 from gdsim.errors import GdsimError
 from gdsim.nn.activations import ACTIVATIONS
 from gdsim.nn.datasets import DATASETS
@@ -50,7 +52,8 @@ def configure_train_parser(parser: argparse.ArgumentParser) -> None:
                      "(spiral/gaussians take NAME:classes=K)")
     src.add_argument("--data", metavar="FILE.csv",
                      help="a CSV: header, 1 or 2 feature columns, target last")
-    parser.add_argument("--samples", type=int, default=200, help="data set size (default 200)")
+    parser.add_argument("--samples", type=int, default=None,
+                        help="data set size (default 200; --dataset only)")
     parser.add_argument("--noise", type=float, default=None,
                         help="input jitter (std); default per data set")
     parser.add_argument("--test-fraction", type=float, default=0.2,
@@ -103,14 +106,21 @@ def parse_hidden(text: str) -> tuple[int, ...]:
 
 def experiment_from_args(args: argparse.Namespace) -> NNExperiment:
     """The experiment the ``train`` options describe (names and values checked later)."""
+    if args.data is not None:  # a user's file has its own size and noise
+        for opt, value in (("--samples", args.samples), ("--noise", args.noise)):
+            if value is not None:
+                raise GdsimError(f"{opt} applies to --dataset only, not to --data "
+                                 f"{args.data} (its rows are used as they are)")
     sched, sparams = parse_spec(args.schedule)
     runs = []
     for spec in args.optimizer:
         name, hp = parse_spec(spec)
         label = hp.pop("label", None)
+        check_spec_booleans(name, hp, spec)
         runs.append(RunSpec(name, hp, sched, dict(sparams), label=label))
     return NNExperiment(
-        dataset=args.dataset or "", data_file=args.data, samples=args.samples, noise=args.noise,
+        dataset=args.dataset or "", data_file=args.data,
+        samples=200 if args.samples is None else args.samples, noise=args.noise,
         test_fraction=args.test_fraction, hidden=parse_hidden(args.hidden),
         activation=args.activation, loss=args.loss, init=args.init, l1=args.l1, l2=args.l2,
         dropout=args.dropout, batch_norm=args.batch_norm, runs=runs, epochs=args.epochs,
@@ -153,6 +163,10 @@ def run_train(args: argparse.Namespace) -> int:
     """Run ``gdsim train``: validate all, train, then write CSV/weights and the summaries."""
     exp = experiment_from_args(args)
     trainer = Trainer(exp)
+    n_train = len(trainer.data.x_train)
+    if args.batch_size > n_train:
+        raise GdsimError(f"--batch-size {args.batch_size} is out of range: need 1 ≤ batch size "
+                         f"≤ {n_train} (the training set; 0 or omitted: full batch)")
     if args.init_weights:
         init = load_weights(args.init_weights, trainer.net)
         trainer = Trainer(exp, dataset=trainer.data, init_weights=init)
@@ -160,6 +174,17 @@ def run_train(args: argparse.Namespace) -> int:
     if args.csv and not to_stdout:
         check_writable(args.csv)
     wpaths = weights_paths(args.save_weights, trainer.labels) if args.save_weights else []
+    named = [("--csv", args.csv)] if args.csv and not to_stdout else []
+    if wpaths:
+        named += [(f"--save-weights (run {lab!r})", p)
+                  for lab, p in zip(trainer.labels, wpaths, strict=True)]
+    outputs: dict[str, str] = {}  # each file written once: no output overwrites another
+    for what, p in named:
+        key = os.path.realpath(p)
+        if key in outputs:
+            raise GdsimError(f"{outputs[key]} and {what} would both write {p}; "
+                             "use distinct file names or run labels")
+        outputs[key] = what
     for p in wpaths:
         check_writable(p)
     trainer.run()
@@ -167,7 +192,7 @@ def run_train(args: argparse.Namespace) -> int:
         write_csv(trainer, sys.stdout if to_stdout else args.csv)
     for p, r in zip(wpaths, trainer.runs, strict=False):
         save_weights(p, trainer.net, *trainer.weights(r.index))
-    out = sys.stderr if to_stdout else sys.stdout
+    out = sys.stderr if csv_to_stdout(args.csv) else sys.stdout
     for r in trainer.runs:
         print(summary_line(trainer, r.index), file=out)
     return 0

@@ -19,6 +19,7 @@ import numpy as np
 
 from gdsim.errors import GdsimError
 from gdsim.io import (
+    _csv_field,
     atomic_write_bytes,
     is_int,
     is_number,
@@ -139,9 +140,8 @@ def csv_text(trainer: Trainer) -> str:
 
 
 def _csv_cell(s: str) -> str:
-    if any(c in s for c in ',"\n'):
-        return '"' + s.replace('"', '""') + '"'
-    return s
+    """Quote like the trajectory CSV (separators, quotes, CR/LF, edge spaces survive)."""
+    return _csv_field(s)
 
 
 def write_csv(trainer: Trainer, path_or_file: str | Path | TextIO) -> None:
@@ -202,8 +202,15 @@ def experiment_from_dict(d: dict) -> NNExperiment:
         raise GdsimError("network experiment must be a JSON object")
     if d.get("mode", "network") != "network":
         raise GdsimError(f"not a network experiment (mode {d.get('mode')!r})")
-    if d.get("version", VERSION) != VERSION:
-        raise GdsimError(f"unknown network experiment version {d.get('version')!r}; "
+    if d.get("format", FORMAT) != FORMAT:
+        raise GdsimError(f"network experiment: format: expected {FORMAT!r}, "
+                         f"got {reprlib.repr(d.get('format'))}")
+    version = d.get("version", VERSION)
+    if not is_int(version):  # true is not 1
+        raise GdsimError(f"network experiment: version: expected an integer, "
+                         f"got {reprlib.repr(version)}")
+    if version != VERSION:
+        raise GdsimError(f"unknown network experiment version {version!r}; "
                          f"this gdsim reads version {VERSION}")
     body = {k: v for k, v in d.items() if k not in ("format", "version", "mode", "name",
                                                     "title", "description")}
