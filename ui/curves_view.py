@@ -11,7 +11,6 @@ by row index for drawing; nothing is recomputed here.
 from __future__ import annotations
 
 import html
-import math
 import time
 
 import numpy as np
@@ -29,6 +28,8 @@ from ui.plots import (  # noqa: F401 (LogAxis, MIN_LABEL_GAP_PX, positive_or_nan
     make_plot,
     panel_layout,
     positive_or_nan,
+    sticky_range,
+    sticky_x,
 )
 
 PLAY_REFRESH_HZ = 20.0
@@ -61,7 +62,7 @@ class CurvesView(StepPlots):
         self.lines: dict[str, list[pg.PlotCurveItem]] = {}
         self.cursor_lines: dict[str, pg.InfiniteLine] = {}
         for key, title, obj in CURVES:
-            w = make_plot(obj, title, log_y=True)
+            w = make_plot(obj, title, log_y=True, cache_axes=True)
             pi = w.getPlotItem()
             # Lines hold log10 of the values and only the axis is in log mode: pyqtgraph's
             # item log mode re-derives the data inside paint and paints every plot twice.
@@ -204,8 +205,9 @@ class CurvesView(StepPlots):
 
         pyqtgraph's own auto-range (and its deferred view matrix) settle inside the paint and
         queue a second paint of every plot each frame; settling both here halves the painting.
-        While playing, ranges only grow, with headroom, so the axes (whose tick text is most
-        of a plot's paint) stay the same for many frames; stopped, they fit the data tightly.
+        While playing, ranges only grow, with headroom (``sticky_x``, ``sticky_range``), so the
+        axes, painted from a pixmap cache until their range changes, stay the same for many
+        frames; stopped, they fit the data tightly.
         """
         x0, x1 = bounds["x"]
         playing = self.controller.playing
@@ -222,33 +224,15 @@ class CurvesView(StepPlots):
                 lo, hi = lo - 0.5, hi + 0.5
             xr, yr = (x0, x1), (lo, hi)
             if playing:
-                xr, yr = self._sticky(vb, xr, yr if has_y else None, self.log[key])
-                if yr is None:
-                    yr = (lo, hi)
+                cx, cy = vb.viewRange()
+                xr = sticky_x(cx, x1)
+                if has_y:
+                    yr = sticky_range(cy, (lo, hi), self.log[key])
             if has_y:
                 vb.setRange(xRange=xr, yRange=yr, padding=0 if playing else 0.08)
             else:
                 vb.setRange(xRange=xr, padding=0 if playing else 0.08)
             vb.updateMatrix()  # now, not in prepareForPaint (which would queue a second paint)
-
-    @staticmethod
-    def _sticky(vb, xr, yr, log: bool):
-        """Ranges for Play: keep the current ones while they hold the data, else grow with
-        headroom (x to 1.5x the last step, y to whole half-decades on log axes)."""
-        (cx0, cx1), (cy0, cy1) = vb.viewRange()
-        if not (cx0 <= xr[0] and xr[1] <= cx1 and cx1 <= 3 * max(xr[1], 10)):
-            xr = (xr[0], xr[0] + 1.5 * max(xr[1] - xr[0], 10))
-        else:
-            xr = (cx0, cx1)
-        if yr is None:
-            return xr, None
-        lo, hi = yr
-        if cy0 <= lo and hi <= cy1 and (cy1 - cy0) <= 4 * max(hi - lo, 1e-12) + (1 if log else 0):
-            return xr, (cy0, cy1)
-        if log:
-            return xr, (math.floor(lo * 2 - 0.2) / 2, math.ceil(hi * 2 + 0.2) / 2)
-        span = hi - lo
-        return xr, (lo - 0.25 * span, hi + 0.25 * span)
 
     def _manual_range(self, key: str) -> None:
         self._follow[key] = False

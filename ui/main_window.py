@@ -276,9 +276,7 @@ class MainWindow(QMainWindow):
 
     def _show_surface_status(self) -> None:
         """The status bar's per-run losses and step belong to the surfaces: hidden meanwhile."""
-        on = not self.network_active()
-        self.status.runs_label.setVisible(on)
-        self.status.step_label.setVisible(on)
+        self.status.set_shown(not self.network_active())
 
     def show_mode(self, network: bool) -> None:
         """Bring the Network tab (or the Surfaces tab) to the front."""

@@ -139,6 +139,7 @@ class PlaybackController(QObject):
         self.reset_done.emit()
         if was_scrubbed:
             self.cursor_changed.emit(-1)
+        self._check_runs()  # e.g. a start point where the loss is not finite
 
     def set_experiment_reporting(self, exp, report, title: str, **kw) -> bool:
         """:meth:`set_experiment` for file actions: a refusal is also passed to
@@ -239,6 +240,8 @@ class PlaybackController(QObject):
         if self.sim.done:
             if self.playing:
                 self.pause()
+            else:  # Step pressed with nothing left to run: say why nothing happens
+                self.notice.emit(self._stopped_text())
             return
         t0 = time.perf_counter()
         taken = self.sim.step(max(1, int(n)))
@@ -255,13 +258,22 @@ class PlaybackController(QObject):
         if self.playing:
             return
         if self.sim.done:
-            self.notice.emit(f"All runs have stopped; press Reset to {self.AGAIN} again")
+            self.notice.emit(self._stopped_text())
             return
         self._go_live()
         self._last_tick = 0.0
         self._owed = 0.0
         self._timer.start()
         self.playing_changed.emit(True)
+
+    def _stopped_text(self) -> str:
+        """Why Play or Step does nothing: no enabled run, every run stopped at once (Reset
+        would not help), or all have stopped since."""
+        if not self.sim.runs:
+            return "No run is enabled: tick one in the Runs panel"
+        if self.sim.t == 0:
+            return "Every run stopped at the start: change the start point or the settings"
+        return f"All runs have stopped; press Reset to {self.AGAIN} again"
 
     def pause(self) -> None:
         if not self.playing:
@@ -318,11 +330,15 @@ class PlaybackController(QObject):
         self.reset_done.emit()
         if was_scrubbed:
             self.cursor_changed.emit(-1)
+        self._check_runs()
 
     def seek(self, step: int) -> None:
-        """Show the state at ``step`` (clamped); at or past the latest step means live."""
+        """Show the state at ``step`` (clamped); at or past the latest step means live.
+        Scrubbing back pauses Play."""
         step = int(step)
         new = -1 if step >= self.sim.t else max(0, step)
+        if new >= 0 and self.playing:  # scrubbing back stops Play (it would jump to live)
+            self.pause()
         if new != self._cursor:
             self._cursor = new
             self.cursor_changed.emit(new)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
@@ -48,6 +49,7 @@ RESTART_NOTE = ("Every change here restarts all runs from the start point "
 DIVERGED_COLOR = "#d62728"
 LABEL_MAX_WIDTH = 110  # longer labels are elided (full text in the editor's title)
 LABEL_MIN_WIDTH = 56  # the label gives way down to this before the Hparams column does
+LIVE_REFRESH_HZ = 20.0
 HPARAMS_MIN_WIDTH = 56  # the stretching Hparams column keeps at least this ("lr=0.…")
 SWATCH_WIDTH = 24  # the check box and colour columns
 MIN_WIDTH = 430  # the table's columns stay readable in the dock
@@ -209,6 +211,7 @@ class RunsPanel(QWidget):
 
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._last_live = -math.inf  # perf_counter of the last live-columns refresh
         self.controller = controller
         self._filling = False
         self._selected = 0 if controller.experiment.runs else -1
@@ -221,8 +224,10 @@ class RunsPanel(QWidget):
         self._settings_for: tuple | None = None
         self._build()
         controller.experiment_changed.connect(self._on_experiment_changed)
-        controller.reset_done.connect(self.update_live)
-        controller.stepped.connect(self.update_live)
+        # bound methods, not lambdas: Qt disconnects them when the panel is deleted
+        controller.reset_done.connect(self._refresh_live_now)
+        controller.stepped.connect(self._refresh_live)
+        controller.playing_changed.connect(self._refresh_live_now)
         controller.cursor_changed.connect(self._on_cursor)
         controller.error.connect(self._remember_error)
         if hasattr(controller, "run_color_changed"):
@@ -389,6 +394,19 @@ class RunsPanel(QWidget):
     def settings_editor(self) -> ParamEditor | None:
         return self._settings_editor
 
+    def _refresh_live(self, force: bool = False) -> None:
+        """:meth:`update_live`, while playing at most LIVE_REFRESH_HZ times a second (numbers
+        changing faster cannot be read; the table's repaint is a sizeable part of a frame);
+        the final state is shown when Play stops or the runs restart (``force``)."""
+        now = time.perf_counter()
+        if not force and self.controller.playing and now - self._last_live < 1 / LIVE_REFRESH_HZ:
+            return
+        self._last_live = now
+        self.update_live()
+
+    def _refresh_live_now(self, *_args) -> None:
+        self._refresh_live(force=True)
+
     def update_live(self) -> None:
         """Refresh the loss and status columns from the simulation at the shown step."""
         ctl = self.controller
@@ -410,15 +428,23 @@ class RunsPanel(QWidget):
                 status, tip = status_cell(run.status, run.steps, rows - 1, run.reason)
                 item = self._set_text(i, COL_STATUS, status, tip)
                 red = status.startswith("diverged")
-                item.setForeground(QColor(DIVERGED_COLOR) if red else self.palette().text().color())
+                color = QColor(DIVERGED_COLOR) if red else self.palette().text().color()
+                if item.foreground().color() != color:
+                    item.setForeground(color)
         finally:
             self._filling = False
-        if self._status_texts() != before:  # e.g. 'diverged @ 51' is wider than 'running'
+        # e.g. 'diverged @ 51' is wider than 'running', '-4.0708e+04' than '0.5'
+        if self._status_texts() != before:
             self._fit_columns()
 
-    def _status_texts(self) -> list[str]:
-        items = (self.table.item(i, COL_STATUS) for i in range(self.table.rowCount()))
-        return [it.text() if it is not None else "" for it in items]
+    def _status_texts(self) -> tuple[list[str], int]:
+        """The status column's texts and the loss column's longest text (what the other
+        columns' widths depend on)."""
+        rows = range(self.table.rowCount())
+        status = [self.table.item(i, COL_STATUS) for i in rows]
+        loss = [self.table.item(i, COL_LOSS) for i in rows]
+        return ([it.text() if it is not None else "" for it in status],
+                max((len(it.text()) for it in loss if it is not None), default=0))
 
     # --- refresh from the controller --------------------------------------------------------
 
@@ -492,12 +518,14 @@ class RunsPanel(QWidget):
 
     def _fit_columns(self) -> None:
         """Label width: its contents up to LABEL_MAX_WIDTH, less when the other columns and
-        HPARAMS_MIN_WIDTH for Hparams would not fit the table's width (never a scroll bar)."""
+        the Hparams column's minimum (its header's width, at least HPARAMS_MIN_WIDTH) would not fit
+        the table's width (never a scroll bar; the header is never clipped)."""
         hh = self.table.horizontalHeader()
         others = sum(SWATCH_WIDTH if c in (COL_ENABLED, COL_COLOR) else self._content_width(c)
                      for c in range(len(HEADERS)) if c not in (COL_LABEL, COL_HPARAMS))
         want = self._content_width(COL_LABEL)
-        room = self.table.viewport().width() - others - HPARAMS_MIN_WIDTH
+        hparams_min = max(HPARAMS_MIN_WIDTH, hh.sectionSizeFromContents(COL_HPARAMS).width())
+        room = self.table.viewport().width() - others - hparams_min
         width = max(LABEL_MIN_WIDTH, min(want, LABEL_MAX_WIDTH, room))
         if hh.sectionSize(COL_LABEL) != width:
             hh.resizeSection(COL_LABEL, width)
@@ -531,7 +559,7 @@ class RunsPanel(QWidget):
         item = self._item(row, col)
         if item.text() != text:
             item.setText(text)
-        if tip:
+        if tip and item.toolTip() != tip:
             item.setToolTip(tip)
         return item
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 from ui import theme
 
 NOTICE_MS = 12_000
+MESSAGE_MARGIN_PX = 40  # the status bar's own margins and separators
 
 
 class StatusPanel:
@@ -21,6 +22,7 @@ class StatusPanel:
         self.step_label.setObjectName("stepLabel")
         self.runs_label = QLabel()
         self.runs_label.setObjectName("runsStatusLabel")
+        self.shown = True  # see set_shown
         bar.addPermanentWidget(self.runs_label)
         bar.addPermanentWidget(self.step_label)
         controller.stepped.connect(self.refresh)
@@ -39,6 +41,7 @@ class StatusPanel:
         tail = "" if c.cursor < 0 else f" (showing {shown})"
         self.step_label.setText(f"Step {c.sim.t} / {c.sim.max_steps}{tail}")
         self.runs_label.setText(self.runs_text())
+        self._make_room()
 
     def runs_text(self) -> str:
         """Rich text: each run's colour, label, loss at the shown step and status."""
@@ -60,12 +63,37 @@ class StatusPanel:
 
     def show_notice(self, text: str) -> None:
         self.bar.setStyleSheet("")
-        self.bar.showMessage(text, NOTICE_MS)
+        self._show(text)
 
     def _message_changed(self, text: str) -> None:
         if not text:
             self.bar.setStyleSheet("")
+        self._make_room()
 
     def show_error(self, text: str) -> None:
         self.bar.setStyleSheet("QStatusBar { color: #b00020; }")
-        self.bar.showMessage(f"Refused: {text}", NOTICE_MS)
+        self._show(f"Refused: {text}")
+
+    def _show(self, text: str) -> None:
+        """Show a message for NOTICE_MS (never cut off: see :meth:`_make_room`)."""
+        self.bar.showMessage(text, NOTICE_MS)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """The per-run summary (also in the runs table) steps aside while the current message
+        would not fit beside it."""
+        text = self.bar.currentMessage()
+        fits = True
+        if text and self.bar.isVisible():
+            need = self.bar.fontMetrics().horizontalAdvance(text) + MESSAGE_MARGIN_PX
+            room = self.bar.width() - self.step_label.sizeHint().width()
+            fits = need + self.runs_label.sizeHint().width() <= room
+        show = self.shown and fits
+        if self.runs_label.isVisibleTo(self.bar) != show:
+            self.runs_label.setVisible(show)
+
+    def set_shown(self, on: bool) -> None:
+        """Show or hide the step count and run summary (they belong to the Surfaces tab)."""
+        self.shown = bool(on)
+        self.step_label.setVisible(self.shown)
+        self._make_room()
