@@ -770,7 +770,7 @@ class LinReg(_DataSurface):
         self._set_minima([(w, b)])
         w, b = float(w), float(b)
         self.domain = (w - 3.0, w + 3.0, b - 3.0, b + 3.0)
-        self.start = (float(w - 2.5), float(b + 2.5))
+        self.start = (float(w - 2.0), float(b + 2.0))  # well inside the view, not on its rim
 
     def _f(self, w, b):
         c = w * self._mx + b - self._my
@@ -819,7 +819,7 @@ class LogReg(_DataSurface):
             c, half = np.zeros(2), 5.0
         c0, c1 = float(c[0]), float(c[1])
         self.domain = (c0 - half, c0 + half, c1 - half, c1 + half)
-        self.start = (c0 - 0.8 * half, c1 + 0.8 * half)
+        self.start = (c0 - 0.65 * half, c1 + 0.65 * half)  # well inside the view
 
     def separable(self) -> bool:
         """True when some w ≠ 0 has every margin sᵢw·xᵢ ≥ 0: then the loss only tends to its

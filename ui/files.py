@@ -66,7 +66,7 @@ def is_network_file(path: str | os.PathLike) -> bool:
     from gdsim.nn.io import FORMAT
 
     try:
-        d = json.loads(Path(path).read_text(encoding="utf-8"))
+        d = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
         return False
     return isinstance(d, dict) and (d.get("format") == FORMAT or d.get("mode") == "network")
@@ -178,7 +178,7 @@ def presets() -> list[Preset]:
     folder = resource_path("presets")
     for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            d = json.loads(p.read_text(encoding="utf-8"))
+            d = json.loads(p.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError):
             continue
         if isinstance(d, dict):
@@ -193,7 +193,7 @@ def load_preset(path: str | os.PathLike):
 
     p = Path(path)
     try:
-        d = json.loads(p.read_text(encoding="utf-8"))
+        d = json.loads(p.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as e:
         raise GdsimError(f"cannot read preset {p.name!r}: {e}") from None
     if not isinstance(d, dict):

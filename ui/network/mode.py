@@ -74,7 +74,7 @@ def network_presets() -> list[NetworkPreset]:
     folder = preset_folder()
     for p in sorted(folder.glob("nn_*.json")) if folder.is_dir() else []:
         try:
-            d = json.loads(p.read_text(encoding="utf-8"))
+            d = json.loads(p.read_text(encoding="utf-8-sig"))
         except (OSError, ValueError):
             continue
         if isinstance(d, dict) and d.get("mode") == "network":
@@ -87,7 +87,7 @@ def read_experiment(path: str | Path) -> tuple[NNExperiment, str, str]:
     """(experiment, title, description) of a network experiment or preset file."""
     p = Path(path)
     try:
-        d = json.loads(p.read_text(encoding="utf-8"))
+        d = json.loads(p.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as e:
         raise GdsimError(f"cannot read {p.name!r}: {e}") from None
     if not isinstance(d, dict) or d.get("mode") != "network":
