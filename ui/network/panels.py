@@ -454,7 +454,7 @@ class MetricsView(StepPlots):
             if has_y:
                 kw["yRange"] = sticky_range(cy, (lo, hi), True) if playing else (lo, hi)
             if kw:
-                vb.setRange(**kw, padding=0 if playing else 0.04)
+                vb.setRange(**kw, padding=0 if playing else 0.08)
                 vb.updateMatrix()  # now, not in prepareForPaint (a second paint)
 
     def _recolor(self, index: int) -> None:
