@@ -24,12 +24,11 @@ from ui.plots import (  # noqa: F401 (LogAxis, MIN_LABEL_GAP_PX, positive_or_nan
     LogAxis,
     StepPlots,
     cursor_line,
+    fit_step_ranges,
     hover_label,
     make_plot,
     panel_layout,
     positive_or_nan,
-    sticky_range,
-    sticky_x,
 )
 
 PLAY_REFRESH_HZ = 20.0
@@ -70,7 +69,7 @@ class CurvesView(StepPlots):
             pi.getAxis("left").setWidth(52)
             self.cursor_lines[key] = cursor_line(pi)
             vb = pi.getViewBox()
-            vb.disableAutoRange()  # ranges follow the data in _fit_ranges
+            vb.disableAutoRange()  # ranges follow the data: fit_step_ranges
             vb.sigRangeChangedManually.connect(lambda *_a, k=key: self._manual_range(k))
             w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
             w.setMinimumHeight(110)
@@ -182,7 +181,8 @@ class CurvesView(StepPlots):
                     b[0], b[1] = min(b[0], np.nanmin(y)), max(b[1], np.nanmax(y))
         bounds["x"] = [0.0, float(x_max)]
         self.loss_label()
-        self._fit_ranges(bounds)
+        fit_step_ranges(self.plots, self._follow, {k: tuple(v) for k, v in bounds.items()},
+                        (0.0, float(x_max)), self.controller.playing, self.log)
         has_minima = len(np.asarray(sim.surface.minima).reshape(-1, 2)) > 0
         self.no_minimum.setVisible(not has_minima)
         if not has_minima:
@@ -199,40 +199,6 @@ class CurvesView(StepPlots):
         if self.log[key] != on:
             self.log[key] = on
             self.plots[key].getPlotItem().getAxis("left").setLogMode(False, on)
-
-    def _fit_ranges(self, bounds: dict) -> None:
-        """Follow the data (what auto-range does) unless the user zoomed or panned a plot.
-
-        pyqtgraph's own auto-range (and its deferred view matrix) settle inside the paint and
-        queue a second paint of every plot each frame; settling both here halves the painting.
-        While playing, ranges only grow, with headroom (``sticky_x``, ``sticky_range``), so the
-        axes, painted from a pixmap cache until their range changes, stay the same for many
-        frames; stopped, they fit the data tightly.
-        """
-        x0, x1 = bounds["x"]
-        playing = self.controller.playing
-        for key, w in self.plots.items():
-            vb = w.getPlotItem().getViewBox()
-            if any(vb.autoRangeEnabled()):  # the user pressed the "A" (auto) button
-                vb.disableAutoRange()
-                self._follow[key] = True
-            if not self._follow[key]:
-                continue
-            lo, hi = bounds[key]
-            has_y = bool(np.isfinite(lo) and np.isfinite(hi))
-            if has_y and hi - lo < 1e-9 * max(1.0, abs(hi)):
-                lo, hi = lo - 0.5, hi + 0.5
-            xr, yr = (x0, x1), (lo, hi)
-            if playing:
-                cx, cy = vb.viewRange()
-                xr = sticky_x(cx, x1)
-                if has_y:
-                    yr = sticky_range(cy, (lo, hi), self.log[key])
-            if has_y:
-                vb.setRange(xRange=xr, yRange=yr, padding=0 if playing else 0.08)
-            else:
-                vb.setRange(xRange=xr, padding=0 if playing else 0.08)
-            vb.updateMatrix()  # now, not in prepareForPaint (which would queue a second paint)
 
     def _manual_range(self, key: str) -> None:
         self._follow[key] = False

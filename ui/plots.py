@@ -122,6 +122,43 @@ def sticky_x(current: tuple[float, float], last: float) -> tuple[float, float]:
     return 0.0, 1.5 * max(last, 10)
 
 
+def fit_step_ranges(plots: dict, follow: dict, bounds: dict, x_range: tuple[float, float],
+                    playing: bool, log: dict, link_x: bool = False) -> None:
+    """Set the step plots' ranges to follow the data, as auto-range would, unless the user
+    zoomed or panned a plot (``follow[key]`` False; pressing "A" turns following back on).
+
+    Settled here, not in pyqtgraph's auto-range inside the paint (which, with linked step
+    axes, queues a second paint of every plot each frame). While playing, ranges only grow,
+    with headroom (``sticky_x``, ``sticky_range``), so the axes, painted from a pixmap cache
+    until their range changes, stay the same for many frames; stopped, they fit the data.
+    ``bounds[key]`` is the y data's (lo, hi) (absent or NaN: leave y alone); ``link_x``: the
+    step axes are linked, so x follows only while every plot does.
+    """
+    for key, w in plots.items():
+        vb = w.getPlotItem().getViewBox()
+        if any(vb.autoRangeEnabled()):  # the user pressed the "A" (auto) button
+            vb.disableAutoRange()
+            follow[key] = True
+    x_follow = all(follow.values()) if link_x else True
+    for key, w in plots.items():
+        if not follow[key]:
+            continue
+        vb = w.getPlotItem().getViewBox()
+        cx, cy = vb.viewRange()
+        lo, hi = bounds.get(key, (math.nan, math.nan))
+        has_y = math.isfinite(lo) and math.isfinite(hi)
+        if has_y and hi - lo < 1e-9 * max(1.0, abs(hi)):
+            lo, hi = lo - 0.5, hi + 0.5
+        kw = {}
+        if x_follow:
+            kw["xRange"] = sticky_x(cx, x_range[1]) if playing else x_range
+        if has_y:
+            kw["yRange"] = sticky_range(cy, (lo, hi), log.get(key, False)) if playing else (lo, hi)
+        if kw:
+            vb.setRange(**kw, padding=0 if playing else 0.08)
+            vb.updateMatrix()  # now, not in prepareForPaint (which would queue a second paint)
+
+
 class StepPlots(PanelView):
     """A panel of step plots (``self.plots`` by key) with a hover readout: subclasses give
     ``hover_text(key, step)``."""

@@ -34,13 +34,12 @@ from ui.plots import (
     Throttle,
     cursor_line,
     draw_heatmap,
+    fit_step_ranges,
     heatmap_items,
     hover_label,
     log10_or_nan,
     make_plot,
     panel_layout,
-    sticky_range,
-    sticky_x,
 )
 
 GRID = 160  # decision-map resolution per axis
@@ -385,7 +384,7 @@ class MetricsView(StepPlots):
             else:
                 pi.setXLink(first)
             vb = pi.getViewBox()
-            vb.disableAutoRange()  # ranges follow the data in _fit_ranges
+            vb.disableAutoRange()  # ranges follow the data: fit_step_ranges
             vb.sigRangeChangedManually.connect(lambda *_a, k=key: self._manual_range(k))
             self.cursor_lines[key] = cursor_line(pi)
             w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
@@ -424,38 +423,6 @@ class MetricsView(StepPlots):
                 pen = QPen(item.opts["pen"])
                 pen.setWidthF(self._pen_width)
                 item.setPen(pen)
-
-    def _fit_ranges(self, x_last: float, bounds: dict) -> None:
-        """Follow the data (what auto-range does) unless the user zoomed or panned a plot.
-
-        Settled here, not in pyqtgraph's auto-range inside the paint (which, with the linked
-        step axes, queues a second paint of every plot each frame). While playing, ranges only
-        grow, with headroom, so the axes' tick text stays the same for many frames.
-        """
-        playing = self.controller.playing
-        for key, w in self.plots.items():
-            vb = w.getPlotItem().getViewBox()
-            if any(vb.autoRangeEnabled()):  # the user pressed the "A" (auto) button
-                vb.disableAutoRange()
-                self._follow[key] = True
-        x_follow = all(self._follow.values())  # the step axes are linked
-        for key, w in self.plots.items():
-            if not self._follow[key]:
-                continue
-            vb = w.getPlotItem().getViewBox()
-            (cx, cy) = vb.viewRange()
-            lo, hi = bounds.get(key, (np.nan, np.nan))
-            has_y = key != "accuracy" and bool(np.isfinite(lo) and np.isfinite(hi))
-            if has_y and hi - lo < 1e-9 * max(1.0, abs(hi)):
-                lo, hi = lo - 0.5, hi + 0.5
-            kw = {}
-            if x_follow:
-                kw["xRange"] = sticky_x(cx, x_last) if playing else (0.0, max(x_last, 1.0))
-            if has_y:
-                kw["yRange"] = sticky_range(cy, (lo, hi), True) if playing else (lo, hi)
-            if kw:
-                vb.setRange(**kw, padding=0 if playing else 0.08)
-                vb.updateMatrix()  # now, not in prepareForPaint (a second paint)
 
     def _recolor(self, index: int) -> None:
         """Run ``index`` of the experiment got a new colour: repaint its lines in place."""
@@ -538,7 +505,9 @@ class MetricsView(StepPlots):
         norms = sim.layer_grad_norms(s)[idx]
         for j, item in enumerate(self.lines["layers"]):
             show("layers", item, idx.astype(np.float64), norms[:, j])
-        self._fit_ranges(float(x_last), bounds)
+        fit_step_ranges(self.plots, self._follow, {k: tuple(v) for k, v in bounds.items()},
+                        (0.0, max(float(x_last), 1.0)), c.playing, dict.fromkeys(bounds, True),
+                        link_x=True)
         run = sim.runs[s]
         title = (f"gradient norm per layer · <span style='color:{run.spec.color}'>"
                  f"{html.escape(run.label)}</span>")
