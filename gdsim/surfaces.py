@@ -47,6 +47,7 @@ class Surface:
     domain: Domain = (-5.0, 5.0, -5.0, 5.0)
     start: tuple[float, float] = (0.0, 0.0)
     n_samples: int = 0
+    axis_names: tuple[str, str] = ("x", "y")  # what the two coordinates are, for axis labels
 
     def __init__(self, params: dict | None = None) -> None:
         self.params: dict = dict(params or {})
@@ -751,6 +752,7 @@ class LinReg(_DataSurface):
     """
 
     name, title = "linreg", "Linear regression (w, b)"
+    axis_names = ("w", "b")
     formula = "f(w, b) = (1/n) Σᵢ (w·xᵢ + b − yᵢ)²"
     story = "least squares on noisy data: batch size turns GD into SGD"
 
@@ -801,6 +803,7 @@ class LogReg(_DataSurface):
     """
 
     name, title = "logreg", "Logistic regression (w₁, w₂)"
+    axis_names = ("w₁", "w₂")
     formula = "f(w₁, w₂) = (1/n) Σᵢ log(1 + exp(−sᵢ(w₁xᵢ₁ + w₂xᵢ₂))),  sᵢ = ±1"
     story = "a two-class classifier on overlapping clouds: SGD noise shows up near the bottom"
     _CHUNK = 1 << 20  # elements of the (points × samples) block computed at once

@@ -1085,3 +1085,20 @@ def test_title_follows_the_network_tabs_own_open_save_and_preset(win, sandbox, t
     win.act_new.trigger()
     assert win.windowTitle() == "untitled (network) — gdsim" and net.current_path is None
     assert not sandbox.messages
+
+
+def test_surface_axes_name_the_coordinates(win):
+    """Data surfaces are losses over parameters: their axes say w, b (or w₁, w₂), not x, y."""
+    pi = win.surface_view.plot.getPlotItem()
+    assert win.surface_view.plot.objectName() == "surfacePlot"
+
+    def labels():
+        return pi.getAxis("bottom").labelText, pi.getAxis("left").labelText
+
+    assert labels() == ("x", "y")
+    assert win.controller.set_surface("linreg")
+    assert labels() == ("w", "b")
+    assert win.controller.set_surface("logreg")
+    assert labels() == ("w₁", "w₂")
+    assert win.controller.set_surface("himmelblau")
+    assert labels() == ("x", "y")

@@ -146,6 +146,9 @@ class SurfaceView(PanelView):
         xmin, xmax, ymin, ymax = view
         is_log = draw_heatmap(self.image, self.colorbar, self.iso, xs, ys, z)
         self.colorbar.axis.setLabel("f − min f" if is_log else "f")
+        pi = self.plot.getPlotItem()
+        pi.setLabel("bottom", surface.axis_names[0])
+        pi.setLabel("left", surface.axis_names[1])
         m = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
         inside = (
             (m[:, 0] >= xmin) & (m[:, 0] <= xmax) & (m[:, 1] >= ymin) & (m[:, 1] <= ymax)
