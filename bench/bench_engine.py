@@ -6,7 +6,8 @@
 (b) Adam lr=0.01 on Himmelblau from a 256×256 grid of starts over [−5, 5]², 500 steps,
     final points only, through the same optimizer and surface code the simulation uses:
     column-contiguous (F-ordered) points against the row-major layout, plus the parts of
-    one step and the cost of its √ pass alone (the floor: √ is hardware-bound).
+    one step and the cost of its √ pass alone (the floor: √ is hardware-bound); and the
+    same batch through the engine API ``gdsim.basin.basin_map`` with 1 and 2 threads.
 (c) Bytes the trajectory stores per run-step.
 
 Figures are medians of repeats; run with ``python bench/bench_engine.py [--quick]``.
@@ -22,6 +23,7 @@ from unittest import mock
 import numpy as np
 
 from gdsim import optimizers
+from gdsim.basin import basin_map as engine_basin_map
 from gdsim.optimizers import make_optimizer
 from gdsim.simulation import Experiment, RunSpec, Simulation
 from gdsim.surfaces import make_surface
@@ -205,6 +207,18 @@ def main() -> None:
     rows.append(("(b) same, 2 threads over row halves (option)", run_steps / t_thr,
                  "run-steps/s"))
     same_t = np.array_equal(basin_map(n_side, 20), basin_map_threads(n_side, 20))
+    # the same batch through the engine API (gdsim.basin.basin_map: + box check every step,
+    # labels), with 1 and 2 threads
+    him, spec = make_surface("himmelblau"), RunSpec("adam", {"lr": 0.01})
+    api = {th: median_time(lambda th=th: engine_basin_map(him, spec, n_side, n_side, bsteps,
+                                                          threads=th), max(1, reps // 2))
+           for th in (1, 2)}
+    for th in (1, 2):
+        rows.append((f"(b) gdsim.basin.basin_map, threads={th}", run_steps / api[th],
+                     "run-steps/s"))
+    same_api = np.array_equal(
+        engine_basin_map(him, spec, n_side, n_side, 20).final.reshape(-1, 2),
+        basin_map(n_side, 20))
     # the parts of one step, and its √ pass alone: the floor no layout removes
     p = basin_starts(n_side)
     surf, opt = make_surface("himmelblau"), make_optimizer("adam", lr=0.01)
@@ -232,6 +246,8 @@ def main() -> None:
     print(f"basin map F / C layout: {t_basin_c / t_basin:.2f}× (final points bit-identical: "
           f"{same_b}); 2 threads / 1: {t_basin / t_thr:.2f}× (bit-identical: {same_t}; "
           f"the machine has 2 cores, shared)")
+    print(f"basin_map API / bare loop: {t_basin / api[1]:.2f}× (1 thread), 2 threads / 1: "
+          f"{api[1] / api[2]:.2f}× (final points equal the bare loop's: {same_api})")
     print(f"one step on 65536 runs: gradient {t_grad * 1e6:.0f} µs + Adam.step_ "
           f"{t_step * 1e6:.0f} µs = {(t_grad + t_step) * 1e6:.0f} µs "
           f"(≙ {n / (t_grad + t_step):.3g} run-steps/s); its √ pass alone {t_sqrt * 1e6:.0f} µs;"

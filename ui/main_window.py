@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self._autosave_timer.timeout.connect(self.autosave)
         c.experiment_changed.connect(self._experiment_edited)
         c.run_color_changed.connect(lambda _i: self._experiment_edited())
+        self.basin = self._build_basin()
         self._build_menus()
 
     # ------------------------------------------------------------ optional parts
@@ -151,6 +152,18 @@ class MainWindow(QMainWindow):
         from ui.view3d import View3D
 
         return View3D(self.controller)
+
+    def _build_basin(self):
+        """The basin-map overlay on the surface panel, for the runs panel's selected run."""
+        from ui.basin import BasinOverlay
+
+        panel = self.runs_panel if self.has_runs_panel else None
+        basin = BasinOverlay(self.controller, self.surface_view,
+                             selected=lambda: panel.selected if panel is not None else 0,
+                             message=lambda text, ms=0: self.statusBar().showMessage(text, ms))
+        if panel is not None:
+            panel.table.currentCellChanged.connect(lambda *_a: basin.update_map())
+        return basin
 
     def _build_runs_panel(self) -> QWidget:
         from ui.runs_panel import RunsPanel
@@ -224,6 +237,11 @@ class MainWindow(QMainWindow):
         self.act_steps.setObjectName("actionStepArrows")
         self.act_steps.toggled.connect(lambda on: self.surface_view.set_arrows(step=on))
         v.addAction(self.act_steps)
+        self.act_basin = QAction("Basin map (which minimum each start reaches)", self,
+                                 checkable=True)
+        self.act_basin.setObjectName("actionBasinMap")
+        self.act_basin.toggled.connect(self.basin.set_enabled)
+        v.addAction(self.act_basin)
         v.addSeparator()
         v.addAction(self.runs_dock.toggleViewAction())
         self._action(v, "Reset zoom", self.surface_view.draw_surface, "Ctrl+0", "actionResetZoom")

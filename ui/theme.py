@@ -29,6 +29,13 @@ HEATMAP_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
 )
 ISOLINE_COLOR = (60, 60, 70, 150)
 MINIMUM_COLOR = "#222222"
+# Basin-map overlay: one Okabe–Ito colour per known minimum (semi-transparent over the
+# heatmap), grey for starts that have not settled, dark for diverged ones (RGBA).
+BASIN_COLORS: tuple[str, ...] = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00",
+                                 "#56b4e9", "#f0e442")
+BASIN_ALPHA = 120
+BASIN_NOT_SETTLED = (150, 150, 150, 120)
+BASIN_DIVERGED = (40, 40, 40, 170)
 BACKGROUND = "#ffffff"
 FOREGROUND = "#333333"
 FONT_POINT_SIZE = 10
