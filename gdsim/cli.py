@@ -9,6 +9,7 @@ loads Qt.
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 import math
@@ -329,23 +330,27 @@ def cmd_run(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- dispatch
 
 
+def _front_end(module: str, name: str):
+    """The desktop app's entry ``module.name``, loaded only when a command asks for it.
+
+    The engine never depends on the app (``import gdsim`` pulls in no Qt); ``gdsim gui`` and
+    ``gdsim snapshot`` merely hand over to it, so it is named here, not imported at the top.
+    """
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as e:
+        raise _Unavailable("the desktop app", e) from None
+
+
 def _dispatch(argv: list[str]) -> int:
     if not argv:
         argv = ["gui"]
     args = build_parser(argv).parse_args(argv)
     cmd = args.command
     if cmd == "gui":
-        try:
-            from ui.app import run_app
-        except ImportError as e:
-            raise _Unavailable("the desktop app", e) from None
-        return int(run_app(args.experiment) or 0)
+        return int(_front_end("ui.app", "run_app")(args.experiment) or 0)
     if cmd == "snapshot":
-        try:
-            from ui.snapshot import snapshot_main
-        except ImportError as e:
-            raise _Unavailable("the desktop app", e) from None
-        return int(snapshot_main(args) or 0)
+        return int(_front_end("ui.snapshot", "snapshot_main")(args) or 0)
     if cmd == "train":
         from gdsim.nn.cli import run_train
 
