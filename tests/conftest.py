@@ -3,6 +3,7 @@ judges correctness, not speed (tests that bound time set their own deadline)."""
 
 import os
 
+import pytest
 from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -11,3 +12,19 @@ settings.register_profile("gdsim", deadline=None, print_blob=True)
 settings.register_profile("gdsim-ci", parent=settings.get_profile("gdsim"), derandomize=True,
                           database=None)
 settings.load_profile("gdsim-ci" if os.environ.get("CI") else "gdsim")
+
+
+@pytest.fixture
+def isolated_app_state(tmp_path, monkeypatch):
+    """The app's QSettings and autosave file live in ``tmp_path``, not the user's profile."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    from ui import files
+
+    QCoreApplication.setOrganizationName("gdsim-test")
+    QCoreApplication.setApplicationName("gdsim-test")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "cfg"))
+    QSettings().clear()
+    monkeypatch.setattr(files, "autosave_path", lambda: tmp_path / "appdata" / "autosave.json")
+    return tmp_path

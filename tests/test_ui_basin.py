@@ -8,23 +8,17 @@ import os
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QThread
+from PySide6.QtCore import QCoreApplication, QThread
 
 from gdsim.basin import DIVERGED, NOT_SETTLED, basin_map
 from gdsim.simulation import Experiment, RunSpec
 from ui import basin as ui_basin
-from ui import files, theme
+from ui import theme
 from ui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
-def sandbox(tmp_path, monkeypatch):
-    QCoreApplication.setOrganizationName("gdsim-test")
-    QCoreApplication.setApplicationName("gdsim-test")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "cfg"))
-    QSettings().clear()
-    monkeypatch.setattr(files, "autosave_path", lambda: tmp_path / "appdata" / "autosave.json")
+def sandbox(isolated_app_state, monkeypatch):
     monkeypatch.setattr(ui_basin, "SIDE", 48)  # small maps: the test is about the wiring
 
 

@@ -13,7 +13,7 @@ import types
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QSlider
 
 from gdsim.simulation import Experiment, RunSpec
@@ -47,14 +47,8 @@ class Dialogs:
 
 
 @pytest.fixture(autouse=True)
-def sandbox(tmp_path, monkeypatch):
+def sandbox(isolated_app_state, monkeypatch):
     """QSettings and the autosave file in tmp; dialogs scripted."""
-    QCoreApplication.setOrganizationName("gdsim-test")
-    QCoreApplication.setApplicationName("gdsim-test")
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "cfg"))
-    QSettings().clear()
-    monkeypatch.setattr(files, "autosave_path", lambda: tmp_path / "appdata" / "autosave.json")
     d = Dialogs()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", d.get_open)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", d.get_save)
