@@ -77,8 +77,13 @@ class Trajectory:
     @property
     def grad_norm(self) -> np.ndarray:
         """Euclidean norm of the recorded (full, noise-free) gradient, computed."""
+        return self.grad_norm_at(slice(None))
+
+    def grad_norm_at(self, rows: np.ndarray | slice) -> np.ndarray:
+        """``grad_norm`` at the given rows only (plots draw a few thousand of 100,000)."""
+        g = self._buf[: self.n][rows]
         with np.errstate(over="ignore"):  # inf for gradients beyond ~1e308
-            return np.hypot(self._buf[: self.n, 3], self._buf[: self.n, 4])
+            return np.hypot(g[..., 3], g[..., 4])
 
     @property
     def lr(self) -> np.ndarray:

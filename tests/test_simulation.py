@@ -625,3 +625,14 @@ def test_huge_steps_overflow_to_divergence_not_to_an_exception():
                                     runs=[RunSpec("gd", {"lr": lr})], steps=10))
         sim.step(1)
         assert sim.runs[0].status == "diverged" and "inf" in sim.runs[0].reason
+
+
+def test_grad_norm_at_rows_equals_the_full_norm_at_those_rows():
+    sim = Simulation(quad([RunSpec("gd", {"lr": 0.1})], steps=40, tol=0))
+    sim.run()
+    tr = sim.runs[0].trajectory
+    rows = np.array([0, 3, 17, 40])
+    g = tr.grad[rows]
+    np.testing.assert_allclose(tr.grad_norm_at(rows), np.sqrt(g[:, 0] ** 2 + g[:, 1] ** 2),
+                               rtol=1e-15)
+    np.testing.assert_array_equal(tr.grad_norm_at(rows), tr.grad_norm[rows])

@@ -134,8 +134,7 @@ class CurvesView(StepPlots):
         if key == "lr":
             return traj.lr[idx]
         if key == "grad_norm":
-            g = traj.grad[idx]  # the norm of the recorded gradient, at the drawn rows only
-            return np.hypot(g[:, 0], g[:, 1])
+            return traj.grad_norm_at(idx)
         return self._distance(i, idx)
 
     def _distance(self, i: int, idx: np.ndarray) -> np.ndarray:
