@@ -24,6 +24,7 @@ import numpy as np
 
 from gdsim.errors import GdsimError
 from gdsim.params import Param
+from gdsim.rules.base import FLOAT_ERRORS
 from gdsim.trajectory import Trajectory
 
 if TYPE_CHECKING:
@@ -428,12 +429,8 @@ class _Group:
 
 
 def _slice_state(state: Any, keep: np.ndarray) -> Any:
-    """Optimizer state restricted to the runs (rows) in ``keep``."""
-    from gdsim.optimizers import OptState
-
-    slots = {k: np.ascontiguousarray(v[keep]) if np.ndim(v) >= 1 else v
-             for k, v in state.slots.items()}
-    return OptState(count=state.count, slots=slots)
+    """Optimizer state restricted to the runs (rows) in ``keep`` (new contiguous arrays)."""
+    return state.rows(keep).copy()
 
 
 def _first_true(mask: np.ndarray) -> np.ndarray:
@@ -703,20 +700,17 @@ class Simulation:
         return P, G, lr_all
 
     def _point_runs(self, g: _Group) -> list | None:
-        """One :class:`~gdsim.optimizers.PointRun` per member of a small group, over views of
+        """One :class:`~gdsim.optimizers.FloatRun` per member of a small group, over views of
         the group's params and state rows (each run's own optimizer: a stacked row equals
         its run alone), or None: the group is stepped on arrays."""
-        from gdsim.optimizers import OptState
-
         if len(g.members) > _POINT_GROUP_MAX:
             return None
         out = []
         for j, i in enumerate(g.members):
             opt = self.runs[i].optimizer if len(g.members) > 1 else g.opt
-            if len(g.members) > 1 and set(opt._slot_names) != set(g.state.slots):
+            if len(g.members) > 1 and set(opt.state_fields) != set(g.state.slots):
                 return None  # e.g. gd stacked with momentum: the group has slots gd lacks
-            rows = OptState(g.state.count, {k: v[j : j + 1] for k, v in g.state.slots.items()})
-            run = opt.point_run(rows, g.params[j : j + 1])
+            run = opt.float_run(g.state.rows(slice(j, j + 1)), g.params[j : j + 1])
             if run is None:
                 return None
             out.append(run)
@@ -724,9 +718,10 @@ class Simulation:
 
     def _step_point(self, run: Any, m: int, P: np.ndarray, G: np.ndarray, lr: list[float],
                     noise: np.ndarray | None) -> None:
-        """The hot loop for one 2-D run on Python floats (:class:`~gdsim.optimizers.PointRun`
-        and the surface's scalar gradient): the array loop's floats at a fraction of its cost.
-        ``P``, ``G``: that run's ``(m + 1, 2)`` columns of the chunk; ``noise`` ``(m, 2)``."""
+        """The hot loop for one 2-D run on Python floats (the rule's FLOAT form, one call per
+        coordinate, and the surface's scalar gradient): the array loop's floats at a fraction
+        of its cost. ``P``, ``G``: that run's ``(m + 1, 2)`` columns of the chunk; ``noise``
+        ``(m, 2)``."""
         surface = self.surface
         if surface._scalar_g:
             grad2 = surface._g
@@ -739,23 +734,25 @@ class Simulation:
                 return surface.grad(pt, out=gbuf).tolist()[0]
 
         nz = noise.tolist() if noise is not None else None
-        gv, pv, slots, rule, (h, cf, w) = run.g, run.p, run.slots, run.rule, run.args
+        update = run.update
+        (x, y), (sx, sy) = run.p, run.s
         count = run.count
         gx, gy = G[0].tolist()
         rows: list[float] = []
         extend = rows.extend
         for k in range(m):
-            if nz is None:
-                gv.x = gx
-                gv.y = gy
-            else:
+            if nz is not None:
                 nx, ny = nz[k]
-                gv.x = gx + nx
-                gv.y = gy + ny
+                gx += nx
+                gy += ny
             count += 1
-            rule(gv, pv, slots, count, lr[k], h, cf, w)  # run.step(lr[k]), inlined
-            x = pv.x
-            y = pv.y
+            lrk = lr[k]
+            try:
+                x2, sx2 = update(gx, sx, x, lrk, count)
+                y, sy = update(gy, sy, y, lrk, count)
+                x, sx = x2, sx2
+            except FLOAT_ERRORS:  # ÷0, √ of a negative: NumPy's inf/nan from the array rule
+                (x, sx), (y, sy) = run.fallback([gx, gy], [sx, sy], [x, y], lrk, count)
             gx, gy = grad2(x, y)
             if type(gx) is not float or type(gy) is not float:  # np.float64, 0-d arrays
                 gx, gy = float(gx), float(gy)
@@ -763,7 +760,7 @@ class Simulation:
         out = np.array(rows, dtype=np.float64).reshape(m, 4)
         P[1:] = out[:, 0:2]
         G[1:] = out[:, 2:4]
-        run.count = count
+        run.p, run.s, run.count = [x, y], [sx, sy], count
         run.store()
 
     def _noise_block(self, g: _Group, m: int) -> np.ndarray | None:
