@@ -348,11 +348,8 @@ def _torch_plateau(losses, lr0, **kw) -> list[float]:
 def _stalling_losses(n=600):
     """Improves, stalls (tiny relative gains, exact repeats), improves again, ..."""
     k = np.arange(n)
-    base = 10.0 * np.exp(-k / 40.0)
-    stall = (k // 60) % 2 == 1
-    base[stall] = np.maximum.accumulate(np.where(stall, 1.0, 0.0))[stall] * 0 + base[stall][0]
-    wiggle = 1e-6 * np.sin(k)
-    return (base + wiggle).tolist()
+    held = np.where((k // 60) % 2 == 1, (k // 60) * 60, k)  # every other 60 steps: stalled
+    return (10.0 * np.exp(-held / 40.0) + 1e-6 * np.sin(k)).tolist()
 
 
 PLATEAU_CASES = [
