@@ -140,7 +140,7 @@ SCHEDULES: dict[str, ScheduleInfo] = {
             "torch.optim.lr_scheduler.CyclicLR (max_lr = lr₀, cycle_momentum=False)",
             (Param("base_lr", 1e-4, "lowest rate of the cycle", low=0.0, log=True),
              Param("step_size_up", 100, "steps from base_lr up to lr₀", kind=int, low=1),
-             Param("step_size_down", None, "steps from lr₀ back down (none: = step_size_up)",
+             Param("step_size_down", None, "steps from lr₀ back down; none: the same as step_size_up",
                    kind=int, low=1, optional=True),
              Param("mode", "triangular", "how the peak changes from cycle to cycle",
                    kind=str, choices=("triangular", "triangular2", "exp_range")),
