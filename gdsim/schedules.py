@@ -158,13 +158,14 @@ SCHEDULES: dict[str, ScheduleInfo] = {
             (Param("factor", 0.1, "the rate is multiplied by this on a plateau", low=0.0,
                    high=1.0, low_open=True, high_open=True),
              Param("patience", 10, "steps without improvement tolerated", kind=int, low=0),
-             Param("threshold", 1e-4, "smallest improvement that counts", low=0.0),
+             Param("threshold", 1e-4, "smallest improvement that counts", low=0.0,
+                   log=True),
              Param("threshold_mode", "rel", "rel: relative to best; abs: absolute", kind=str,
                    choices=("rel", "abs")),
              Param("cooldown", 0, "steps to wait after a drop before counting again",
                    kind=int, low=0),
              Param("min_lr", 0.0, "the rate never drops below this", low=0.0),
-             Param("eps", 1e-8, "drops smaller than this are skipped", low=0.0)),
+             Param("eps", 1e-8, "drops smaller than this are skipped", low=0.0, log=True)),
         ),
     )
 }
