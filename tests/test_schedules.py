@@ -412,3 +412,20 @@ def test_plateau_has_no_closed_form():
         s.values(0.1, np.arange(3))
     with pytest.raises(GdsimError, match="does not react"):
         make_schedule("step").tracker(0.1)
+
+
+def test_readme_table_lists_every_schedule_with_its_defaults():
+    from pathlib import Path
+
+    from gdsim.params import format_value
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("## Learning-rate schedules"):text.index("## Layout")]
+    rows = {ln.split("|")[1].strip(" `"): ln for ln in table.splitlines()
+            if ln.startswith("| `")}
+    assert list(rows) == list(SCHEDULES)
+    for name, info in SCHEDULES.items():
+        for p in info.params:
+            assert f"{p.name}={format_value(p.default)}" in rows[name], (name, p.name)
+            for word in p.choices:
+                assert word in rows[name]
