@@ -292,6 +292,39 @@ class PlateauTracker:
         self.cooldown_counter = np.where(reduce, self.cooldown, self.cooldown_counter)
         self.num_bad = np.where(reduce, 0, self.num_bad)
 
+    def scalar(self, j: int) -> tuple[list, tuple]:
+        """Run ``j``'s state ``[lr, best, num_bad, cooldown_counter]`` and parameters as Python
+        numbers, for :meth:`step_scalar` (write the state back with :meth:`set_scalar`)."""
+        state = [float(self.lr[j]), float(self.best[j]), int(self.num_bad[j]),
+                 int(self.cooldown_counter[j])]
+        params = (float(self.factor[j]), float(self.threshold[j]), bool(self.rel[j]),
+                  int(self.patience[j]), int(self.cooldown[j]), float(self.min_lr[j]),
+                  float(self.eps[j]))
+        return state, params
+
+    def set_scalar(self, j: int, state: list) -> None:
+        """Write back run ``j``'s state from :meth:`scalar` after :meth:`step_scalar` calls."""
+        self.lr[j], self.best[j], self.num_bad[j], self.cooldown_counter[j] = state
+
+    @staticmethod
+    def step_scalar(state: list, params: tuple, a: float) -> None:
+        """:meth:`step` for one run on Python floats (the same operations, bit for bit)."""
+        factor, threshold, rel, patience, cooldown, min_lr, eps = params
+        lr, best, bad, cool = state
+        if a < (best * (1.0 - threshold) if rel else best - threshold):
+            best, bad = a, 0
+        else:
+            bad += 1
+        if cool > 0:
+            cool -= 1
+            bad = 0
+        if bad > patience:
+            new = max(lr * factor, min_lr)
+            if lr - new > eps:
+                lr = new
+            cool, bad = cooldown, 0
+        state[0], state[1], state[2], state[3] = lr, best, bad, cool
+
     def take(self, rows: np.ndarray) -> PlateauTracker:
         """A tracker of the runs ``rows`` (a boolean mask or indices), state included."""
         out = PlateauTracker.__new__(PlateauTracker)

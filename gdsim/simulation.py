@@ -749,6 +749,16 @@ class Simulation:
         idx = (np.stack([self._batches[i].take(m * batch).reshape(m, batch)
                          for i in g.members], axis=1) if batch else None)
         noise = self._noise_block(g, m)
+        point_runs = (self._point_runs(g) if not batch and surface._scalar_f
+                      and surface._scalar_g else None)
+        if point_runs is not None:  # floats, run by run: the same numbers, ~50× faster
+            with np.errstate(all="ignore"):
+                for j, run in enumerate(point_runs):
+                    self._step_point_reactive(run, m, P[:, j], G[:, j], L[:, j], LR[:, j],
+                                              None if noise is None else noise[:, j], j, g)
+            state.count += m
+            g.loss = L[m - 1].copy()
+            return P, G, LR, L
         loss = g.loss
         with np.errstate(all="ignore"):
             for k in range(m):
@@ -773,7 +783,7 @@ class Simulation:
         its run alone), or None: the group is stepped on arrays."""
         from gdsim.optimizers import OptState
 
-        if len(g.members) > _POINT_GROUP_MAX or g.tracker is not None:
+        if len(g.members) > _POINT_GROUP_MAX:
             return None
         out = []
         for j, i in enumerate(g.members):
@@ -828,6 +838,52 @@ class Simulation:
         out = np.array(rows, dtype=np.float64).reshape(m, 4)
         P[1:] = out[:, 0:2]
         G[1:] = out[:, 2:4]
+        run.count = count
+        run.store()
+
+    def _step_point_reactive(self, run: Any, m: int, P: np.ndarray, G: np.ndarray,
+                             L: np.ndarray, LR: np.ndarray, noise: np.ndarray | None, j: int,
+                             g: _Group) -> None:
+        """:meth:`_step_point` for a plateau run: after each update its tracker (row ``j`` of
+        the group's, on floats) is fed the loss at the point the update started from."""
+        surface = self.surface
+        grad2, f2 = surface._g, surface._f
+        step_scalar = g.tracker.step_scalar
+        sched, q = g.tracker.scalar(j)
+        loss = float(g.loss[j])
+        nz = noise.tolist() if noise is not None else None
+        gv, pv, slots, rule, (h, cf, w) = run.g, run.p, run.slots, run.rule, run.args
+        count = run.count
+        gx, gy = G[0].tolist()
+        rows: list[float] = []
+        extend = rows.extend
+        for k in range(m):
+            if nz is None:
+                gv.x = gx
+                gv.y = gy
+            else:
+                nx, ny = nz[k]
+                gv.x = gx + nx
+                gv.y = gy + ny
+            count += 1
+            lr = sched[0]
+            rule(gv, pv, slots, count, lr, h, cf, w)
+            x = pv.x
+            y = pv.y
+            gx, gy = grad2(x, y)
+            if type(gx) is not float or type(gy) is not float:
+                gx, gy = float(gx), float(gy)
+            fx = float(f2(x, y))
+            step_scalar(sched, q, loss)  # scheduler.step(loss at the point this update left)
+            loss = fx
+            extend((x, y, gx, gy, fx, lr))
+        out = np.array(rows, dtype=np.float64).reshape(m, 6)
+        P[1:] = out[:, 0:2]
+        G[1:] = out[:, 2:4]
+        L[:] = out[:, 4]
+        LR[:m] = out[:, 5]
+        LR[m] = sched[0]
+        g.tracker.set_scalar(j, sched)
         run.count = count
         run.store()
 

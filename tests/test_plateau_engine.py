@@ -138,3 +138,25 @@ def test_network_trainer_plateau_reacts_to_the_train_loss():
         tr2.step(n)
     np.testing.assert_array_equal(tr2.column(0, "lr"), lr)
     np.testing.assert_array_equal(tr2.column(0, "train_loss"), loss)
+
+
+def test_float_path_equals_array_path_for_plateau_runs():
+    """≤ 8 plateau runs step on Python floats, more on arrays: the same numbers."""
+    specs = [RunSpec("adam", {"lr": 0.02 * (k + 1)}, "plateau",
+                     {"patience": 1 + k % 4, "factor": 0.5, "cooldown": k % 3,
+                      "threshold_mode": "abs" if k % 2 else "rel", "threshold": 1e-3})
+             for k in range(10)]
+    big = Simulation(Experiment(surface="himmelblau", start=(0.5, -0.5), steps=300,
+                                noise=0.3, runs=specs))
+    big.run()
+    assert len(big.runs) > 8
+    for i in (0, 3, 9):
+        alone = Simulation(Experiment(surface="himmelblau", start=(0.5, -0.5), steps=300,
+                                      noise=0.3, runs=[RunSpec(specs[i].optimizer,
+                                                               specs[i].hparams, "plateau",
+                                                               specs[i].schedule_params,
+                                                               seed=i)]))
+        alone.run()
+        np.testing.assert_array_equal(alone.runs[0].trajectory.data,
+                                      big.runs[i].trajectory.data)
+        assert len(np.unique(alone.runs[0].trajectory.lr)) > 1

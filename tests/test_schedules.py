@@ -382,8 +382,15 @@ def test_property_plateau_on_random_stalling_losses(levels, patience, cooldown, 
     kw = {"factor": 0.5, "patience": patience, "cooldown": cooldown, "threshold": threshold,
           "threshold_mode": mode}
     want = _torch_plateau(losses, 1.0, **kw)
-    got = make_schedule("plateau", **kw).tracker(1.0).rates(np.array(losses)[:, None])[:, 0]
+    tracker = make_schedule("plateau", **kw).tracker(1.0)
+    state, params = tracker.scalar(0)
+    got = tracker.rates(np.array(losses)[:, None])[:, 0]
     assert got.tolist() == want
+    scalar = [state[0]]  # the engine's float path: the same rule on Python numbers
+    for loss in losses:
+        tracker.step_scalar(state, params, loss)
+        scalar.append(state[0])
+    assert scalar == want
 
 
 def test_plateau_tracker_vectorized_equals_each_run_alone_and_take_keeps_state():
