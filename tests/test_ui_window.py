@@ -274,9 +274,10 @@ def test_surface_parameter_editor(win):
     assert c.experiment.surface_params == {"b": 50.0}
     assert c.sim.surface.value(np.array([0.0, 1.0])) == pytest.approx(1.0 + 50.0)
     old = c.experiment
-    edit.setText("-3")  # b must be positive
+    edit.setText("-3")  # b must be positive: refused beside the field, text kept to correct
     edit.editingFinished.emit()
-    assert c.experiment is old and edit.text() == "50"
+    assert c.experiment is old and edit.text() == "-3"
+    assert "b=-3" in win.surface_bar.param_error_text()
     assert "Refused" in win.statusBar().currentMessage() and "b" in win.statusBar().currentMessage()
 
 

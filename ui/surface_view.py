@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from ui import theme
+from ui.controller import HEATMAP_GRID, grid_values  # noqa: F401 (re-exported)
 from ui.curves_view import run_signature
 from ui.decimate import path_points
 from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
@@ -27,22 +28,10 @@ from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
     panel_layout,
 )
 
-GRID = 200  # heatmap resolution per axis
+GRID = HEATMAP_GRID  # heatmap resolution per axis
 PATH_WIDTH = 2.2
 PLAY_PATH_WIDTH = 1.0
 THIN_PATHS_ABOVE_ROWS = 50_000  # max steps x runs from which Play draws thin paths
-
-
-def grid_values(surface, view, n: int = GRID):
-    """``surface.grid`` over ``view``: xs (n,), ys (n,), z (n, n) with z[j, i] = f(xs[i], ys[j])."""
-    with np.errstate(all="ignore"):
-        if hasattr(surface, "grid"):
-            xs, ys, z = surface.grid(n, n, tuple(view))
-        else:  # a surface without the helper: sample surface.value directly
-            xmin, xmax, ymin, ymax = view
-            xs, ys = np.linspace(xmin, xmax, n), np.linspace(ymin, ymax, n)
-            z = surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
-    return xs, ys, np.asarray(z, dtype=np.float64)
 
 
 class SurfaceView(PanelView):
@@ -142,7 +131,10 @@ class SurfaceView(PanelView):
         """Heatmap, colour bar, isolines and minima for the current surface and view."""
         surface = self.controller.sim.surface
         view = self.view_box()
-        xs, ys, z = grid_values(surface, view)
+        if hasattr(self.controller, "surface_grid"):
+            xs, ys, z = self.controller.surface_grid()
+        else:
+            xs, ys, z = grid_values(surface, view)
         xmin, xmax, ymin, ymax = view
         is_log = draw_heatmap(self.image, self.colorbar, self.iso, xs, ys, z)
         self.colorbar.axis.setLabel("f − min f" if is_log else "f")

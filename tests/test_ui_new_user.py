@@ -1,0 +1,81 @@
+"""Issues 13 and 14: what a new user stumbles on in the Surfaces and Network tabs (offscreen).
+
+Each test fails on the code before its fix: huge surface parameters, the plot's aspect, the
+Network curves' legend, run colours, the hover readouts, keyboard focus and SVG export.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from gdsim.errors import GdsimError
+from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def sandbox(isolated_app_state, monkeypatch):
+    """QSettings and autosave in tmp; any dialog fails the test."""
+    def unexpected(*_a, **_k):
+        raise AssertionError("unexpected dialog")
+
+    for name in ("getOpenFileName", "getSaveFileName"):
+        monkeypatch.setattr(QFileDialog, name, unexpected)
+    for kind in ("warning", "critical", "information", "about"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected)
+    return isolated_app_state
+
+
+@pytest.fixture
+def win(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.controller.pause()
+
+
+def type_into(edit, text: str) -> None:
+    edit.setText(text)
+    edit.editingFinished.emit()
+
+
+# ----------------------------------------------------------- 13.1 huge surface parameters
+
+
+@pytest.mark.parametrize("surface, param, value, reason", [
+    ("rosenbrock", "a", "1e308", "not finite"),
+    ("rosenbrock", "a", "-1e300", "not finite"),
+    ("linreg", "noise", "1e300", "no width"),
+    ("logreg", "noise", "1e308", "not finite anywhere"),
+])
+def test_a_parameter_that_breaks_the_view_is_refused_inline(win, surface, param, value, reason):
+    c = win.controller
+    assert c.set_surface(surface)
+    bar, sv = win.surface_bar, win.surface_view
+    before = c.experiment
+    image = np.array(sv.image.image, copy=True)
+    view = sv.vb.viewRange()
+    type_into(bar.edits[param], value)  # raised in a slot before the fix
+    assert c.experiment is before and c.experiment.surface_params == {}
+    np.testing.assert_array_equal(sv.image.image, image)  # the surface shown stays
+    assert sv.vb.viewRange() == view
+    error = bar.param_error_text()
+    assert reason in error and f"{param}=" in error
+    assert "border" in bar.edits[param].styleSheet()
+    assert bar.edits[param].text() == value  # kept, to be corrected
+    assert "Refused" in win.statusBar().currentMessage()
+    type_into(bar.edits[param], "2")  # a good value clears the refusal
+    assert c.experiment.surface_params == {param: 2.0} and bar.param_error_text() == ""
+    assert bar.edits[param].styleSheet() == ""
+
+
+def test_refusal_is_raised_by_the_call_and_nothing_changes(win):
+    c = win.controller
+    before = c.experiment
+    with pytest.raises(GdsimError, match="a=1e"):
+        c.apply(c.surface_experiment("rosenbrock", {"a": 1e308}))
+    assert c.experiment is before
+    assert c.set_surface("rosenbrock", {"a": 1e200}) is False
+    assert c.experiment is before
