@@ -79,3 +79,35 @@ def test_refusal_is_raised_by_the_call_and_nothing_changes(win):
     assert c.experiment is before
     assert c.set_surface("rosenbrock", {"a": 1e200}) is False
     assert c.experiment is before
+
+
+# ------------------------------------------------------------------ 13.2 equal axis scales
+
+
+def _units_px(win) -> tuple[float, float]:
+    """Screen pixels of one unit along x and along y on the surface plot."""
+    from PySide6.QtCore import QPointF
+
+    vb = win.surface_view.vb
+    o, ex, ey = (vb.mapViewToScene(QPointF(*p)) for p in ((0, 0), (1, 0), (0, 1)))
+    return abs(ex.x() - o.x()), abs(ey.y() - o.y())
+
+
+def test_surface_plot_keeps_one_to_one_unless_stretched(win, qtbot):
+    from PySide6.QtCore import QSettings
+
+    win.controller.set_surface("rosenbrock")  # domain 4 wide, 4 high; the panel is not square
+    win.resize(1400, 700)
+    qtbot.wait(10)
+    ux, uy = _units_px(win)
+    assert ux == pytest.approx(uy, rel=1e-3)  # a unit circle is drawn round
+    act = win.act_stretch
+    assert act.objectName() == "actionStretchToFill" and not act.isChecked()
+    act.setChecked(True)
+    qtbot.wait(10)
+    ux, uy = _units_px(win)
+    assert ux != pytest.approx(uy, rel=0.05)  # the domain now fills the panel
+    assert QSettings().value("view/stretchToFill") in (True, "true")
+    again = MainWindow()  # remembered
+    qtbot.addWidget(again)
+    assert again.act_stretch.isChecked() and again.surface_view.stretch

@@ -40,6 +40,13 @@ from ui.surface_view import SurfaceView
 log = logging.getLogger(__name__)
 EXPERIMENT_FILTER = "gdsim experiment (*.json);;All files (*)"
 AUTOSAVE_DELAY_MS = 800
+STRETCH_KEY = "view/stretchToFill"  # QSettings: the surface plot fills its panel (not 1:1)
+
+
+def _setting_bool(key: str, default: bool = False) -> bool:
+    """A boolean QSettings value (the INI format hands back 'true'/'false' strings)."""
+    v = QSettings().value(key, default)
+    return v.lower() == "true" if isinstance(v, str) else bool(v)
 
 
 def notice_widget(text: str) -> QLabel:
@@ -242,6 +249,15 @@ class MainWindow(QMainWindow):
         self.act_basin.setObjectName("actionBasinMap")
         self.act_basin.toggled.connect(self.basin.set_enabled)
         v.addAction(self.act_basin)
+        self.act_stretch = QAction("Stretch to fill (unequal x and y scales)", self,
+                                   checkable=True)
+        self.act_stretch.setObjectName("actionStretchToFill")
+        self.act_stretch.setToolTip("Off: one unit is as long on x as on y, so a round bowl "
+                                    "looks round")
+        self.act_stretch.setChecked(_setting_bool(STRETCH_KEY))
+        self.surface_view.set_stretch(self.act_stretch.isChecked())
+        self.act_stretch.toggled.connect(self._stretch_toggled)
+        v.addAction(self.act_stretch)
         v.addSeparator()
         v.addAction(self.runs_dock.toggleViewAction())
         self._action(v, "Reset zoom", self.surface_view.draw_surface, "Ctrl+0", "actionResetZoom")
@@ -271,6 +287,10 @@ class MainWindow(QMainWindow):
 
         h = bar.addMenu("&Help")
         self._action(h, "&About gdsim", self.about, None, "actionAbout")
+
+    def _stretch_toggled(self, on: bool) -> None:
+        self.surface_view.set_stretch(on)
+        QSettings().setValue(STRETCH_KEY, bool(on))
 
     def _network_presets(self) -> list:
         if not self.has_network():

@@ -52,7 +52,8 @@ class SurfaceView(PanelView):
         pi.setLabel("left", "y")
         pi.showGrid(False, False)
         self.vb = pi.getViewBox()
-        self.vb.setAspectLocked(False)
+        self.stretch = False
+        self.set_stretch(False)
 
         # heatmap and isolines change only with the surface or the zoom: paint them from a
         # pixmap cache instead of re-rasterizing every frame during Play
@@ -99,6 +100,14 @@ class SurfaceView(PanelView):
         exp = self.controller.experiment
         view = exp.view if exp.view is not None else self.controller.sim.surface.domain
         return tuple(view)
+
+    def set_stretch(self, on: bool) -> None:
+        """Stretch the plot to fill the panel (unequal x and y scales), or keep 1:1 so that
+        circles stay circles and gradients cross the isolines at right angles (default)."""
+        self.stretch = bool(on)
+        self.vb.setAspectLocked(not self.stretch, ratio=1.0)
+        xmin, xmax, ymin, ymax = self.view_box()
+        self.vb.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
 
     def set_arrows(self, gradient: bool | None = None, step: bool | None = None) -> None:
         """Show or hide the gradient (−∇f direction) and last-step arrows at current points."""
