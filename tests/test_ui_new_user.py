@@ -111,3 +111,31 @@ def test_surface_plot_keeps_one_to_one_unless_stretched(win, qtbot):
     again = MainWindow()  # remembered
     qtbot.addWidget(again)
     assert again.act_stretch.isChecked() and again.surface_view.stretch
+
+
+# ---------------------------------------------------------- 13.3 Network curves legend
+
+
+def test_network_curves_name_their_runs_and_line_styles(win):
+    from PySide6.QtWidgets import QCheckBox, QLabel
+
+    if not win.has_network():
+        pytest.skip("no Network tab")
+    win.show_mode(True)
+    c = win.network.controller
+    assert c.add_run()
+    metrics = win.network.metrics
+    legend = metrics.findChild(QLabel, "networkRunLegend")
+    check = metrics.findChild(QCheckBox, "networkLegendCheck")
+    text = legend.text()
+    for run in c.sim.runs:
+        assert run.label in text and run.spec.color in text
+    assert legend.isVisible() and check.isChecked()
+    check.setChecked(False)
+    assert not legend.isVisible()
+    check.setChecked(True)
+    c.set_run_color(0, "#123456")  # a new colour shows at once
+    assert "#123456" in legend.text()
+    for key in ("loss", "accuracy"):
+        title = metrics.plots[key].getPlotItem().titleLabel.text
+        assert "train" in title and "solid" in title and "test" in title and "dashed" in title
