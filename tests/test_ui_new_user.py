@@ -139,3 +139,39 @@ def test_network_curves_name_their_runs_and_line_styles(win):
     for key in ("loss", "accuracy"):
         title = metrics.plots[key].getPlotItem().titleLabel.text
         assert "train" in title and "solid" in title and "test" in title and "dashed" in title
+
+
+# ------------------------------------------------------------------- 14.1 run colours
+
+
+def all_optimizers_experiment(steps=50, surface="rosenbrock"):
+    from gdsim.optimizers import OPTIMIZERS
+    from gdsim.simulation import Experiment, RunSpec
+
+    return Experiment(surface=surface, runs=[RunSpec(name) for name in OPTIMIZERS], steps=steps)
+
+
+def test_every_run_gets_its_own_colour_in_table_paths_and_curves(win):
+    from PySide6.QtWidgets import QTableWidget
+
+    from ui import theme
+
+    c = win.controller
+    assert c.set_experiment(all_optimizers_experiment())
+    n = len(c.experiment.runs)
+    assert n >= 13
+    colors = [r.color for r in c.experiment.runs]
+    assert len(set(colors)) == n
+    c.step(5)
+    paths = {item.opts["pen"].color().name() for item in win.surface_view.paths}
+    assert len(paths) == n
+    curves = {item.opts["pen"].color().name() for item in win.curves_view.lines["loss"]}
+    assert len(curves) == n
+    table = win.runs_panel.findChild(QTableWidget)
+    swatches = {table.item(r, 1).background().color().name() for r in range(table.rowCount())}
+    assert len(swatches) == n
+    for _ in range(8):  # adding more runs keeps finding new colours
+        assert c.add_run()
+    colors = [r.color for r in c.experiment.runs]
+    assert len(set(colors)) == len(colors)
+    assert len({theme.run_color(i) for i in range(200)}) == 200
