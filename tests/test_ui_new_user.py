@@ -175,3 +175,80 @@ def test_every_run_gets_its_own_colour_in_table_paths_and_curves(win):
     colors = [r.color for r in c.experiment.runs]
     assert len(set(colors)) == len(colors)
     assert len({theme.run_color(i) for i in range(200)}) == 200
+
+
+# ------------------------------------------------------------------ 14.2 hover readouts
+
+
+def hover_curve(win, key: str, step: float):
+    from PySide6.QtCore import QPointF
+
+    pw = win.curves_view.plots[key]
+    vb = pw.getPlotItem().getViewBox()
+    y0, y1 = vb.viewRange()[1]
+    pw.scene().sigMouseMoved.emit(vb.mapViewToScene(QPointF(step, (y0 + y1) / 2)))
+
+
+@pytest.mark.parametrize("how", ["reset", "start", "preset", "runs"])
+def test_curves_readout_is_cleared_when_the_runs_restart(win, how):
+    from ui import files
+
+    c = win.controller
+    c.step(30)
+    hover_curve(win, "loss", 12)
+    label = win.curves_view.hover_label
+    assert "step 12" in label.text() and "adam" in label.text()
+    if how == "reset":
+        c.reset()
+    elif how == "start":
+        c.set_start(0.5, 0.5)
+    elif how == "preset":
+        assert win.load_preset(files.presets()[0].path)
+    else:
+        assert c.remove_run(len(c.experiment.runs) - 1)
+    assert "step 12" not in label.text() and "adam" not in label.text()
+
+
+def test_readouts_never_push_the_plots_down(win, qtbot):
+    from gdsim.simulation import RunSpec
+
+    c = win.controller
+    for _ in range(9):  # 13 runs: a long readout
+        c.add_run(RunSpec("momentum"))
+    c.step(30)
+    qtbot.wait(10)
+    cv = win.curves_view
+    tops = {k: w.geometry().top() for k, w in cv.plots.items()}
+    hover_curve(win, "distance", 12)
+    assert "step 12" in cv.hover_label.text()
+    qtbot.wait(10)
+    cv.layout().activate()
+    assert {k: w.geometry().top() for k, w in cv.plots.items()} == tops
+    sv = win.surface_view
+    top = sv.plot.geometry().top()
+    hover_surface(win, 0.5, 0.5)
+    sv.layout().activate()
+    assert sv.plot.geometry().top() == top
+
+
+def hover_surface(win, x: float, y: float) -> None:
+    from PySide6.QtCore import QPointF
+
+    sv = win.surface_view
+    sv.plot.scene().sigMouseMoved.emit(sv.vb.mapViewToScene(QPointF(x, y)))
+
+
+def test_surface_readout_shows_the_engines_f_and_gradient(win):
+    c = win.controller
+    assert c.set_surface("rosenbrock")
+    sv = win.surface_view
+    hover_surface(win, 0.5, 0.25)
+    assert "f = 0.25" in sv.hover_label.text()  # (1 - x)² at y = x²
+    text = sv.hover_text(0.5, 0.25)
+    f, g = c.sim.surface.value_and_grad(np.array([0.5, 0.25]))
+    assert f"f = {f:.6g}" in text and f"∇f = ({g[0]:.4g}, {g[1]:.4g})" in text
+    assert c.set_surface("linreg")  # the coordinates are named as on the axes
+    hover_surface(win, 1.0, 0.5)
+    assert "w = " in sv.hover_label.text() and "b = " in sv.hover_label.text()
+    c.reset()
+    assert "f =" not in sv.hover_label.text()

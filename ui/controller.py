@@ -132,6 +132,13 @@ class Controller(PlaybackController):
             self._grid = (key, grid_values(self.sim.surface, key[3]))
         return self._grid[1]
 
+    def probe(self, x: float, y: float) -> tuple[float, float, float]:
+        """``(f, ∂f/∂x, ∂f/∂y)`` of the current surface at (x, y): the engine's full-batch,
+        noise-free values (inf or NaN where f overflows)."""
+        with np.errstate(all="ignore"):
+            f, g = self.sim.surface.value_and_grad(np.array([float(x), float(y)]))
+        return float(f), float(g[0]), float(g[1])
+
     def build(self, exp: Experiment) -> tuple[Experiment, Simulation, tuple]:
         """``exp`` (coloured), its Simulation and its heatmap grid entry, checked to be
         drawable; GdsimError naming the culprit otherwise. Nothing changes here."""

@@ -7,12 +7,13 @@ pure-Python isocurve. Click (or drag the start marker) to restart all runs from 
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ui import theme
 from ui.controller import HEATMAP_GRID, grid_values  # noqa: F401 (re-exported)
@@ -32,6 +33,7 @@ GRID = HEATMAP_GRID  # heatmap resolution per axis
 PATH_WIDTH = 2.2
 PLAY_PATH_WIDTH = 1.0
 THIN_PATHS_ABOVE_ROWS = 50_000  # max steps x runs from which Play draws thin paths
+HOVER_HINT = "hover the map to read f and its gradient there; click to start from there"
 
 
 class SurfaceView(PanelView):
@@ -45,7 +47,15 @@ class SurfaceView(PanelView):
         self._syncing_target = False
 
         self.plot = make_plot("surfacePlot", si_prefix=True, cache_axes=True)
-        lay = panel_layout(self)
+        lay = panel_layout(self, spacing=0)
+        # f and ∇f under the mouse: one line of fixed height (nothing moves when it shows)
+        self.hover_label = QLabel()
+        self.hover_label.setObjectName("surfaceHoverLabel")
+        self.hover_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.hover_label.setFixedHeight(self.hover_label.fontMetrics().lineSpacing() + 6)
+        self.hover_label.setContentsMargins(6, 2, 6, 2)
+        lay.addWidget(self.hover_label)
         lay.addWidget(self.plot)
         pi = self.plot.getPlotItem()
         pi.setLabel("bottom", "x")
@@ -79,12 +89,15 @@ class SurfaceView(PanelView):
         pi.addItem(self.start_marker)
         self.start_marker.sigPositionChangeFinished.connect(self._start_dragged)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.plot.installEventFilter(self)  # leaving the plot clears the readout
 
         self.paths: list[pg.PlotDataItem] = []
         self.step_heads: list[pg.ArrowItem] = []
         self.grad_heads: list[pg.ArrowItem] = []
 
         controller.experiment_changed.connect(self._on_experiment)
+        controller.reset_done.connect(self.clear_hover)
         self.follow(self.refresh)
         controller.playing_changed.connect(self._playing_changed)
         if hasattr(controller, "run_color_changed"):
@@ -92,6 +105,7 @@ class SurfaceView(PanelView):
         self._runs_signature = None
         self._path_cache: dict = {}
         self._on_experiment()
+        self.clear_hover()
         self.refresh()
 
     # ---------------------------------------------------------------- public
@@ -269,6 +283,29 @@ class SurfaceView(PanelView):
         head.setPos(float(to[0]), float(to[1]))
 
     # ----------------------------------------------------------- interaction
+    def clear_hover(self, *_args) -> None:
+        """The idle hint instead of values (the mouse left, or the surface changed)."""
+        self.hover_label.setText(f"<span style='color:#888888'>{HOVER_HINT}</span>")
+
+    def hover_text(self, x: float, y: float) -> str:
+        """Rich text: the point, f there and its gradient (values from the engine)."""
+        f, gx, gy = self.controller.probe(x, y)
+        ax, ay = (html.escape(n) for n in self.controller.sim.surface.axis_names)
+        return (f"{ax} = {x:.4g}, {ay} = {y:.4g} &nbsp;·&nbsp; <b>f = {f:.6g}</b> "
+                f"&nbsp;·&nbsp; ∇f = ({gx:.4g}, {gy:.4g})")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Leave:
+            self.clear_hover()
+        return super().eventFilter(obj, event)
+
+    def _hover(self, scene_pos) -> None:
+        if not self.vb.sceneBoundingRect().contains(scene_pos):
+            self.clear_hover()
+            return
+        p = self.vb.mapSceneToView(scene_pos)
+        self.hover_label.setText(self.hover_text(p.x(), p.y()))
+
     def _start_dragged(self, *_args) -> None:
         if self._syncing_target:
             return
