@@ -252,3 +252,50 @@ def test_surface_readout_shows_the_engines_f_and_gradient(win):
     assert "w = " in sv.hover_label.text() and "b = " in sv.hover_label.text()
     c.reset()
     assert "f =" not in sv.hover_label.text()
+
+
+# ------------------------------------------------------------------- 14.4 keyboard focus
+
+
+@pytest.mark.parametrize("focus", ["stepNSpin", "timelineSlider", "playButton", "surfaceCombo",
+                                   "surfacePlot", "viewTabs"])
+def test_simulation_keys_work_whatever_has_focus(win, qtbot, focus):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    c = win.controller
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+    c.step(5)
+    c.seek(2)  # e.g. after clicking the timeline
+    target = win.findChild(QWidget, focus)
+    if focus == "viewTabs":
+        target = target.tabBar()
+        target.setCurrentIndex(1)  # switching tabs put focus in the Step-N box before
+        target.setCurrentIndex(0)
+    target.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    fw = QApplication.focusWidget()
+    qtbot.keyClick(fw, Qt.Key.Key_Right)
+    assert c.sim.t == 6 and c.cursor == -1  # a step, not a scrub
+    qtbot.keyClick(fw, Qt.Key.Key_Space)
+    assert c.playing
+    qtbot.keyClick(fw, Qt.Key.Key_Space)
+    assert not c.playing
+    qtbot.keyClick(fw, Qt.Key.Key_R)
+    assert c.sim.t == 0
+
+
+def test_keys_type_into_a_text_field(win, qtbot):
+    from PySide6.QtCore import Qt
+
+    c = win.controller
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+    c.step(3)
+    edit = win.surface_bar.edits["a"]
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "2 r")
+    qtbot.keyClick(edit, Qt.Key.Key_Right)
+    assert edit.text() == "2 r" and c.sim.t == 3 and not c.playing

@@ -14,16 +14,21 @@ import logging
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QSplitter,
     QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -65,6 +70,39 @@ def optional_part(build, what: str) -> tuple[QWidget, bool]:
     except Exception as e:  # noqa: BLE001 -- a broken optional panel must not stop the app
         log.warning("%s unavailable: %s", what, "".join(traceback.format_exception_only(e)))
         return notice_widget(f"{what} is unavailable: {type(e).__name__}: {e}"), False
+
+
+def is_typing_field(widget) -> bool:
+    """Whether keys typed into ``widget`` are text (an editable line or text box, e.g. a
+    hyperparameter field or a table cell being edited); spin boxes and the rest are not."""
+    if isinstance(widget, QLineEdit):
+        return not widget.isReadOnly() and not isinstance(widget.parent(), QAbstractSpinBox)
+    if isinstance(widget, QTextEdit | QPlainTextEdit):
+        return not widget.isReadOnly()
+    return False
+
+
+class GlobalKeys(QObject):
+    """Lets the Simulation keys (Space, →, R) reach their actions whatever has focus in
+    ``window`` (a spin box, the timeline slider, a button, a plot), except a text field
+    being typed in. Installed on the application: it sees each ShortcutOverride, which a
+    focused widget would otherwise accept to keep the key for itself."""
+
+    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R)
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if (event.type() == QEvent.Type.ShortcutOverride
+                and event.key() in self.KEYS
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+                and isinstance(obj, QWidget) and obj.window() is self.window
+                and not is_typing_field(obj)):
+            event.ignore()  # not claimed by the widget: the window's shortcut fires
+            return True
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -153,6 +191,8 @@ class MainWindow(QMainWindow):
         c.run_color_changed.connect(lambda _i: self._experiment_edited())
         self.basin = self._build_basin()
         self._build_menus()
+        self.global_keys = GlobalKeys(self)
+        QApplication.instance().installEventFilter(self.global_keys)
 
     # ------------------------------------------------------------ optional parts
     def _build_3d(self) -> QWidget:
