@@ -82,7 +82,7 @@ def test_matches_reference_step_by_step(name, hp, surface_name):
     n = len(finite) if finite.all() else int(np.argmin(finite))  # compare until it blows up
     assert n > 20
     assert_close(got[:n, 0], ref.points[:n])
-    if name.startswith("sf_") and n == len(finite):  # the averaged point x, what the package's .eval() gives
+    if name.startswith("sf_") and n == len(finite):  # the averaged x, as .eval() gives it
         x = averaged_point(name, opt.hparams, got[-1], state.buffers)
         assert_close(x[0], ref.x[-1])
 

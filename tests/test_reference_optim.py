@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from gdsim.optimizers import OPTIMIZERS
-
 from gdsim.simulation import Experiment, RunSpec, Simulation
 from gdsim.surfaces import make_surface
 

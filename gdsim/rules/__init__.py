@@ -10,9 +10,9 @@ from dataclasses import replace
 from gdsim.rules import adam, adaptive, extra, modern, sgd
 from gdsim.rules.base import (
     ARRAY,
-    MAXIMIZE,
     FLOAT,
     FLOAT_ERRORS,
+    MAXIMIZE,
     Backend,
     Empty,
     Hyper,
@@ -24,7 +24,6 @@ from gdsim.rules.base import (
     l2_decay,
     maximized,
 )
-
 
 
 def _with_maximize(info: OptimizerInfo) -> OptimizerInfo:

@@ -54,18 +54,18 @@ YOGI = (
     "θ ← θ − η/(1 − β₁ᵗ)·m/(√v/√(1 − β₂ᵗ) + ε)"
 )
 SF_SGD = (
-    "g ← ∇f(y) + λy   (the gradient is taken at y)\n"
+    "g ← ∇f(θ) + λθ   (θ = y, the point where the gradient is taken)\n"
     "c ← η_max²/Σ η_max²   (weights of the running average)\n"
-    "y ← (1 − c)·y + c·z + η·(β(1 − c) − 1)·g\n"
+    "θ ← (1 − c)·θ + c·z + η·(β(1 − c) − 1)·g\n"
     "z ← z − η·g\n"
-    "x = y + (1 − 1/β)·(z − y)   (the averaged point)"
+    "x = θ + (1 − 1/β)·(z − θ)   (the averaged point)"
 )
 SF_ADAMW = (
-    "v ← β₂·v + (1 − β₂)·g²,  u ← g/(√(v/(1 − β₂ᵗ)) + ε) + λy\n"
+    "v ← β₂·v + (1 − β₂)·g²,  u ← g/(√(v/(1 − β₂ᵗ)) + ε) + λθ   (θ = y)\n"
     "c ← η_max²/Σ η_max²\n"
-    "y ← (1 − c)·y + c·z + η·(β₁(1 − c) − 1)·u\n"
+    "θ ← (1 − c)·θ + c·z + η·(β₁(1 − c) − 1)·u\n"
     "z ← z − η·u\n"
-    "x = y + (1 − 1/β₁)·(z − y)   (the averaged point)"
+    "x = θ + (1 − 1/β₁)·(z − θ)   (the averaged point)"
 )
 
 
