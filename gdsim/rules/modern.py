@@ -139,8 +139,8 @@ def qhadam(beta1: Hyper, beta2: Hyper, nu1: Hyper, nu2: Hyper, eps: Hyper,
         adj2 = 1.0 - 1.0 / w2
         m = m * adj1 + g * (1.0 - adj1)
         v = v * adj2 + g2 * (1.0 - adj2)
-        num = m * nu1 + g * (1.0 - nu1) if mix1 else m * nu1
-        rms = v * nu2 + g2 * (1.0 - nu2) if mix2 else v * nu2
+        num = m * nu1 + g * (1.0 - nu1) if mix1 else m  # ν = 1: m·1 is m
+        rms = v * nu2 + g2 * (1.0 - nu2) if mix2 else v
         return p - num / (sqrt(rms) + eps) * lr, (m, v, w1, w2)
 
     return Rule(init, update)
@@ -217,7 +217,7 @@ class ScheduleFreeAdamState(NamedTuple):
 def _average_weight(xp: Backend, weight_sum: Any, lr_max: Any, lr: Any) -> tuple:
     """schedulefree's weights (warmup 0, r = 0, weight_lr_power = 2): c_{t+1} and state."""
     lr_max = xp.maximum(lr_max * 0.0 + lr, lr_max)
-    weight = xp.pow(lr_max, 2.0)
+    weight = lr_max * lr_max  # lr_max ** 2 (weight_lr_power 2): the same correctly rounded x²
     weight_sum = weight_sum + weight
     ckp1 = weight / xp.where(weight_sum == 0.0, 1.0, weight_sum)  # theirs: 0 on ÷0
     return ckp1, weight_sum, lr_max
