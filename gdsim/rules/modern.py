@@ -276,15 +276,17 @@ def sf_adamw(beta1: Hyper, beta2: Hyper, eps: Hyper, weight_decay: Hyper,
     return Rule(init, update)
 
 
+AVERAGED = ("sf_sgd", "sf_adamw")  # families whose iterate y has an averaged point x
+
+
 def averaged_point(name: str, hparams: dict, params: np.ndarray, state: Any) -> np.ndarray:
-    """Schedule-free's averaged point x (what the package's ``.eval()`` gives) from y, z:
-    x = y + (1 − 1/β)(z − y); ``params`` (N, D) is y. β = 0 has x = z."""
-    beta = hparams["momentum" if name == "sf_sgd" else "beta1"]
+    """Schedule-free's averaged point x (what the package's ``.eval()`` gives) from y and z:
+    x = y + (1 − 1/β)(z − y); ``params`` (N, D) is y; β may be an (N, 1) column; β = 0: x = z."""
+    beta = np.asarray(hparams["momentum" if name == "sf_sgd" else "beta1"], np.float64)
     y, z = np.asarray(params, np.float64), np.asarray(state.z, np.float64)
-    if beta == 0:
-        return z.copy()
-    w = 1.0 - 1.0 / beta
-    return y + (z - y) * w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = y + (z - y) * (1.0 - 1.0 / beta)
+    return np.where(beta == 0.0, z, x)
 
 
 def _betas(lr: float, eps: float) -> tuple[Param, ...]:
