@@ -30,6 +30,7 @@ import numpy as np
 from gdsim.errors import GdsimError
 from gdsim.params import Param
 from gdsim.rules.base import FLOAT_ERRORS
+from gdsim.rules.modern import AVERAGED, averaged_point
 from gdsim.trajectory import Trajectory
 
 if TYPE_CHECKING:
@@ -481,6 +482,7 @@ class Simulation:
         self._groups: list[_Group] = []
         self._noise_rngs: dict[int, np.random.Generator] = {}
         self._batches: dict[int, _BatchStream] = {}
+        self._averaged: dict[int, tuple[int, np.ndarray]] = {}
         n = len(self.runs)
         if n == 0:
             return
@@ -505,6 +507,8 @@ class Simulation:
             row[5] = lr0 if r.schedule.reactive else float(
                 np.asarray(r.schedule.values(lr0, np.arange(1))).reshape(-1)[0])
             r.trajectory.n = 1
+            if r.optimizer.family in AVERAGED:  # z starts at y, so x does too
+                self._averaged[i] = (0, starts[i].copy())
             self._judge_start(r)
         # Group running runs by update rule and boolean flags (+ batch size and noisy or not:
         # a group steps on one path), in run order.
@@ -532,6 +536,20 @@ class Simulation:
             tr = None if tracker is None else tracker.take(np.array([j]))
             out.append(_Group([i], self.runs, params[j : j + 1], grad[j : j + 1], st, tr))
         return out
+
+    def _keep_averaged(self, g: _Group, params: np.ndarray, keep: np.ndarray,
+                       step: int) -> None:
+        """Remember schedule-free runs' averaged point x at ``step`` (runs still going)."""
+        x = averaged_point(g.opt.name, g.opt._h, params, g.state.buffers)
+        for j, i in enumerate(g.members):
+            if keep[j]:
+                self._averaged[i] = (step, x[j].copy())
+
+    def averaged_point(self, i: int, step: int) -> np.ndarray | None:
+        """Schedule-free run ``i``'s averaged point x at ``step`` (SPEC §10: drawn beside the
+        gradient point y), when the engine holds it: at step 0 and at the run's latest step."""
+        got = self._averaged.get(i)
+        return got[1] if got is not None and got[0] == step else None
 
     def _judge_start(self, r: RunState) -> None:
         """Status of a run at step 0 (start point outside the box, non-finite, or converged)."""
@@ -610,6 +628,8 @@ class Simulation:
         for g, Pg, Gg, _, _ in stepped:
             keep = stops[col : col + len(g.members)] == 0
             col += len(g.members)
+            if g.opt.family in AVERAGED:
+                self._keep_averaged(g, Pg[m], keep, t + m)
             if keep.all():
                 g.params, g.grad = Pg[m].copy(), Gg[m].copy()
                 new_groups.append(g)
