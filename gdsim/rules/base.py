@@ -57,6 +57,11 @@ def _fmax(a: float, b: float) -> float:
     return a if a > b or a != a else b
 
 
+def _fsign(a: float) -> float:
+    """NumPy's ``sign`` on a float: ±1.0, 0.0 for ±0, NaN for NaN."""
+    return 1.0 if a > 0 else -1.0 if a < 0 else a * 0.0 + 0.0
+
+
 def _fwhere(cond: Any, a: Any, b: Any) -> Any:
     return a if cond else b
 
@@ -94,6 +99,7 @@ class Backend(NamedTuple):
     sqrt: Callable
     maximum: Callable  # NumPy's NaN-propagating maximum
     abs: Callable
+    sign: Callable  # NumPy's sign: ±1, 0 for ±0, NaN for NaN
     where: Callable  # where(cond, a, b); conditions are per run or per step
     pow: Callable  # libm pow (hpow for columns)
     zeros: Callable  # zeros(p): a buffer like p
@@ -101,10 +107,10 @@ class Backend(NamedTuple):
     per_run: Callable  # per_run(p, value): one value per run ((N, 1); one float)
 
 
-FLOAT = Backend("float", math.sqrt, _fmax, abs, _fwhere, operator.pow, _fzeros, _ffull,
-                _fper_run)
-ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.where, hpow, _azeros, _afull,
-                _aper_run)
+FLOAT = Backend("float", math.sqrt, _fmax, abs, _fsign, _fwhere, operator.pow, _fzeros,
+                _ffull, _fper_run)
+ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.sign, np.where, hpow, _azeros,
+                _afull, _aper_run)
 
 
 def active(x: Hyper) -> bool:
