@@ -594,20 +594,20 @@ class Simulation:
                 gx += nx
                 gy += ny
             count += 1
-            lr = sched[0]
+            lrk = sched[0]
             try:
-                x2, sx2 = update(gx, sx, x, lr, count)
-                y, sy = update(gy, sy, y, lr, count)
+                x2, sx2 = update(gx, sx, x, lrk, count)
+                y, sy = update(gy, sy, y, lrk, count)
                 x, sx = x2, sx2
             except FLOAT_ERRORS:  # ÷0, √ of a negative: NumPy's inf/nan from the array rule
-                (x, sx), (y, sy) = run.fallback([gx, gy], [sx, sy], [x, y], lr, count)
+                (x, sx), (y, sy) = run.fallback([gx, gy], [sx, sy], [x, y], lrk, count)
             gx, gy = grad2(x, y)
             if type(gx) is not float or type(gy) is not float:
                 gx, gy = float(gx), float(gy)
             fx = float(f2(x, y))
             step_scalar(sched, q, loss)  # scheduler.step(loss at the point this update left)
             loss = fx
-            extend((x, y, gx, gy, fx, lr))
+            extend((x, y, gx, gy, fx, lrk))
         out = np.array(rows, dtype=np.float64).reshape(m, 6)
         P[1:] = out[:, 0:2]
         G[1:] = out[:, 2:4]
