@@ -2,12 +2,12 @@
 
 Runs sharing an update rule are stepped as one batched optimizer. Each step's inner loop
 is gradient + ``step_`` + one buffer write per group; groups of up to 8 runs instead step
-run by run on Python floats (compiled rule + the surface's scalar gradient, the same floats
-at ~1 µs a step instead of ~10 µs of tiny ufunc calls). Loss, divergence (non-finite point,
-loss or gradient; point outside the box 100× the view domain) and convergence (full
-gradient norm < tol) are computed vectorized after each chunk, and a run is cut at its
-first stopping step. Randomness comes from per-run seeded generators, drawn in step
-order, so ``step(1)`` N times equals ``step(N)`` bit for bit.
+run by run on Python floats (the rule's FLOAT form, one call per coordinate, + the
+surface's gradient on floats: the same floats at a fraction of the cost of tiny ufunc
+calls). Loss, divergence (non-finite point, loss or gradient; point outside the box 100× the
+view domain) and convergence (full gradient norm < tol) are computed vectorized after each
+chunk, and a run is cut at its first stopping step. Randomness comes from per-run seeded
+generators, drawn in step order, so ``step(1)`` N times equals ``step(N)`` bit for bit.
 
 A ``plateau`` run's rate reacts to its loss: after each update its tracker is fed the loss at
 the point that update started from (the recorded ``loss`` of that step), so the ``lr`` column
