@@ -20,9 +20,10 @@ from typing import Any, TextIO
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.experiment import Experiment, RunSpec, check_view, validate
 from gdsim.optimizers import OPTIMIZERS
 from gdsim.schedules import SCHEDULES
-from gdsim.simulation import Experiment, RunSpec, Simulation, check_view, validate
+from gdsim.simulation import Simulation
 
 CSV_HEADER = ("run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
 FORMAT = "gdsim-experiment"

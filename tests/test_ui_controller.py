@@ -212,7 +212,8 @@ def test_divergence_message_format():
         label = "adam"
         spec = RunSpec("adam", {"lr": 5.0})
         steps = 36
-        reason = "loss became inf at step 37"
+        stop_step = 37
+        cause = "loss became inf"
 
     assert divergence_message(Run()) == "Adam lr=5 diverged at step 37: loss became inf"
     Run.label = "adam#2"

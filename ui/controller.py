@@ -236,13 +236,9 @@ def _same_number(text: str, value: float) -> bool:
 
 
 def divergence_message(run) -> str:
-    """'Adam lr=5 diverged at step 37: loss became inf'."""
-    reason = getattr(run, "reason", "") or ""
-    step = run.steps
-    m = re.fullmatch(r"(.*) at step (\d+)", reason)
-    if m:
-        reason, step = m.group(1), int(m.group(2))
-    return f"{run_title(run)} diverged at step {step}" + (f": {reason}" if reason else "")
+    """'Adam lr=5 diverged at step 37: loss became inf' (the engine's stop step and cause)."""
+    step = run.stop_step if run.stop_step is not None else run.steps
+    return f"{run_title(run)} diverged at step {step}" + (f": {run.cause}" if run.cause else "")
 
 
 def _n_samples(name: str, params: dict) -> int:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from gdsim.cli import check_spec_booleans, csv_to_stdout
+from gdsim.cli_common import check_spec_booleans, csv_to_stdout
 from gdsim.errors import GdsimError
+from gdsim.experiment import RunSpec
 from gdsim.nn.activations import ACTIVATIONS
 from gdsim.nn.datasets import DATASETS
 from gdsim.nn.io import check_writable, load_weights, save_weights, write_csv
@@ -25,7 +26,6 @@ from gdsim.nn.losses import LOSSES
 from gdsim.nn.network import INITS
 from gdsim.nn.training import LR, TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS, NNExperiment, Trainer
 from gdsim.params import parse_spec
-from gdsim.simulation import RunSpec
 
 LIST_KINDS = ("datasets", "activations", "losses")
 

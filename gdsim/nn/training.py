@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.experiment import RunSpec, run_labels
 from gdsim.nn.datasets import Dataset, load_csv, make_dataset
 from gdsim.nn.losses import get_loss
 from gdsim.nn.network import INITS, Architecture, Network
 from gdsim.optimizers import make_optimizer, stack_optimizers
 from gdsim.params import parse_spec, unknown_name
 from gdsim.schedules import PlateauTracker, make_schedule
-from gdsim.simulation import RunSpec, run_labels
 
 STATUSES = ("running", "diverged", "early_stopped", "max_epochs")
 WEIGHT_LIMIT = 1e8
