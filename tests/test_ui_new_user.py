@@ -342,3 +342,12 @@ def test_svg_export_is_vector_markers_axes_and_text(win, tmp_path):
     dark = [(x, y) for x in range(size.width() - 80, size.width()) for y in range(0, 40)
             if QColor(img.pixel(x, y)).lightness() < 160]
     assert dark and QColor(img.pixel(size.width() // 2, 1)).lightness() > 200  # no frame
+
+
+def test_an_undrawable_saved_experiment_is_refused_at_start(qtbot):
+    from gdsim.simulation import Experiment, RunSpec
+    from ui.controller import Controller
+
+    exp = Experiment(surface="rosenbrock", surface_params={"a": 1e308}, runs=[RunSpec("gd")])
+    with pytest.raises(GdsimError, match="not finite"):  # app.py then starts afresh
+        Controller(exp)
