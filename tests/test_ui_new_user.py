@@ -351,3 +351,18 @@ def test_an_undrawable_saved_experiment_is_refused_at_start(qtbot):
     exp = Experiment(surface="rosenbrock", surface_params={"a": 1e308}, runs=[RunSpec("gd")])
     with pytest.raises(GdsimError, match="not finite"):  # app.py then starts afresh
         Controller(exp)
+
+
+def test_opening_an_undrawable_experiment_says_why_and_keeps_the_current_one(win, tmp_path):
+    import json
+
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"format": "gdsim-experiment", "version": 1,
+                                "surface": "rosenbrock", "surface_params": {"a": 1e308},
+                                "runs": [{"optimizer": "adam"}]}))
+    shown = []
+    win.show_file_error = lambda title, text: shown.append((title, text))
+    before = win.controller.experiment
+    assert not win.open_path(str(path))
+    assert win.controller.experiment is before
+    assert shown and shown[0][0] == "Cannot open experiment" and "a=1e+308" in shown[0][1]

@@ -165,6 +165,17 @@ class Controller(PlaybackController):
             return False
         return True
 
+    def set_experiment_reporting(self, exp, report, title: str) -> bool:
+        """:meth:`set_experiment` for file actions: a refusal (raised by :meth:`apply`) also
+        goes to ``report(title, message)``, e.g. a message box."""
+        try:
+            self.apply(exp)
+        except GdsimError as e:
+            self.error.emit(str(e))
+            report(title, str(e))
+            return False
+        return True
+
     def surface_experiment(self, name: str, params: dict | None = None) -> Experiment:
         """The current experiment switched to surface ``name`` (see :meth:`set_surface`)."""
         params = dict(params or {})
