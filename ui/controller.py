@@ -100,9 +100,9 @@ class Controller(PlaybackController):
     def __init__(self, experiment: Experiment | None = None, parent: QObject | None = None):
         super().__init__(parent)
         exp = experiment if experiment is not None else default_experiment()
-        self.experiment: Experiment = with_colors(exp)
-        self.sim: Simulation = Simulation(self.experiment)
         self._grid: tuple | None = None  # (key, (xs, ys, z)) of the heatmap drawn
+        # GdsimError when exp cannot be simulated or drawn (the app then starts afresh)
+        self.experiment, self.sim, self._grid = self.build(exp)
         self._init_playback()
 
     def recorded_rows(self, i: int) -> int:
@@ -162,6 +162,17 @@ class Controller(PlaybackController):
             self.apply(exp)
         except GdsimError as e:
             self.error.emit(str(e))
+            return False
+        return True
+
+    def set_experiment_reporting(self, exp, report, title: str) -> bool:
+        """:meth:`set_experiment` for file actions: a refusal (raised by :meth:`apply`) also
+        goes to ``report(title, message)``, e.g. a message box."""
+        try:
+            self.apply(exp)
+        except GdsimError as e:
+            self.error.emit(str(e))
+            report(title, str(e))
             return False
         return True
 

@@ -7,6 +7,7 @@ and are shown by the window; nothing here opens a dialog.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -121,12 +122,7 @@ def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -
                 exp.parameters()["width"] = int(width)
             exp.export(tmp)
         else:
-            try:
-                exporters.SVGExporter(plot_item).export(tmp)
-            except ValueError:
-                # pyqtgraph 0.14's SVG path rewriting cannot parse Qt >= 6.10's path syntax;
-                # render the same item through QSvgGenerator instead.
-                render_svg(plot_item, tmp)
+            export_svg(plot_item, tmp)
         if os.path.getsize(tmp) == 0:
             raise GdsimError(f"could not render the image for {path.name!r}")
         publish(tmp, path)
@@ -146,23 +142,84 @@ def publish(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
     os.replace(tmp, path)
 
 
-def render_svg(item, path: str) -> None:
-    """Paint a graphics item's scene rectangle into an SVG file with QSvgGenerator."""
-    from PySide6.QtCore import QRectF, QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
+def export_svg(item, path: str) -> None:
+    """Write ``item`` (a PlotItem and everything in it) as SVG with pyqtgraph's exporter:
+    one vector element per item, painted in export mode (markers as vector symbols, not
+    the sprite sheet; axes and text as paths and ``<text>``, not their cached pixmaps)."""
+    import xml.dom.minidom
 
-    rect = item.sceneBoundingRect()
-    gen = QSvgGenerator()
-    gen.setFileName(path)
-    gen.setSize(QSize(int(rect.width()), int(rect.height())))
-    gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    painter = QPainter(gen)
+    import pyqtgraph.exporters as exporters
+
+    with _svg_paths_closed_explicitly():
+        exporters.SVGExporter(item).export(path)
+    # pyqtgraph leaves each clip path among the shapes; some renderers (QtSvg) then draw it
+    # as a black frame: clip paths belong in <defs>
+    doc = xml.dom.minidom.parse(path)
+    root = doc.documentElement
+    defs = next(iter(root.getElementsByTagName("defs")), None)
+    if defs is None:
+        defs = root.insertBefore(doc.createElement("defs"), root.firstChild)
+    for clip in list(root.getElementsByTagName("clipPath")):
+        if clip.parentNode is not defs:
+            defs.appendChild(clip.parentNode.removeChild(clip))
+    Path(path).write_text(doc.toxml(), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _svg_paths_closed_explicitly():
+    """pyqtgraph 0.14 moves each item's shapes into scene coordinates by rewriting ``<path
+    d>`` from "x,y" pairs; it stops at the ``Z`` (close path) that Qt >= 6.10 writes, and
+    leaves the ``<rect>`` Qt now writes (e.g. a legend's box) where it was. While exporting,
+    its coordinate correction first makes each rectangle a path and turns each ``Z`` into a
+    line back to its subpath's start (the same shapes)."""
+    import importlib
+
+    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+
+    original = module.correctCoordinates
+
+    def correct(node, defs, item, options):
+        for el in node.getElementsByTagName("rect"):
+            rect_to_path(el)
+        for el in node.getElementsByTagName("path"):
+            el.setAttribute("d", close_explicitly(el.getAttribute("d")))
+        return original(node, defs, item, options)
+
+    module.correctCoordinates = correct
     try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+        yield
     finally:
-        painter.end()
+        module.correctCoordinates = original
+
+
+def rect_to_path(el) -> None:
+    """Turn an SVG ``<rect x y width height>`` element into the same ``<path>``."""
+    x, y, w, h = (float(el.getAttribute(a) or 0) for a in ("x", "y", "width", "height"))
+    el.tagName = el.nodeName = "path"
+    for a in ("x", "y", "width", "height"):
+        if el.hasAttribute(a):
+            el.removeAttribute(a)
+    el.setAttribute("d", f"M{x!r},{y!r} L{x + w!r},{y!r} L{x + w!r},{y + h!r} "
+                         f"L{x!r},{y + h!r} L{x!r},{y!r}")
+
+
+def close_explicitly(d: str) -> str:
+    """An SVG path of "Mx,y Lx,y … Z" tokens with each Z replaced by "Lx0,y0", the start of
+    its subpath ('M0,0 L1,0 L1,1 Z' -> 'M0,0 L1,0 L1,1 L0,0')."""
+    out: list[str] = []
+    start = None
+    for tok in d.split():
+        if tok[:1] in "Zz":
+            if start is not None:
+                out.append("L" + start)
+            rest = tok[1:]
+            if not rest:
+                continue
+            tok = rest
+        if tok[:1] in "Mm":
+            start = tok[1:]
+        out.append(tok)
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
