@@ -49,6 +49,7 @@ class Controller(PlaybackController):
     """Owns the simulation and the play timer; emits what views need to redraw."""
 
     SETTINGS_KEYS = SETTINGS_KEYS
+    REPLAY_EDITS = True  # the engine re-runs an edited experiment to the shown step at once
 
     def __init__(self, experiment: Experiment | None = None, parent: QObject | None = None):
         super().__init__(parent)

@@ -64,6 +64,7 @@ class PlaybackController(QObject):
     SEC_PER_STEP = 1e-5  # first guess of engine time per step (refined while stepping)
     SETTINGS_KEYS: tuple[str, ...] = ()
     PAUSE_ON_REBUILD = False  # pause Play whenever ``sim`` is rebuilt (else only Step N)
+    REPLAY_EDITS = False  # a run or settings edit while paused re-runs up to the step shown
     AGAIN = "run"  # 'press Reset to <AGAIN> again'
 
     def _init_playback(self) -> None:
@@ -154,9 +155,26 @@ class PlaybackController(QObject):
             report(title, errors[0] if errors else "invalid experiment")
         return ok
 
-    def _edit(self, **fields) -> bool:
-        """A copy of the experiment with ``fields`` replaced, through :meth:`set_experiment`."""
-        return self.set_experiment(dataclasses.replace(self.experiment, **fields))
+    def _edit(self, replay: bool = False, **fields) -> bool:
+        """A copy of the experiment with ``fields`` replaced, through :meth:`set_experiment`.
+
+        ``replay`` (with REPLAY_EDITS): the new runs are stepped at once up to the step the
+        user was at (:meth:`replay_target`), so an edit while paused shows its new paths.
+        """
+        target = self.replay_target() if replay and self.REPLAY_EDITS else 0
+        ok = self.set_experiment(dataclasses.replace(self.experiment, **fields))
+        if ok and target > 0 and not self.sim.done:
+            self.step_n(min(target, self.sim.max_steps))
+        return ok
+
+    def replay_target(self) -> int:
+        """The step an edit should re-run the new runs up to: the one shown while paused, the
+        end of a Step N (or of an earlier replay) in progress, 0 while playing."""
+        if self._run_to is not None:
+            return self._run_to
+        if self.playing:
+            return 0
+        return self.shown_step
 
     def default_run(self) -> RunSpec:
         """The run Add appends: Adam with its default hyperparameters."""
@@ -169,7 +187,7 @@ class PlaybackController(QObject):
             spec = dataclasses.replace(
                 spec, color=theme.next_free_color([r.color for r in self.experiment.runs])
             )
-        return self._edit(runs=[*self.experiment.runs, spec])
+        return self._edit(replay=True, runs=[*self.experiment.runs, spec])
 
     def update_run(self, index: int, spec: RunSpec) -> bool:
         """Replace run ``index`` (keeps its colour when ``spec.color`` is None)."""
@@ -179,7 +197,7 @@ class PlaybackController(QObject):
         if spec.color is None:
             spec = dataclasses.replace(spec, color=runs[index].color)
         runs[index] = spec
-        return self._edit(runs=runs)
+        return self._edit(replay=True, runs=runs)
 
     def set_run_color(self, index: int, color: str) -> bool:
         """Recolour run ``index`` without restarting anything: the experiment and the live
@@ -207,7 +225,7 @@ class PlaybackController(QObject):
             return False
         runs = list(self.experiment.runs)
         del runs[index]
-        return self._edit(runs=runs)
+        return self._edit(replay=True, runs=runs)
 
     def duplicate_run(self, index: int) -> bool:
         """Insert a copy of run ``index`` after it, with a new colour and an automatic label."""
@@ -216,7 +234,7 @@ class PlaybackController(QObject):
         runs = list(self.experiment.runs)
         color = theme.next_free_color([r.color for r in runs])
         runs.insert(index + 1, dataclasses.replace(runs[index], label=None, color=color))
-        return self._edit(runs=runs)
+        return self._edit(replay=True, runs=runs)
 
     def set_settings(self, **kw) -> bool:
         """Change experiment settings (the names in ``SETTINGS_KEYS``)."""
@@ -225,7 +243,7 @@ class PlaybackController(QObject):
             known = ", ".join(self.SETTINGS_KEYS)
             self.error.emit(f"unknown setting {unknown[0]!r}; known: {known}")
             return False
-        return self._edit(**kw)
+        return self._edit(replay=True, **kw)
 
     def _check_index(self, index: int) -> bool:
         if 0 <= index < len(self.experiment.runs):

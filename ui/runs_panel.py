@@ -1,8 +1,9 @@
 """The runs panel: a table of the experiment's runs and editors for the selected run and settings.
 
 Every edit goes through the controller (``update_run``, ``add_run``, ``set_settings``...), which
-rebuilds the simulation, so every edit restarts all runs from the start point (the panel says so)
--- except a colour, which ``set_run_color`` applies without a restart.
+rebuilds the simulation, so every edit restarts all runs from the start point and, while paused,
+re-runs them to the step shown (the panel says so) -- except a colour, which ``set_run_color``
+applies without a restart.
 Live columns (loss, status) are read from the engine's trajectories at the timeline's shown step.
 The selected run may override the experiment's noise σ (analytic surfaces) or batch size (data
 surfaces); an empty field means "experiment default".
@@ -44,8 +45,8 @@ from ui.param_editor import ERROR_STYLE, ParamEditor, format_value
 
 COL_ENABLED, COL_COLOR, COL_LABEL, COL_OPT, COL_HPARAMS, COL_LOSS, COL_STATUS = range(7)
 HEADERS = ("", "", "Label", "Opt.", "Hparams", "Loss", "Status")  # short: the dock is narrow
-RESTART_NOTE = ("Every change here restarts all runs from the start point "
-                "(a new colour applies at once).")
+RESTART_NOTE = ("Every change here re-runs all runs from the start point up to the step "
+                "shown (a new colour applies at once).")
 DIVERGED_COLOR = "#d62728"
 LABEL_MAX_WIDTH = 110  # longer labels are elided (full text in the editor's title)
 LABEL_MIN_WIDTH = 56  # the label gives way down to this before the Hparams column does
