@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from gdsim.simulation import Experiment, Simulation
+from gdsim.simulation import Experiment, RunSpec, Simulation
 from ui.controller import Controller
 
 
@@ -65,3 +65,58 @@ def test_surface_change_and_playing_edits_still_restart(ctrl, qtbot):
     ctrl.step(30)
     ctrl.set_start(0.5, 0.5)
     assert ctrl.sim.t == 0
+
+
+# ----------------------------------------------------------- 14.8 divergence reports
+def two_diverging(steps=200):
+    """GD on x² + y²: lr 1.5 and 2.5 both fly off (×−2 and ×−4 a step); lr 0.1 does not."""
+    runs = [RunSpec("gd", {"lr": 1.5}), RunSpec("gd", {"lr": 0.1}), RunSpec("gd", {"lr": 2.5})]
+    return Experiment(surface="quadratic", start=(1.0, 1.0), runs=runs, steps=steps, tol=0.0)
+
+
+def test_divergence_in_plain_words():
+    from ui.controller import divergence_message
+
+    c = Controller(two_diverging())
+    c.step(40)
+    fast = c.sim.runs[2]
+    text = divergence_message(fast, c.sim.surface)
+    assert text == (f"Gradient descent #3 lr=2.5 flew off the map at step {fast.steps}: "
+                    "the learning rate is too large for this curvature")
+    saddle = Controller(Experiment(surface="saddle", runs=[RunSpec("gd", {"lr": 0.1})],
+                                   start=(0.5, 0.01), steps=5000))
+    saddle.step(5000)
+    assert "no bottom" in divergence_message(saddle.sim.runs[0], saddle.sim.surface)
+
+
+def test_two_diverging_runs_are_both_reported(qtbot):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(two_diverging())
+    qtbot.addWidget(win)
+    win.show()
+    notices = []
+    win.controller.notice.connect(notices.append)
+    win.controller.step(40)  # both fly off within these steps
+    assert notices == ["2 runs diverged (gd, gd#3): see the list above the plots"]
+    banner = win.divergence_banner
+    assert banner.isVisible() and len(banner.lines) == 2
+    assert banner.lines[0].startswith("Gradient descent lr=1.5 flew off the map at step ")
+    assert banner.lines[1].startswith("Gradient descent #3 lr=2.5 flew off the map at step ")
+    # each is marked on the surface plot where it left the view, with its step
+    marks = win.divergence_marks.marks
+    assert [m[0] for m in marks] == ["gd", "gd#3"]
+    xmin, xmax, ymin, ymax = win.surface_view.view_box()
+    runs = [r for r in win.controller.sim.runs if r.status == "diverged"]
+    for (_label, x, y, step, what), run in zip(marks, runs, strict=True):
+        assert xmin <= x <= xmax and ymin <= y <= ymax and what == "left the view"
+        assert (x, y) == tuple(run.trajectory.points[step])  # its last point in view
+        assert step < run.steps
+    win.grab().save("/tmp/u14/divergence.png")
+    # scrubbed back to before they diverged: no report; Reset clears it
+    win.controller.seek(1)
+    assert not banner.isVisible() and win.divergence_marks.marks == []
+    win.controller.step(40)
+    assert banner.isVisible()
+    win.controller.reset()
+    assert not banner.isVisible() and win.divergence_marks.marks == []

@@ -505,7 +505,7 @@ def test_status_shows_losses_and_divergence(win, qtbot):
     c.set_experiment(exp)
     c.step(100)
     msg = win.statusBar().currentMessage()
-    assert "Gradient descent lr=1.5 diverged at step" in msg
+    assert "Gradient descent lr=1.5 flew off the map at step" in msg
     text = win.status.runs_label.text()
     assert "diverged" in text and "adam" in text
     assert f"{c.sim.runs[1].trajectory.loss[-1]:.4g}" in text

@@ -33,6 +33,7 @@ from ui import files
 from ui.controller import Controller, default_experiment
 from ui.controls import PlaybackBar, SurfaceBar, TimelineBar
 from ui.curves_view import CurvesView
+from ui.notices import DivergenceBanner, DivergenceMarks
 from ui.plots import export_plot_dialog
 from ui.status import StatusPanel
 from ui.surface_view import SurfaceView
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline)
 
         self.surface_view = SurfaceView(c)
+        self.divergence_marks = DivergenceMarks(c, self.surface_view)
         self.curves_view = CurvesView(c)
         self.view_tabs = QTabWidget()
         self.view_tabs.setObjectName("viewTabs")
@@ -104,6 +106,8 @@ class MainWindow(QMainWindow):
         self.story_label.setWordWrap(True)
         self.story_label.setVisible(False)
         lay.addWidget(self.story_label)
+        self.divergence_banner = DivergenceBanner(c)
+        lay.addWidget(self.divergence_banner)
         lay.addWidget(self.splitter, 1)
         self.mode_tabs = QTabWidget()
         self.mode_tabs.setObjectName("modeTabs")

@@ -409,9 +409,18 @@ class PlaybackController(QObject):
             self.cursor_changed.emit(-1)
 
     def _check_runs(self) -> None:
+        """One notice for all the runs that stopped since the last check (several diverging
+        in one batch of steps are all named, not the last one only)."""
+        found = []
         for i, run in enumerate(self.sim.runs):
             if i not in self._notified:
                 text = self.run_notice(run)
                 if text is not None:
                     self._notified.add(i)
-                    self.notice.emit(text)
+                    found.append((run, text))
+        if found:
+            self.notice.emit(self.combined_notice(found))
+
+    def combined_notice(self, found: list[tuple[object, str]]) -> str:
+        """The one notice for several (run, notice text) pairs found at once."""
+        return "; ".join(text for _run, text in found)
