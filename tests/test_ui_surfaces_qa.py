@@ -7,6 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from gdsim.simulation import Experiment, RunSpec, Simulation
 from ui.controller import Controller
@@ -120,3 +121,83 @@ def test_two_diverging_runs_are_both_reported(qtbot):
     assert banner.isVisible()
     win.controller.reset()
     assert not banner.isVisible() and win.divergence_marks.marks == []
+
+
+# ----------------------------------------------------------- 14.9 the runs table
+def thirteen_runs(steps=3000):
+    from gdsim.optimizers import OPTIMIZERS
+
+    runs = [RunSpec(n) for n in list(OPTIMIZERS)[:13]]
+    runs[0] = RunSpec("gd", {"lr": 0.0005}, label="a rather long label for plain GD")
+    runs[1] = RunSpec("sgd", {"lr": 0.001, "momentum": 0.5, "dampening": 0.5},
+                      schedule="cosine")
+    return Experiment(surface="rosenbrock", start=(-1.5, 2.0), runs=runs, steps=steps)
+
+
+@pytest.fixture
+def win(qtbot, isolated_app_state):
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.controller.pause()
+
+
+def test_runs_table_columns_fit_their_contents_and_header(win, qtbot):
+    from ui.runs_panel import HEADERS, MAX_SHOWN_ROWS
+
+    assert win.controller.set_experiment(thirteen_runs())
+    win.controller.step(50)
+    qtbot.wait(10)
+    table = win.runs_panel.table
+    hh = table.horizontalHeader()
+    for c in range(len(HEADERS)):
+        if hh.isSectionHidden(c) or c < 2:
+            continue
+        assert hh.sectionSize(c) >= hh.sectionSizeFromContents(c).width(), HEADERS[c]
+        assert hh.sectionSize(c) >= table.sizeHintForColumn(c), HEADERS[c]
+    # nothing elided: the label and hyperparameters are shown whole
+    assert table.textElideMode() == Qt.TextElideMode.ElideNone
+    assert table.item(0, 2).text() == "a rather long label for plain GD"
+    # header and MAX_SHOWN_ROWS whole rows fit above the sideways scroll bar
+    assert hh.height() >= hh.sizeHint().height()
+    rows_h = MAX_SHOWN_ROWS * table.verticalHeader().defaultSectionSize()
+    assert table.viewport().height() >= rows_h
+    win.runs_panel.grab().save("/tmp/u14/runs_table.png")
+
+
+def test_runs_table_loss_in_step_with_the_status_bar_while_playing(win, qtbot):
+    from PySide6.QtCore import QTimer
+
+    c = win.controller
+    c.set_experiment(dataclasses.replace(thirteen_runs(steps=200_000), tol=0.0))
+    c.set_speed(5000)
+    seen = []
+    poll = QTimer()
+    poll.timeout.connect(lambda: seen.append((win.runs_panel.shown_at, win.status.shown_at)))
+    poll.start(0)
+    c.play()
+    qtbot.waitUntil(lambda: len({a for a, _b in seen}) > 5, timeout=20_000)
+    c.pause()
+    poll.stop()
+    assert all(a == b for a, b in seen)
+    assert win.runs_panel.shown_at == win.status.shown_at == c.sim.t
+
+
+def test_converged_column_shows_the_engines_steps_to_converge(win):
+    from ui.runs_panel import COL_CONV
+
+    exp = Experiment(surface="quadratic", start=(1.5, 0.2), steps=100, tol=1e-3,
+                     runs=[RunSpec("gd", {"lr": 0.25}), RunSpec("gd", {"lr": 0.01})])
+    c, table = win.controller, win.runs_panel.table
+    c.set_experiment(exp)
+    c.step(5)
+    assert [table.item(i, COL_CONV).text() for i in range(2)] == ["—", "—"]
+    c.step(100)
+    run = c.sim.runs[0]
+    assert run.steps_to_converge == 12
+    assert [table.item(i, COL_CONV).text() for i in range(2)] == ["12", "—"]
+    c.seek(11)  # scrubbed back to before it converged
+    assert table.item(0, COL_CONV).text() == "—"

@@ -41,6 +41,7 @@ from ui.surface_view import SurfaceView
 log = logging.getLogger(__name__)
 EXPERIMENT_FILTER = "gdsim experiment (*.json);;All files (*)"
 AUTOSAVE_DELAY_MS = 800
+RUNS_DOCK_MAX_WIDTH = 500  # first width of the runs dock; a wider table scrolls sideways
 
 
 def notice_widget(text: str) -> QLabel:
@@ -138,7 +139,9 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.runs_dock)
-        self.resizeDocks([self.runs_dock], [380], Qt.Orientation.Horizontal)
+        width = self.runs_panel.preferred_width() if self.has_runs_panel else 380
+        self.resizeDocks([self.runs_dock], [min(max(width, 380), RUNS_DOCK_MAX_WIDTH)],
+                         Qt.Orientation.Horizontal)
 
         self.status = StatusPanel(c, self.statusBar())
         self.mode_tabs.currentChanged.connect(lambda _i: self._show_surface_status())

@@ -25,6 +25,7 @@ MAX_SPEED = 100_000.0
 FRAME_BUDGET_S = 0.008  # initial stepping time per Play tick; the rest is for drawing
 MIN_BUDGET_S, MAX_BUDGET_S = 0.004, 0.014  # range of the adaptive stepping budget
 STEP_N_AT_ONCE = 2000  # Step N above this runs in chunks through the timer
+READOUT_HZ = 20.0  # numbers (status bar, runs table) refresh at most this often while playing
 
 
 def palette_runs(runs: list[RunSpec]) -> list[RunSpec]:
@@ -58,6 +59,10 @@ class PlaybackController(QObject):
     run_color_changed = Signal(int)  # run i of experiment.runs recoloured (no restart)
     playing_changed = Signal(bool)
     notice = Signal(str)  # one-line status-bar message (e.g. divergence)
+    # the numbers to read (status bar, runs table, achieved speed) changed: after every step
+    # while paused, at most READOUT_HZ times a second while playing (faster cannot be read),
+    # and when Play stops; readouts that follow it all show the same step
+    readout = Signal()
     error = Signal(str)  # a refused action; nothing changed
 
     DEFAULT_SPEED = 200.0  # steps per second at launch
@@ -73,6 +78,7 @@ class PlaybackController(QObject):
         self._notified: set[int] = set()
         self._sec_per_step = self.SEC_PER_STEP  # caps steps per tick to the frame budget
         self._last_tick = 0.0  # perf_counter of the previous Play tick (0: first tick)
+        self._last_readout = -1e9  # perf_counter of the last readout signal
         self._budget = FRAME_BUDGET_S  # stepping seconds per tick, adapted to the frame rate
         self._owed = 0.0  # fractional steps carried between ticks
         self._run_to: int | None = None  # Step N in progress: the step to stop at
@@ -268,6 +274,7 @@ class PlaybackController(QObject):
             self._sec_per_step = 0.7 * self._sec_per_step + 0.3 * per
         self._check_runs()
         self.stepped.emit()
+        self._readout()
         if self.sim.done and self.playing:
             self.pause()
             self.notice.emit(f"Finished at step {self.sim.t}")
@@ -299,6 +306,14 @@ class PlaybackController(QObject):
         self._timer.stop()
         self._end_run_to()
         self.playing_changed.emit(False)
+        self._readout(force=True)
+
+    def _readout(self, force: bool = False) -> None:
+        """Emit ``readout`` (see there): always unless playing, else at READOUT_HZ."""
+        now = time.perf_counter()
+        if force or not self.playing or now - self._last_readout >= 1.0 / READOUT_HZ:
+            self._last_readout = now
+            self.readout.emit()
 
     def step_n(self, n: int) -> None:
         """Take ``n`` steps: at once when few, else through the Play timer at full speed in
