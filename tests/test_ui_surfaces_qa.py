@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gdsim.simulation import Experiment, RunSpec, Simulation
-from ui.controller import Controller
+from ui.controller import Controller, default_experiment
 
 
 @pytest.fixture
@@ -201,3 +201,134 @@ def test_converged_column_shows_the_engines_steps_to_converge(win):
     assert [table.item(i, COL_CONV).text() for i in range(2)] == ["12", "—"]
     c.seek(11)  # scrubbed back to before it converged
     assert table.item(0, COL_CONV).text() == "—"
+
+
+# ----------------------------------------------------------- 14.6 CSV export in the background
+def cli_csv(exp: Experiment, tmp_path) -> bytes:
+    from gdsim.__main__ import main as cli_main
+    from gdsim.io import save_experiment
+
+    save_experiment(exp, tmp_path / "e.json")
+    assert cli_main(["run", "--experiment", str(tmp_path / "e.json"), "--csv",
+                     str(tmp_path / "cli.csv")]) == 0
+    return (tmp_path / "cli.csv").read_bytes()
+
+
+def test_export_function_matches_the_cli_and_cancel_leaves_nothing(tmp_path):
+    from gdsim.io import csv_text
+    from ui.csv_export import Cancelled, export_csv, snapshot
+
+    exp = dataclasses.replace(default_experiment(), steps=3000)
+    out = tmp_path / "all.csv"
+    reports = []
+    export_csv(exp, out, report=lambda text, frac: reports.append(frac))
+    assert out.read_bytes() == cli_csv(exp, tmp_path)
+    assert reports == sorted(reports) and reports[-1] == pytest.approx(1.0)
+    # what has been computed: the rows up to the current step, nothing run further
+    sim = fresh_at(exp, 120)
+    export_csv(snapshot(sim), tmp_path / "part.csv")
+    assert (tmp_path / "part.csv").read_text() == csv_text(sim)
+    assert sim.t == 120
+    # cancelled while running or while writing: no file, an earlier one untouched
+    keep = tmp_path / "keep.csv"
+    keep.write_text("earlier")
+    for phase in ("", "Running", "Writing"):  # before any work, while running, while writing
+        seen: list[str] = []
+        with pytest.raises(Cancelled):
+            export_csv(exp, keep,
+                       cancelled=lambda p=phase, s=seen: any(t.startswith(p) for t in s),
+                       report=lambda text, _frac, s=seen: s.append(text))
+        assert keep.read_text() == "earlier"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+class GatedSimulation(Simulation):
+    """A Simulation whose steps wait for the test's go (the export's progress is then
+    decided by the test, not by the machine's speed)."""
+
+    gate = None
+
+    def step(self, n=1):
+        assert GatedSimulation.gate.wait(30)
+        return super().step(n)
+
+
+def long_unfinished(win, steps=300_000):
+    exp = dataclasses.replace(default_experiment(), steps=steps)
+    assert win.controller.set_experiment(exp)
+    win.controller.step(25)
+    return win.controller.experiment
+
+
+def test_exporting_an_unfinished_long_experiment_runs_in_the_background(win, qtbot, tmp_path,
+                                                                       monkeypatch):
+    import threading
+
+    from ui import csv_export
+
+    GatedSimulation.gate = threading.Event()
+    monkeypatch.setattr(csv_export, "Simulation", GatedSimulation)
+    asked = []
+    monkeypatch.setattr(win, "ask_csv_scope", lambda t, total: asked.append((t, total)) or "all")
+    exp = long_unfinished(win, steps=40_000)
+    out = tmp_path / "long.csv"
+    assert win.export_csv_to(str(out))
+    job = win.csv_export
+    assert asked == [(25, 40_000)]
+    # the export waits in its thread; the app goes on meanwhile
+    assert job.running and not out.exists()
+    win.controller.step(10)
+    assert win.controller.sim.t == 35
+    fracs = []
+    job.progress.connect(lambda _text, frac: fracs.append(frac))
+    assert job.dialog.objectName() == "csvExportProgress"
+    assert job.dialog.windowModality() == Qt.WindowModality.NonModal
+    monkeypatch.setattr(GatedSimulation, "step",
+                        lambda self, n=1: Simulation.step(self, min(n, 2000)))  # many chunks
+    GatedSimulation.gate.set()
+    qtbot.waitUntil(lambda: not job.running, timeout=120_000)
+    assert job.result == "" and len(fracs) > 5 and fracs == sorted(fracs)
+    assert out.read_bytes() == cli_csv(exp, tmp_path)
+    assert "Exported" in win.statusBar().currentMessage()
+
+
+def test_cancelling_the_export_writes_no_file(win, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from ui import csv_export
+
+    GatedSimulation.gate = threading.Event()
+    monkeypatch.setattr(csv_export, "Simulation", GatedSimulation)
+    monkeypatch.setattr(win, "ask_csv_scope", lambda t, total: "all")
+    long_unfinished(win)
+    out = tmp_path / "cancel.csv"
+    assert win.export_csv_to(str(out))
+    job = win.csv_export
+    from PySide6.QtWidgets import QPushButton
+
+    cancel = job.dialog.findChild(QPushButton)
+    assert cancel.text() == "Cancel"
+    cancel.click()
+    GatedSimulation.gate.set()
+    qtbot.waitUntil(lambda: not job.running, timeout=30_000)
+    assert job.result == "cancelled" and not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cancel.csv")]
+    assert "not written" in win.statusBar().currentMessage()
+
+
+def test_export_of_what_has_been_computed(win, qtbot, tmp_path, monkeypatch):
+    from gdsim.io import csv_text
+
+    monkeypatch.setattr(win, "ask_csv_scope", lambda t, total: "computed")
+    long_unfinished(win)
+    out = tmp_path / "part.csv"
+    assert win.export_csv_to(str(out))
+    win.controller.reset()  # the snapshot was taken: restarting does not change the file
+    qtbot.waitUntil(lambda: not win.csv_export.running, timeout=30_000)
+    want = fresh_at(win.controller.experiment, 25)
+    assert out.read_text() == csv_text(want)
+    # declined: nothing happens
+    monkeypatch.setattr(win, "ask_csv_scope", lambda t, total: None)
+    win.controller.step(3)
+    assert not win.export_csv_to(str(tmp_path / "none.csv"))
+    assert not (tmp_path / "none.csv").exists()

@@ -1,4 +1,5 @@
-"""File actions: experiments (open/save/recent/autosave), presets, CSV and image export.
+"""File actions: experiments (open/save/recent/autosave), presets and image export (the
+trajectory CSV is written in the background by ``ui.csv_export``).
 
 All writes go through gdsim.io's atomic helpers (temporary file, then rename), so a failed
 save or export leaves any earlier file untouched. Errors come back as GdsimError / OSError
@@ -78,26 +79,6 @@ def save(exp, path: str | os.PathLike) -> None:
 
     try:
         save_experiment(exp, path)
-    except OSError as e:
-        raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
-
-
-def export_csv(controller, path: str | os.PathLike) -> None:
-    """Write the experiment's trajectory CSV (SPEC §7), identical to ``gdsim run --csv``.
-
-    The whole experiment is exported, run to the end: the current simulation when it has
-    finished, otherwise a fresh one run to completion (the same numbers, by determinism).
-    """
-    from gdsim.io import check_writable, write_csv
-    from gdsim.simulation import Simulation
-
-    check_writable(path)
-    sim = controller.sim
-    if not sim.done:
-        sim = Simulation(controller.experiment)
-        sim.run()
-    try:
-        write_csv(sim, path)
     except OSError as e:
         raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
 

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.controller = controller or Controller(experiment or default_experiment(), self)
         self.current_path: Path | None = None
+        self.csv_export = None  # the running or last CsvExportJob
         self.autosave_enabled = autosave
         self.setWindowTitle("gdsim — gradient descent simulator")
         self.resize(1440, 900)
@@ -436,16 +437,67 @@ class MainWindow(QMainWindow):
         if self.network_active():  # the training CSV (SPEC §9)
             self.network.export_csv_dialog()
             return
+        if self.csv_export is not None and self.csv_export.running:
+            self.statusBar().showMessage("A CSV export is already running (see its progress)",
+                                         5000)
+            return
         path, _ = QFileDialog.getSaveFileName(self, "Export trajectory CSV", self._dialog_dir(),
                                               "CSV (*.csv);;All files (*)")
         if not path:
             return
+        self.export_csv_to(path)
+
+    def export_csv_to(self, path: str) -> bool:
+        """Export the trajectory CSV to ``path`` in the background (progress and Cancel): all
+        of a finished simulation; of an unfinished one, what the user picks in
+        :meth:`ask_csv_scope`. False when refused or not started."""
+        from gdsim.io import check_writable
+        from ui.csv_export import CsvExportJob, snapshot
+
         try:
-            files.export_csv(self.controller, path)
+            check_writable(path)
         except GdsimError as e:
             self.show_file_error("Cannot export CSV", str(e))
-            return
-        self.statusBar().showMessage(f"Exported {path}", 5000)
+            return False
+        sim = self.controller.sim
+        if sim.done:
+            source = snapshot(sim)
+        else:
+            scope = self.ask_csv_scope(sim.t, sim.max_steps)
+            if scope is None:
+                return False
+            source = snapshot(sim) if scope == "computed" else self.controller.experiment
+        self.csv_export = CsvExportJob(source, path, self)
+        self.csv_export.finished.connect(lambda message, p=path: self._csv_exported(p, message))
+        self.statusBar().showMessage(f"Exporting {path}…", 0)
+        return True
+
+    def ask_csv_scope(self, t: int, total: int) -> str | None:
+        """Of an unfinished experiment, export 'computed' (steps 0–t) or 'all' (run every step
+        first, in the background)? None: cancelled."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Export trajectory CSV",
+                          f"The experiment has run {t:,} of its {total:,} steps.", parent=self)
+        box.setObjectName("csvScopeBox")
+        box.setInformativeText("Export the steps computed so far, or run the experiment to the "
+                               "end first (in the background; the file is then the same as "
+                               "gdsim run --csv writes)?")
+        computed = box.addButton(f"Export {t + 1:,} computed steps",
+                                 QMessageBox.ButtonRole.AcceptRole)
+        everything = box.addButton("Run to the end and export", QMessageBox.ButtonRole.YesRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(everything)
+        box.exec()
+        clicked = box.clickedButton()
+        return "computed" if clicked is computed else "all" if clicked is everything else None
+
+    def _csv_exported(self, path: str, message: str) -> None:
+        if message == "cancelled":
+            self.statusBar().showMessage(f"Export cancelled: {path} was not written", 8000)
+        elif message:
+            self.statusBar().clearMessage()
+            self.show_file_error("Cannot export CSV", message)
+        else:
+            self.statusBar().showMessage(f"Exported {path}", 5000)
 
     def export_image_dialog(self, key: str, network: bool = False) -> None:
         """Ask for a .png/.svg path and export one panel (a Network tab panel if ``network``)."""
@@ -541,6 +593,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.controller.pause()
+        if self.csv_export is not None and self.csv_export.running:
+            self.csv_export.cancel()  # no half-written file is left behind
+            self.csv_export.wait(5.0)
         if self.autosave_enabled:
             self._autosave_timer.stop()
             self.autosave()
