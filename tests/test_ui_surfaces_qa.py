@@ -332,3 +332,68 @@ def test_export_of_what_has_been_computed(win, qtbot, tmp_path, monkeypatch):
     win.controller.step(3)
     assert not win.export_csv_to(str(tmp_path / "none.csv"))
     assert not (tmp_path / "none.csv").exists()
+
+
+# ----------------------------------------------------------- 14.10 the small ones
+@pytest.mark.parametrize("span", [(-3.4, -0.3, 120), (-4.2, 0.2, 130), (-3.7, -1.3, 140)])
+def test_log_axis_labels_each_value_once(qapp, span):
+    from ui.plots import LogAxis
+
+    ax = LogAxis("left")
+    ax.setLogMode(False, True)
+    lo, hi, size = span
+    labels = [t for spacing, values in ax.tickValues(lo, hi, size)
+              for t in ax.tickStrings(values, 1.0, spacing)]
+    assert labels and len(labels) == len(set(labels)), labels
+
+
+def test_lr_axis_of_the_default_race_labels_each_rate_once(win, qtbot):
+    win.controller.step(30)
+    qtbot.wait(10)
+    ax = win.curves_view.plots["lr"].getPlotItem().getAxis("left")
+    (lo, hi) = win.curves_view.plots["lr"].getPlotItem().getViewBox().viewRange()[1]
+    labels = [t for spacing, values in ax.tickValues(lo, hi, ax.height())
+              for t in ax.tickStrings(values, 1.0, spacing)]
+    assert "0.01" in labels and "0.001" in labels and len(labels) == len(set(labels))
+
+
+def test_status_is_ready_before_the_first_step(win):
+    from ui.runs_panel import COL_STATUS
+
+    table = win.runs_panel.table
+    assert {table.item(i, COL_STATUS).text() for i in range(table.rowCount())} == {"ready"}
+    win.controller.step(1)
+    assert {table.item(i, COL_STATUS).text() for i in range(table.rowCount())} == {"running"}
+    win.controller.reset()
+    assert table.item(0, COL_STATUS).text() == "ready"
+
+
+def test_curves_show_the_start_values_at_step_zero(win):
+    cv, c = win.curves_view, win.controller
+    cv.refresh()
+    for key, dots in cv.start_dots.items():
+        assert len(dots.data) == len(c.sim.runs), key  # not empty axes
+    ys = sorted(float(p["y"]) for p in cv.start_dots["lr"].data)
+    want = sorted(float(np.log10(r.trajectory.lr[0])) for r in c.sim.runs)
+    assert ys == pytest.approx(want)
+    win.grab().save("/tmp/u14/step0.png")
+    c.step(5)
+    cv.refresh()
+    assert all(len(d.data) == 0 for d in cv.start_dots.values())
+
+
+def test_log_sliders_land_on_1_2_5_values():
+    from gdsim.optimizers import OPTIMIZERS
+    from ui.param_editor import SLIDER_TICKS, _Row
+    from ui.runs_panel import STEPS, TOL
+
+    def one_two_five(v: float) -> bool:
+        m = f"{v:.0e}".split("e")[0]
+        return m in ("1", "2", "5") and float(f"{v:.0e}") == v
+
+    for p in (OPTIMIZERS["gd"].params[0], OPTIMIZERS["adam"].params[0], STEPS, TOL):
+        row = _Row(p)
+        values = {row.from_tick(t) for t in range(SLIDER_TICKS + 1)}
+        odd = [v for v in values if not one_two_five(v) and v not in (p.default, row.lo, row.hi)]
+        assert odd == [], (p.name, odd)
+        assert 0.000867 not in values
