@@ -397,3 +397,41 @@ def test_log_sliders_land_on_1_2_5_values():
         odd = [v for v in values if not one_two_five(v) and v not in (p.default, row.lo, row.hi)]
         assert odd == [], (p.name, odd)
         assert 0.000867 not in values
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_speed_label_shows_the_rate_reached_while_playing(win, monkeypatch):
+    from ui import playback
+
+    clock = FakeClock()
+    monkeypatch.setattr(playback.time, "perf_counter", clock)
+    c, bar = win.controller, win.playback
+    c.set_experiment(dataclasses.replace(c.experiment, steps=1_000_000, tol=0.0))
+    bar.speed_slider.setValue(bar.speed_slider.maximum())
+    assert c.speed == 100_000 and bar.speed_label.text() == "100,000 steps/s"
+    c.play()
+    # ticks driven by hand on the fake clock (no event loop runs here to fire the timer)
+    c._sec_per_step = 1e-3  # the frame budget (8 ms) allows 8 steps a tick
+    c._budget = 0.008
+    t0 = c.sim.t
+    for _ in range(60):  # one second of 60 fps ticks
+        clock.now += 1 / 60
+        c._sec_per_step = 1e-3
+        c._tick()
+    reached = c.achieved_speed
+    assert reached is not None and reached < 100_000
+    samples = c._rate_samples
+    assert reached == pytest.approx((samples[-1][1] - samples[0][1])
+                                    / (samples[-1][0] - samples[0][0]))
+    assert 60 * 8 <= c.sim.t - t0 <= 60 * 14  # the frame budget (8 to 14 ms) caps each tick
+    bar.show_speed()
+    assert bar.speed_label.text() == f"100,000 steps/s · reaching {reached:,.0f}"
+    c.pause()
+    assert c.achieved_speed is None and bar.speed_label.text() == "100,000 steps/s"

@@ -131,13 +131,15 @@ class DivergenceMarks:
             return
         self.scatter.setData(pos=[(m[1], m[2]) for m in marks], brush=brushes)
         xmin, xmax, ymin, ymax = view
+        groups: dict[tuple, list[str]] = {}  # runs that left at the same point share a label
         for label, x, y, step, what in marks:
-            # the label points into the plot (a mark on the right edge gets it on its left)
+            groups.setdefault((x, y, step, what), []).append(label)
+        for (x, y, step, what), labels in groups.items():
+            # the label points into the plot, away from the nearer edges
             anchor = (1.0 if x > (xmin + xmax) / 2 else 0.0, 0.0 if y > (ymin + ymax) / 2 else 1.0)
-            text = f"{label} blew up at step {step}" if what == "blew up" else \
-                f"{label} left the view after step {step}"
-            t = pg.TextItem(text, color=MARK_COLOR, anchor=anchor,
-                            fill=pg.mkBrush(255, 255, 255, 190))
+            verb = "blew up at" if what == "blew up" else "left after"
+            t = pg.TextItem(f"{', '.join(labels)} {verb} step {step}", color=MARK_COLOR,
+                            anchor=anchor, fill=pg.mkBrush(255, 255, 255, 190))
             t.setPos(x, y)
             t.setZValue(26)
             self.plot_item.addItem(t, ignoreBounds=True)

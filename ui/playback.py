@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -26,6 +27,8 @@ FRAME_BUDGET_S = 0.008  # initial stepping time per Play tick; the rest is for d
 MIN_BUDGET_S, MAX_BUDGET_S = 0.004, 0.014  # range of the adaptive stepping budget
 STEP_N_AT_ONCE = 2000  # Step N above this runs in chunks through the timer
 READOUT_HZ = 20.0  # numbers (status bar, runs table) refresh at most this often while playing
+RATE_WINDOW_S = 1.0  # the achieved speed is measured over the last second of Play
+RATE_MIN_SPAN_S = 0.25  # ... once Play has run this long
 
 
 def palette_runs(runs: list[RunSpec]) -> list[RunSpec]:
@@ -79,6 +82,7 @@ class PlaybackController(QObject):
         self._sec_per_step = self.SEC_PER_STEP  # caps steps per tick to the frame budget
         self._last_tick = 0.0  # perf_counter of the previous Play tick (0: first tick)
         self._last_readout = -1e9  # perf_counter of the last readout signal
+        self._rate_samples: deque[tuple[float, int]] = deque()  # (perf_counter, sim.t) in Play
         self._budget = FRAME_BUDGET_S  # stepping seconds per tick, adapted to the frame rate
         self._owed = 0.0  # fractional steps carried between ticks
         self._run_to: int | None = None  # Step N in progress: the step to stop at
@@ -126,6 +130,16 @@ class PlaybackController(QObject):
     def speed(self) -> float:
         """Play speed in steps per second."""
         return self._speed
+
+    @property
+    def achieved_speed(self) -> float | None:
+        """Steps per second Play actually reached over the last RATE_WINDOW_S (the engine and
+        the drawing may not keep up with the speed asked for); None when not playing or too
+        early to say."""
+        s = self._rate_samples
+        if not self.playing or len(s) < 2 or s[-1][0] - s[0][0] < RATE_MIN_SPAN_S:
+            return None
+        return (s[-1][1] - s[0][1]) / (s[-1][0] - s[0][0])
 
     def enabled_indices(self) -> list[int]:
         """Indices into ``experiment.runs`` of the enabled runs, i.e. of ``sim.runs`` in order."""
@@ -288,6 +302,7 @@ class PlaybackController(QObject):
         self._go_live()
         self._last_tick = 0.0
         self._owed = 0.0
+        self._rate_samples.clear()
         self._timer.start()
         self.playing_changed.emit(True)
 
@@ -407,8 +422,18 @@ class PlaybackController(QObject):
                 return
         self._owed = min(self._owed - n, float(cap))
         self.step(n)
+        self._sample_rate(now)
         if self._run_to is not None and self.sim.t >= self._run_to:
             self.pause()
+
+    def _sample_rate(self, now: float) -> None:
+        """Remember (time, step) of a Play tick for :attr:`achieved_speed`."""
+        s = self._rate_samples
+        if s and self.sim.t < s[-1][1]:  # reset or rebuilt meanwhile: start over
+            s.clear()
+        s.append((now, self.sim.t))
+        while len(s) > 2 and now - s[1][0] >= RATE_WINDOW_S:
+            s.popleft()
 
     def _adapt_budget(self, period: float) -> None:
         """Tune the stepping time per frame so that stepping + drawing fit one 60 fps frame:
