@@ -435,3 +435,20 @@ def test_speed_label_shows_the_rate_reached_while_playing(win, monkeypatch):
     assert bar.speed_label.text() == f"100,000 steps/s · reaching {reached:,.0f}"
     c.pause()
     assert c.achieved_speed is None and bar.speed_label.text() == "100,000 steps/s"
+
+
+def test_a_pasted_over_long_formula_is_refused_saying_its_length(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from gdsim.formula_parse import MAX_LENGTH
+    from ui.formula_dialog import FormulaDialog
+
+    dlg = FormulaDialog(None, "", (-2.0, 2.0, -2.0, 2.0))
+    qtbot.addWidget(dlg)
+    pasted = "x^2 + " * 1666 + "y^2"
+    assert len(pasted) > 10_000 - 10
+    QApplication.clipboard().setText(pasted)
+    dlg.edit.paste()
+    assert dlg.edit.text() == pasted  # not silently cut to a limit
+    assert f"{len(pasted)} characters long; the limit is {MAX_LENGTH}" in dlg.error.text()
+    assert not dlg.ok_button.isEnabled()
