@@ -452,3 +452,26 @@ def test_a_pasted_over_long_formula_is_refused_saying_its_length(qtbot):
     assert dlg.edit.text() == pasted  # not silently cut to a limit
     assert f"{len(pasted)} characters long; the limit is {MAX_LENGTH}" in dlg.error.text()
     assert not dlg.ok_button.isEnabled()
+
+
+def test_a_loaded_presets_story_survives_a_relaunch(qtbot, isolated_app_state):
+    from ui import files
+    from ui.app import initial_experiment
+    from ui.main_window import MainWindow
+
+    first = MainWindow(autosave=True)
+    qtbot.addWidget(first)
+    preset = files.presets()[1]
+    assert first.load_preset(preset.path)
+    first.controller.step(10)
+    first.close()  # quitting autosaves
+    exp, _path, message = initial_experiment(None)
+    assert message == "Restored the last session"
+    assert exp.title == preset.title
+    again = MainWindow(exp, autosave=True)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.story_label.isVisible() and preset.title in again.story_label.text()
+    assert preset.description[:40] in again.story_label.text()
+    again.new_experiment()  # a new experiment has no story
+    assert not again.story_label.isVisible()

@@ -169,7 +169,10 @@ def presets() -> list[Preset]:
 
 
 def load_preset(path: str | os.PathLike):
-    """(experiment, title, description) of a preset file."""
+    """(experiment, title, description) of a preset file; the experiment keeps its title and
+    description (so the autosave, and the story banner after a relaunch, have them)."""
+    import dataclasses
+
     from gdsim.io import experiment_from_dict
 
     p = Path(path)
@@ -181,7 +184,8 @@ def load_preset(path: str | os.PathLike):
         raise GdsimError(f"preset {p.name!r} is not a JSON object")
     title = str(d.pop("title", "") or p.stem)
     description = str(d.pop("description", "") or "")
-    return experiment_from_dict(d), title, description
+    exp = experiment_from_dict(d)
+    return dataclasses.replace(exp, title=title, description=description), title, description
 
 
 def recent_files() -> list[str]:

@@ -41,7 +41,7 @@ from ui.surface_view import SurfaceView
 log = logging.getLogger(__name__)
 EXPERIMENT_FILTER = "gdsim experiment (*.json);;All files (*)"
 AUTOSAVE_DELAY_MS = 800
-RUNS_DOCK_MAX_WIDTH = 500  # first width of the runs dock; a wider table scrolls sideways
+RUNS_DOCK_MAX_WIDTH = 540  # first width of the runs dock; a wider table scrolls sideways
 
 
 def notice_widget(text: str) -> QLabel:
@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         c.run_color_changed.connect(lambda _i: self._experiment_edited())
         self.basin = self._build_basin()
         self._build_menus()
+        exp = self.controller.experiment  # e.g. a preset restored from the autosave
+        self._set_story(exp.title, exp.description)
 
     # ------------------------------------------------------------ optional parts
     def _build_3d(self) -> QWidget:
@@ -392,7 +394,8 @@ class MainWindow(QMainWindow):
             return False
         self.current_path = Path(path)
         files.add_recent(path)
-        self._set_story("", "")
+        exp = self.controller.experiment  # a file saved from a preset keeps its story
+        self._set_story(exp.title, exp.description)
         self.show_mode(network=False)
         self._update_title()
         return True

@@ -43,7 +43,9 @@ from gdsim.simulation import RUN_BATCH_SIZE, RUN_NOISE, RunSpec, run_labels
 from ui.param_editor import ERROR_STYLE, ParamEditor, format_value
 
 COL_ENABLED, COL_COLOR, COL_LABEL, COL_OPT, COL_HPARAMS, COL_LOSS, COL_STATUS, COL_CONV = range(8)
-HEADERS = ("", "", "Label", "Opt.", "Hparams", "Loss", "Status", "Converged")
+HEADERS = ("", "", "Label", "Opt.", "Hparams", "Loss", "Status", "Conv.")
+# widest texts the live columns take while running (the dock's first width leaves room)
+LIVE_SAMPLES = {COL_LOSS: "-8.8888e-88", COL_STATUS: "converged", COL_CONV: "888,888"}
 RESTART_NOTE = ("Every change here restarts all runs from the start point (while paused, they "
                 "re-run at once up to the step shown); a new colour applies at once.")
 DIVERGED_COLOR = "#d62728"
@@ -522,11 +524,22 @@ class RunsPanel(QWidget):
         return sum(hh.sectionSize(c) for c in range(len(HEADERS)) if not hh.isSectionHidden(c))
 
     def preferred_width(self) -> int:
-        """Width that shows every column without scrolling (the dock's first width)."""
+        """Width that shows every column without scrolling, also once the live columns hold
+        their widest texts (the dock's first width)."""
+        hh = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+        style = self.table.style()
+        pad = 2 * style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin)
+        width = 0
+        for c in range(len(HEADERS)):
+            if hh.isSectionHidden(c):
+                continue
+            sample = LIVE_SAMPLES.get(c)
+            need = fm.horizontalAdvance(sample) + pad + 12 if sample else 0
+            width += max(hh.sectionSize(c), need)
         scroll = self.table.verticalScrollBar().sizeHint().width()
         margins = self.layout().contentsMargins()
-        return (self._columns_width() + scroll + 2 * self.table.frameWidth() + margins.left()
-                + margins.right() + 4)
+        return width + scroll + 2 * self.table.frameWidth() + margins.left() + margins.right() + 4
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
         if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
