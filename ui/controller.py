@@ -272,7 +272,7 @@ def likely_cause(surface=None) -> str:
         return lr
     if str(getattr(surface, "name", "")).startswith("expr:"):
         return f"{lr}, or the surface has no bottom that way"
-    return "this surface has no bottom that way: it falls away for ever"
+    return "this surface has no bottom that way (it falls away for ever)"
 
 
 def _reason_and_step(run) -> tuple[str, int]:

@@ -80,7 +80,7 @@ class DivergenceMarks:
         self.plot_item = surface_view.plot.getPlotItem()
         self.scatter = pg.ScatterPlotItem(symbol="x", size=18, pen=pg.mkPen(MARK_COLOR, width=1))
         self.scatter.setObjectName("divergenceMarks")
-        self.scatter.setZValue(25)
+        self.scatter.setZValue(27)  # above its label
         self.plot_item.addItem(self.scatter)
         self.texts: list[pg.TextItem] = []
         self.marks: list[tuple] = []  # (label, x, y, step, what) shown
@@ -135,8 +135,11 @@ class DivergenceMarks:
         for label, x, y, step, what in marks:
             groups.setdefault((x, y, step, what), []).append(label)
         for (x, y, step, what), labels in groups.items():
-            # the label points into the plot, away from the nearer edges
-            anchor = (1.0 if x > (xmin + xmax) / 2 else 0.0, 0.0 if y > (ymin + ymax) / 2 else 1.0)
+            # the label points into the plot, away from the nearer edges (centred in between)
+            fx = (x - xmin) / (xmax - xmin) if xmax > xmin else 0.5
+            # (half a line clear of the ✕, which stays on top)
+            anchor = (0.0 if fx < 0.25 else 1.0 if fx > 0.75 else 0.5,
+                      -0.5 if y > (ymin + ymax) / 2 else 1.5)
             verb = "blew up at" if what == "blew up" else "left after"
             t = pg.TextItem(f"{', '.join(labels)} {verb} step {step}", color=MARK_COLOR,
                             anchor=anchor, fill=pg.mkBrush(255, 255, 255, 190))
