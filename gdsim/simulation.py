@@ -89,6 +89,11 @@ class RunState:
         """The run's optimizer registry name."""
         return self.spec.optimizer
 
+    @property
+    def steps_to_converge(self) -> int | None:
+        """Updates the run took to converge (gradient norm < tol), None unless it converged."""
+        return self.steps if self.status == "converged" else None
+
     def __repr__(self) -> str:
         return f"RunState({self.label!r}, {self.status}, steps={self.steps})"
 

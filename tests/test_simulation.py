@@ -270,6 +270,15 @@ def test_convergence_at_the_first_step_below_tol():
     assert norms[11] >= 1e-3 > norms[12]
     assert r.status == "converged" and r.steps == 12 and "step 12" in r.reason
     assert sim.t == 12 and sim.done
+    assert r.steps_to_converge == 12
+
+
+def test_steps_to_converge_is_none_unless_converged():
+    sim = Simulation(quad([RunSpec("gd", {"lr": 0.25}), RunSpec("gd", {"lr": 1.5})], steps=5))
+    assert [r.steps_to_converge for r in sim.runs] == [None, None]
+    sim.run()
+    assert [r.status for r in sim.runs] == ["max_steps", "max_steps"]
+    assert [r.steps_to_converge for r in sim.runs] == [None, None]
 
 
 def test_start_at_minimum_converges_at_step_zero():

@@ -1,4 +1,5 @@
-"""File actions: experiments (open/save/recent/autosave), presets, CSV and image export.
+"""File actions: experiments (open/save/recent/autosave), presets and image export (the
+trajectory CSV is written in the background by ``ui.csv_export``).
 
 All writes go through gdsim.io's atomic helpers (temporary file, then rename), so a failed
 save or export leaves any earlier file untouched. Errors come back as GdsimError / OSError
@@ -79,26 +80,6 @@ def save(exp, path: str | os.PathLike) -> None:
 
     try:
         save_experiment(exp, path)
-    except OSError as e:
-        raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
-
-
-def export_csv(controller, path: str | os.PathLike) -> None:
-    """Write the experiment's trajectory CSV (SPEC §7), identical to ``gdsim run --csv``.
-
-    The whole experiment is exported, run to the end: the current simulation when it has
-    finished, otherwise a fresh one run to completion (the same numbers, by determinism).
-    """
-    from gdsim.io import check_writable, write_csv
-    from gdsim.simulation import Simulation
-
-    check_writable(path)
-    sim = controller.sim
-    if not sim.done:
-        sim = Simulation(controller.experiment)
-        sim.run()
-    try:
-        write_csv(sim, path)
     except OSError as e:
         raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
 
@@ -245,7 +226,10 @@ def presets() -> list[Preset]:
 
 
 def load_preset(path: str | os.PathLike):
-    """(experiment, title, description) of a preset file."""
+    """(experiment, title, description) of a preset file; the experiment keeps its title and
+    description (so the autosave, and the story banner after a relaunch, have them)."""
+    import dataclasses
+
     from gdsim.io import experiment_from_dict
 
     p = Path(path)
@@ -257,7 +241,8 @@ def load_preset(path: str | os.PathLike):
         raise GdsimError(f"preset {p.name!r} is not a JSON object")
     title = str(d.pop("title", "") or p.stem)
     description = str(d.pop("description", "") or "")
-    return experiment_from_dict(d), title, description
+    exp = experiment_from_dict(d)
+    return dataclasses.replace(exp, title=title, description=description), title, description
 
 
 def recent_files() -> list[str]:
