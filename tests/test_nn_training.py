@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from gdsim.errors import GdsimError
-from gdsim.nn.io import weights_dict
 from gdsim.nn.datasets import make_dataset
+from gdsim.nn.io import weights_dict
 from gdsim.nn.training import TEST_LOSS, NNExperiment, Trainer
 from gdsim.simulation import RunSpec
 
