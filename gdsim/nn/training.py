@@ -583,6 +583,24 @@ class Trainer:
         with np.errstate(all="ignore"):
             return self.net.outputs(p[None, :], np.asarray(x, np.float64), b[None, :])[0]
 
+    def confusion(self, i: int, step: int | None = None, split: str = "test") -> np.ndarray:
+        """Run i's confusion matrix (K, K) at ``step`` on the ``split`` rows ("test",
+        "train"): entry [t, p] counts rows of true class t predicted as class p."""
+        if not self.classification:
+            raise GdsimError("a confusion matrix needs a classification data set")
+        x, y = ((self.data.x_test, self._y_test) if split == "test"
+                else (self.data.x_train, self._y_train))
+        p, b = self.weights(i, step)
+        with np.errstate(all="ignore"):
+            z = self.net.forward(p[None, :], x, bn=b[None, :])
+        k = max(self.data.n_classes, 2)
+        pred = self.net.labels(z, k)[0]
+        true = np.asarray(y, dtype=np.int64)
+        out = np.zeros((k, k), dtype=np.int64)
+        ok = (pred >= 0) & (pred < k)
+        np.add.at(out, (true[ok], pred[ok]), 1)
+        return out
+
     def predict_grid(
         self, i: int, nx: int = 200, ny: int = 200,
         domain: tuple[float, float, float, float] | None = None, step: int | None = None

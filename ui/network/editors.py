@@ -27,6 +27,7 @@ from gdsim.nn.activations import ACTIVATIONS
 from gdsim.nn.cli import parse_hidden
 from gdsim.nn.datasets import DATASETS
 from gdsim.nn.losses import LOSSES
+from gdsim.nn.training import TRAIN_LOSS
 from gdsim.params import Param, parse_spec
 from ui.param_editor import ParamEditor
 from ui.runs_panel import COL_LOSS, COL_STATUS, DIVERGED_COLOR, RunsPanel, status_cell
@@ -357,7 +358,8 @@ class NetworkRunsPanel(RunsPanel):
                 run = ctl.sim.runs[j]
                 rows = ctl.shown_rows(j)
                 rec = ctl.sim.record(j)
-                loss = float(rec[rows - 1, 0]) if rows > 0 else math.nan
+                # the shown weights' loss: after an early stop, the restored step's
+                loss = float(ctl.sim.row_at(j, rows - 1)[TRAIN_LOSS]) if rows > 0 else math.nan
                 self._set_text(i, COL_LOSS, f"{loss:.5g}" if math.isfinite(loss) else str(loss))
                 status, tip = status_cell(run.status, len(rec) - 1, rows - 1, run.reason)
                 item = self._set_text(i, COL_STATUS, status, tip)

@@ -117,6 +117,13 @@ class NetworkMode(QWidget):
         lay.setSpacing(2)
         self.playback = PlaybackBar(c, self)
         self.playback.setObjectName("networkPlaybackToolbar")
+        self.rate_label = QLabel("")
+        self.rate_label.setObjectName("networkRateLabel")
+        self.rate_label.setToolTip("Training steps per second achieved while playing (the "
+                                   "speed setting is the most it asks for)")
+        self.rate_label.setMinimumWidth(150)
+        self.playback.addWidget(self.rate_label)
+        c.rate_changed.connect(self._show_rate)
         lay.addWidget(self.playback)
         self.files_bar = self._build_files_bar()
         lay.addWidget(self.files_bar)
@@ -256,6 +263,9 @@ class NetworkMode(QWidget):
             self._hidden_main = []
 
     # --- messages -------------------------------------------------------------------------
+    def _show_rate(self, rate: float) -> None:
+        self.rate_label.setText(f"  achieved {rate:,.0f} steps/s" if rate > 0 else "")
+
     def _notice(self, text: str) -> None:
         self.status_label.setText(text)
         mw = self.main_window
