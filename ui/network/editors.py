@@ -41,18 +41,22 @@ NOISE = Param("noise", 0.1, "σ of the jitter added to the points", low=0.0, hig
 TEST_FRACTION = Param("test_fraction", 0.2, "share of the points held out for testing",
                       low=0.05, high=0.9)
 CLASSES = Param("classes", 2, "number of classes (spiral arms, blobs)", kind=int, low=2, high=8)
-L1 = Param("l1", 0.0, "L1 penalty l1·Σ|W| (sparse weights)", low=0.0, high=1.0)
-L2 = Param("l2", 0.0, "L2 penalty (l2/2)·ΣW² (weight decay in the loss)", low=0.0, high=1.0)
-DROPOUT = Param("dropout", 0.0, "probability of dropping a hidden unit during training",
-                low=0.0, high=0.9)
-BATCH_NORM = Param("batch_norm", False, "normalize each hidden layer over the batch",
-                   kind=bool)
+L1 = Param("l1", 0.0, "L1 penalty l1·Σ|W| on weight matrices (sparse weights)", low=0.0,
+           high=1.0)
+L2 = Param("l2", 0.0, "model L2: (l2/2)·ΣW² added to the loss, weight matrices only (not "
+           "biases); torch: add it to the loss. A run's weight_decay is torch.optim's, on "
+           "every parameter", low=0.0, high=1.0)
+DROPOUT = Param("dropout", 0.0, "inverted dropout (torch.nn.Dropout): hidden units dropped "
+                "with this probability while training, the rest × 1/(1−p)", low=0.0, high=0.9)
+BATCH_NORM = Param("batch_norm", False, "batch norm before each hidden activation "
+                   "(torch BatchNorm1d: momentum 0.1, eps 1e-5)", kind=bool)
 EPOCHS = Param("epochs", 500, "passes over the training set", kind=int, low=1,
                high=1_000_000, log=True)
 BATCH = Param("batch_size", 0, "samples per step: 0 = full batch, 1 = single sample",
               kind=int, low=0, high=5000)
-PATIENCE = Param("early_stopping", 0, "stop after this many epochs without a better test "
-                 "loss and restore the best weights (0 = off)", kind=int, low=0, high=10_000)
+PATIENCE = Param("early_stopping", 0, "hold out 20 % of the training rows for validation; "
+                 "stop a run after this many epochs without a lower validation loss and "
+                 "restore its best weights (0 = off)", kind=int, low=0, high=10_000)
 SEED = Param("seed", 0, "seed for data, initial weights, batches and dropout", kind=int, low=0)
 
 
@@ -76,6 +80,22 @@ def fitting_loss(task: str, n_classes: int, loss: str) -> str:
     if n_classes > 2:
         return "ce"
     return "bce" if loss == "mse" else loss
+
+
+def data_summary(d, test_file: str | None = None) -> str:
+    """The data line under the editor: sizes, features, task, and a CSV's label → class map."""
+    from pathlib import Path
+
+    val = f" (+{len(d.x_val)} validation)" if d.x_val is not None else ""
+    test = f" from {Path(test_file).name}" if test_file else ""
+    task = d.task + (f", {d.n_classes} classes" if d.n_classes else "")
+    text = (f"{len(d.x_train)} train{val} · {len(d.x_test)} test{test} · "
+            f"{d.n_features} feature{'s' if d.n_features > 1 else ''} · {task}")
+    if d.class_names:
+        shown = ", ".join(f"{n} → {k}" for k, n in enumerate(d.class_names[:12]))
+        more = f", … ({len(d.class_names)} in all)" if len(d.class_names) > 12 else ""
+        text += f"\nclasses (label → class): {shown}{more}"
+    return text
 
 
 class _Box(QGroupBox):
@@ -208,11 +228,10 @@ class NetworkEditors(QWidget):
             for key in ("samples", "noise"):
                 for w in (self.data_params.field(key), self.data_params.slider(key)):
                     w.setEnabled(not exp.data_file)
-            d = sim.data
-            task = d.task + (f", {d.n_classes} classes" if d.n_classes else "")
-            self.data_info.setText(f"{len(d.x_train)} train · {len(d.x_test)} test · "
-                                   f"{d.n_features} feature{'s' if d.n_features > 1 else ''} · "
-                                   f"{task}")
+            for w in (self.data_params.field("test_fraction"),
+                      self.data_params.slider("test_fraction")):
+                w.setEnabled(not exp.test_file)
+            self.data_info.setText(data_summary(sim.data, exp.test_file))
             self.hidden_edit.setText(",".join(str(h) for h in exp.hidden))
             self.activation_combo.setCurrentIndex(self.activation_combo.findData(exp.activation))
             self.loss_combo.setCurrentIndex(self.loss_combo.findData(exp.loss))
@@ -260,10 +279,12 @@ class NetworkEditors(QWidget):
         spec = dataset_spec(key, classes)
         k = (classes or 2) if info.task == "classification" else 0
         loss = fitting_loss(info.task, k, exp.loss)
-        self._apply(self.data_box, dataset=spec, data_file=None, noise=None, loss=loss)
+        self._apply(self.data_box, dataset=spec, data_file=None, test_file=None, noise=None,
+                    loss=loss)
 
     def load_csv(self, path: str) -> bool:
-        """Train on a user's CSV (the loss follows the file's task)."""
+        """Train on a user's CSV (the loss follows the file's task); a test file opened
+        for the previous CSV is dropped."""
         from gdsim.nn.datasets import load_csv
 
         exp = self.controller.experiment
@@ -274,7 +295,7 @@ class NetworkEditors(QWidget):
             self.refresh_soon(self.data_box)
             return False
         loss = fitting_loss(d.task, d.n_classes, exp.loss)
-        return self._apply(self.data_box, data_file=path, loss=loss)
+        return self._apply(self.data_box, data_file=path, test_file=None, loss=loss)
 
     def _data_edited(self, values: dict) -> None:
         exp = self.controller.experiment
@@ -333,7 +354,9 @@ class NetworkRunsPanel(RunsPanel):
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(controller, parent)
         self.note.setText("Every change here restarts all runs from the initial weights "
-                          "(a new colour applies at once).")
+                          "(a new colour applies at once). A run's weight_decay is "
+                          "torch.optim's: λ·θ on every parameter, biases too (decoupled in "
+                          "adamw); the Model tab's l2 penalizes weight matrices only.")
         self.settings_box.setTitle("Training")
         self.table.horizontalHeaderItem(COL_LOSS).setText("Train loss")
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._follow(r))
