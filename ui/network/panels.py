@@ -11,9 +11,11 @@ the curves' ranges grow in jumps (cached axes).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import time
+from dataclasses import dataclass
 
 import contourpy
 import numpy as np
@@ -60,6 +62,8 @@ SLICE_INTERVAL_MS = 250  # a scrub recomputes the slice at most this often (it c
 PATH_MARGIN = 0.06  # the slice's path stays this share of the range off each edge
 SLICE_LOG_FLOOR = 0.01  # log colours: the lowest 1 % of the grid share the lowest colour
 COLORBAR_TICKS = 5
+PLAY_PAD = 0.1  # while playing, the slice's colour range has this much room to spare
+STICKY_SHRINK = 0.7  # while playing, the slice colours stay until the range shrinks below this
 # Class colours (ColorBrewer Dark2): distinct from the runs' Okabe–Ito line colours.
 CLASS_COLORS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                 "#666666")
@@ -115,17 +119,44 @@ def colorbar_ticks(lo: float, hi: float, is_log: bool, delta: float,
     return out
 
 
-def draw_slice(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDataItem,
-               xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> bool:
-    """The weight slice's heatmap: colours linear in the loss, or log10(loss − min + δ)
-    when the range is skewed, with δ the loss − min of the lowest SLICE_LOG_FLOOR of the
-    grid (so the valley floor is not a jagged streak of the palest colour); the colour bar
-    is labelled in loss values either way (the title says when the colours are log).
-    Returns whether the scale is logarithmic."""
+@dataclass(frozen=True)
+class SliceScale:
+    """How slice losses become colours: t = log10(z − lo + delta) or t = z; levels t_lo..t_hi
+    over the losses lo..hi."""
+
+    lo: float
+    hi: float
+    delta: float
+    is_log: bool
+    t_lo: float
+    t_hi: float
+
+    def colour(self, z: np.ndarray) -> np.ndarray:
+        """The colour coordinate of losses ``z`` (NaN where not finite)."""
+        with np.errstate(all="ignore"):
+            if self.is_log:
+                return np.log10(np.where(np.isfinite(z), z - self.lo, np.nan) + self.delta)
+            return np.where(np.isfinite(z), z, np.nan)
+
+    def holds(self, z: np.ndarray) -> bool:
+        """Whether this scale still suits ``z`` (while playing it is kept, so the colour bar
+        and its axis are not repainted every frame): every loss inside lo..hi and the range
+        not shrunk below STICKY_SHRINK of it."""
+        finite = np.isfinite(z)
+        if not finite.any():
+            return False
+        lo, hi = float(z[finite].min()), float(z[finite].max())
+        span = self.hi - self.lo
+        return self.lo <= lo and hi <= self.hi and hi - lo >= STICKY_SHRINK * span
+
+
+def slice_scale(z: np.ndarray, pad: float = 0.0) -> SliceScale:
+    """The colour scale for losses ``z``: linear, or log10(z − min + δ) when the range is
+    skewed, with δ the loss − min of the lowest SLICE_LOG_FLOOR of the grid (so the valley
+    floor is not a jagged streak of the palest colour). ``pad``: a share of the range added
+    above (and below, on a linear scale), so a playing slice keeps its scale longer."""
     finite = np.isfinite(z)
-    is_log = False
-    delta = 1.0
-    lo = hi = 0.0
+    is_log, delta, lo, hi = False, 1.0, 0.0, 0.0
     if finite.any():
         zf = z[finite]
         lo, hi = float(zf.min()), float(zf.max())
@@ -133,27 +164,48 @@ def draw_slice(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDataI
         if span > 0 and math.isfinite(span):
             is_log = (float(np.median(zf)) - lo) / span < LOG_SKEW
             delta = max(float(np.quantile(zf - lo, SLICE_LOG_FLOOR)), span * 1e-6)
-    with np.errstate(all="ignore"):
-        t = np.log10(np.where(finite, z - lo, np.nan) + delta) if is_log else \
-            np.where(finite, z, np.nan)
+            hi += pad * span
+            if not is_log:
+                lo -= pad * span
+    scale = SliceScale(lo, hi, delta, is_log, 0.0, 1.0)
+    t = scale.colour(np.array([lo, hi])) if finite.any() else scale.colour(z)
     ok = np.isfinite(t)
     t_lo = float(t[ok].min()) if ok.any() else 0.0
     t_hi = float(t[ok].max()) if ok.any() else 1.0
     if not t_hi > t_lo:
         t_lo, t_hi = t_lo - 0.5, t_lo + 0.5
-    image.setImage(np.where(ok, t, t_hi).T, autoLevels=False)
+    return dataclasses.replace(scale, t_lo=t_lo, t_hi=t_hi)
+
+
+def draw_slice(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDataItem,
+               xs: np.ndarray, ys: np.ndarray, z: np.ndarray,
+               keep: SliceScale | None = None) -> SliceScale:
+    """The weight slice's heatmap in the :func:`slice_scale` colours, the colour bar labelled
+    in loss values either way (the title says when the colours are log), isolines. ``keep``:
+    a scale to reuse if it still :meth:`~SliceScale.holds` (colour bar left as it is).
+    Returns the scale drawn."""
+    if keep is not None and keep.holds(z):
+        scale = keep
+    else:
+        scale = slice_scale(z, PLAY_PAD if keep is not None else 0.0)
+    t = scale.colour(z)
+    ok = np.isfinite(t)
+    image.setImage(np.where(ok, t, scale.t_hi).T, autoLevels=False)
     x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
     dx, dy = (x1 - x0) / (len(xs) - 1), (y1 - y0) / (len(ys) - 1)
     image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
-    colorbar.axis.setLogMode(False)
-    colorbar.setLevels((t_lo, t_hi))
-    ticks = colorbar_ticks(lo, hi, is_log, delta)
-    colorbar.axis.setTicks([ticks])
-    # a label wider than the axis is silently dropped: make room for the longest
-    widest = max((len(text) for _pos, text in ticks), default=4)
-    colorbar.axis.setWidth(max(45, 14 + 7 * widest))
+    if scale is not keep:
+        colorbar.axis.setLogMode(False)
+        colorbar.setLevels((scale.t_lo, scale.t_hi))
+        ticks = colorbar_ticks(scale.lo, scale.hi, scale.is_log, scale.delta)
+        colorbar.axis.setTicks([ticks])
+        # a label wider than the axis is silently dropped: make room for the longest
+        widest = max((len(text) for _pos, text in ticks), default=4)
+        colorbar.axis.setWidth(max(45, 14 + 7 * widest))
+    else:
+        image.setLevels((scale.t_lo, scale.t_hi))
     iso.setData(*isolines(xs, ys, t))
-    return is_log
+    return scale
 
 
 def sim_index(controller, index: int) -> int | None:
@@ -282,6 +334,7 @@ class BoundaryView(PanelView):
             item.setVisible(kind != "confusion")
         self.legend.setVisible(kind != "confusion")
         self.all_check.setEnabled(kind in ("map", "fit"))
+        pi.invertY(kind == "confusion")  # the first class at the top left, as usual
         self._drawn = None
         self._sec_per_point = 0.0
         self._build_multiples()
@@ -486,9 +539,11 @@ class BoundaryView(PanelView):
             self.fit.setPen(pg.mkPen(run.spec.color or theme.run_color(i), width=2.5))
         rows = c.shown_rows(i)
         acc = sim.row_at(i, step)[TEST_ACC] if rows else np.nan  # of the weights drawn
-        extra = f", test acc {100 * acc:.1f}%" if np.isfinite(acc) else ""
+        extra = ""
         if run.status == "early_stopped" and step >= rows - 1:
-            extra += f" · weights of step {run.best_step} restored"
+            extra += f" (weights of step {run.best_step} restored)"
+        if np.isfinite(acc):
+            extra += f", test acc {100 * acc:.1f}%"
         what = {"map": "decision map", "fit": "fit", "confusion": "confusion matrix (test)",
                 "scatter": "predicted vs true"}[kind]
         self.plot.getPlotItem().setTitle(
@@ -816,6 +871,8 @@ class WeightSliceView(PanelView):
         lay.addWidget(self.plot, 1)
         pi = self.plot.getPlotItem()
         self.image, self.colorbar, self.iso = heatmap_items(pi, 12)
+        for side in ("left", "top", "bottom"):  # the bar's frame: 3 axes repainted per frame
+            self.colorbar.hideAxis(side)
         self.path = pg.PlotDataItem(pen=pg.mkPen("#0072b2", width=2))
         pi.addItem(self.path)
         self.head = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=1.5))
@@ -824,6 +881,8 @@ class WeightSliceView(PanelView):
         self.throttle = Throttle(self.refresh, SLICE_INTERVAL_MS, self)
         self._sec_per_point = 0.0  # measured cost of one slice point (sizes the Play grid)
         self.last_grid = None  # (va, vb, z) drawn last
+        self._scale: SliceScale | None = None  # the colour scale drawn last
+        self._labels: tuple[str, str] | None = None  # the axis labels set last
         controller.playing_changed.connect(self._playing_changed)
         controller.experiment_changed.connect(self.rebuild)
         controller.reset_done.connect(self._reset)
@@ -949,15 +1008,20 @@ class WeightSliceView(PanelView):
         t0 = time.perf_counter()
         z = sim.weight_slice(i, a, b, va, vb, step=step)
         self._sec_per_point = (time.perf_counter() - t0) / (n * n)
-        is_log = draw_slice(self.image, self.colorbar, self.iso, va, vb, z)
+        keep = self._scale if c.playing else None
+        self._scale = draw_slice(self.image, self.colorbar, self.iso, va, vb, z, keep)
+        is_log = self._scale.is_log
         run = sim.runs[i]
         color = run.spec.color or theme.run_color(i)
         self.path.setData(path[:, 0], path[:, 1])
         self.path.setPen(pg.mkPen(color, width=2))
         self.head.setData([path[-1, 0]], [path[-1, 1]], brush=pg.mkBrush(color))
         pi = self.plot.getPlotItem()
-        pi.setLabel("bottom", self.combo_a.currentText())
-        pi.setLabel("left", self.combo_b.currentText())
+        labels = (self.combo_a.currentText(), self.combo_b.currentText())
+        if labels != self._labels:  # a new label lays out and repaints the axis
+            self._labels = labels
+            pi.setLabel("bottom", labels[0])
+            pi.setLabel("left", labels[1])
         pi.setRange(xRange=(va[0], va[-1]), yRange=(vb[0], vb[-1]), padding=0)
         scale = " (log colours)" if is_log else ""
         pi.setTitle(f"loss over 2 weights{scale} · <span style='color:{color}'>"
