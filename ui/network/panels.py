@@ -67,6 +67,8 @@ STICKY_SHRINK = 0.7  # while playing, the slice colours stay until the range shr
 # Class colours (ColorBrewer Dark2): distinct from the runs' Okabe–Ito line colours.
 CLASS_COLORS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                 "#666666")
+# Panel titles say which line is which (the lines: train solid, test dashed)
+TRAIN_TEST_STYLES = "train ─── solid, test ‒ ‒ ‒ dashed"
 LAYER_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                 "#666666")
 
@@ -618,21 +620,10 @@ class MetricsView(StepPlots):
         self.hover_label.setWordWrap(False)
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         head.addWidget(self.hover_label, 1)
-        self.legend_check = QCheckBox("legend")
-        self.legend_check.setObjectName("networkLegendCheck")
-        self.legend_check.setToolTip("Name each run's colour above the curves")
-        self.legend_check.setChecked(True)
-        self.legend_check.toggled.connect(self.set_legend_visible)
-        head.addWidget(self.legend_check)
         lay.addLayout(head)
-        # the runs' legend: one line above the plots, where it covers no curve
-        self.run_legend = QLabel()
-        self.run_legend.setObjectName("networkRunLegend")
-        self.run_legend.setTextFormat(Qt.TextFormat.RichText)
-        self.run_legend.setWordWrap(True)
-        lay.addWidget(self.run_legend)
-        titles = {"loss": "loss (train —, test - -)", "accuracy": "accuracy (train —, test - -)",
-                  "lr": "learning rate", "layers": "gradient norm per layer"}
+        titles = {"loss": f"loss · {TRAIN_TEST_STYLES}",
+                  "accuracy": f"accuracy · {TRAIN_TEST_STYLES}",
+                  "lr": "learning rate · one line per run", "layers": "gradient norm per layer"}
         self.plots: dict[str, pg.PlotWidget] = {}
         self.cursor_lines = {}
         first = None
@@ -666,6 +657,7 @@ class MetricsView(StepPlots):
         self.no_acc = pg.TextItem("regression: no accuracy", color="#777777", anchor=(0.5, 0.5))
         self.plots["accuracy"].getPlotItem().addItem(self.no_acc, ignoreBounds=True)
         # the layers' colours are named in their plot's title, where they cover no curve
+        self._build_run_legend(lay)
         self.lines: dict[str, list] = {k: [] for k in self.KEYS}
         self._follow = dict.fromkeys(self.KEYS, True)  # False once the user zoomed/panned
         self._pen_width = 1.5
@@ -692,14 +684,32 @@ class MetricsView(StepPlots):
             return
         super()._hover(key, scene_pos)
 
-    def set_legend_visible(self, on: bool) -> None:
-        """Show or hide the runs' legend above the curves."""
-        if self.legend_check.isChecked() != bool(on):
-            self.legend_check.setChecked(bool(on))
-        self.run_legend.setVisible(bool(on))
-
     def _manual_range(self, key: str) -> None:
         self._follow[key] = False
+
+    def _build_run_legend(self, lay) -> None:
+        """Which colour is which run: a line of the run colours above the plots (it covers
+        no curve), shown or hidden with the ``networkLegendCheck`` box."""
+        self.run_legend = QLabel()
+        self.run_legend.setObjectName("networkRunLegend")
+        self.run_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.run_legend.setWordWrap(True)
+        self.legend_check = QCheckBox("legend")
+        self.legend_check.setObjectName("networkLegendCheck")
+        self.legend_check.setToolTip("Show which colour is which run")
+        self.legend_check.setChecked(True)
+        self.legend_check.toggled.connect(self.run_legend.setVisible)
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(self.run_legend, 1)
+        row.addWidget(self.legend_check, 0, Qt.AlignmentFlag.AlignTop)
+        lay.insertLayout(1, row)
+
+    def _fill_run_legend(self) -> None:
+        """One entry per run: its colour's line sample and its label."""
+        parts = [f"<span style='color:{run.spec.color or theme.run_color(i)}'>━━</span>&nbsp;"
+                 f"{html.escape(run.label)}" for i, run in enumerate(self.controller.sim.runs)]
+        self.run_legend.setText("&nbsp;&nbsp; ".join(parts))
 
     def _pen(self, color: str, style=Qt.PenStyle.SolidLine):
         """1.5 px while stopped; 1 px while playing (Qt rasterizes thin lines, dashed ones
@@ -727,13 +737,7 @@ class MetricsView(StepPlots):
         self.lines["lr"][j].setPen(self._pen(color))
         self._fill_run_legend()
         self._layers_title = ""
-        self.refresh()
-
-    def _fill_run_legend(self) -> None:
-        runs = self.controller.sim.runs
-        self.run_legend.setText("&nbsp;&nbsp; ".join(
-            f"<span style='color:{r.spec.color or theme.run_color(i)}'>━━</span>&nbsp;"
-            f"{html.escape(r.label)}" for i, r in enumerate(runs)))
+        self.refresh()  # the gradient-norm title names the selected run in its colour
 
     def rebuild(self) -> None:
         sim = self.controller.sim
