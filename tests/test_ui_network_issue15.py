@@ -270,3 +270,28 @@ def test_achieved_rate_is_shown_while_playing(mode, qtbot):
     assert "achieved" in mode.rate_label.text() and "steps/s" in mode.rate_label.text()
     c.pause()
     assert mode.rate_label.text() == ""
+
+
+def test_feature_toggles_change_the_inputs_and_are_saved(mode, tmp_path, errors):
+    """Issue 10.3: input features as toggles; the network's input width follows; saved."""
+    import json
+
+    c = mode.controller
+    boxes = mode.editors.feature_checks
+    assert boxes["x1"].isChecked() and boxes["x2"].isChecked()
+    assert boxes["x1^2"].objectName() == "featureX1Sq"
+    boxes["x1^2"].setChecked(True)
+    assert c.experiment.features == ("x1", "x2", "x1^2")
+    assert c.sim.arch.widths[0] == 3 and "3-5-1" in mode.editors.arch_label.text()
+    np.testing.assert_array_equal(c.sim.x_train[:, 2], c.sim.data.x_train[:, 0] ** 2)
+    boxes["x1^2"].setChecked(False)
+    assert c.experiment.features is None  # x₁, x₂ alone: the raw inputs
+    boxes["x1"].setChecked(False)
+    boxes["x2"].setChecked(False)  # nothing left: refused, the previous inputs stay
+    assert "at least one input feature" in mode.editors.net_box.error.text()
+    assert c.experiment.features == ("x2",) and boxes["x2"].isChecked()
+    path = tmp_path / "e.json"
+    assert mode.save_to(path)
+    assert json.loads(path.read_text())["features"] == ["x2"]
+    c.update(dataset="sine", loss="mse", features=None)
+    assert not boxes["x1"].isEnabled()

@@ -20,6 +20,7 @@ from gdsim.cli import check_spec_booleans, csv_to_stdout
 from gdsim.errors import GdsimError
 from gdsim.nn.activations import ACTIVATIONS
 from gdsim.nn.datasets import DATASETS
+from gdsim.nn.features import FEATURES, parse_features
 from gdsim.nn.io import check_writable, load_weights, save_weights, write_csv
 from gdsim.nn.losses import LOSSES
 from gdsim.nn.network import INITS
@@ -61,6 +62,9 @@ def configure_train_parser(parser: argparse.ArgumentParser) -> None:
                         help="input jitter (std); default per data set")
     parser.add_argument("--test-fraction", type=float, default=None,
                         help="share held out for testing (default 0.2; not with --test-data)")
+    parser.add_argument("--features", metavar="F1,F2,...",
+                        help="input features of 2-D data, fed to the network in this order "
+                        f"whichever way listed: {','.join(FEATURES)} (default: x1,x2 as they are)")
     parser.add_argument("--hidden", required=True, metavar="W1,W2,...",
                         help="hidden layer widths, e.g. 16,16 ('none' or '' for no hidden layer)")
     parser.add_argument("--activation", required=True, metavar="NAME",
@@ -142,6 +146,7 @@ def experiment_from_args(args: argparse.Namespace) -> NNExperiment:
         dataset=args.dataset or "", data_file=args.data,
         samples=200 if args.samples is None else args.samples, noise=args.noise,
         test_file=args.test_data,
+        features=None if args.features is None else _features(args.features),
         test_fraction=0.2 if args.test_fraction is None else args.test_fraction,
         hidden=_hidden(args.hidden),
         activation=args.activation, loss=args.loss, init=args.init, l1=args.l1, l2=args.l2,
@@ -156,6 +161,13 @@ def _hidden(text: str) -> tuple[int, ...]:
         return parse_hidden(text)
     except GdsimError as e:
         raise GdsimError(f"--hidden: {e}") from None
+
+
+def _features(text: str) -> tuple[str, ...]:
+    try:
+        return parse_features(text)
+    except GdsimError as e:
+        raise GdsimError(f"--features: {e}") from None
 
 
 def weights_paths(path: str, labels: list[str]) -> list[Path]:

@@ -187,6 +187,7 @@ def experiment_to_dict(exp: NNExperiment) -> dict:
     """A JSON-ready dict of an :class:`~gdsim.nn.training.NNExperiment` (``"mode": "network"``)."""
     d = asdict(exp)
     d["hidden"] = list(exp.hidden)
+    d["features"] = None if exp.features is None else list(exp.features)
     d["runs"] = [run_to_dict(r) for r in exp.runs]
     return {"format": FORMAT, "version": VERSION, "mode": "network", **d}
 
@@ -196,6 +197,9 @@ _FIELD_TYPES = {
     "dataset": (lambda v: isinstance(v, str), "a data set name"),
     "data_file": (lambda v: v is None or isinstance(v, str), "null or a file name"),
     "test_file": (lambda v: v is None or isinstance(v, str), "null or a file name"),
+    "features": (lambda v: v is None or (isinstance(v, list | tuple) and v
+                                         and all(isinstance(f, str) for f in v)),
+                 "null or a list of feature names"),
     "samples": (is_int, "an integer"),
     "noise": (lambda v: v is None or is_number(v), "null or a number"),
     "test_fraction": (is_number, "a number"),
@@ -249,6 +253,8 @@ def experiment_from_dict(d: dict) -> NNExperiment:
                                  f"got {reprlib.repr(value)}")
     if "hidden" in body:
         body["hidden"] = tuple(body["hidden"])
+    if body.get("features") is not None:
+        body["features"] = tuple(body["features"])
     if "runs" in body:
         body["runs"] = [run_from_dict(r, i) for i, r in enumerate(body["runs"])]
     return NNExperiment(**body)

@@ -29,6 +29,7 @@ import numpy as np
 
 from gdsim.errors import GdsimError
 from gdsim.nn.datasets import VALIDATION_FRACTION, Dataset, carve_validation, load_csv, make_dataset
+from gdsim.nn.features import feature_matrix, parse_features
 from gdsim.nn.losses import get_loss
 from gdsim.nn.network import INITS, Architecture, Network
 from gdsim.optimizers import make_optimizer, stack_optimizers
@@ -51,6 +52,7 @@ class NNExperiment:
     dataset: str = "xor"  # registry name or spec, e.g. "spiral:classes=3"
     data_file: str | None = None  # a user's CSV instead of ``dataset``
     test_file: str | None = None  # a CSV of test rows (then every data_file row trains)
+    features: tuple[str, ...] | None = None  # input features of 2-D data (None: raw columns)
     samples: int = 200
     noise: float | None = None  # None: the data set's default
     test_fraction: float = 0.2
@@ -89,6 +91,12 @@ def build_architecture(exp: NNExperiment, data: Dataset) -> Architecture:
     if exp.loss == "bce" and data.n_classes != 2:
         raise GdsimError(f"loss bce needs 2 classes; {data.name!r} has {data.n_classes} (use ce)")
     n_out = data.n_classes if exp.loss == "ce" else 1
+    n_in = data.n_features
+    if exp.features is not None:
+        if data.n_features != 2:
+            raise GdsimError(f"input features need a data set with 2 input columns (x₁, x₂); "
+                             f"{data.name!r} has {data.n_features}")
+        n_in = len(parse_features(exp.features))
     init, raw = parse_spec(exp.init)
     if init not in INITS:
         raise unknown_name("initialization", init, INITS)
@@ -110,7 +118,7 @@ def build_architecture(exp: NNExperiment, data: Dataset) -> Architecture:
         if isinstance(h, bool) or not isinstance(h, int | np.integer):
             raise GdsimError(f"hidden widths must be integers, got {h!r}")
     return Architecture(
-        data.n_features, hidden, n_out, exp.activation, exp.loss, init, std,
+        n_in, hidden, n_out, exp.activation, exp.loss, init, std,
         float(exp.l1), float(exp.l2), float(exp.dropout), bool(exp.batch_norm),
     )
 
@@ -174,6 +182,11 @@ class Trainer:
                 exp.seed, "seed", 0, 2**63 - 1))
         self.data = data
         self.arch = build_architecture(exp, self.data)
+        self.features = None if exp.features is None else parse_features(exp.features)
+        # the network's input matrices (the data's columns, or the chosen features of them)
+        self.x_train = np.ascontiguousarray(self.inputs(data.x_train))
+        self.x_test = np.ascontiguousarray(self.inputs(data.x_test))
+        self.x_val = None if data.x_val is None else np.ascontiguousarray(self.inputs(data.x_val))
         self.net = Network(self.arch)
         n_train = len(self.data.x_train)
         self.epochs = _check_int(exp.epochs, "epochs", 0, MAX_EPOCHS)
@@ -232,6 +245,11 @@ class Trainer:
         self.reset()
 
     # --- setup ----------------------------------------------------------------------------
+    def inputs(self, x: np.ndarray) -> np.ndarray:
+        """The network's input matrix for data inputs ``x`` (B, n_features): ``x`` itself, or
+        its chosen features (``gdsim.nn.features``)."""
+        return feature_matrix(np.asarray(x, np.float64), self.features)
+
     @property
     def n_runs(self) -> int:
         """Number of runs trained side by side."""
@@ -350,15 +368,15 @@ class Trainer:
     def _next_batch(self):
         if not self.batch_size:
             self.batch_indices = None
-            return self.data.x_train, self.t_train
-        n = len(self.data.x_train)
+            return self.x_train, self.t_train
+        n = len(self.x_train)
         if self._pos >= len(self._perm):
             self._perm = self._rng.permutation(n)
             self._pos = 0
         idx = self._perm[self._pos : self._pos + self.batch_size]
         self._pos += self.batch_size
         self.batch_indices = idx
-        return self.data.x_train[idx], self.t_train[idx]
+        return self.x_train[idx], self.t_train[idx]
 
     def _masks(self, b: int):
         p = self.arch.dropout
@@ -375,13 +393,13 @@ class Trainer:
             inactive = ~self.active
             self.params[inactive] = self._frozen_p[inactive]
             self.bn[inactive] = self._frozen_b[inactive]
-        net, data = self.net, self.data
+        net = self.net
         reuse = not self.batch_size and not self.arch.dropout and not self.arch.batch_norm
         row = np.full((self.n_runs, self._rec.shape[2]), np.nan)
         if not reuse:
             for xs, ts, ys, lc, ac in (
-                (data.x_train, self.t_train, self._y_train, TRAIN_LOSS, TRAIN_ACC),
-                (data.x_test, self.t_test, self._y_test, TEST_LOSS, TEST_ACC),
+                (self.x_train, self.t_train, self._y_train, TRAIN_LOSS, TRAIN_ACC),
+                (self.x_test, self.t_test, self._y_test, TEST_LOSS, TEST_ACC),
             ):
                 ev = net.evaluate(self.params, xs, ts, self.bn)
                 row[:, lc] = ev.loss
@@ -398,7 +416,7 @@ class Trainer:
             row[:, TRAIN_LOSS] = ps.loss
             if self.classification:
                 row[:, TRAIN_ACC] = self._accuracy(ps.logits, self._y_train)
-            ev = net.evaluate(self.params, data.x_test, self.t_test, self.bn)
+            ev = net.evaluate(self.params, self.x_test, self.t_test, self.bn)
             row[:, TEST_LOSS] = ev.loss
             if self.classification:
                 row[:, TEST_ACC] = self._accuracy(ev.logits, self._y_test)
@@ -511,7 +529,7 @@ class Trainer:
     def _early_stopping(self, row: np.ndarray) -> None:
         if self.t % self.steps_per_epoch:
             return
-        val = self.net.evaluate(self.params, self.data.x_val, self.t_val, self.bn).loss
+        val = self.net.evaluate(self.params, self.x_val, self.t_val, self.bn).loss
         for r in self.runs:
             i = r.index
             if not self.active[i]:
@@ -590,18 +608,19 @@ class Trainer:
         return p[i].copy(), b[i].copy()
 
     def predict(self, i: int, x: np.ndarray, step: int | None = None) -> np.ndarray:
-        """Run i's predictions (B, n_out) for inputs ``x`` (B, n_in) (evaluation mode)."""
+        """Run i's predictions (B, n_out) for data inputs ``x`` (B, n_features), through the
+        chosen input features (evaluation mode)."""
         p, b = self.weights(i, step)
         with np.errstate(all="ignore"):
-            return self.net.outputs(p[None, :], np.asarray(x, np.float64), b[None, :])[0]
+            return self.net.outputs(p[None, :], self.inputs(x), b[None, :])[0]
 
     def confusion(self, i: int, step: int | None = None, split: str = "test") -> np.ndarray:
         """Run i's confusion matrix (K, K) at ``step`` on the ``split`` rows ("test",
         "train"): entry [t, p] counts rows of true class t predicted as class p."""
         if not self.classification:
             raise GdsimError("a confusion matrix needs a classification data set")
-        x, y = ((self.data.x_test, self._y_test) if split == "test"
-                else (self.data.x_train, self._y_train))
+        x, y = ((self.x_test, self._y_test) if split == "test"
+                else (self.x_train, self._y_train))
         p, b = self.weights(i, step)
         with np.errstate(all="ignore"):
             z = self.net.forward(p[None, :], x, bn=b[None, :])
@@ -642,7 +661,7 @@ class Trainer:
                 raise GdsimError(f"weight index {k} is out of range: need 0 ≤ index < {d}")
         p, bn = self.weights(i, step)
         with np.errstate(all="ignore"):
-            return self.net.slice_objective(p, bn, self.data.x_train, self.t_train, a,
+            return self.net.slice_objective(p, bn, self.x_train, self.t_train, a,
                                             np.asarray(va, np.float64),
                                             b, np.asarray(vb, np.float64))
 
@@ -663,6 +682,6 @@ class Trainer:
     def objective(self, i: int) -> float:
         """Run i's current training objective (data loss + penalty, evaluation mode)."""
         with np.errstate(all="ignore"):
-            ev = self.net.evaluate(self.params[i : i + 1], self.data.x_train, self.t_train,
+            ev = self.net.evaluate(self.params[i : i + 1], self.x_train, self.t_train,
                                    self.bn[i : i + 1])
         return float(ev.objective[0])

@@ -12,9 +12,11 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -26,6 +28,8 @@ from gdsim.errors import GdsimError
 from gdsim.nn.activations import ACTIVATIONS
 from gdsim.nn.cli import parse_hidden
 from gdsim.nn.datasets import DATASETS
+from gdsim.nn.features import FEATURES
+from gdsim.nn.features import TITLES as FEATURE_TITLES
 from gdsim.nn.losses import LOSSES
 from gdsim.nn.training import TRAIN_LOSS
 from gdsim.params import Param, parse_spec
@@ -33,6 +37,9 @@ from ui.param_editor import ParamEditor
 from ui.runs_panel import COL_LOSS, COL_STATUS, DIVERGED_COLOR, RunsPanel, status_cell
 
 CSV_ITEM = "__csv__"
+FEATURE_OBJECT_NAMES = {"x1": "featureX1", "x2": "featureX2", "x1^2": "featureX1Sq",
+                        "x2^2": "featureX2Sq", "x1x2": "featureX1X2", "sin(x1)": "featureSinX1",
+                        "sin(x2)": "featureSinX2"}
 ERROR_STYLE = f"color: {DIVERGED_COLOR};"
 
 SAMPLES = Param("samples", 200, "points generated (train + test)", kind=int, low=4,
@@ -172,6 +179,20 @@ class NetworkEditors(QWidget):
             "normal": "normal, std 1 (often too large: watch tanh/sigmoid saturate)",
         }, self._init_chosen)
         self.net_box.form.addRow("Init", self.init_combo)
+        feats = QWidget()
+        feats.setObjectName("featureChecks")
+        grid = QGridLayout(feats)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        self.feature_checks: dict[str, QCheckBox] = {}
+        for k, name in enumerate(FEATURES):
+            box = QCheckBox(FEATURE_TITLES[name])
+            box.setObjectName(FEATURE_OBJECT_NAMES[name])
+            box.setToolTip(f"feed {FEATURE_TITLES[name]} to the network (2-D data only)")
+            box.toggled.connect(lambda _on: self._features_toggled())
+            grid.addWidget(box, k // 4, k % 4)
+            self.feature_checks[name] = box
+        self.net_box.form.addRow("Inputs", feats)
         self.arch_label = QLabel()
         self.arch_label.setObjectName("architectureLabel")
         self.net_box.form.addRow(self.arch_label)
@@ -237,6 +258,10 @@ class NetworkEditors(QWidget):
             self.loss_combo.setCurrentIndex(self.loss_combo.findData(exp.loss))
             init = exp.init.split(":")[0]
             self.init_combo.setCurrentIndex(self.init_combo.findData(init))
+            chosen = sim.features or (("x1", "x2") if sim.data.n_features == 2 else ())
+            for name, box in self.feature_checks.items():
+                box.setChecked(name in chosen)
+                box.setEnabled(sim.data.n_features == 2)
             widths = "-".join(str(w) for w in sim.arch.widths)
             self.arch_label.setText(f"{widths} · {sim.net.size} weights")
             self.reg_params.set_values({"l1": exp.l1, "l2": exp.l2, "dropout": exp.dropout,
@@ -279,8 +304,9 @@ class NetworkEditors(QWidget):
         spec = dataset_spec(key, classes)
         k = (classes or 2) if info.task == "classification" else 0
         loss = fitting_loss(info.task, k, exp.loss)
+        feats = exp.features if info.task == "classification" else None  # sine is 1-D
         self._apply(self.data_box, dataset=spec, data_file=None, test_file=None, noise=None,
-                    loss=loss)
+                    loss=loss, features=feats)
 
     def load_csv(self, path: str) -> bool:
         """Train on a user's CSV (the loss follows the file's task); a test file opened
@@ -295,7 +321,9 @@ class NetworkEditors(QWidget):
             self.refresh_soon(self.data_box)
             return False
         loss = fitting_loss(d.task, d.n_classes, exp.loss)
-        return self._apply(self.data_box, data_file=path, test_file=None, loss=loss)
+        feats = exp.features if d.n_features == 2 else None  # features need x₁, x₂
+        return self._apply(self.data_box, data_file=path, test_file=None, loss=loss,
+                           features=feats)
 
     def _data_edited(self, values: dict) -> None:
         exp = self.controller.experiment
@@ -326,6 +354,14 @@ class NetworkEditors(QWidget):
             return
         if hidden != tuple(self.controller.experiment.hidden):
             self._apply(self.net_box, hidden=hidden)
+
+    def _features_toggled(self) -> None:
+        if self._filling:
+            return
+        chosen = tuple(n for n, box in self.feature_checks.items() if box.isChecked())
+        features = None if chosen == ("x1", "x2") else chosen  # x₁, x₂ alone: the raw inputs
+        if features != self.controller.experiment.features:
+            self._apply(self.net_box, features=features)
 
     def _activation_chosen(self, name: str) -> None:
         if name != self.controller.experiment.activation:
