@@ -251,6 +251,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._fill_recent()
+        self.act_open_test = None  # File → Open test data… (the Network tab, SPEC §11)
+        if self.has_network():
+            self.act_open_test = self._action(m, "Open &test data…",
+                                              lambda: self.network.open_test_data_dialog(),
+                                              None, "actionOpenTestData")
         self.act_save = self._action(m, "&Save", self.save, "Ctrl+S", "actionSave")
         self.act_save_as = self._action(m, "Save &As…", self.save_as, "Ctrl+Shift+S",
                                         "actionSaveAs")
@@ -390,6 +395,8 @@ class MainWindow(QMainWindow):
             act.setVisible(not net)
         for act in self.network_image_actions.values():
             act.setVisible(net)
+        if self.act_open_test is not None:
+            self.act_open_test.setVisible(net)
 
     def panel_plot_item(self, key: str):
         """The pyqtgraph PlotItem behind an exportable panel."""
