@@ -96,6 +96,30 @@ class Explanation:
                 return self.after[name]
         return None
 
+    def adaptive_scale(self) -> np.ndarray | None:
+        """The per-coordinate step size the rule's second-moment state gives a unit gradient
+        after this update: η/(√v̂ + ε) (Adam family, v̂ bias-corrected), η/(√G + ε) (AdaGrad),
+        η/(√v + ε) (RMSprop), η/u (Adamax), η·√(u + ε)/√(v + ε) (Adadelta); None for rules
+        without one (SGD, momentum)."""
+        a, hp, eta = self.after, self.hparams, self.lr
+        eps = float(hp.get("eps", 0.0)) if isinstance(hp.get("eps"), float) else 0.0
+        with np.errstate(all="ignore"):
+            if "acc_delta" in a and "square_avg" in a:
+                s = eta * np.sqrt(self.before["acc_delta"] + eps) / np.sqrt(a["square_avg"] + eps)
+            elif "max_exp_avg_sq" in a or "exp_avg_sq" in a:
+                v = a.get("max_exp_avg_sq", a.get("exp_avg_sq"))
+                c = self.corrections.get("1 − β₂ᵗ", 1.0)
+                s = eta / (np.sqrt(v / c) + eps)
+            elif "sum" in a:
+                s = eta / (np.sqrt(a["sum"]) + eps)
+            elif "square_avg" in a:
+                s = eta / (np.sqrt(a["square_avg"]) + eps)
+            elif "exp_inf" in a:
+                s = eta / a["exp_inf"]
+            else:
+                return None
+        return np.where(np.isfinite(s), s, np.nan)
+
     def lines(self) -> list[str]:
         """The explanation as plain text lines (the panel shows them)."""
         def v(a: np.ndarray) -> str:
@@ -118,6 +142,9 @@ class Explanation:
             out.append(f"bias correction {name} = {c:.6g}")
         for name, val in self.derived.items():
             out.append(f"{name} = {v(val)}")
+        scale = self.adaptive_scale()
+        if scale is not None:
+            out.append(f"adaptive step per coordinate (unit gradient) = {v(scale)}")
         out += [f"Δθ = {v(self.delta)}",
                 f"effective step −Δθᵢ/gᵢ = {v(self.effective)}",
                 f"θ′ = {v(self.new_point)}"]
@@ -146,6 +173,13 @@ class Explainer:
                  "checkpoints": {0: opt.init(p0)}, "at": (0, opt.init(p0))}
             self._cache[i] = e
         return e
+
+    def pending(self, i: int, k: int) -> int:
+        """How many updates a call for step ``k`` of run ``i`` would replay (0: cached)."""
+        e = self._entry(i)
+        at_k = e["at"][0]
+        base = max(s for s in e["checkpoints"] if s <= k)
+        return k - (at_k if base <= at_k <= k else base)
 
     def state_before(self, i: int, k: int) -> Any:
         """The run's optimizer state before update ``k`` (after k updates)."""

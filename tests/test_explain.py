@@ -160,3 +160,24 @@ def test_states_equal_torch_optim_buffers(name):
     finally:
         torch.set_default_dtype(old)
     assert math.isfinite(float(tr.loss[-1]))
+
+
+@pytest.mark.parametrize(("name", "kind"), [("adam", "adam"), ("adagrad", "sum"),
+                                            ("rmsprop", "rms"), ("sgd", None)])
+def test_adaptive_scale_by_hand(name, kind):
+    sim = simulation(name, 1.0, steps=30)
+    e = explain(sim, 0, 7)
+    s = e.adaptive_scale()
+    g = sim.runs[0].trajectory.grad[:8]
+    if kind is None:
+        assert s is None
+        return
+    if kind == "adam":
+        v = (0.001 * 0.999 ** np.arange(7, -1, -1)) @ (g * g) / (1 - 0.999 ** 8)
+        want = e.lr / (np.sqrt(v) + 1e-8)
+    elif kind == "sum":
+        want = e.lr / (np.sqrt((g * g).sum(axis=0)) + 1e-10)
+    else:
+        v = (0.01 * 0.99 ** np.arange(7, -1, -1)) @ (g * g)
+        want = e.lr / (np.sqrt(v) + 1e-8)
+    np.testing.assert_allclose(s, want, rtol=1e-10)

@@ -210,3 +210,48 @@ def test_cli_png(tmp_path, capsys):
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
     assert math.isfinite(len(data))
+
+
+def test_explain_panel_follows_selection_and_timeline(qtbot, win):
+    from gdsim.explain import Explainer
+
+    c = win.controller
+    win.why.dock.setVisible(True)
+    win.why.tabs.setCurrentWidget(win.why.explain)
+    c.step(30)
+    win.runs_panel.table.setCurrentCell(2, 1)  # adam
+    win.why.explain.refresh()
+    e = win.why.explain.explanation
+    assert e.label == "adam" and e.step == 29
+    ref = Explainer(c.sim).explain(2, 29)
+    assert win.why.explain.text.toPlainText() == "\n".join(ref.lines())
+    c.seek(7)
+    win.why.explain.refresh()
+    assert win.why.explain.explanation.step == 6
+    np.testing.assert_array_equal(win.why.explain.explanation.new_point,
+                                  c.sim.runs[2].trajectory.points[7])
+
+
+def test_state_glyphs_draw_the_engine_state(qtbot, win):
+    from gdsim.explain import Explainer
+
+    c = win.controller
+    c.step(20)
+    g = win.why.glyphs
+    g.act_momentum.setChecked(True)
+    g.act_scale.setChecked(True)
+    assert g.momentum.isVisible() and g.boxes.isVisible()
+    drawn = dict(g.drawn)
+    assert sorted(drawn) == [0, 1, 2]
+    ex = Explainer(c.sim)
+    for i in range(3):
+        ref = ex.explain(i, 19)
+        np.testing.assert_array_equal(drawn[i].after.get("exp_avg", np.zeros(2)),
+                                      ref.after.get("exp_avg", np.zeros(2)))
+    x, y = g.momentum.getData()
+    assert len(x) == 2 * 2  # momentum and adam keep a first moment; gd has none
+    bx, by = g.boxes.getData()
+    assert len(bx) == 6  # one box: adam's adaptive scale
+    s = drawn[2].adaptive_scale()
+    w, h = np.nanmax(bx) - np.nanmin(bx), np.nanmax(by) - np.nanmin(by)
+    assert w / h == pytest.approx(s[0] / s[1], rel=1e-9)

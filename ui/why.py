@@ -33,6 +33,8 @@ class WhyViews:
         self.explain = self._explain_panel(c)
         if self.explain is not None:
             self.tabs.addTab(self.explain, "Explain step")
+        # the Runs dock keeps the bottom-left corner: the Why dock goes under the panels only
+        window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock = self._dock(window, "Why", "whyDock", self.tabs,
                                Qt.DockWidgetArea.BottomDockWidgetArea)
         self.stability = StabilityPanel(c, self.selected)
