@@ -68,29 +68,47 @@ def bench_sweep(repeats: int) -> None:
 
 
 def bench_frame(repeats: int) -> None:
-    print("(b) per Play frame, 4 runs (default experiment), 10 new steps a frame")
+    """What the views add to a Play frame after ``sim.step(n)``: Hessian + axes at the 4
+    current points, λmax of the new rows (one call), the selected run's explanation and the
+    glyphs' explanations of all 4 runs (incremental replays)."""
+    from gdsim.explain import Explainer
+
+    print("(b) per Play frame, the default experiment's 4 runs (views' added work only)")
     for name in ("rosenbrock", "goldstein_price", "ackley", "logreg"):
-        s = make_surface(name)
-        c = Curvature(s)
-        pts = np.asarray([s.start] * 4, dtype=np.float64) + np.linspace(0, 0.1, 8).reshape(4, 2)
-        path = np.repeat(pts, 10, axis=0)  # 10 new rows of each of the 4 runs, one call
-
-        def frame(c=c, pts=pts, path=path) -> None:
-            eigen(c.hessian(pts))
-            sharpness_along(c, path)
-
-        t = median_time(lambda f=frame: [f() for _ in range(20)], repeats) / 20
-        print(f"    curvature {name:16s} {t * 1e6:8.0f} µs   (budget 1000 µs)")
-    try:
-        from gdsim.explain import explain
-    except ImportError:
-        return
-    exp = Experiment(surface="rosenbrock", start=START, steps=200,
+        for per_frame in (4, 50):
+            exp = Experiment(surface=name, steps=100_000, tol=0.0,
+                             runs=[RunSpec("gd", {"lr": 1e-4}),
+                                   RunSpec("momentum", {"lr": 1e-4}),
+                                   RunSpec("rmsprop", {"lr": 1e-3}),
+                                   RunSpec("adam", {"lr": 1e-2})])
+            sim = Simulation(exp)
+            c = Curvature(sim.surface)
+            ex = Explainer(sim)
+            done = [0] * 4
+            times = []
+            for _frame in range(60 * repeats):
+                sim.step(per_frame)
+                t0 = time.perf_counter()
+                pts = np.array([r.trajectory.points[-1] for r in sim.runs])
+                eigen(c.hessian(pts))
+                new = np.concatenate([r.trajectory.points[done[i]:] for i, r in
+                                      enumerate(sim.runs)])
+                sharpness_along(c, new)
+                for i, r in enumerate(sim.runs):
+                    done[i] = r.trajectory.n
+                    ex.explain(i, r.trajectory.n - 2)
+                times.append(time.perf_counter() - t0)
+            t = statistics.median(times)
+            print(f"    {name:16s} {per_frame:3d} steps/frame  {t * 1e6:7.0f} µs   "
+                  "(budget 1000 µs)")
+    exp = Experiment(surface="rosenbrock", steps=5000, tol=0.0,
                      runs=[RunSpec("adam", {"lr": 0.05})])
     sim = Simulation(exp)
-    sim.step(100)
-    t = median_time(lambda: [explain(sim, 0, 50) for _ in range(20)], repeats) / 20
-    print(f"    explain adam step 50         {t * 1e6:8.0f} µs   (budget 1000 µs)")
+    sim.run()
+    ex = Explainer(sim)
+    ks = np.random.default_rng(0).integers(0, sim.runs[0].trajectory.n - 1, 50)
+    t = median_time(lambda: [ex.explain(0, int(k)) for k in ks], repeats) / len(ks)
+    print(f"    scrubbing: explain a random step of 5000 (replay ≤ 128)  {t * 1e6:7.0f} µs")
 
 
 def main() -> None:

@@ -42,15 +42,19 @@ FIRST_MOMENT = ("exp_avg", "momentum_buffer")   # what the momentum glyph draws,
 
 
 def state_fields(state: Any) -> dict[str, np.ndarray]:
-    """The fields of an optimizer state as float arrays of one run (row 0): a NamedTuple's
-    fields, or ``count`` + ``slots`` of the engine's OptState."""
+    """The named fields of an optimizer state as float arrays of one run (row 0): ``count``
+    and the fields in use of the rule's state NamedTuple (``OptState.buffers``); a bare
+    NamedTuple or an older ``slots`` dict work too."""
     if hasattr(state, "_asdict"):
-        items = state._asdict().items()
+        items = list(state._asdict().items())
     else:
-        items = [("count", getattr(state, "count", 0)),
-                 *getattr(state, "slots", {}).items()]
+        named = getattr(state, "buffers", None)
+        fields = named._asdict() if hasattr(named, "_asdict") else getattr(state, "slots", {})
+        items = [("count", getattr(state, "count", 0)), *fields.items()]
     out = {}
     for k, v in items:
+        if v is None:  # a field this configuration does not use
+            continue
         a = np.asarray(v, dtype=np.float64)
         out[k] = a[0] if a.ndim == 2 else a.reshape(-1)
     return out
@@ -170,37 +174,63 @@ class Explainer:
             opt = make_optimizer(run.spec.optimizer, **run.spec.hparams)
             p0 = tr.points[0:1].copy()
             e = {"traj": tr, "spec": run.spec, "opt": opt,
-                 "checkpoints": {0: opt.init(p0)}, "at": (0, opt.init(p0))}
+                 "checkpoints": {0: opt.init(p0)}, "at": (0, opt.init(p0)),
+                 "prev": (0, opt.init(p0))}
             self._cache[i] = e
         return e
 
+    def _nearest(self, e: dict, k: int) -> tuple[int, Any]:
+        """The cached (step, state) closest below or at ``k``: the last two states used or a
+        checkpoint."""
+        base = max(s for s in e["checkpoints"] if s <= k)
+        best = (base, e["checkpoints"][base])
+        for step, state in (e["at"], e["prev"]):
+            if best[0] < step <= k:
+                best = (step, state)
+        return best
+
     def pending(self, i: int, k: int) -> int:
         """How many updates a call for step ``k`` of run ``i`` would replay (0: cached)."""
-        e = self._entry(i)
-        at_k = e["at"][0]
-        base = max(s for s in e["checkpoints"] if s <= k)
-        return k - (at_k if base <= at_k <= k else base)
+        return k - self._nearest(self._entry(i), k)[0]
 
     def state_before(self, i: int, k: int) -> Any:
         """The run's optimizer state before update ``k`` (after k updates)."""
         e = self._entry(i)
         tr = e["traj"]
-        at_k, at_state = e["at"]
-        base = max(s for s in e["checkpoints"] if s <= k)
-        if base <= at_k <= k:
-            step, state = at_k, at_state
-        else:
-            step, state = base, e["checkpoints"][base]
+        step, state = self._nearest(e, k)
         opt = e["opt"]
+        if step < k:
+            state = self._replay(e, opt, tr, step, k, state)
+        e["prev"] = (k, state)
+        return state
+
+    @staticmethod
+    def _replay(e: dict, opt: Any, tr: Any, step: int, k: int, state: Any) -> Any:
+        """The state after updates ``step..k-1`` from ``state``, checkpointing on the way:
+        on the one-run float path when the optimizer offers it (``float_run``, the same
+        floats as its arrays), else through ``update``."""
+        float_run = getattr(opt, "float_run", None)
+        st = state.copy()
+        p = tr.points[step:step + 1].copy()
+        run = float_run(st, p) if float_run is not None else None
         with np.errstate(all="ignore"):
-            while step < k:
-                _, state = opt.update(tr.grad[step:step + 1], state, tr.points[step:step + 1],
-                                      float(tr.lr[step]))
+            if run is None:
+                while step < k:
+                    _, state = opt.update(tr.grad[step:step + 1], state,
+                                          tr.points[step:step + 1], float(tr.lr[step]))
+                    step += 1
+                    if step % CHECKPOINT_EVERY == 0:
+                        e["checkpoints"][step] = state
+                return state
+            grads, lrs = tr.grad[step:k].tolist(), tr.lr[step:k].tolist()
+            for g, lr in zip(grads, lrs, strict=True):
+                run.step(g, lr)
                 step += 1
                 if step % CHECKPOINT_EVERY == 0:
-                    e["checkpoints"][step] = state
-        e["at"] = (k, state)
-        return state
+                    run.store()
+                    e["checkpoints"][step] = st.copy()
+            run.store()
+        return st
 
     def explain(self, i: int, k: int) -> Explanation:
         """Update ``k`` → ``k + 1`` of enabled run ``i`` (GdsimError if not recorded)."""

@@ -136,7 +136,10 @@ def test_states_equal_torch_optim_buffers(name):
         run = sim.runs[0]
         tr = run.trajectory
         p = torch.tensor(tr.points[0].copy(), dtype=torch.float64, requires_grad=True)
-        opt = torch_optimizer(name, run.optimizer.hparams, [p])
+        try:
+            opt = torch_optimizer(name, run.optimizer.hparams, [p])
+        except (AssertionError, KeyError):
+            pytest.skip(f"{name} has no torch.optim class")
         ex = Explainer(sim)
         compared = set()
         for k in range(min(40, tr.n - 1)):
