@@ -22,7 +22,7 @@ import numpy as np
 from gdsim.curvature import Curvature, eigen, sharpness_along
 from gdsim.simulation import Experiment, RunSpec, Simulation
 from gdsim.surfaces import make_surface
-from gdsim.sweep import _block_cells, _lr_table, parse_axis, sweep
+from gdsim.sweep import _block_cells, _Rates, parse_axis, sweep
 
 START = (-1.5, 2.0)
 
@@ -40,7 +40,7 @@ def bare_loop(surface, spec, x, y, steps: int) -> None:
     from gdsim.schedules import make_schedule
 
     opt, J, I = _block_cells(spec, x, y, range(y.n))
-    lrs, _ = _lr_table(spec, make_schedule(), x, y, steps, J, I)
+    lrs = _Rates(spec, make_schedule(), x, y, J, I).chunk(0, steps)
     p = np.empty((len(J), 2))
     p[:] = START
     g = np.empty_like(p)
@@ -48,7 +48,7 @@ def bare_loop(surface, spec, x, y, steps: int) -> None:
     with np.errstate(all="ignore"):
         surface.grad(p, out=g)
         for k in range(steps):
-            opt.step_(g, state, p, lrs[k][:, None])
+            opt.step_(g, state, p, lrs[k])
             surface.grad(p, out=g)
 
 

@@ -252,25 +252,36 @@ def _block_cells(spec: RunSpec, x: Axis, y: Axis | None, rows: range
     return stack_optimizers(cells), np.repeat(js, nx), np.tile(np.arange(nx), len(js))
 
 
-def _lr_table(spec: RunSpec, schedule: Any, x: Axis, y: Axis | None, steps: int,
-              J: np.ndarray, I: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Scheduled rates ``(steps + 1, cells)`` as ``Simulation`` computes them (per cell:
-    ``schedule.values(lr0, arange)``), and whether every cell shares one rate."""
-    if x.name == "lr":
-        lr0 = x.values[I]
-    elif y is not None and y.name == "lr":
-        lr0 = y.values[J]
-    else:
-        lr0 = np.full(len(I), float(spec.hparams.get("lr", _default(spec.optimizer, "lr"))))
-    uniq, inv = np.unique(lr0, return_inverse=True)
-    t = np.arange(steps + 1)
-    cols = np.empty((steps + 1, len(uniq)))
-    for k, v in enumerate(uniq):
-        if schedule.name == "constant":
-            cols[:, k] = float(v)
+class _Rates:
+    """Scheduled rates of a block's cells as ``Simulation`` computes them (per cell:
+    ``schedule.values(lr0, steps)``), per chunk: ``chunk(k0, m)`` gives the rates of updates
+    k0..k0+m−1 as a list of floats (all cells share one rate) or of ``(N, 1)`` columns."""
+
+    def __init__(self, spec: RunSpec, schedule: Any, x: Axis, y: Axis | None,
+                 J: np.ndarray, I: np.ndarray):
+        if x.name == "lr":
+            lr0 = x.values[I]
+        elif y is not None and y.name == "lr":
+            lr0 = y.values[J]
         else:
-            cols[:, k] = np.asarray(schedule.values(float(v), t), dtype=np.float64).reshape(-1)
-    return np.ascontiguousarray(cols[:, inv]), len(uniq) == 1
+            lr0 = np.full(len(I), float(spec.hparams.get("lr", _default(spec.optimizer, "lr"))))
+        self.uniq, self.inv = np.unique(lr0, return_inverse=True)
+        self.schedule = schedule
+        self.shared = len(self.uniq) == 1
+        self.column = lr0[:, None].copy()  # constant schedule: the same column every step
+
+    def chunk(self, k0: int, m: int) -> list:
+        if self.schedule.name == "constant":
+            return [float(self.uniq[0])] * m if self.shared else [self.column] * m
+        t = np.arange(k0, k0 + m)
+        cols = np.empty((m, len(self.uniq)))
+        for k, v in enumerate(self.uniq):
+            cols[:, k] = np.asarray(self.schedule.values(float(v), t),
+                                    dtype=np.float64).reshape(-1)
+        if self.shared:
+            return cols[:, 0].tolist()
+        full = cols[:, self.inv]
+        return [full[k][:, None] for k in range(m)]
 
 
 def _default(optimizer: str, name: str) -> float:
@@ -297,6 +308,9 @@ def sweep(surface: Any, spec: RunSpec, x: Axis, y: Axis | None, steps: int,
     if y is not None and y.name == x.name:
         raise GdsimError(f"both axes vary {x.name}: choose two different hyperparameters")
     _optimizer, schedule = _build(spec)  # validates names and the base values
+    if getattr(schedule, "reactive", False):
+        raise GdsimError(f"the stability map cannot use the {schedule.name} schedule (its rate "
+                         "depends on each run's losses); choose a closed-form schedule")
     if start is None:
         start = spec.start if spec.start is not None else tuple(surface.start)
     sx, sy = (float(v) for v in start)
@@ -333,8 +347,8 @@ def sweep(surface: Any, spec: RunSpec, x: Axis, y: Axis | None, steps: int,
     def run_block(b: int) -> None:
         rows = blocks[b]
         opt, J, I = _block_cells(spec, x, y, rows)
-        lrs, shared = _lr_table(spec, schedule, x, y, steps, J, I)
-        out = _descend(_private_copy(surface), opt, (sx, sy), len(J), lrs, shared,
+        rates = _Rates(spec, schedule, x, y, J, I)
+        out = _descend(_private_copy(surface), opt, (sx, sy), len(J), rates,
                        steps, box, tol, fstar + loss_tol, lambda k: report(b, k))
         final[J, I] = out[0]
         for arr, v in zip((loss, status, stop, stt), out[1:], strict=True):
@@ -356,8 +370,8 @@ def _first_true(mask: np.ndarray) -> np.ndarray:
     return np.where(mask.any(axis=0), np.argmax(mask, axis=0), mask.shape[0])
 
 
-def _descend(surface: Any, opt: Any, start: tuple[float, float], n: int, lrs: np.ndarray,
-             shared: bool, steps: int, box: tuple, tol: float, target: float,
+def _descend(surface: Any, opt: Any, start: tuple[float, float], n: int, rates: _Rates,
+             steps: int, box: tuple, tol: float, target: float,
              report: Callable[[int], None]) -> tuple[np.ndarray, ...]:
     """Step ``n`` cells from ``start`` in chunks of CHUNK_STEPS recorded steps, judging each
     chunk as ``Simulation._record`` does; return final points, losses, statuses, stop steps
@@ -381,28 +395,35 @@ def _descend(surface: Any, opt: Any, start: tuple[float, float], n: int, lrs: np
         last_p, last_f = p.copy(), F[0].copy()
 
         def judge(k0: int, mm: int) -> None:
-            """Rows 1..mm of the buffers are steps k0+1..k0+mm (row 0: step k0)."""
-            Pc, Gc, Fc = P[1:mm + 1], G[1:mm + 1], F[1:mm + 1]
+            """Rows 1..mm of the buffers are steps k0+1..k0+mm (row 0: step k0); only the
+            cells still running are looked at. A cell stops at its first non-finite row
+            (kept up to the row before), row outside the box or row with ‖g‖ < tol."""
+            idx = cols[alive]
+            Pc, Gc, Fc = P[1:mm + 1, idx], G[1:mm + 1, idx], F[1:mm + 1, idx]
             finite = (np.isfinite(Fc) & np.isfinite(Pc[..., 0]) & np.isfinite(Pc[..., 1])
                       & np.isfinite(Gc[..., 0]) & np.isfinite(Gc[..., 1]))
             outside = (np.abs(Pc[..., 0] - cx) > hx) | (np.abs(Pc[..., 1] - cy) > hy)
             conv = np.hypot(Gc[..., 0], Gc[..., 1]) < tol
-            bad = _first_true(~finite)
-            out = _first_true(outside & finite)
-            first = np.minimum(np.minimum(bad, out), _first_true(conv & finite))
-            kept = np.where(bad == first, first, first + 1)  # rows kept (bad: up to before)
-            hit = _first_true((Fc <= target) & finite)
-            new_hit = alive & (stt < 0) & (hit < kept)
-            stt[new_hit] = k0 + 1 + hit[new_hit]
-            now = alive & (first < mm)
-            if now.any():
-                idx = cols[now]
-                f = first[idx]
-                status[idx] = np.where((bad[idx] == f) | (out[idx] == f), DIVERGED, CONVERGED)
-                stop[idx] = k0 + kept[idx]
-                last_p[idx] = P[kept[idx], idx]
-                last_f[idx] = F[kept[idx], idx]
-                alive[idx] = False
+            first = _first_true(~finite | outside | conv)
+            at = np.minimum(first, mm - 1)
+            ar = np.arange(len(idx))
+            bad = ~finite[at, ar]
+            stopped = first < mm
+            kept = np.where(stopped, np.where(bad, first, first + 1), mm)
+            need = stt[idx] < 0
+            if need.any():
+                hit = _first_true((Fc[:, need] <= target) & finite[:, need])
+                ok = hit < kept[need]
+                stt[idx[need][ok]] = k0 + 1 + hit[ok]
+            if stopped.any():
+                s = idx[stopped]
+                ks = kept[stopped]
+                status[s] = np.where(bad[stopped] | outside[at[stopped], ar[stopped]],
+                                     DIVERGED, CONVERGED)
+                stop[s] = k0 + ks
+                last_p[s] = P[ks, s]
+                last_f[s] = F[ks, s]
+                alive[s] = False
 
         # step 0: the start itself (non-finite or outside: diverged; flat: converged)
         f0, g0 = F[0], G[0]
@@ -419,12 +440,12 @@ def _descend(surface: Any, opt: Any, start: tuple[float, float], n: int, lrs: np
         step_, grad, value = opt.step_, surface.grad, surface.value
         while k0 < steps and alive.any():
             mm = min(m_max, steps - k0)
+            lrs = rates.chunk(k0, mm)
             for k in range(mm):
-                lr = lrs[k0 + k, 0] if shared else lrs[k0 + k][:, None]
-                step_(G[k], state, p, lr)
+                step_(G[k], state, p, lrs[k])
                 P[k + 1] = p
                 grad(p, out=G[k + 1])
-                F[k + 1] = value(p)
+            F[1:mm + 1] = value(P[1:mm + 1])  # one call per chunk, as Simulation._record
             judge(k0, mm)
             k0 += mm
             P[0], G[0], F[0] = P[mm], G[mm], F[mm]
