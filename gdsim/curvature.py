@@ -228,7 +228,23 @@ def sharpness_along(curvature: Curvature, points: np.ndarray) -> np.ndarray:
     return sharpness(curvature.hessian(points))
 
 
-def stability_limit(lr: np.ndarray | float) -> np.ndarray:
-    """2/η: gradient descent on a quadratic with curvature λ is stable iff λ < 2/η."""
+def stability_limit(lr: np.ndarray | float, optimizer: str = "gd",
+                    hparams: dict | None = None) -> np.ndarray:
+    """The largest curvature λ a run with learning rate ``lr`` is stable on, for a quadratic:
+    2/η for gradient descent; heavy-ball momentum μ (torch's b ← μb + (1 − τ)g) raises it to
+    2(1 + μ)/(η(1 − τ)), Nesterov to 2(1 + μ)/(η(1 − τ)(1 + 2μ)) (roots of the step's
+    characteristic polynomial inside the unit circle). For adaptive rules (Adam, RMSprop, …)
+    the raw 2/η is shown: their stability depends on the preconditioned curvature."""
+    from gdsim.optimizers import OPTIMIZERS
+
+    h = {p.name: p.default for p in OPTIMIZERS[optimizer].params} if optimizer in OPTIMIZERS \
+        else {}
+    h.update(hparams or {})  # the registry's defaults, then the run's values
+    mu = h.get("momentum", 0.0) if optimizer in ("sgd", "momentum", "nesterov") else 0.0
+    mu = float(mu) if isinstance(mu, int | float) and not isinstance(mu, bool) else 0.0
+    damp = float(h.get("dampening", 0.0) or 0.0) if mu > 0 else 0.0
+    factor = 2.0 * (1.0 + mu) / (1.0 - damp) if damp < 1 else np.inf
+    if mu > 0 and h.get("nesterov"):
+        factor /= 1.0 + 2.0 * mu
     with np.errstate(divide="ignore"):
-        return 2.0 / np.asarray(lr, dtype=np.float64)
+        return factor / np.asarray(lr, dtype=np.float64)

@@ -150,3 +150,25 @@ def test_sharpness_along_a_path_and_the_stability_limit():
     np.testing.assert_array_equal(sharpness_along(c, np.ones((5, 2))), np.full(5, 20.0))
     assert stability_limit(0.1) == pytest.approx(20.0)
     assert np.isinf(stability_limit(0.0))
+    assert stability_limit(0.1, "momentum", {"momentum": 0.5}) == pytest.approx(30.0)
+    assert stability_limit(0.1, "adam", {"lr": 0.1}) == pytest.approx(20.0)
+
+
+@pytest.mark.parametrize(("optimizer", "hp"), [
+    ("gd", {}), ("momentum", {"momentum": 0.9}), ("sgd", {"momentum": 0.5, "dampening": 0.3}),
+    ("nesterov", {"momentum": 0.9}), ("nesterov", {"momentum": 0.3})])
+def test_stability_limit_is_where_the_quadratic_starts_to_diverge(optimizer, hp):
+    """Runs on f = ½λy² (ravine from x = 0) just below / above the limit shrink / grow (from
+    a tiny start: near the limit momentum's transient growth is large before it decays)."""
+    from gdsim.simulation import Experiment, RunSpec, Simulation
+
+    lr = 0.01
+    lam = float(stability_limit(lr, optimizer, hp))
+    for factor, shrinks in ((0.97, True), (1.03, False)):
+        exp = Experiment(surface="ravine", surface_params={"condition": lam * factor},
+                         start=(0.0, 1e-6), steps=3000, tol=0.0,
+                         runs=[RunSpec(optimizer, {"lr": lr, **hp})])
+        sim = Simulation(exp)
+        sim.run()
+        y = abs(sim.runs[0].trajectory.points[-1, 1])
+        assert (y < 1e-8) == shrinks, (factor, y, sim.runs[0].status)

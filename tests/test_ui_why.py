@@ -93,7 +93,9 @@ def test_sharpness_panel_draws_the_engine_values_and_2_over_lr(qtbot, win):
         want = np.log10(sharpness_along(curv, run.trajectory.points[idx]))
         np.testing.assert_allclose(y, want, rtol=1e-12)
         _, ylim = lim_item.getData()
-        np.testing.assert_allclose(10 ** ylim, 2.0 / run.trajectory.lr[idx], rtol=1e-12)
+        mu = 0.9 if run.spec.optimizer == "momentum" else 0.0  # heavy ball: 2(1 + μ)/η
+        np.testing.assert_allclose(10 ** ylim, 2.0 * (1 + mu) / run.trajectory.lr[idx],
+                                   rtol=1e-12)
 
 
 def test_effective_step_panel_draws_the_engine_values(qtbot, win):

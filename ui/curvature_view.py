@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from gdsim.curvature import Curvature, eigen, sharpness_along
+from gdsim.curvature import Curvature, eigen, sharpness_along, stability_limit
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
 from ui.plots import PanelView, cursor_line, hover_label, make_plot, panel_layout
@@ -139,8 +139,9 @@ class SharpnessPanel(PanelView):
         self.source = source
         lay = panel_layout(self, spacing=2)
         self.hover_label = hover_label("sharpnessHover")
-        self.hover_label.setText("λmax of the Hessian along each path (solid); 2/η, the "
-                                 "stability limit of gradient descent (dashed)")
+        self.hover_label.setText("λmax of the Hessian along each path (solid); dashed: the "
+                                 "largest stable curvature, 2/η for GD (2(1+μ)/η with "
+                                 "momentum); adaptive rules precondition it")
         lay.addWidget(self.hover_label)
         self.plot = make_plot("sharpnessPlot", "sharpness λmax and 2/η", log_y=True)
         pi = self.plot.getPlotItem()
@@ -216,8 +217,10 @@ class SharpnessPanel(PanelView):
             with np.errstate(all="ignore"):
                 lam = self.sharpness(i, curv)[idx]
                 ylam = np.where(lam > 0, np.log10(lam), np.nan)
-                lr = c.sim.runs[i].trajectory.lr[idx]
-                ylim = np.where(lr > 0, np.log10(2.0 / lr), np.nan)
+                run = c.sim.runs[i]
+                lim = stability_limit(run.trajectory.lr[idx], run.spec.optimizer,
+                                      run.optimizer.hparams)
+                ylim = np.where(lim > 0, np.log10(lim), np.nan)
             lam_item.setData(x, ylam)
             lim_item.setData(x, ylim)
             for y in (ylam, ylim):
