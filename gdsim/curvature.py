@@ -105,6 +105,35 @@ def _ackley(x: np.ndarray, y: np.ndarray) -> Hess3:
     return hxx, hxy, hyy
 
 
+def _closed_form(name: str, params: dict) -> Callable[[np.ndarray, np.ndarray], Hess3] | None:
+    """Hand-derived Hessians of the common polynomial surfaces: no sympy import or compile
+    before the first frame (the same values as the symbolic route; both tested)."""
+    def const(a: float, b: float, c: float):
+        def h(x, y):
+            shape = np.broadcast(x, y).shape
+            return np.full(shape, a), np.full(shape, b), np.full(shape, c)
+        return h
+
+    if name == "quadratic":
+        return const(2.0, 0.0, 2.0)
+    if name == "ravine":
+        return const(1.0, 0.0, float(params["condition"]))
+    if name == "booth":
+        return const(10.0, 8.0, 10.0)
+    if name == "matyas":
+        return const(0.52, -0.48, 0.52)
+    if name == "saddle":
+        return const(2.0, 0.0, -2.0)
+    if name == "rosenbrock":
+        b = float(params["b"])
+        return lambda x, y: (2.0 - 4.0 * b * (y - x * x) + 8.0 * b * x * x, -4.0 * b * x,
+                             np.full(np.broadcast(x, y).shape, 2.0 * b))
+    if name == "himmelblau":
+        return lambda x, y: (12.0 * x * x + 4.0 * y - 42.0, 4.0 * (x + y),
+                             12.0 * y * y + 4.0 * x - 26.0)
+    return None
+
+
 def _linreg(surface: Any) -> Callable[[np.ndarray, np.ndarray], Hess3]:
     """f = mean (w·xᵢ + b − yᵢ)²: constant H = 2·[[mean x², mean x], [mean x, 1]]."""
     xs = np.asarray(surface.x, dtype=np.float64)
@@ -164,6 +193,8 @@ class Curvature:
             self._h = _linreg(surface)
         elif name == "logreg":
             self._h = _logreg(surface)
+        elif (closed := _closed_form(name, dict(getattr(surface, "params", {}) or {}))):
+            self._h = closed
         else:
             text = _canonical(name, dict(getattr(surface, "params", {}) or {}))
             if text is None:
