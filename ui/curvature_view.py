@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QWidget
 from gdsim.curvature import Curvature, eigen, sharpness_along, stability_limit
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
-from ui.plots import PanelView, cursor_line, hover_label, make_plot, panel_layout
+from ui.plots import cursor_line, hover_label, make_plot, panel_layout
+from ui.why_panels import DockPanel
 
 PLAY_REFRESH_HZ = 20.0
 AXIS_FRACTION = 0.07      # the longer arm of a cross: this fraction of the view's size
@@ -130,7 +131,7 @@ class CurvatureOverlay(QObject):
             item.setData(a[:, 0], a[:, 1])
 
 
-class SharpnessPanel(PanelView):
+class SharpnessPanel(DockPanel):
     """λmax of the Hessian along each run's path (log y), with each run's 2/η dashed."""
 
     def __init__(self, controller, source: CurvatureSource, parent: QWidget | None = None):
@@ -194,7 +195,7 @@ class SharpnessPanel(PanelView):
         return lam
 
     def refresh(self, *_args) -> None:
-        if self._deferred():
+        if self._hidden():
             return
         c = self.controller
         now = time.perf_counter()

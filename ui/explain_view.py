@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 from gdsim.errors import GdsimError
 from gdsim.explain import Explainer
 from ui import theme
-from ui.plots import PanelView, panel_layout
+from ui.plots import panel_layout
+from ui.why_panels import DockPanel
 
 REFRESH_HZ = 10.0          # while playing
 MAX_REPLAY_PLAYING = 400   # updates replayed per refresh while playing (else wait for a pause)
@@ -52,7 +53,7 @@ class _Explainers:
             return None
 
 
-class ExplainPanel(PanelView):
+class ExplainPanel(DockPanel):
     """The rule with the selected run's numbers at the shown step; scrubbing updates it."""
 
     def __init__(self, controller, selected=lambda: 0, parent: QWidget | None = None):
@@ -86,7 +87,7 @@ class ExplainPanel(PanelView):
         return 0 if runs else -1
 
     def refresh(self, *_args) -> None:
-        if self._deferred():
+        if self._hidden():
             return
         c = self.controller
         now = time.perf_counter()

@@ -35,7 +35,19 @@ TABLE_REFRESH_MS = 250
 DEFAULT_LOSS_TOL = 1e-6
 
 
-class EffectiveStepPanel(PanelView):
+class DockPanel(PanelView):
+    """A panel in a dock that starts hidden: it draws (and asks the engine for anything) only
+    while shown; a change meanwhile is drawn when it is shown."""
+
+    def _hidden(self) -> bool:
+        if not self.isVisible():
+            self._dirty = True
+            return True
+        self._dirty = False
+        return False
+
+
+class EffectiveStepPanel(DockPanel):
     """−Δθᵢ/gᵢ per update: the learning rate each coordinate really got (log y); x solid,
     y dashed, one colour per run."""
 
@@ -83,7 +95,7 @@ class EffectiveStepPanel(PanelView):
             self.lines.append((ax, ay))
 
     def refresh(self, *_args) -> None:
-        if self._deferred():
+        if self._hidden():
             return
         c = self.controller
         now = time.perf_counter()
@@ -183,16 +195,20 @@ class RacePanel(QWidget):
             return DEFAULT_LOSS_TOL
         return v if math.isfinite(v) and v >= 0 else DEFAULT_LOSS_TOL
 
+    def compute_rows(self) -> list:
+        """The engine's race rows at the shown step for the tolerance typed."""
+        c = self.controller
+        return race_rows(c.sim, self.tol(), upto=None if c.cursor < 0 else c.shown_step)
+
     def _soon(self, *_args) -> None:
         if not self._timer.isActive():
             self._timer.start()
 
     def refresh(self, *_args) -> None:
-        if not self.isVisible() and self.window().isVisible():
-            return
+        if not self.isVisible():
+            return  # drawn by showEvent when shown
         c = self.controller
-        cursor = c.cursor
-        self.rows = race_rows(c.sim, self.tol(), upto=None if cursor < 0 else c.shown_step)
+        self.rows = self.compute_rows()
         t = self.table
         t.setSortingEnabled(False)
         t.setRowCount(len(self.rows))
@@ -217,7 +233,7 @@ class RacePanel(QWidget):
 
     def export_to(self, path: str) -> None:
         """Write the table (all runs, shown step) as CSV, atomically (GdsimError on failure)."""
-        self.refresh()
+        self.rows = self.compute_rows()
         atomic_write_text(path, race_csv_text(self.rows))
 
     def export_dialog(self) -> None:
