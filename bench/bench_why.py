@@ -4,6 +4,9 @@
     500 steps, through ``gdsim.sweep.sweep`` with 1 and 2 threads, against the same cells'
     bare batched loop (``step_`` + gradient only, no loss, no judging: the floor) in the
     same run. Target: ≤ 0.5 s.
+(c) UI responsiveness while the app's Stability map computes 64×64 × 500 steps on its
+    worker: intervals of a 60 Hz QTimer on the UI thread (median, 95th percentile, max) and
+    the frame rate they allow, against the same timer with nothing computing.
 (b) Per Play frame: the Hessian and principal axes at every run's current point plus the
     sharpness λmax of the new trajectory rows (what the curvature views add to a frame),
     and the per-step explanation of the selected run; against the frame budget of 1 ms.
@@ -111,12 +114,70 @@ def bench_frame(repeats: int) -> None:
     print(f"    scrubbing: explain a random step of 5000 (replay ≤ 128)  {t * 1e6:7.0f} µs")
 
 
+def bench_responsive() -> None:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+
+    from gdsim.simulation import Experiment as Exp
+    from ui.app import make_application
+    from ui.controller import Controller
+    from ui.sweep_view import StabilityPanel
+
+    app = make_application()
+    ctl = Controller(Exp(surface="rosenbrock", start=START, runs=[RunSpec("momentum", {})]))
+    panel = StabilityPanel(ctl)
+    panel.lr_lo.setText("1e-4")
+    panel.lr_hi.setText("1")
+    panel.nx.setValue(64)
+    panel.param.setCurrentText("momentum")
+    panel.y_lo.setText("0")
+    panel.y_hi.setText("0.99")
+    panel.ny.setValue(64)
+    panel.steps.setValue(500)
+    panel.show()
+
+    def ticks(seconds: float, busy) -> list[float]:
+        out, last = [], [time.perf_counter()]
+        timer = QTimer()
+        timer.setInterval(16)
+
+        def tick() -> None:
+            now = time.perf_counter()
+            out.append(now - last[0])
+            last[0] = now
+
+        timer.timeout.connect(tick)
+        timer.start()
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end and busy():
+            app.processEvents()
+            time.sleep(0.001)
+        timer.stop()
+        return out
+
+    idle = ticks(1.0, lambda: True)
+    panel.compute()
+    t0 = time.perf_counter()
+    during = ticks(30.0, lambda: panel.busy)
+    took = time.perf_counter() - t0
+    print("(c) UI thread while the map computes (64×64 × 500 steps, worker threads)")
+    for name, xs in (("idle", idle), ("computing", during)):
+        xs = sorted(xs) or [float("nan")]
+        med, p95, mx = xs[len(xs) // 2], xs[int(0.95 * (len(xs) - 1))], xs[-1]
+        print(f"    {name:9s} tick median {med * 1e3:5.1f} ms  p95 {p95 * 1e3:5.1f} ms  "
+              f"max {mx * 1e3:5.1f} ms  (≈ {1 / med:4.0f} fps)")
+    print(f"    map computed in {took * 1e3:.0f} ms on the worker")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     n = 3 if ap.parse_args().quick else 7
     bench_sweep(n)
     bench_frame(n)
+    bench_responsive()
 
 
 if __name__ == "__main__":
