@@ -77,6 +77,10 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     s.add_argument("--steps", type=int, required=True, metavar="N")
     s.add_argument("--out", required=True, metavar="PNG")
     s.add_argument("--size", metavar="WxH")
+    sw = sub.add_parser("sweep", help="stability map: a grid over two hyperparameters")
+    from gdsim.sweep_cli import configure_sweep_parser
+
+    configure_sweep_parser(sw)
     t = sub.add_parser("train", help="train a small neural network (gdsim train -h)")
     if argv[:1] == ["train"]:
         try:
@@ -339,6 +343,10 @@ def _dispatch(argv: list[str]) -> int:
         return 0
     if cmd == "run":
         return cmd_run(args)
+    if cmd == "sweep":
+        from gdsim.sweep_cli import run_sweep
+
+        return run_sweep(args)
     raise GdsimError(f"unknown command {cmd!r}")
 
 

@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
         self._set_story(exp.title, exp.description)
         self.global_keys = GlobalKeys(self)
         QApplication.instance().installEventFilter(self.global_keys)
+        self.why = self._build_why()
 
     # ------------------------------------------------------------ optional parts
     def _build_3d(self) -> QWidget:
@@ -221,6 +222,16 @@ class MainWindow(QMainWindow):
         if panel is not None:
             panel.table.currentCellChanged.connect(lambda *_a: basin.update_map())
         return basin
+
+    def _build_why(self):
+        """The "see why" docks, curvature overlay and their View-menu entries (ui/why.py)."""
+        try:
+            from ui.why import install_why
+
+            return install_why(self)
+        except Exception as e:  # noqa: BLE001 -- an optional part must not stop the app
+            log.warning("the 'see why' views are unavailable: %s", e)
+            return None
 
     def _build_runs_panel(self) -> QWidget:
         from ui.runs_panel import RunsPanel
