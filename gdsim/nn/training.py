@@ -685,6 +685,21 @@ class Trainer:
             vals = np.vstack([vals, now[[a, b]]])
         return steps, vals
 
+    def weight_snapshots(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(steps (k,), weights (k, D)) of run i over the kept snapshots, ending with the
+        weights the run is in (or ends with): its trajectory in weight space."""
+        k = len(self._hist_steps)
+        steps = np.array(self._hist_steps[:k], dtype=np.int64)
+        vals = self._hist[:k, i, : self.net.size]
+        last = int(self._n[i] - 1)
+        keep = steps <= last
+        steps, vals = steps[keep], vals[keep]
+        if len(steps) == 0 or steps[-1] != last:
+            now = self.params[i] if self.active[i] else self._frozen_p[i]
+            steps = np.append(steps, last)
+            vals = np.vstack([vals, now[None, :]])
+        return steps, vals.copy()
+
     def objective(self, i: int) -> float:
         """Run i's current training objective (data loss + penalty, evaluation mode)."""
         with np.errstate(all="ignore"):
