@@ -211,6 +211,7 @@ class NetworkMode(QWidget):
             ("save_weights", "Save weights…", self.save_weights_dialog),
             ("load_weights", "Load weights…", self.load_weights_dialog),
             ("open_test", "Open test data…", self.open_test_data_dialog),
+            ("diagram", "Diagram…", self.open_diagram),
             ("landscape", "Loss landscape…", self.open_landscape),
         ):
             b = QPushButton(text)
@@ -233,6 +234,19 @@ class NetworkMode(QWidget):
         img.setMenu(menu)
         bar.addWidget(img)
         return bar
+
+    def open_diagram(self) -> None:
+        """The network-diagram tool window (built on first use)."""
+        from ui.network.diagram import DiagramWindow
+
+        win = getattr(self, "diagram_window", None)
+        if win is None:
+            win = self.diagram_window = DiagramWindow(self.controller)
+            win.setWindowFlag(Qt.WindowType.Tool, True)
+            win.setParent(self, win.windowFlags())
+        win.show()
+        win.raise_()
+        win.refresh()
 
     def open_landscape(self) -> None:
         """The loss-landscape tool window (built on first use, kept while the tab lives)."""
