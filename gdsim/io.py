@@ -387,8 +387,9 @@ def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
     atomic_write_text(path, text)
 
 
-def load_experiment(path: str | os.PathLike) -> Experiment:
-    """Read and validate an experiment file; GdsimError names the file and the bad field."""
+def read_json(path: str | os.PathLike) -> Any:
+    """The JSON value in ``path`` (a BOM is fine); GdsimError names the file and what is wrong
+    (unreadable, not UTF-8, not JSON, NaN/Infinity, nested too deeply, a huge integer)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")  # a hand editor's BOM is fine
     except UnicodeDecodeError:
@@ -406,7 +407,13 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
                              f"{sys.get_int_max_str_digits()} digits") from None
         raise GdsimError(f"{path}: {e}") from None
     except RecursionError:
-        raise GdsimError(f"{path}: not an experiment: JSON nested too deeply") from None
+        raise GdsimError(f"{path}: not valid JSON here: nested too deeply") from None
+    return data
+
+
+def load_experiment(path: str | os.PathLike) -> Experiment:
+    """Read and validate an experiment file; GdsimError names the file and the bad field."""
+    data = read_json(path)
     try:
         return experiment_from_dict(data)
     except GdsimError as e:

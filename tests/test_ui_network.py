@@ -71,7 +71,7 @@ def test_play_runs_until_paused(mode, qtbot):
     c.set_speed(2000)
     qtbot.mouseClick(mode.playback.play_button, Qt.MouseButton.LeftButton)
     assert c.playing
-    qtbot.waitUntil(lambda: c.sim.t >= 5, timeout=5000)
+    qtbot.waitUntil(lambda: c.sim.t >= 5, timeout=60_000)
     qtbot.mouseClick(mode.playback.play_button, Qt.MouseButton.LeftButton)
     assert not c.playing
     t = c.sim.t
@@ -83,7 +83,7 @@ def test_play_stops_when_training_is_done(mode, qtbot):
     c = mode.controller
     c.set_speed(100_000)
     c.play()
-    qtbot.waitUntil(lambda: not c.playing, timeout=10_000)
+    qtbot.waitUntil(lambda: not c.playing, timeout=60_000)
     assert c.sim.done and c.sim.t == 60
 
 
@@ -399,7 +399,7 @@ def test_throttle_postpones_calls_within_the_interval_and_flush_is_immediate(qtb
     th()
     th()
     assert len(calls) == 1 and th.pending  # within the interval: one postponed call
-    qtbot.waitUntil(lambda: len(calls) == 2, timeout=2000)
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=60_000)
     assert calls[1] - calls[0] >= 0.119
     qtbot.wait(200)
     assert len(calls) == 2  # the two postponed requests made one call
@@ -434,16 +434,21 @@ def test_play_throttles_slice_and_map_and_pause_draws_the_latest_state_in_full(
     slices = _record_calls(monkeypatch, c.sim, "weight_slice")
     maps = _record_calls(monkeypatch, c.sim, "predict_grid")
     c.set_speed(600)
+    import time
+
+    started = time.perf_counter()
     c.play()
-    qtbot.wait(1200)
-    frames = c.sim.t
-    assert c.playing and frames > 60
+    # however fast the machine: play until the throttled pictures have been redrawn a few
+    # times (a generous hang guard, not a speed requirement)
+    qtbot.waitUntil(lambda: len(slices) >= 4 and len(maps) >= 6, timeout=60_000)
+    assert c.playing and c.sim.t > 0
     # curves follow every frame: the loss line ends at the live step while playing
     x, _ = mode.metrics.lines["loss"][0].getData()
     assert x[-1] == c.sim.t
     (x0, x1), _ = mode.metrics.plots["loss"].getPlotItem().getViewBox().viewRange()
     assert x0 <= 0 and c.sim.t <= x1
     c.pause()
+    played_ms = (time.perf_counter() - started) * 1000
     n_play_slices = len(slices) - 1  # the last one came with the pause
     n_play_maps = len(maps) - 1
     # while playing: recomputed (live) but at most once per interval
@@ -452,7 +457,7 @@ def test_play_throttles_slice_and_map_and_pause_draws_the_latest_state_in_full(
     gaps_m = np.diff([t for t, _ in maps[:-1]])
     assert gaps_s.min() >= 0.95 * panels.SLICE_INTERVAL_MS / 1000
     assert gaps_m.min() >= 0.95 * panels.MAP_INTERVAL_MS / 1000
-    assert n_play_slices <= 1200 / panels.SLICE_INTERVAL_MS + 2
+    assert n_play_slices <= played_ms / panels.SLICE_INTERVAL_MS + 2
     # the map was drawn at the Play resolution, except the first frame
     assert {m[1][0][1] for m in maps[1:-1]} == {panels.PLAY_GRID}
     # on pause, both at once at full resolution, of the final state

@@ -156,7 +156,7 @@ def test_play_button(win, qtbot):
     button = widget(win, QPushButton, "playButton")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert c.playing and button.text() == "Pause" and button.isChecked()
-    qtbot.waitUntil(lambda: c.sim.t >= 3, timeout=3000)
+    qtbot.waitUntil(lambda: c.sim.t >= 3, timeout=60_000)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not c.playing and button.text() == "Play" and not button.isChecked()
 
@@ -319,7 +319,7 @@ def test_custom_surface_through_formula_dialog(win, monkeypatch):
 def test_keyboard_shortcuts(win, qtbot):
     c = win.controller
     win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(win.isActiveWindow, timeout=60_000)
     qtbot.keyClick(win, Qt.Key.Key_Right)
     assert c.sim.t == 1
     qtbot.keyClick(win, Qt.Key.Key_Space)
@@ -646,7 +646,7 @@ def test_autosave_and_restore(qtbot, tmp_path):
     w = MainWindow(autosave=True)
     qtbot.addWidget(w)
     w.controller.set_experiment(quad_experiment())
-    qtbot.waitUntil(files.autosave_path().is_file, timeout=3000)
+    qtbot.waitUntil(files.autosave_path().is_file, timeout=60_000)
     exp, path, message = initial_experiment(None)
     assert exp == w.controller.experiment and path is None and "Restored" in message
     w.controller.set_surface("booth")
@@ -809,7 +809,7 @@ def test_shortcuts_drive_the_network_tab_while_it_is_shown(win, qtbot):
     assert win.network is not None
     sc, nc = win.controller, win.network.controller
     win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+    qtbot.waitUntil(win.isActiveWindow, timeout=60_000)
     win.mode_tabs.setCurrentWidget(win.network)
     assert win.active_controller() is nc
     qtbot.keyClick(win, Qt.Key.Key_Right)

@@ -7,7 +7,6 @@ and are shown by the window; nothing here opens a dialog.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -63,11 +62,12 @@ def load(path: str | os.PathLike):
 def is_network_file(path: str | os.PathLike) -> bool:
     """Whether ``path`` holds a network experiment (``"format": "gdsim-network"`` or
     ``"mode": "network"``); False when it cannot be read (the surface loader then says why)."""
+    from gdsim.io import read_json
     from gdsim.nn.io import FORMAT
 
     try:
-        d = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+        d = read_json(path)
+    except GdsimError:
         return False
     return isinstance(d, dict) and (d.get("format") == FORMAT or d.get("mode") == "network")
 
@@ -174,12 +174,14 @@ class Preset:
 
 def presets() -> list[Preset]:
     """Presets in ``resources/presets/*.json``, sorted by file name (bad files skipped)."""
+    from gdsim.io import read_json
+
     out = []
     folder = resource_path("presets")
     for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            d = json.loads(p.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
+            d = read_json(p)
+        except GdsimError:
             continue
         if isinstance(d, dict):
             title = str(d.get("title") or p.stem.replace("_", " "))
@@ -189,12 +191,12 @@ def presets() -> list[Preset]:
 
 def load_preset(path: str | os.PathLike):
     """(experiment, title, description) of a preset file."""
-    from gdsim.io import experiment_from_dict
+    from gdsim.io import experiment_from_dict, read_json
 
     p = Path(path)
     try:
-        d = json.loads(p.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as e:
+        d = read_json(p)
+    except GdsimError as e:
         raise GdsimError(f"cannot read preset {p.name!r}: {e}") from None
     if not isinstance(d, dict):
         raise GdsimError(f"preset {p.name!r} is not a JSON object")

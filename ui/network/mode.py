@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.errors import GdsimError
+from gdsim.io import read_json
 from gdsim.nn.io import (
     atomic_write_bytes,
     check_writable,
@@ -74,8 +75,8 @@ def network_presets() -> list[NetworkPreset]:
     folder = preset_folder()
     for p in sorted(folder.glob("nn_*.json")) if folder.is_dir() else []:
         try:
-            d = json.loads(p.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
+            d = read_json(p)
+        except GdsimError:
             continue
         if isinstance(d, dict) and d.get("mode") == "network":
             out.append(NetworkPreset(p, str(d.get("title") or p.stem),
@@ -86,10 +87,7 @@ def network_presets() -> list[NetworkPreset]:
 def read_experiment(path: str | Path) -> tuple[NNExperiment, str, str]:
     """(experiment, title, description) of a network experiment or preset file."""
     p = Path(path)
-    try:
-        d = json.loads(p.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as e:
-        raise GdsimError(f"cannot read {p.name!r}: {e}") from None
+    d = read_json(p)  # GdsimError naming the file and the problem
     if not isinstance(d, dict) or d.get("mode") != "network":
         raise GdsimError(f"{p.name!r} is not a network experiment (needs \"mode\": \"network\")")
     return experiment_from_dict(d), str(d.get("title") or ""), str(d.get("description") or "")
@@ -209,13 +207,15 @@ class NetworkMode(QWidget):
         self.buttons["load_weights"].setToolTip("Start every run from these weights")
         img = QToolButton()
         img.setObjectName("networkImageButton")
-        img.setText("Export image")
-        img.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(img)
+        img.setText("Export image ▾")
+        # popup(), not setMenu + InstantPopup: that runs the menu in a nested event loop
+        # inside the button's click() (QMenu.exec), which blocks whoever clicked it
+        self.image_menu = menu = QMenu(img)
+        menu.setObjectName("networkImageMenu")
         for key, title in self.panel_titles().items():
             act = menu.addAction(f"{title}…")
             act.triggered.connect(lambda _c=False, k=key: self.export_image_dialog(k))
-        img.setMenu(menu)
+        img.clicked.connect(lambda: menu.popup(img.mapToGlobal(QPoint(0, img.height()))))
         bar.addWidget(img)
         return bar
 
