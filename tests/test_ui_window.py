@@ -146,6 +146,8 @@ def test_step_and_step_n_buttons(win, qtbot):
     assert c.sim.t == 1
     win.playback.step_n_spin.setValue(25)
     qtbot.mouseClick(win.playback.step_n_button, Qt.MouseButton.LeftButton)
+    # at once, or in frame-sized chunks through the timer when that would block for long
+    qtbot.waitUntil(lambda: not c.playing, timeout=60_000)
     assert c.sim.t == 26
     assert win.timeline.slider.maximum() == 26 and win.timeline.slider.value() == 26
     assert win.status.step_label.text().startswith("Step 26 / 2000")

@@ -82,24 +82,45 @@ def save(exp, path: str | os.PathLike) -> None:
         raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
 
 
-def export_csv(controller, path: str | os.PathLike) -> None:
+CSV_ROW_S = 3e-6  # rough cost of formatting one CSV row (for the at-once-or-not estimate)
+
+
+def export_csv(controller, path: str | os.PathLike, job=None, done=None) -> bool:
     """Write the experiment's trajectory CSV (SPEC §7), identical to ``gdsim run --csv``.
 
     The whole experiment is exported, run to the end: the current simulation when it has
     finished, otherwise a fresh one run to completion (the same numbers, by determinism).
+    With a :class:`ui.jobs.Job`, work estimated above ``jobs.AT_ONCE_S`` runs on it (a fresh
+    simulation, never the live one) and ``done(None, error)`` reports the end: returns False
+    then, True when the file was written at once. A bad path raises GdsimError at once.
     """
     from gdsim.io import check_writable, write_csv
     from gdsim.simulation import Simulation
+    from ui.jobs import AT_ONCE_S, run_to_end
 
     check_writable(path)
     sim = controller.sim
+    exp = controller.experiment
+    steps = 0 if sim.done else sim.max_steps
+    rows = len(sim.runs) * (sim.max_steps + 1)
+    estimate = steps * getattr(controller, "_sec_per_step", 0.0) + rows * CSV_ROW_S
+    if job is not None and estimate > AT_ONCE_S:
+        def work(report):
+            fresh = Simulation(exp)
+            run_to_end(fresh, report)
+            write_csv(fresh, path)
+
+        if not job.start(work, done or (lambda _r, _e: None)):
+            raise GdsimError("an export is still running: try again when it has finished")
+        return False
     if not sim.done:
-        sim = Simulation(controller.experiment)
+        sim = Simulation(exp)
         sim.run()
     try:
         write_csv(sim, path)
     except OSError as e:
         raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
+    return True
 
 
 def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -> None:

@@ -33,6 +33,7 @@ from ui import files
 from ui.controller import Controller, default_experiment
 from ui.controls import PlaybackBar, SurfaceBar, TimelineBar
 from ui.curves_view import CurvesView
+from ui.jobs import Job
 from ui.plots import export_plot_dialog
 from ui.status import StatusPanel
 from ui.surface_view import SurfaceView
@@ -145,6 +146,8 @@ class MainWindow(QMainWindow):
         c.experiment_changed.connect(self._experiment_edited)
         c.run_color_changed.connect(lambda _i: self._experiment_edited())
         self.basin = self._build_basin()
+        self.csv_job = Job(self, on_progress=lambda f: self.statusBar().showMessage(
+            f"Exporting trajectory CSV… {f:.0%}"))
         self._build_menus()
 
     # ------------------------------------------------------------ optional parts
@@ -433,12 +436,20 @@ class MainWindow(QMainWindow):
                                               "CSV (*.csv);;All files (*)")
         if not path:
             return
-        try:
-            files.export_csv(self.controller, path)
+        try:  # a long experiment is run to its end off the UI thread
+            at_once = files.export_csv(self.controller, path, self.csv_job,
+                                       lambda _r, error: self._csv_exported(path, error))
         except GdsimError as e:
             self.show_file_error("Cannot export CSV", str(e))
             return
-        self.statusBar().showMessage(f"Exported {path}", 5000)
+        if at_once:
+            self._csv_exported(path, "")
+
+    def _csv_exported(self, path: str, error: str) -> None:
+        if error:
+            self.show_file_error("Cannot export CSV", error)
+        else:
+            self.statusBar().showMessage(f"Exported {path}", 5000)
 
     def export_image_dialog(self, key: str, network: bool = False) -> None:
         """Ask for a .png/.svg path and export one panel (a Network tab panel if ``network``)."""

@@ -44,6 +44,7 @@ from gdsim.nn.io import (
 )
 from gdsim.nn.training import NNExperiment, Trainer
 from ui.controls import PlaybackBar, TimelineBar
+from ui.jobs import AT_ONCE_S, Job, run_to_end
 from ui.network.controller import NetworkController
 from ui.network.editors import NetworkEditors, NetworkRunsPanel
 from ui.network.panels import BoundaryView, MetricsView, WeightSliceView
@@ -170,6 +171,8 @@ class NetworkMode(QWidget):
         self.status_label.setVisible(main_window is None)
         c.notice.connect(self._notice)
         c.error.connect(self._notice)
+        self.csv_job = Job(self, on_progress=lambda f: self._notice(
+            f"Exporting training CSV… {f:.0%}"))
         tabs = getattr(main_window, "mode_tabs", None)
         if tabs is not None:
             tabs.currentChanged.connect(self._mode_changed)
@@ -354,27 +357,51 @@ class NetworkMode(QWidget):
             self.save_to(path if Path(path).suffix else path + ".json")
 
     # --- CSV, weights, images ---------------------------------------------------------------
-    def export_csv(self, path: str | Path) -> None:
-        """The training CSV of the whole experiment (trained to the end, as ``gdsim train``)."""
+    def export_csv(self, path: str | Path, job: Job | None = None, done=None) -> bool:
+        """The training CSV of the whole experiment (trained to the end, as ``gdsim train``).
+
+        With ``job``, training estimated to take more than ``jobs.AT_ONCE_S`` runs on it (a
+        fresh Trainer) and ``done(None, error)`` reports the end: returns False then, True
+        when the file was written at once. A bad path raises GdsimError at once.
+        """
         check_writable(path)
-        sim = self.controller.sim
+        c = self.controller
+        sim, exp, init = c.sim, c.experiment, c.init_weights
+        steps = 0 if sim.done else sim.max_steps
+        if job is not None and steps * c._sec_per_step > AT_ONCE_S:
+            def work(report):
+                fresh = Trainer(exp, dataset=sim.data, init_weights=init)
+                run_to_end(fresh, report, chunk=200)
+                write_csv(fresh, path)
+
+            if not job.start(work, done or (lambda _r, _e: None)):
+                raise GdsimError("an export is still running: try again when it has finished")
+            return False
         if not sim.done:
-            sim = Trainer(self.controller.experiment, dataset=sim.data,
-                          init_weights=self.controller.init_weights)
+            sim = Trainer(exp, dataset=sim.data, init_weights=init)
             sim.run()
         write_csv(sim, path)
+        return True
 
     def export_csv_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export training CSV", self.dialog_dir(),
                                               "CSV (*.csv);;All files (*)")
         if not path:
             return
-        try:
-            self.export_csv(path)
+        try:  # a long training runs to its end off the UI thread
+            at_once = self.export_csv(path, self.csv_job,
+                                      lambda _r, error: self._csv_exported(path, error))
         except GdsimError as e:
             self.show_error("Cannot export CSV", str(e))
             return
-        self._notice(f"Exported {path}")
+        if at_once:
+            self._csv_exported(path, "")
+
+    def _csv_exported(self, path: str, error: str) -> None:
+        if error:
+            self.show_error("Cannot export CSV", error)
+        else:
+            self._notice(f"Exported {path}")
 
     def save_weights(self, path: str | Path) -> None:
         """The selected run's weights at the shown step."""
