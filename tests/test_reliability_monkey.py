@@ -394,12 +394,16 @@ class Walk:
         finally:
             self.busy = False
         took = time.perf_counter() - t0
+        mode = "net" if self.win.network_active() else "surf"
         self.seconds[name] = self.seconds.get(name, 0.0) + took
+        self.seconds[mode] = self.seconds.get(mode, 0.0) + took
+        self.kinds[mode] = self.kinds.get(mode, 0) + 1
         if took > 0.5:
             self.longest.append((round(took, 2), self.current))
         if took > HANG_GUARD_S:
             self.slow.append((self.current, took))
-        self.qtbot.wait(0) if self.rng.random() < 0.5 else QApplication.processEvents()
+        if self.rng.random() < 0.25:  # events and paints between some actions, as a user's
+            QApplication.processEvents()
 
     @staticmethod
     def _name(w) -> str:
@@ -443,7 +447,7 @@ def test_monkey_walk_no_exception_no_nested_loop(qtbot, isolated_app_state, monk
     assert not walk.exceptions, "\n".join(walk.exceptions[:5])
     assert not walk.nested, f"actions that entered a nested event loop: {walk.nested[:10]}"
     assert not walk.slow, walk.slow
-    assert sum(walk.kinds.values()) == ACTIONS
+    assert walk.kinds['net'] + walk.kinds['surf'] == ACTIONS
 
 
 def test_network_image_button_pops_its_menu_without_blocking(qtbot):
@@ -477,3 +481,26 @@ def test_network_image_button_pops_its_menu_without_blocking(qtbot):
     assert [a.text() for a in menu.actions()][:2] == ["Decision boundary / fit…",
                                                      "Weight-space slice…"]
     menu.close()
+
+
+def test_focused_surface_parameter_survives_a_surface_change(qtbot):
+    """Found by the walk: a focused parameter field lost its focus while the toolbar rebuilt
+    its fields for another surface and reported editingFinished from inside the rebuild
+    (KeyError in SurfaceBar.sync)."""
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    c = win.controller
+    assert c.set_surface("ravine")
+    edit = win.surface_bar.edits["condition"]
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=60_000)
+    edit.setFocus()
+    assert edit.hasFocus()
+    edit.selectAll()
+    edit.insert("35")  # typed, not yet committed
+    win.act_new.trigger()  # a menu shortcut: the field keeps the focus until it is removed
+    assert c.experiment.surface == "rosenbrock"
+    assert set(win.surface_bar.edits) == {p.name for p in win.surface_bar.params}
+    assert win.surface_bar.edits["b"].text() == "100"
