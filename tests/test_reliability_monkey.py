@@ -50,6 +50,7 @@ from ui.main_window import MainWindow
 
 ACTIONS = int(os.environ.get("GDSIM_MONKEY_ACTIONS", "2000"))
 SEED = int(os.environ.get("GDSIM_MONKEY_SEED", "20261204"))
+LEAVE_NETWORK = 0.12  # chance per action of going back to the Surfaces tab
 HANG_GUARD_S = 20.0  # one action taking longer than this is a hang, whatever the machine
 
 HOSTILE_TEXT = [
@@ -379,6 +380,8 @@ class Walk:
                "act_drag_start": 4, "act_click_plot": 4, "act_key": 4, "act_wait": 5}
 
     def step(self) -> None:
+        if self.win.network_active() and self.rng.random() < LEAVE_NETWORK:
+            self.win.show_mode(network=False)  # a Network-tab edit costs ~10 surface ones
         names = list(self.WEIGHTS)
         name = self.rng.choices(names, weights=[self.WEIGHTS[n] for n in names])[0]
         self.kinds[name] = self.kinds.get(name, 0) + 1
