@@ -124,8 +124,11 @@ def export_csv(controller, path: str | os.PathLike, job=None, done=None) -> bool
 
 
 def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -> None:
-    """Export a pyqtgraph PlotItem to PNG or SVG (by extension) atomically."""
+    """Export a pyqtgraph PlotItem to PNG or SVG (by extension), rendered in memory and
+    written atomically (``gdsim.io.atomic_write_bytes``)."""
     import pyqtgraph.exporters as exporters
+
+    from gdsim.io import atomic_write_bytes
 
     path = Path(path)
     ext = path.suffix.lower()
@@ -133,49 +136,47 @@ def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -
         raise GdsimError(f"image file must end in .png or .svg, got {path.name!r}")
     if not path.parent.is_dir():
         raise GdsimError(f"cannot write {str(path)!r}: folder does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".gdsim-", suffix=ext, dir=path.parent)
-    os.close(fd)
-    try:
-        if ext == ".png":
-            exp = exporters.ImageExporter(plot_item)
-            if width:
-                exp.parameters()["width"] = int(width)
-            exp.export(tmp)
-        else:
-            try:
-                exporters.SVGExporter(plot_item).export(tmp)
-            except ValueError:
-                # pyqtgraph 0.14's SVG path rewriting cannot parse Qt >= 6.10's path syntax;
-                # render the same item through QSvgGenerator instead.
-                render_svg(plot_item, tmp)
-        if os.path.getsize(tmp) == 0:
-            raise GdsimError(f"could not render the image for {path.name!r}")
-        publish(tmp, path)
-    except OSError as e:
-        raise GdsimError(f"cannot write {str(path)!r}: {e.strerror or e}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if ext == ".png":
+        exp = exporters.ImageExporter(plot_item)
+        if width:
+            exp.parameters()["width"] = int(width)
+        data = png_bytes(exp.export(toBytes=True))
+    else:
+        try:
+            data = exporters.SVGExporter(plot_item).export(toBytes=True)
+        except ValueError:
+            # pyqtgraph 0.14's SVG path rewriting cannot parse Qt >= 6.10's path syntax;
+            # render the same item through QSvgGenerator instead.
+            data = render_svg(plot_item)
+    if not data:
+        raise GdsimError(f"could not render the image for {path.name!r}")
+    atomic_write_bytes(path, data)
 
 
-def publish(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
-    """Give a finished temporary file normal permissions (mkstemp makes it 0600), then
-    rename it over ``path`` (atomic on one file system)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
-    os.replace(tmp, path)
+def png_bytes(image) -> bytes:
+    """A QImage or QPixmap encoded as PNG, in memory (b"" when Qt cannot encode it)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    buf = QByteArray()
+    device = QBuffer(buf)
+    device.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(device, "PNG")
+    device.close()
+    return bytes(buf.data()) if ok else b""
 
 
-def render_svg(item, path: str) -> None:
-    """Paint a graphics item's scene rectangle into an SVG file with QSvgGenerator."""
-    from PySide6.QtCore import QRectF, QSize
+def render_svg(item) -> bytes:
+    """Paint a graphics item's scene rectangle into SVG bytes with QSvgGenerator."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
     rect = item.sceneBoundingRect()
+    buf = QByteArray()
+    device = QBuffer(buf)
+    device.open(QIODevice.OpenModeFlag.WriteOnly)
     gen = QSvgGenerator()
-    gen.setFileName(path)
+    gen.setOutputDevice(device)
     gen.setSize(QSize(int(rect.width()), int(rect.height())))
     gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     painter = QPainter(gen)
@@ -184,6 +185,8 @@ def render_svg(item, path: str) -> None:
         item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     finally:
         painter.end()
+    device.close()
+    return bytes(buf.data())
 
 
 @dataclass(frozen=True)
