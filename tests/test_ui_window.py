@@ -656,8 +656,9 @@ def test_autosave_and_restore(qtbot, tmp_path):
     assert initial_experiment(None)[0].surface == "booth"
     assert QSettings().value("window/geometry") is not None
     files.autosave_path().write_text("garbage")
-    exp, _, message = initial_experiment(None)
-    assert exp.surface == "rosenbrock" and message == ""
+    exp, _, message = initial_experiment(None)  # a corrupt autosave: a fresh start, said so
+    assert exp.surface == "rosenbrock" and "Could not restore" in message
+    assert "autosave.json" in message
 
 
 def test_autosave_off_by_default(win, qtbot):

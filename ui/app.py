@@ -53,6 +53,7 @@ def initial_experiment(experiment_path: str | None):
     A network experiment file is checked here and opened by the window in its Network tab:
     the surface experiment is then the autosave (or the default) and ``path`` is None.
     """
+    from gdsim.errors import GdsimError
     from ui import files
     from ui.controller import default_experiment
 
@@ -63,7 +64,11 @@ def initial_experiment(experiment_path: str | None):
         from ui.network.mode import read_experiment
 
         Trainer(read_experiment(experiment_path)[0])  # GdsimError on a bad file
-    exp = files.read_autosave()
+    try:
+        exp = files.read_autosave(strict=True)
+    except GdsimError as e:  # a corrupt autosave: say so, start fresh
+        return default_experiment(), None, (f"Could not restore the last session ({e}); "
+                                            "started a new one")
     if exp is not None:
         return exp, None, "Restored the last session"
     return default_experiment(), None, ""
@@ -119,8 +124,15 @@ def run_app(experiment_path: str | None = None) -> int:
     if os.environ.get("GDSIM_REPORT_SHOWN"):
         QTimer.singleShot(0, lambda: print(f"gdsim: window shown ({app.platformName()})",
                                            flush=True))
+    from ui import files
+
+    problem = files.autosave_problem()
+    if problem:  # e.g. a read-only profile: the app works, the session is not kept
+        message = (message + "; " if message else "") + f"Autosave is off: {problem}"
     if message:
-        win.statusBar().showMessage(message, 8000)
+        win.statusBar().showMessage(message, 15000)
+        if os.environ.get("GDSIM_REPORT_SHOWN"):
+            print(f"gdsim: notice: {message}", flush=True)
     quit_after = os.environ.get("GDSIM_QUIT_AFTER_MS", "").strip()
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), win.close)

@@ -36,17 +36,36 @@ def write_autosave(exp) -> None:
     save_experiment(exp, path)
 
 
-def read_autosave():
-    """The autosaved experiment, or None if there is none or it cannot be read."""
+def read_autosave(strict: bool = False):
+    """The autosaved experiment, or None if there is none (or, unless ``strict``, when it
+    cannot be read; ``strict`` raises GdsimError saying why)."""
     from gdsim.io import load_experiment
 
     path = autosave_path()
-    if not path.is_file():
-        return None
     try:
+        if not path.exists():
+            return None
         return load_experiment(path)
-    except (GdsimError, OSError):
+    except (GdsimError, OSError) as e:
+        if strict:
+            raise GdsimError(str(e)) from None
         return None
+
+
+def autosave_problem() -> str:
+    """Why the session cannot be autosaved ("" when it can): its folder cannot be made or
+    written, or the file is read-only."""
+    from gdsim.io import check_writable
+
+    path = autosave_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        check_writable(path)
+    except OSError as e:
+        return f"cannot create {str(path.parent)!r}: {e.strerror or e}"
+    except GdsimError as e:
+        return str(e)
+    return ""
 
 
 def load(path: str | os.PathLike):

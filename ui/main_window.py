@@ -529,6 +529,9 @@ class MainWindow(QMainWindow):
             files.write_autosave(self.controller.experiment)
         except (GdsimError, OSError) as e:
             log.warning("autosave failed: %s", e)
+            if str(e) != getattr(self, "_autosave_error", None):  # said once, not per edit
+                self._autosave_error = str(e)
+                self.statusBar().showMessage(f"Autosave failed: {e}", 10000)
 
     def save_window_state(self) -> None:
         s = QSettings()
