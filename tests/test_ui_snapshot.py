@@ -139,7 +139,7 @@ def test_app_opens_a_network_file_in_the_network_tab(qapp, tmp_path, monkeypatch
     from gdsim.errors import GdsimError
     from ui import app, files
 
-    monkeypatch.setattr(files, "read_autosave", lambda: None)
+    monkeypatch.setattr(files, "read_autosave", lambda **_k: None)
     exp, path, _msg = app.initial_experiment(str(network_file(tmp_path)))
     assert path is None and exp.surface == "rosenbrock"  # the surfaces start as usual
     with pytest.raises(GdsimError, match="epochs"):

@@ -14,7 +14,7 @@ import types
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QSlider
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton, QSlider
 
 from gdsim.simulation import Experiment, RunSpec
 from gdsim.surfaces import make_surface
@@ -126,7 +126,10 @@ def test_network_mode_hook(qtbot, monkeypatch):
     qtbot.addWidget(w)
     tabs = w.mode_tabs
     assert [tabs.tabText(i) for i in range(tabs.count())] == ["Surfaces", "Network"]
-    assert seen == [w] and not tabs.tabBar().isHidden()
+    assert seen == [] and not tabs.tabBar().isHidden()  # built on first show, not at start
+    tabs.setCurrentIndex(1)
+    assert seen == [w] and isinstance(tabs.currentWidget(), NetworkMode)
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Surfaces", "Network"]
 
 
 def test_no_network_tab_without_module(qtbot, monkeypatch):
@@ -1020,6 +1023,7 @@ def test_export_image_offers_the_network_panels_while_that_tab_is_shown(win, san
     assert listed() == surface_titles
     net = win.network
     win.mode_tabs.setCurrentWidget(net)
+    QApplication.processEvents()  # the tab, built on first use, is laid out before any export
     titles = net.panel_titles()
     assert listed() == [f"{t}…" for t in titles.values()]
     assert {"boundary", "slice", "loss", "layers"} <= set(titles)

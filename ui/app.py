@@ -6,9 +6,9 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 APP_NAME = "gdsim"
 
@@ -45,6 +45,27 @@ def install_excepthook(parent=None) -> None:
             pass
 
     sys.excepthook = hook
+
+
+class _FirstPaint(QObject):
+    """Prints ``gdsim: first paint`` once the window's first paint has been handled (for
+    ``bench/bench_startup.py``: process start to first painted window)."""
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.win = win
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if (event.type() == QEvent.Type.Paint and isinstance(obj, QWidget)
+                and obj.window() is self.win):
+            QApplication.instance().removeEventFilter(self)
+            QTimer.singleShot(0, lambda: print("gdsim: first paint", flush=True))
+        return False
+
+
+def report_first_paint(win) -> None:
+    win._first_paint = _FirstPaint(win)  # the Python object must live for its override
+    QApplication.instance().installEventFilter(win._first_paint)
 
 
 def initial_experiment(experiment_path: str | None):
@@ -124,6 +145,7 @@ def run_app(experiment_path: str | None = None) -> int:
     if os.environ.get("GDSIM_REPORT_SHOWN"):
         QTimer.singleShot(0, lambda: print(f"gdsim: window shown ({app.platformName()})",
                                            flush=True))
+        report_first_paint(win)
     from ui import files
 
     problem = files.autosave_problem()

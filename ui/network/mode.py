@@ -53,6 +53,9 @@ from ui.resources import resource_path
 from ui.runs_panel import MIN_WIDTH as RUNS_MIN_WIDTH
 
 log = logging.getLogger(__name__)
+PANEL_TITLES = {"boundary": "Decision boundary / fit", "slice": "Weight-space slice",
+                "loss": "Loss curves", "accuracy": "Accuracy curves", "lr": "Learning rate",
+                "layers": "Gradient norm per layer"}
 JSON_FILTER = "gdsim network experiment (*.json);;All files (*)"
 WEIGHTS_FILTER = "Weights (*.npz);;All files (*)"
 
@@ -224,9 +227,7 @@ class NetworkMode(QWidget):
 
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> title (File → Export image while this tab is shown)."""
-        return {"boundary": "Decision boundary / fit", "slice": "Weight-space slice",
-                "loss": "Loss curves", "accuracy": "Accuracy curves", "lr": "Learning rate",
-                "layers": "Gradient norm per layer"}
+        return dict(PANEL_TITLES)
 
     def panel_plot_item(self, key: str):
         """The pyqtgraph item behind an exportable panel (the small multiples when shown)."""
