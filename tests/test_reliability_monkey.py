@@ -50,7 +50,7 @@ from ui.main_window import MainWindow
 
 ACTIONS = int(os.environ.get("GDSIM_MONKEY_ACTIONS", "2000"))
 SEED = int(os.environ.get("GDSIM_MONKEY_SEED", "20261204"))
-LEAVE_NETWORK = 0.12  # chance per action of going back to the Surfaces tab
+LEAVE_NETWORK = 0.4  # chance per action of going back to the Surfaces tab
 HANG_GUARD_S = 20.0  # one action taking longer than this is a hang, whatever the machine
 
 HOSTILE_TEXT = [
@@ -405,7 +405,7 @@ class Walk:
             self.longest.append((round(took, 2), self.current))
         if took > HANG_GUARD_S:
             self.slow.append((self.current, took))
-        if self.rng.random() < 0.25:  # events and paints between some actions, as a user's
+        if self.rng.random() < 0.1:  # events and paints between some actions, as a user's
             QApplication.processEvents()
 
     @staticmethod
