@@ -14,15 +14,17 @@ import math
 import os
 import stat
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.experiment import Experiment, RunSpec, check_view, validate
 from gdsim.optimizers import OPTIMIZERS
 from gdsim.schedules import SCHEDULES
-from gdsim.simulation import Experiment, RunSpec, Simulation, check_view, validate
+from gdsim.simulation import Simulation
 
 CSV_HEADER = ("run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
 FORMAT = "gdsim-experiment"
@@ -72,9 +74,16 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     rename: a process killed while writing leaves nothing behind, and a temporary file
     left by a killed writer (of this or an earlier run) is removed by the next write.
     """
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[bytes]) -> None:
+    """:func:`atomic_write_bytes` of the concatenated ``chunks``, written as they come: an
+    exception raised by the iterator (e.g. a cancelled export) removes the temporary file and
+    leaves ``path`` as it was, then propagates."""
     shown = Path(path)
     if _is_special(shown):  # stat follows links: /dev/stdout → the pipe or terminal
-        _write_special(shown, shown, data)
+        _write_special(shown, shown, b"".join(chunks))
         return
     path = _target(path)
     if path.is_dir():
@@ -85,7 +94,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     tmp = None
     try:
         mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask
-        tmp = _write_temporary(path, data, mode)
+        tmp = _write_temporary(path, chunks, mode)
         os.replace(tmp, path)
     except BaseException as e:
         if tmp is not None:
@@ -105,31 +114,39 @@ def _temp_name(path: Path) -> str:
     return str(path.parent / f".{path.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp")
 
 
-def _write_all(fd: int, data: bytes, mode: int) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+def _write_all(fd: int, chunks: Iterable[bytes], mode: int) -> None:
+    for data in chunks:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
     os.fsync(fd)
     os.fchmod(fd, mode)
 
 
-def _write_temporary(path: Path, data: bytes, mode: int) -> str:
-    """The name of a complete temporary file beside ``path`` holding ``data``: written
+def _write_temporary(path: Path, chunks: Iterable[bytes], mode: int) -> str:
+    """The name of a complete temporary file beside ``path`` holding ``chunks``: written
     unnamed (O_TMPFILE) and linked to its name at the end where the system allows, else
     written under its name (removed again if the writing fails)."""
     fd = _open_unnamed(path.parent)
     if fd is not None:
         try:
-            _write_all(fd, data, mode)
+            _write_all(fd, chunks, mode)
             name = _temp_name(path)
             if _link_unnamed(fd, name):
                 return name
+            os.lseek(fd, 0, os.SEEK_SET)  # cannot be named here: copy it to a named file
+            chunks = iter(lambda: os.read(fd, 1 << 20), b"")
+            return _write_named(path, chunks, mode)
         finally:
             os.close(fd)
+    return _write_named(path, chunks, mode)
+
+
+def _write_named(path: Path, chunks: Iterable[bytes], mode: int) -> str:
     name = _temp_name(path)
     fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     try:
-        _write_all(fd, data, mode)
+        _write_all(fd, chunks, mode)
     except BaseException:
         os.close(fd)
         os.unlink(name)
@@ -148,7 +165,7 @@ def _open_unnamed(folder: Path) -> int | None:
     if not flag or not sys.platform.startswith("linux"):
         return None
     try:
-        return os.open(folder, flag | os.O_WRONLY | os.O_CLOEXEC, 0o600)
+        return os.open(folder, flag | os.O_RDWR | os.O_CLOEXEC, 0o600)
     except OSError as e:
         if e.errno in _NO_UNNAMED:
             return None
@@ -237,20 +254,35 @@ def _csv_field(s: str) -> str:
     return s
 
 
+CSV_CHUNK_ROWS = 20_000  # rows per piece of csv_chunks
+
+
 def csv_text(sim: Simulation) -> str:
     """The trajectory CSV of every run, long format: run order, then step order."""
-    out = [",".join(CSV_HEADER)]
+    return "".join(csv_chunks(sim))
+
+
+def csv_chunks(sim: Simulation, rows: int = CSV_CHUNK_ROWS) -> Iterator[str]:
+    """:func:`csv_text` in pieces of at most ``rows`` lines (the header first), so a long
+    export can report progress and stop between pieces; their concatenation is the CSV."""
+    yield ",".join(CSV_HEADER) + "\n"
     for r in sim.runs:
         tr = r.trajectory
         prefix = f"{_csv_field(r.label)},{_csv_field(r.spec.optimizer)},"
-        data = tr.data.tolist()
-        norms = tr.grad_norm.tolist()
-        out.extend(
-            f"{prefix}{k},{x!r},{y!r},{f!r},{gx!r},{gy!r},{gn!r},{lr!r}"
-            for k, ((x, y, f, gx, gy, lr), gn) in enumerate(zip(data, norms, strict=True))
-        )
-    out.append("")
-    return "\n".join(out)
+        for a in range(0, tr.n, rows):
+            block = slice(a, min(a + rows, tr.n))
+            data = tr.data[block].tolist()
+            norms = tr.grad_norm_at(block).tolist()
+            yield "".join(
+                f"{prefix}{k},{x!r},{y!r},{f!r},{gx!r},{gy!r},{gn!r},{lr!r}\n"
+                for k, ((x, y, f, gx, gy, lr), gn) in enumerate(zip(data, norms, strict=True),
+                                                                 start=a)
+            )
+
+
+def csv_rows(sim: Simulation) -> int:
+    """Data lines :func:`csv_text` writes (one per recorded step of every run)."""
+    return sum(r.trajectory.n for r in sim.runs)
 
 
 def write_csv(sim: Simulation, path_or_file: str | os.PathLike | TextIO) -> None:

@@ -113,6 +113,7 @@ def test_backends_apply_the_same_functions():
             if a >= 0 or math.isnan(a):
                 assert same_floats([FLOAT.sqrt(a)], ARRAY.sqrt(np.array([a])))
             assert same_floats([FLOAT.abs(a)], ARRAY.abs(np.array([a])))
+            assert same_floats([FLOAT.sign(a)], ARRAY.sign(np.array([a])))
     assert FLOAT.pow(0.999, 7) == 0.999**7 == float(ARRAY.pow(np.array([[0.999]]), 7)[0, 0])
 
 

@@ -224,3 +224,26 @@ def test_spelled_out_spec_with_integers_is_accepted(spec, tmp_path, capsys):
 def test_invalid_values_are_refused_naming_the_parameter(name, hp, match):
     with pytest.raises(GdsimError, match=match):
         make_optimizer(name, **hp)
+
+
+@pytest.mark.parametrize("name", ["sf_sgd", "sf_adamw"])
+def test_simulation_holds_the_averaged_point_of_the_reference(name):
+    """The engine keeps x at step 0 and at each run's latest step, equal to the package's."""
+    from gdsim.simulation import Experiment, RunSpec, Simulation
+
+    hp = next(h for n, h in CASES if n == name)
+    sim = Simulation(Experiment(surface="himmelblau", start=(0.5, 0.5),
+                                runs=[RunSpec(name, hp), RunSpec(name, {**hp, "lr": 0.001}),
+                                      RunSpec("adam", {"lr": 0.01})], steps=40, tol=0.0))
+    assert np.array_equal(sim.averaged_point(0, 0), [0.5, 0.5])
+    sim.step(25)
+    assert sim.averaged_point(0, 24) is None  # only the latest step is held
+    assert sim.averaged_point(2, 25) is None  # not a schedule-free run
+    for i, spec in enumerate(sim.runs[:2]):
+        ref = reference_trajectory(name, spec.spec.hparams, make_surface("himmelblau"),
+                                   (0.5, 0.5), 25)
+        assert_close(sim.averaged_point(i, 25), ref.x[-1])
+    sim.run()
+    assert_close(sim.averaged_point(0, 40),
+                 reference_trajectory(name, hp, make_surface("himmelblau"), (0.5, 0.5),
+                                      40).x[-1])

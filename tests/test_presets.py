@@ -170,6 +170,7 @@ def test_onecycle_lands_closer_than_either_constant_rate():
     # one-cycle lands ~100× closer than either, and stays there
     assert d[cyc.label][-1] < 0.02 * min(d[fast.label][-1], d[slow.label][-1])
     assert d[cyc.label][-200:].max() < 1e-4
+    assert cyc.trajectory.loss[-1] < 1e-3 * fast.trajectory.loss[-1]  # a loss 1000× lower
 
 
 def test_plateau_steps_down_the_noise_floor():

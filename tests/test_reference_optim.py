@@ -147,3 +147,12 @@ def test_decoupled_weight_decay_reaches_torch():
                                       "decoupled_weight_decay": True}, quad, (1.0, 1.0), 20)
     b = reference_trajectory("adamw", {"lr": 0.05, "weight_decay": 0.5}, quad, (1.0, 1.0), 20)
     np.testing.assert_array_equal(a.points, b.points)  # Adam(decoupled) is AdamW
+
+
+def test_schedule_free_warmup_is_passed_through():
+    quad = make_surface("quadratic")
+    plain = reference_trajectory("sf_adamw", NEW["sf_adamw"], quad, (1.0, 1.0), 10)
+    warm = reference_trajectory("sf_adamw", {**NEW["sf_adamw"], "warmup_steps": 5}, quad,
+                                (1.0, 1.0), 10)
+    assert warm.optimizer.param_groups[0]["warmup_steps"] == 5
+    assert np.abs(warm.points[1] - 1.0).max() < np.abs(plain.points[1] - 1.0).max()

@@ -1,13 +1,11 @@
-"""Long work leaves the UI thread (issue 13 #4): exporting the CSV of a long experiment runs
-it on a worker with progress, and the file equals the one written at once."""
+"""Long work leaves the UI thread (issue 13 #4): exporting the training CSV of a long network
+experiment runs it on a worker with progress, and the file equals the one written at once."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from gdsim.simulation import Experiment, RunSpec
-from ui import files
 from ui.jobs import Job
 from ui.main_window import MainWindow
 
@@ -20,34 +18,6 @@ def win(qtbot, isolated_app_state, monkeypatch):
     w.messages = messages
     qtbot.addWidget(w)
     return w
-
-
-def long_experiment() -> Experiment:
-    return Experiment(surface="rosenbrock", start=(-1.5, 2.0), steps=60_000, tol=0.0,
-                      runs=[RunSpec("adam", {"lr": 0.01}), RunSpec("momentum", {"lr": 1e-4})])
-
-
-def test_long_csv_export_runs_off_the_ui_thread(win, qtbot, tmp_path, monkeypatch):
-    c = win.controller
-    assert c.set_experiment(long_experiment())
-    c.step(5)
-    out, ref = tmp_path / "long.csv", tmp_path / "ref.csv"
-    out.write_text("earlier")
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
-    progress = []
-    win.csv_job._on_progress = lambda f: progress.append(f)
-    win.act_export_csv.trigger()
-    # the action returned at once: the run to the end happens on the worker
-    assert win.csv_job.busy and out.read_text() == "earlier"
-    win.act_export_csv.trigger()  # a second export meanwhile is refused, nothing breaks
-    assert "still running" in win.messages[-1][1]
-    qtbot.waitUntil(lambda: not win.csv_job.busy, timeout=120_000)
-    assert "Exported" in win.statusBar().currentMessage()
-    assert progress and progress == sorted(progress) and progress[-1] == 1.0
-    assert files.export_csv(c, ref)  # at once, without a job
-    assert out.read_bytes() == ref.read_bytes()
-    assert c.sim.t == 5  # the live simulation was not touched
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_job_reports_errors_and_ignores_stale_results(qtbot):

@@ -58,8 +58,8 @@ def _fmax(a: float, b: float) -> float:
 
 
 def _fsign(a: float) -> float:
-    """NumPy's ``sign`` on a float: −1, 0 or 1 (the NaN for a NaN)."""
-    return 1.0 if a > 0 else (-1.0 if a < 0 else a * 0.0)
+    """NumPy's ``sign`` on a float: ±1.0, 0.0 for ±0, NaN for NaN."""
+    return 1.0 if a > 0 else -1.0 if a < 0 else a * 0.0 + 0.0
 
 
 def _fwhere(cond: Any, a: Any, b: Any) -> Any:
@@ -99,18 +99,18 @@ class Backend(NamedTuple):
     sqrt: Callable
     maximum: Callable  # NumPy's NaN-propagating maximum
     abs: Callable
+    sign: Callable  # NumPy's sign: ±1, 0 for ±0, NaN for NaN
     where: Callable  # where(cond, a, b); conditions are per run or per step
     pow: Callable  # libm pow (hpow for columns)
     zeros: Callable  # zeros(p): a buffer like p
     full: Callable  # full(p, value): a buffer like p filled with value (float or column)
     per_run: Callable  # per_run(p, value): one value per run ((N, 1); one float)
-    sign: Callable  # −1, 0, 1 (torch's sign / sgn)
 
 
-FLOAT = Backend("float", math.sqrt, _fmax, abs, _fwhere, operator.pow, _fzeros, _ffull,
-                _fper_run, _fsign)
-ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.where, hpow, _azeros, _afull,
-                _aper_run, np.sign)
+FLOAT = Backend("float", math.sqrt, _fmax, abs, _fsign, _fwhere, operator.pow, _fzeros,
+                _ffull, _fper_run)
+ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.sign, np.where, hpow, _azeros,
+                _afull, _aper_run)
 
 
 def active(x: Hyper) -> bool:

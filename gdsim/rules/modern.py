@@ -139,8 +139,8 @@ def qhadam(beta1: Hyper, beta2: Hyper, nu1: Hyper, nu2: Hyper, eps: Hyper,
         adj2 = 1.0 - 1.0 / w2
         m = m * adj1 + g * (1.0 - adj1)
         v = v * adj2 + g2 * (1.0 - adj2)
-        num = m * nu1 + g * (1.0 - nu1) if mix1 else m * nu1
-        rms = v * nu2 + g2 * (1.0 - nu2) if mix2 else v * nu2
+        num = m * nu1 + g * (1.0 - nu1) if mix1 else m  # ν = 1: m·1 is m
+        rms = v * nu2 + g2 * (1.0 - nu2) if mix2 else v
         return p - num / (sqrt(rms) + eps) * lr, (m, v, w1, w2)
 
     return Rule(init, update)
@@ -217,7 +217,7 @@ class ScheduleFreeAdamState(NamedTuple):
 def _average_weight(xp: Backend, weight_sum: Any, lr_max: Any, lr: Any) -> tuple:
     """schedulefree's weights (warmup 0, r = 0, weight_lr_power = 2): c_{t+1} and state."""
     lr_max = xp.maximum(lr_max * 0.0 + lr, lr_max)
-    weight = xp.pow(lr_max, 2.0)
+    weight = lr_max * lr_max  # lr_max ** 2 (weight_lr_power 2): the same correctly rounded x²
     weight_sum = weight_sum + weight
     ckp1 = weight / xp.where(weight_sum == 0.0, 1.0, weight_sum)  # theirs: 0 on ÷0
     return ckp1, weight_sum, lr_max
@@ -276,15 +276,17 @@ def sf_adamw(beta1: Hyper, beta2: Hyper, eps: Hyper, weight_decay: Hyper,
     return Rule(init, update)
 
 
+AVERAGED = ("sf_sgd", "sf_adamw")  # families whose iterate y has an averaged point x
+
+
 def averaged_point(name: str, hparams: dict, params: np.ndarray, state: Any) -> np.ndarray:
-    """Schedule-free's averaged point x (what the package's ``.eval()`` gives) from y, z:
-    x = y + (1 − 1/β)(z − y); ``params`` (N, D) is y. β = 0 has x = z."""
-    beta = hparams["momentum" if name == "sf_sgd" else "beta1"]
+    """Schedule-free's averaged point x (what the package's ``.eval()`` gives) from y and z:
+    x = y + (1 − 1/β)(z − y); ``params`` (N, D) is y; β may be an (N, 1) column; β = 0: x = z."""
+    beta = np.asarray(hparams["momentum" if name == "sf_sgd" else "beta1"], np.float64)
     y, z = np.asarray(params, np.float64), np.asarray(state.z, np.float64)
-    if beta == 0:
-        return z.copy()
-    w = 1.0 - 1.0 / beta
-    return y + (z - y) * w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = y + (z - y) * (1.0 - 1.0 / beta)
+    return np.where(beta == 0.0, z, x)
 
 
 def _betas(lr: float, eps: float) -> tuple[Param, ...]:
