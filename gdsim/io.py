@@ -8,12 +8,12 @@ directory and is renamed over the target, so a failure leaves an earlier file un
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import math
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
@@ -69,7 +69,10 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     On any failure the temporary file is removed, an existing ``path`` is left as it was,
     and :class:`GdsimError` names the path and the reason. A symbolic link is written
     through (its target is replaced, the link kept); a device or pipe (``/dev/stdout``) is
-    written directly, never replaced.
+    written directly, never replaced. Where the file system allows (Linux ``O_TMPFILE``)
+    the data are written into an unnamed file, named only for the instant before the
+    rename: a process killed while writing leaves nothing behind, and a temporary file
+    left by a killed writer (of this or an earlier run) is removed by the next write.
     """
     atomic_write_chunks(path, (data,))
 
@@ -87,27 +90,134 @@ def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[bytes]) -> Non
         raise GdsimError(f"cannot write {shown}: it is a folder")
     if not path.parent.is_dir():
         raise GdsimError(f"cannot write {shown}: folder {path.parent} does not exist")
+    _sweep_stale(path)
+    tmp = None
     try:
         mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as e:
-        raise GdsimError(f"cannot write {shown}: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            for data in chunks:
-                f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
+        tmp = _write_temporary(path, chunks, mode)
         os.replace(tmp, path)
     except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         if isinstance(e, OSError):
             raise GdsimError(f"cannot write {shown}: {e.strerror or e}") from None
         raise
+
+
+TEMP_INFIX = ".gdsim-"  # temporary files: .<name>.gdsim-<pid>-<random>.tmp
+
+
+def _temp_name(path: Path) -> str:
+    return str(path.parent / f".{path.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp")
+
+
+def _write_all(fd: int, chunks: Iterable[bytes], mode: int) -> None:
+    for data in chunks:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    os.fsync(fd)
+    os.fchmod(fd, mode)
+
+
+def _write_temporary(path: Path, chunks: Iterable[bytes], mode: int) -> str:
+    """The name of a complete temporary file beside ``path`` holding ``chunks``: written
+    unnamed (O_TMPFILE) and linked to its name at the end where the system allows, else
+    written under its name (removed again if the writing fails)."""
+    fd = _open_unnamed(path.parent)
+    if fd is not None:
+        try:
+            _write_all(fd, chunks, mode)
+            name = _temp_name(path)
+            if _link_unnamed(fd, name):
+                return name
+            os.lseek(fd, 0, os.SEEK_SET)  # cannot be named here: copy it to a named file
+            chunks = iter(lambda: os.read(fd, 1 << 20), b"")
+            return _write_named(path, chunks, mode)
+        finally:
+            os.close(fd)
+    return _write_named(path, chunks, mode)
+
+
+def _write_named(path: Path, chunks: Iterable[bytes], mode: int) -> str:
+    name = _temp_name(path)
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        _write_all(fd, chunks, mode)
+    except BaseException:
+        os.close(fd)
+        os.unlink(name)
+        raise
+    os.close(fd)
+    return name
+
+
+_NO_UNNAMED = {errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT, errno.EPERM,
+               errno.EACCES, errno.EXDEV, errno.ENOSYS}
+_libc = None
+
+
+def _open_unnamed(folder: Path) -> int | None:
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not sys.platform.startswith("linux"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    except OSError as e:
+        if e.errno in _NO_UNNAMED:
+            return None
+        raise
+
+
+def _link_unnamed(fd: int, name: str) -> bool:
+    """Give the unnamed file ``fd`` the name ``name`` (linkat); False where not allowed."""
+    global _libc
+    try:
+        os.link(f"/proc/self/fd/{fd}", name, follow_symlinks=True)
+        return True
+    except OSError as e:
+        if e.errno not in _NO_UNNAMED:
+            raise
+    try:  # linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH): allowed to the opener (Linux 6.10+)
+        import ctypes
+
+        if _libc is None:
+            _libc = ctypes.CDLL(None, use_errno=True)
+        if _libc.linkat(fd, b"", -100, os.fsencode(name), 0x1000) == 0:
+            return True
+    except (OSError, AttributeError):
+        pass
+    return False
+
+
+def _sweep_stale(path: Path) -> None:
+    """Remove temporary files for ``path`` whose writer process no longer exists."""
+    prefix = f".{path.name}{TEMP_INFIX}"
+    try:
+        names = [n for n in os.listdir(path.parent) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            os.unlink(path.parent / name)
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: it exists
+        return True
+    return True
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
@@ -435,8 +545,9 @@ def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
     atomic_write_text(path, text)
 
 
-def load_experiment(path: str | os.PathLike) -> Experiment:
-    """Read and validate an experiment file; GdsimError names the file and the bad field."""
+def read_json(path: str | os.PathLike) -> Any:
+    """The JSON value in ``path`` (a BOM is fine); GdsimError names the file and what is wrong
+    (unreadable, not UTF-8, not JSON, NaN/Infinity, nested too deeply, a huge integer)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")  # a hand editor's BOM is fine
     except UnicodeDecodeError:
@@ -454,7 +565,13 @@ def load_experiment(path: str | os.PathLike) -> Experiment:
                              f"{sys.get_int_max_str_digits()} digits") from None
         raise GdsimError(f"{path}: {e}") from None
     except RecursionError:
-        raise GdsimError(f"{path}: not an experiment: JSON nested too deeply") from None
+        raise GdsimError(f"{path}: not valid JSON here: nested too deeply") from None
+    return data
+
+
+def load_experiment(path: str | os.PathLike) -> Experiment:
+    """Read and validate an experiment file; GdsimError names the file and the bad field."""
+    data = read_json(path)
     try:
         return experiment_from_dict(data)
     except GdsimError as e:

@@ -38,7 +38,7 @@ def win(qtbot):
 
 
 def wait_shown(qtbot, w):
-    qtbot.waitUntil(lambda: not w.basin.busy and w.basin.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not w.basin.busy and w.basin.result is not None, timeout=60_000)
 
 
 def test_rgba_colours_follow_theme():

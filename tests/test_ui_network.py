@@ -71,7 +71,7 @@ def test_play_runs_until_paused(mode, qtbot):
     c.set_speed(2000)
     qtbot.mouseClick(mode.playback.play_button, Qt.MouseButton.LeftButton)
     assert c.playing
-    qtbot.waitUntil(lambda: c.sim.t >= 5, timeout=5000)
+    qtbot.waitUntil(lambda: c.sim.t >= 5, timeout=60_000)
     qtbot.mouseClick(mode.playback.play_button, Qt.MouseButton.LeftButton)
     assert not c.playing
     t = c.sim.t
@@ -83,7 +83,7 @@ def test_play_stops_when_training_is_done(mode, qtbot):
     c = mode.controller
     c.set_speed(100_000)
     c.play()
-    qtbot.waitUntil(lambda: not c.playing, timeout=10_000)
+    qtbot.waitUntil(lambda: not c.playing, timeout=60_000)
     assert c.sim.done and c.sim.t == 60
 
 
@@ -399,7 +399,7 @@ def test_throttle_postpones_calls_within_the_interval_and_flush_is_immediate(qtb
     th()
     th()
     assert len(calls) == 1 and th.pending  # within the interval: one postponed call
-    qtbot.waitUntil(lambda: len(calls) == 2, timeout=2000)
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=60_000)
     assert calls[1] - calls[0] >= 0.119
     qtbot.wait(200)
     assert len(calls) == 2  # the two postponed requests made one call
@@ -446,7 +446,7 @@ def test_play_keeps_every_panel_in_step_and_pause_draws_the_latest_state_in_full
     c.stepped.connect(frame)
     c.set_speed(600)
     c.play()
-    qtbot.waitUntil(lambda: len(frames) >= 6, timeout=20_000)
+    qtbot.waitUntil(lambda: len(frames) >= 6, timeout=60_000)
     c.pause()
     c.stepped.disconnect(frame)
     for f in frames:

@@ -25,8 +25,19 @@ def test_network_step_n_button_takes_n_steps(qtbot):
     bar = PlaybackBar(c)
     qtbot.addWidget(bar)
     bar.step_n_spin.setValue(25)
-    bar.step_n_button.click()
-    assert c.sim.t == 25 and not c.playing
+    bar.step_n_button.click()  # at once, or in frame-sized chunks on a slow machine
+    qtbot.waitUntil(lambda: not c.playing, timeout=60_000)
+    assert c.sim.t == 25
+
+
+def test_network_step_n_never_blocks_for_long(qtbot):
+    # Issue 13 #4: Step N took up to 2000 training steps at once (seconds on the UI thread)
+    c = NetworkController(tiny(epochs=5000))
+    c._sec_per_step = 1e-3  # what a training step costs here, as measured while stepping
+    c.step_n(1000)  # 1 s of work: through the timer, a frame's worth per tick
+    assert c.playing and c.sim.t < 100
+    qtbot.waitUntil(lambda: not c.playing, timeout=60_000)
+    assert c.sim.t == 1000
 
 
 def test_network_large_step_n_runs_in_chunks_and_restores_speed(qtbot):

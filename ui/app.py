@@ -6,9 +6,9 @@ import os
 import sys
 import traceback
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 APP_NAME = "gdsim"
 
@@ -47,12 +47,34 @@ def install_excepthook(parent=None) -> None:
     sys.excepthook = hook
 
 
+class _FirstPaint(QObject):
+    """Prints ``gdsim: first paint`` once the window's first paint has been handled (for
+    ``bench/bench_startup.py``: process start to first painted window)."""
+
+    def __init__(self, win) -> None:
+        super().__init__(win)
+        self.win = win
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if (event.type() == QEvent.Type.Paint and isinstance(obj, QWidget)
+                and obj.window() is self.win):
+            QApplication.instance().removeEventFilter(self)
+            QTimer.singleShot(0, lambda: print("gdsim: first paint", flush=True))
+        return False
+
+
+def report_first_paint(win) -> None:
+    win._first_paint = _FirstPaint(win)  # the Python object must live for its override
+    QApplication.instance().installEventFilter(win._first_paint)
+
+
 def initial_experiment(experiment_path: str | None):
     """(experiment, path, message): the given file, else the autosave, else the default.
 
     A network experiment file is checked here and opened by the window in its Network tab:
     the surface experiment is then the autosave (or the default) and ``path`` is None.
     """
+    from gdsim.errors import GdsimError
     from ui import files
     from ui.controller import default_experiment
 
@@ -63,7 +85,11 @@ def initial_experiment(experiment_path: str | None):
         from ui.network.mode import read_experiment
 
         Trainer(read_experiment(experiment_path)[0])  # GdsimError on a bad file
-    exp = files.read_autosave()
+    try:
+        exp = files.read_autosave(strict=True)
+    except GdsimError as e:  # a corrupt autosave: say so, start fresh
+        return default_experiment(), None, (f"Could not restore the last session ({e}); "
+                                            "started a new one")
     if exp is not None:
         return exp, None, "Restored the last session"
     return default_experiment(), None, ""
@@ -122,8 +148,16 @@ def run_app(experiment_path: str | None = None) -> int:
     if os.environ.get("GDSIM_REPORT_SHOWN"):
         QTimer.singleShot(0, lambda: print(f"gdsim: window shown ({app.platformName()})",
                                            flush=True))
+        report_first_paint(win)
+    from ui import files
+
+    problem = files.autosave_problem()
+    if problem:  # e.g. a read-only profile: the app works, the session is not kept
+        message = (message + "; " if message else "") + f"Autosave is off: {problem}"
     if message:
-        win.statusBar().showMessage(message, 8000)
+        win.statusBar().showMessage(message, 15000)
+        if os.environ.get("GDSIM_REPORT_SHOWN"):
+            print(f"gdsim: notice: {message}", flush=True)
     quit_after = os.environ.get("GDSIM_QUIT_AFTER_MS", "").strip()
     if quit_after.isdigit():
         QTimer.singleShot(int(quit_after), win.close)

@@ -249,6 +249,9 @@ class SurfaceBar(QToolBar):
             while self.params_layout.count():
                 w = self.params_layout.takeAt(0).widget()
                 if w is not None:  # hide now: deleteLater waits for the event loop
+                    # silent: a focused field would report editingFinished for the old
+                    # surface's parameter from inside this rebuild
+                    w.blockSignals(True)
                     w.hide()
                     w.setParent(None)
                     w.deleteLater()
@@ -294,7 +297,7 @@ class SurfaceBar(QToolBar):
         c = self.controller
         exp = c.experiment
         edit = self.edits.get(p.name)
-        if edit is None:
+        if edit is None or p not in self.params:  # a field of a surface no longer shown
             return
         try:
             value = p.check(edit.text(), exp.surface)

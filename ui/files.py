@@ -9,7 +9,6 @@ and are shown by the window; nothing here opens a dialog.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -39,17 +38,36 @@ def write_autosave(exp) -> None:
     save_experiment(exp, path)
 
 
-def read_autosave():
-    """The autosaved experiment, or None if there is none or it cannot be read."""
+def read_autosave(strict: bool = False):
+    """The autosaved experiment, or None if there is none (or, unless ``strict``, when it
+    cannot be read; ``strict`` raises GdsimError saying why)."""
     from gdsim.io import load_experiment
 
     path = autosave_path()
-    if not path.is_file():
-        return None
     try:
+        if not path.exists():
+            return None
         return load_experiment(path)
-    except (GdsimError, OSError):
+    except (GdsimError, OSError) as e:
+        if strict:
+            raise GdsimError(str(e)) from None
         return None
+
+
+def autosave_problem() -> str:
+    """Why the session cannot be autosaved ("" when it can): its folder cannot be made or
+    written, or the file is read-only."""
+    from gdsim.io import check_writable
+
+    path = autosave_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        check_writable(path)
+    except OSError as e:
+        return f"cannot create {str(path.parent)!r}: {e.strerror or e}"
+    except GdsimError as e:
+        return str(e)
+    return ""
 
 
 def load(path: str | os.PathLike):
@@ -65,11 +83,12 @@ def load(path: str | os.PathLike):
 def is_network_file(path: str | os.PathLike) -> bool:
     """Whether ``path`` holds a network experiment (``"format": "gdsim-network"`` or
     ``"mode": "network"``); False when it cannot be read (the surface loader then says why)."""
+    from gdsim.io import read_json
     from gdsim.nn.io import FORMAT
 
     try:
-        d = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+        d = read_json(path)
+    except GdsimError:
         return False
     return isinstance(d, dict) and (d.get("format") == FORMAT or d.get("mode") == "network")
 
@@ -85,8 +104,11 @@ def save(exp, path: str | os.PathLike) -> None:
 
 
 def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -> None:
-    """Export a pyqtgraph PlotItem to PNG or SVG (by extension) atomically."""
+    """Export a pyqtgraph PlotItem to PNG or SVG (by extension), rendered in memory and
+    written atomically (``gdsim.io.atomic_write_bytes``)."""
     import pyqtgraph.exporters as exporters
+
+    from gdsim.io import atomic_write_bytes
 
     path = Path(path)
     ext = path.suffix.lower()
@@ -94,48 +116,50 @@ def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -
         raise GdsimError(f"image file must end in .png or .svg, got {path.name!r}")
     if not path.parent.is_dir():
         raise GdsimError(f"cannot write {str(path)!r}: folder does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".gdsim-", suffix=ext, dir=path.parent)
-    os.close(fd)
-    try:
-        if ext == ".png":
-            exp = exporters.ImageExporter(plot_item)
-            if width:
-                exp.parameters()["width"] = int(width)
-            exp.export(tmp)
-        else:
-            export_svg(plot_item, tmp)
-        if os.path.getsize(tmp) == 0:
-            raise GdsimError(f"could not render the image for {path.name!r}")
-        publish(tmp, path)
-    except OSError as e:
-        raise GdsimError(f"cannot write {str(path)!r}: {e.strerror or e}") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if ext == ".png":
+        exp = exporters.ImageExporter(plot_item)
+        if width:
+            exp.parameters()["width"] = int(width)
+        data = png_bytes(exp.export(toBytes=True))
+    else:
+        data = svg_bytes(plot_item)
+    if not data:
+        raise GdsimError(f"could not render the image for {path.name!r}")
+    atomic_write_bytes(path, data)
 
 
-def publish(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
-    """Give a finished temporary file normal permissions (mkstemp makes it 0600), then
-    rename it over ``path`` (atomic on one file system)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
-    os.replace(tmp, path)
+def png_bytes(image) -> bytes:
+    """A QImage or QPixmap encoded as PNG, in memory (b"" when Qt cannot encode it)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    buf = QByteArray()
+    device = QBuffer(buf)
+    device.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(device, "PNG")
+    device.close()
+    return bytes(buf.data()) if ok else b""
 
 
 def export_svg(item, path: str) -> None:
-    """Write ``item`` (a PlotItem and everything in it) as SVG with pyqtgraph's exporter:
-    one vector element per item, painted in export mode (markers as vector symbols, not
-    the sprite sheet; axes and text as paths and ``<text>``, not their cached pixmaps)."""
+    """Write ``item`` as SVG (:func:`svg_bytes`) to ``path``, atomically."""
+    from gdsim.io import atomic_write_bytes
+
+    atomic_write_bytes(path, svg_bytes(item))
+
+
+def svg_bytes(item) -> bytes:
+    """``item`` (a PlotItem and everything in it) as SVG with pyqtgraph's exporter: one
+    vector element per item, painted in export mode (markers as vector symbols, not the
+    sprite sheet; axes and text as paths and ``<text>``, not their cached pixmaps)."""
     import xml.dom.minidom
 
     import pyqtgraph.exporters as exporters
 
     with _svg_paths_closed_explicitly():
-        exporters.SVGExporter(item).export(path)
+        data = exporters.SVGExporter(item).export(toBytes=True)
     # pyqtgraph leaves each clip path among the shapes; some renderers (QtSvg) then draw it
     # as a black frame: clip paths belong in <defs>
-    doc = xml.dom.minidom.parse(path)
+    doc = xml.dom.minidom.parseString(data)
     root = doc.documentElement
     defs = next(iter(root.getElementsByTagName("defs")), None)
     if defs is None:
@@ -143,7 +167,7 @@ def export_svg(item, path: str) -> None:
     for clip in list(root.getElementsByTagName("clipPath")):
         if clip.parentNode is not defs:
             defs.appendChild(clip.parentNode.removeChild(clip))
-    Path(path).write_text(doc.toxml(), encoding="utf-8")
+    return doc.toxml().encode("utf-8")
 
 
 @contextlib.contextmanager
@@ -212,12 +236,14 @@ class Preset:
 
 def presets() -> list[Preset]:
     """Presets in ``resources/presets/*.json``, sorted by file name (bad files skipped)."""
+    from gdsim.io import read_json
+
     out = []
     folder = resource_path("presets")
     for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
-            d = json.loads(p.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
+            d = read_json(p)
+        except GdsimError:
             continue
         if isinstance(d, dict):
             title = str(d.get("title") or p.stem.replace("_", " "))
@@ -230,12 +256,12 @@ def load_preset(path: str | os.PathLike):
     description (so the autosave, and the story banner after a relaunch, have them)."""
     import dataclasses
 
-    from gdsim.io import experiment_from_dict
+    from gdsim.io import experiment_from_dict, read_json
 
     p = Path(path)
     try:
-        d = json.loads(p.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as e:
+        d = read_json(p)
+    except GdsimError as e:
         raise GdsimError(f"cannot read preset {p.name!r}: {e}") from None
     if not isinstance(d, dict):
         raise GdsimError(f"preset {p.name!r} is not a JSON object")

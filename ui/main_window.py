@@ -159,15 +159,13 @@ class MainWindow(QMainWindow):
         self.mode_tabs = QTabWidget()
         self.mode_tabs.setObjectName("modeTabs")
         self.mode_tabs.addTab(page, "Surfaces")
-        self.network = None
+        self._network = None  # the Network tab: built on first show or use (``network``)
+        self._network_index = -1
         try:
-            from ui.network.mode import NetworkMode
+            import ui.network.mode  # noqa: F401 (available; built later)
 
-            self.network = NetworkMode(self)
-            self.mode_tabs.addTab(self.network, "Network")
-            path_changed = getattr(self.network, "path_changed", None)
-            if path_changed is not None:
-                path_changed.connect(self._network_path_changed)
+            self._network_index = self.mode_tabs.addTab(QWidget(), "Network")  # stand-in
+            self.mode_tabs.currentChanged.connect(self._network_shown)
         except ImportError:
             pass
         self.mode_tabs.tabBar().setVisible(self.mode_tabs.count() > 1)
@@ -206,6 +204,46 @@ class MainWindow(QMainWindow):
         self.why = self._build_why()
 
     # ------------------------------------------------------------ optional parts
+    @property
+    def network(self):
+        """The Network tab's NetworkMode, built on first use (as costly as the rest of the
+        window, so not before it is shown or needed); None when unavailable."""
+        if self._network is None and self._network_index >= 0:
+            self._build_network()
+        return self._network
+
+    def _network_shown(self, index: int) -> None:
+        if index == self._network_index and self._network is None:
+            self._build_network()
+
+    def _build_network(self) -> None:
+        """Put the real Network tab in place of its stand-in (same index, same current tab)."""
+        from ui.network.mode import NetworkMode
+
+        i, tabs = self._network_index, self.mode_tabs
+        try:
+            network = NetworkMode(self)
+        except Exception as e:  # noqa: BLE001 -- a broken optional tab must not stop the app
+            log.warning("Network tab unavailable: %s", e)
+            network = notice_widget(f"The Network tab is unavailable: {type(e).__name__}: {e}")
+            self._network_index = -1
+        current = tabs.currentIndex()
+        stand_in = tabs.widget(i)
+        tabs.blockSignals(True)
+        tabs.removeTab(i)
+        tabs.insertTab(i, network, "Network")
+        tabs.setCurrentIndex(current)
+        tabs.blockSignals(False)
+        stand_in.deleteLater()
+        if self._network_index < 0:
+            return
+        self._network = network
+        path_changed = getattr(network, "path_changed", None)
+        if path_changed is not None:
+            path_changed.connect(self._network_path_changed)
+        if current == i:  # shown now: let every follower of the tabs see the real tab
+            tabs.currentChanged.emit(i)
+
     def _build_3d(self) -> QWidget:
         from ui.view3d import View3D
 
@@ -282,7 +320,12 @@ class MainWindow(QMainWindow):
                 img, f"{title}…", lambda k=key: self.export_image_dialog(k), None,
                 f"actionExportImage_{key}")
         self.network_image_actions = {}  # shown instead while the Network tab is
-        for key, title in (self.network.panel_titles() if self.has_network() else {}).items():
+        titles = {}
+        if self.has_network():
+            import ui.network.mode as network_mode
+
+            titles = getattr(network_mode, "PANEL_TITLES", {})
+        for key, title in titles.items():
             self.network_image_actions[key] = self._action(
                 img, f"{title}…", lambda k=key: self.export_image_dialog(k, network=True), None,
                 f"actionExportNetworkImage_{key}")
@@ -361,18 +404,20 @@ class MainWindow(QMainWindow):
     def _network_presets(self) -> list:
         if not self.has_network():
             return []
-        from ui.network.mode import network_presets
+        import ui.network.mode as network_mode
 
-        return network_presets()
+        return getattr(network_mode, "network_presets", list)()
 
     # ------------------------------------------------------------------ modes
     def has_network(self) -> bool:
-        """Whether the Network tab is there and working (it has its own controller)."""
-        return self.network is not None and hasattr(self.network, "controller")
+        """Whether the Network tab is there and working (not yet built: it will be on first
+        use; built: it has its own controller)."""
+        return self._network_index >= 0 and (self._network is None
+                                             or hasattr(self._network, "controller"))
 
     def network_active(self) -> bool:
         """Whether the Network tab is the one shown."""
-        return self.has_network() and self.mode_tabs.currentWidget() is self.network
+        return self._network is not None and self.mode_tabs.currentWidget() is self._network
 
     def active_controller(self):
         """The controller Play/Step/Reset drive: the Network tab's while it is shown."""
@@ -658,6 +703,9 @@ class MainWindow(QMainWindow):
             files.write_autosave(self.controller.experiment)
         except (GdsimError, OSError) as e:
             log.warning("autosave failed: %s", e)
+            if str(e) != getattr(self, "_autosave_error", None):  # said once, not per edit
+                self._autosave_error = str(e)
+                self.statusBar().showMessage(f"Autosave failed: {e}", 10000)
 
     def save_window_state(self) -> None:
         s = QSettings()

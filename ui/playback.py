@@ -26,6 +26,7 @@ MAX_SPEED = 100_000.0
 FRAME_BUDGET_S = 0.008  # initial stepping time per Play tick; the rest is for drawing
 MIN_BUDGET_S, MAX_BUDGET_S = 0.004, 0.014  # range of the adaptive stepping budget
 STEP_N_AT_ONCE = 2000  # Step N above this runs in chunks through the timer
+AT_ONCE_S = 0.03  # ... and so does Step N whose engine time would exceed about two frames
 READOUT_HZ = 20.0  # numbers (status bar, runs table) refresh at most this often while playing
 RATE_WINDOW_S = 1.0  # the achieved speed is measured over the last second of Play
 RATE_MIN_SPAN_S = 0.25  # ... once Play has run this long
@@ -331,10 +332,11 @@ class PlaybackController(QObject):
             self.readout.emit()
 
     def step_n(self, n: int) -> None:
-        """Take ``n`` steps: at once when few, else through the Play timer at full speed in
-        frame-sized chunks (the event loop keeps running; Pause stops it early)."""
+        """Take ``n`` steps: at once when few (at most STEP_N_AT_ONCE, and about two frames of
+        engine time), else through the Play timer at full speed in frame-sized chunks (the
+        event loop keeps running; Pause stops it early)."""
         n = max(1, int(n))
-        if n <= STEP_N_AT_ONCE:
+        if n <= min(STEP_N_AT_ONCE, max(1, int(AT_ONCE_S / max(self._sec_per_step, 1e-9)))):
             self.step(n)
             return
         if self.sim.done:

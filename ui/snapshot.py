@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -110,17 +109,16 @@ def snapshot_main(args) -> int:
         return 2
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     pix = render(experiment, steps, size, network_path)
-    fd, tmp = tempfile.mkstemp(prefix=".gdsim-", suffix=".png", dir=out.parent)
-    os.close(fd)
-    try:
-        if not pix.save(tmp, "PNG"):
-            print(f"gdsim snapshot: error: could not write {str(out)!r}", file=sys.stderr)
-            return 2
-        from ui.files import publish
+    from gdsim.io import atomic_write_bytes
+    from ui.files import png_bytes
 
-        publish(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    data = png_bytes(pix)
+    try:
+        if not data:
+            raise GdsimError(f"could not encode the picture for {str(out)!r}")
+        atomic_write_bytes(out, data)
+    except GdsimError as e:
+        print(f"gdsim snapshot: error: {e}", file=sys.stderr)
+        return 2
     print(f"wrote {out} ({pix.width()}x{pix.height()}, step {steps})")
     return 0

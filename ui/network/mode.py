@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.errors import GdsimError
+from gdsim.io import read_json
 from gdsim.nn.io import (
     atomic_write_bytes,
     check_writable,
@@ -44,6 +45,7 @@ from gdsim.nn.io import (
 )
 from gdsim.nn.training import NNExperiment, Trainer
 from ui.controls import PlaybackBar, TimelineBar
+from ui.jobs import AT_ONCE_S, Job, run_to_end
 from ui.network.controller import NetworkController
 from ui.network.editors import NetworkEditors, NetworkRunsPanel
 from ui.network.panels import BoundaryView, MetricsView, WeightSliceView
@@ -52,6 +54,9 @@ from ui.resources import resource_path
 from ui.runs_panel import MIN_WIDTH as RUNS_MIN_WIDTH
 
 log = logging.getLogger(__name__)
+PANEL_TITLES = {"boundary": "Decision boundary / fit", "slice": "Weight-space slice",
+                "loss": "Loss curves", "accuracy": "Accuracy curves", "lr": "Learning rate",
+                "layers": "Gradient norm per layer"}
 JSON_FILTER = "gdsim network experiment (*.json);;All files (*)"
 WEIGHTS_FILTER = "Weights (*.npz);;All files (*)"
 
@@ -75,8 +80,8 @@ def network_presets() -> list[NetworkPreset]:
     folder = preset_folder()
     for p in sorted(folder.glob("nn_*.json")) if folder.is_dir() else []:
         try:
-            d = json.loads(p.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError):
+            d = read_json(p)
+        except GdsimError:
             continue
         if isinstance(d, dict) and d.get("mode") == "network":
             out.append(NetworkPreset(p, str(d.get("title") or p.stem),
@@ -87,10 +92,7 @@ def network_presets() -> list[NetworkPreset]:
 def read_experiment(path: str | Path) -> tuple[NNExperiment, str, str]:
     """(experiment, title, description) of a network experiment or preset file."""
     p = Path(path)
-    try:
-        d = json.loads(p.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as e:
-        raise GdsimError(f"cannot read {p.name!r}: {e}") from None
+    d = read_json(p)  # GdsimError naming the file and the problem
     if not isinstance(d, dict) or d.get("mode") != "network":
         raise GdsimError(f"{p.name!r} is not a network experiment (needs \"mode\": \"network\")")
     return experiment_from_dict(d), str(d.get("title") or ""), str(d.get("description") or "")
@@ -180,6 +182,8 @@ class NetworkMode(QWidget):
         self.status_label.setVisible(main_window is None)
         c.notice.connect(self._notice)
         c.error.connect(self._notice)
+        self.csv_job = Job(self, on_progress=lambda f: self._notice(
+            f"Exporting training CSV… {f:.0%}"))
         c.reset_done.connect(self._clear_stale)
         c.experiment_changed.connect(self._data_maybe_changed)
         self._story_data = None  # the preset's data (a story no longer fits other data)
@@ -225,13 +229,15 @@ class NetworkMode(QWidget):
                                              "columns: every training row then trains")
         img = QToolButton()
         img.setObjectName("networkImageButton")
-        img.setText("Export image")
-        img.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(img)
+        img.setText("Export image ▾")
+        # popup(), not setMenu + InstantPopup: that runs the menu in a nested event loop
+        # inside the button's click() (QMenu.exec), which blocks whoever clicked it
+        self.image_menu = menu = QMenu(img)
+        menu.setObjectName("networkImageMenu")
         for key, title in self.panel_titles().items():
             act = menu.addAction(f"{title}…")
             act.triggered.connect(lambda _c=False, k=key: self.export_image_dialog(k))
-        img.setMenu(menu)
+        img.clicked.connect(lambda: menu.popup(img.mapToGlobal(QPoint(0, img.height()))))
         bar.addWidget(img)
         return bar
 
@@ -262,9 +268,7 @@ class NetworkMode(QWidget):
 
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> title (File → Export image while this tab is shown)."""
-        return {"boundary": "Decision boundary / fit", "slice": "Weight-space slice",
-                "loss": "Loss curves", "accuracy": "Accuracy curves", "lr": "Learning rate",
-                "layers": "Gradient norm per layer"}
+        return dict(PANEL_TITLES)
 
     def panel_plot_item(self, key: str):
         """The pyqtgraph item behind an exportable panel (the small multiples when shown)."""
@@ -419,27 +423,51 @@ class NetworkMode(QWidget):
             self.save_to(path if Path(path).suffix else path + ".json")
 
     # --- CSV, weights, images ---------------------------------------------------------------
-    def export_csv(self, path: str | Path) -> None:
-        """The training CSV of the whole experiment (trained to the end, as ``gdsim train``)."""
+    def export_csv(self, path: str | Path, job: Job | None = None, done=None) -> bool:
+        """The training CSV of the whole experiment (trained to the end, as ``gdsim train``).
+
+        With ``job``, training estimated to take more than ``jobs.AT_ONCE_S`` runs on it (a
+        fresh Trainer) and ``done(None, error)`` reports the end: returns False then, True
+        when the file was written at once. A bad path raises GdsimError at once.
+        """
         check_writable(path)
-        sim = self.controller.sim
+        c = self.controller
+        sim, exp, init = c.sim, c.experiment, c.init_weights
+        steps = 0 if sim.done else sim.max_steps
+        if job is not None and steps * c._sec_per_step > AT_ONCE_S:
+            def work(report):
+                fresh = Trainer(exp, dataset=sim.data, init_weights=init)
+                run_to_end(fresh, report, chunk=200)
+                write_csv(fresh, path)
+
+            if not job.start(work, done or (lambda _r, _e: None)):
+                raise GdsimError("an export is still running: try again when it has finished")
+            return False
         if not sim.done:
-            sim = Trainer(self.controller.experiment, dataset=sim.data,
-                          init_weights=self.controller.init_weights)
+            sim = Trainer(exp, dataset=sim.data, init_weights=init)
             sim.run()
         write_csv(sim, path)
+        return True
 
     def export_csv_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export training CSV", self.dialog_dir(),
                                               "CSV (*.csv);;All files (*)")
         if not path:
             return
-        try:
-            self.export_csv(path)
+        try:  # a long training runs to its end off the UI thread
+            at_once = self.export_csv(path, self.csv_job,
+                                      lambda _r, error: self._csv_exported(path, error))
         except GdsimError as e:
             self.show_error("Cannot export CSV", str(e))
             return
-        self._notice(f"Exported {path}")
+        if at_once:
+            self._csv_exported(path, "")
+
+    def _csv_exported(self, path: str, error: str) -> None:
+        if error:
+            self.show_error("Cannot export CSV", error)
+        else:
+            self._notice(f"Exported {path}")
 
     def save_weights(self, path: str | Path) -> None:
         """The selected run's weights at the shown step."""

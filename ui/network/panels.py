@@ -223,6 +223,7 @@ class BoundaryView(PanelView):
         super().__init__(controller, parent)
         self.all_runs = False
         self.cells: list[tuple] = []  # small multiples: (plot item, image, boundary line)
+        self._cells_for = None  # the Trainer the small multiples were built for
         self.fits: list[pg.PlotDataItem] = []  # 1-D data: every run's fitted curve
         lay = panel_layout(self, spacing=0)
         head = QHBoxLayout()
@@ -375,6 +376,8 @@ class BoundaryView(PanelView):
         self.all_runs = bool(on)
         if self.all_check.isChecked() != self.all_runs:
             self.all_check.setChecked(self.all_runs)
+        if self.all_runs and self._cells_for is not self.controller.sim:
+            self._build_multiples()
         two_d = self.kind == "map"
         self.plot.setVisible(not (self.all_runs and two_d))
         self.multi.setVisible(self.all_runs and two_d)
@@ -403,6 +406,12 @@ class BoundaryView(PanelView):
             self.multi.hide()
             self.plot.show()
             return
+        self._cells_for = None
+        if not self.all_runs:  # built when shown (set_all_runs): a plot per run is slow
+            self.multi.hide()
+            self.plot.show()
+            return
+        self._cells_for = sim
         cols = int(np.ceil(np.sqrt(sim.n_runs)))
         fills = [pg.mkBrush(col) for col in CLASS_COLORS]
         brushes = [fills[int(c) % len(fills)] for c in d.y_train] \
