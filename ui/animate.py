@@ -321,6 +321,37 @@ def with_room_for(experiment, last_step: int):
 
 
 # --------------------------------------------------------------------------- encoders
+def _rgb_keys(px: np.ndarray) -> np.ndarray:
+    """(…, 3) uint8 colours -> (…) uint32 keys 0xRRGGBB."""
+    px = px.astype(np.uint32)
+    return (px[..., 0] << 16) | (px[..., 1] << 8) | px[..., 2]
+
+
+def gif_palette(sample: np.ndarray, exact: int = 160) -> list[int]:
+    """256 RGB colours (flat list) for ``sample`` (…, 3) uint8: its ``exact`` most frequent
+    colours as they are (background, text, run colours stay exact), the rest by median cut
+    over the remaining pixels (the heatmap's smooth ramp)."""
+    from PIL import Image
+
+    px = sample.reshape(-1, 3)
+    keys = _rgb_keys(px)
+    uniq, counts = np.unique(keys, return_counts=True)
+    order = np.argsort(counts, kind="stable")[::-1]
+    top = uniq[order[:256 if len(uniq) <= 256 else exact]]
+    colors = [int(k) for k in top]
+    if len(uniq) > 256:
+        rest = px[~np.isin(keys, top)]
+        img = Image.fromarray(rest.reshape(1, -1, 3), "RGB")
+        q = img.quantize(256 - len(colors), method=Image.Quantize.MEDIANCUT,
+                         dither=Image.Dither.NONE)
+        pal = q.getpalette()[: 3 * (256 - len(colors))]
+        colors += [(pal[i] << 16) | (pal[i + 1] << 8) | pal[i + 2] for i in range(0, len(pal), 3)]
+    flat: list[int] = []
+    for c in colors:
+        flat += [(c >> 16) & 255, (c >> 8) & 255, c & 255]
+    return flat + [0] * (768 - len(flat))
+
+
 class GifEncoder:
     """Pillow GIF: every frame mapped (no dithering) onto one palette of 256 colours."""
 
@@ -328,16 +359,31 @@ class GifEncoder:
         from PIL import Image
 
         self.path, self.fps = path, fps
-        sample = np.concatenate(palette_frames, axis=0)
-        self.palette = Image.fromarray(sample, "RGB").quantize(
-            256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        self._flat = gif_palette(np.concatenate(palette_frames, axis=0))
+        self.palette = Image.new("P", (1, 1))
+        self.palette.putpalette(self._flat)
+        pal = np.array(self._flat, dtype=np.uint8).reshape(256, 3)
+        keys = _rgb_keys(pal)
+        keys_unique, first = np.unique(keys, return_index=True)
+        self._sorted_keys, self._sorted_index = keys_unique, first.astype(np.uint8)
         self.frames: list = []
 
     def add(self, frame: np.ndarray) -> None:
         from PIL import Image
 
-        self.frames.append(Image.fromarray(frame, "RGB").quantize(
-            palette=self.palette, dither=Image.Dither.NONE))
+        q = Image.fromarray(frame, "RGB").quantize(palette=self.palette,
+                                                   dither=Image.Dither.NONE)
+        # Pillow maps through a coarse colour cache (white may become 253, 253, 253):
+        # colours the palette holds exactly are mapped exactly
+        idx = np.asarray(q).copy()
+        keys = _rgb_keys(frame.reshape(-1, 3)).reshape(frame.shape[:2])
+        pos = np.searchsorted(self._sorted_keys, keys)
+        pos[pos >= len(self._sorted_keys)] = 0
+        hit = self._sorted_keys[pos] == keys
+        idx[hit] = self._sorted_index[pos[hit]]
+        p = Image.fromarray(idx, "P")
+        p.putpalette(self._flat)
+        self.frames.append(p)
 
     def close(self) -> None:
         first, rest = self.frames[0], self.frames[1:]

@@ -215,6 +215,9 @@ class MainWindow(QMainWindow):
                 f"actionExportNetworkImage_{key}")
         self._show_image_actions()
         self.mode_tabs.currentChanged.connect(lambda _i: self._show_image_actions())
+        self.act_export_animation = self._action(m, "Export &animation…",
+                                                 self.export_animation_dialog, None,
+                                                 "actionExportAnimation")
         m.addSeparator()
         self.act_quit = self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit,
                                      "actionQuit")
@@ -448,6 +451,34 @@ class MainWindow(QMainWindow):
                                   self.show_file_error)
         if path:
             self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_animation_dialog(self) -> None:
+        """Ask for the animation's options, then render it with progress and Cancel."""
+        from ui.animate_dialog import AnimationDialog
+
+        c = self.active_controller()
+        max_step = int(c.sim.max_steps)
+        last = int(c.sim.t) if c.sim.t > 0 else min(max_step, 300)
+        dialog = AnimationDialog(last, max_step, self._dialog_dir(), self)
+        while dialog.exec():
+            try:
+                opts = dialog.options()
+            except GdsimError as e:
+                self.show_file_error("Cannot export animation", str(e))
+                continue
+            self.start_animation(opts)
+            return
+
+    def start_animation(self, opts):
+        """Export the shown mode's experiment as an animation (returns the running job)."""
+        from ui.animate_dialog import start_export
+
+        if self.network_active():
+            exp, title = self.network.controller.experiment, ""
+        else:
+            exp, title = self.controller.experiment, self.controller.experiment.title
+        self.animation_job = start_export(self, exp, opts, title)
+        return self.animation_job
 
     def load_preset(self, path) -> bool:
         try:
