@@ -424,6 +424,51 @@ def make_encoder(fmt: str, path: str, fps: int, first: np.ndarray, last: np.ndar
     return Mp4Encoder(path, fps)
 
 
+class ThreadedEncoder:
+    """Runs an encoder's ``add``/``close`` on a worker thread (bounded queue), so rendering
+    the next frame overlaps encoding this one; errors surface in ``add`` or ``close``."""
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+        self.error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=8)
+        self._thread = threading.Thread(target=self._run, name="gdsim-animation-encoder",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None or self.error is not None:
+                if item is None:
+                    return
+                continue
+            try:
+                item()
+            except BaseException as e:  # noqa: BLE001 -- re-raised on the caller's thread
+                self.error = e
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def add(self, frame: np.ndarray) -> None:
+        self._raise()
+        self._queue.put(lambda: self.encoder.add(frame))
+
+    def close(self) -> None:
+        self._queue.put(self.encoder.close)
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def abort(self) -> None:
+        self.error = self.error or Cancelled()
+        self._queue.put(None)
+        self._thread.join()
+        self.encoder.abort()
+
+
 def temp_target(path: Path) -> str:
     """A new empty temporary file beside ``path`` with the same suffix."""
     fd, tmp = tempfile.mkstemp(prefix=".gdsim-", suffix=path.suffix.lower(), dir=path.parent)
@@ -453,7 +498,7 @@ def export_animation(experiment, opts: AnimationOptions, title: str = "",
         first = stage.render_frame(int(steps[0]))
         last = stage.render_frame(int(steps[-1])) if total > 1 else first
         tmp = temp_target(opts.path)
-        encoder = make_encoder(opts.format, tmp, opts.fps, first, last)
+        encoder = ThreadedEncoder(make_encoder(opts.format, tmp, opts.fps, first, last))
         for j, s in enumerate(steps):
             frame = first if j == 0 else last if j == total - 1 else stage.render_frame(int(s))
             encoder.add(frame)
