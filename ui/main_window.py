@@ -136,6 +136,13 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.runs_dock)
         self.resizeDocks([self.runs_dock], [380], Qt.Orientation.Horizontal)
 
+        self.learn_panel, self.has_learn = optional_part(self._build_learn, "The Learn panel")
+        self.learn_dock = QDockWidget("Learn", self)
+        self.learn_dock.setObjectName("learnDock")
+        self.learn_dock.setWidget(self.learn_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.learn_dock)
+        self.learn_dock.hide()
+
         self.status = StatusPanel(c, self.statusBar())
         self.mode_tabs.currentChanged.connect(lambda _i: self._show_surface_status())
         self._autosave_timer = QTimer(self)
@@ -164,6 +171,13 @@ class MainWindow(QMainWindow):
         if panel is not None:
             panel.table.currentCellChanged.connect(lambda *_a: basin.update_map())
         return basin
+
+    def _build_learn(self) -> QWidget:
+        from ui.learn_panel import LearnPanel
+
+        panel = LearnPanel(getattr(self, "language", "en"))
+        panel.demo_requested.connect(self.show_learn_demo)
+        return panel
 
     def _build_runs_panel(self) -> QWidget:
         from ui.runs_panel import RunsPanel
@@ -247,6 +261,10 @@ class MainWindow(QMainWindow):
         v.addAction(self.act_basin)
         v.addSeparator()
         v.addAction(self.runs_dock.toggleViewAction())
+        learn_act = self.learn_dock.toggleViewAction()
+        learn_act.setObjectName("actionLearn")
+        learn_act.setShortcut(QKeySequence("F1"))
+        v.addAction(learn_act)
         self._action(v, "Reset zoom", self.surface_view.draw_surface, "Ctrl+0", "actionResetZoom")
 
         p = bar.addMenu("&Presets")
@@ -496,6 +514,30 @@ class MainWindow(QMainWindow):
         # the story label above the panels holds the description: a long one would be cut
         # at the status bar's edge
         self.statusBar().showMessage(f"Loaded preset: {title}", 15000)
+        return True
+
+    def show_learn_demo(self, kind: str, name: str) -> bool:
+        """Load the experiment the Learn panel names for optimizer/schedule ``name``."""
+        from gdsim import learn
+        from ui.resources import resource_path
+
+        try:
+            d = learn.demo(kind, name)
+            if "preset" in d:
+                return self.load_preset(resource_path("presets", f"{d['preset']}.json"))
+            exp = learn.demo_experiment(kind, name)
+        except GdsimError as e:
+            self.show_file_error("Cannot load the example", str(e))
+            return False
+        if not self.controller.set_experiment_reporting(exp, self.show_file_error,
+                                                       "Cannot load the example"):
+            return False
+        lang = getattr(self.learn_panel, "language", "en")
+        e = learn.entry(kind, name, lang)
+        self.current_path = None
+        self._set_story(e.get("title", name), e.get("intuition", ""))
+        self.show_mode(network=False)
+        self._update_title()
         return True
 
     def load_network_preset(self, path) -> bool:
