@@ -329,27 +329,30 @@ def _rgb_keys(px: np.ndarray) -> np.ndarray:
 
 def gif_palette(sample: np.ndarray, exact: int = 160) -> list[int]:
     """256 RGB colours (flat list) for ``sample`` (…, 3) uint8: its ``exact`` most frequent
-    colours as they are (background, text, run colours stay exact), the rest by median cut
-    over the remaining pixels (the heatmap's smooth ramp)."""
+    colours as they are (background, text, run colours stay exact), then median-cut colours
+    for the remaining pixels (the heatmap's smooth ramp), and last a magenta no frame uses,
+    so the GIF writer has an index free for "unchanged" (transparent) pixels."""
     from PIL import Image
 
+    slots = 255
     px = sample.reshape(-1, 3)
     keys = _rgb_keys(px)
     uniq, counts = np.unique(keys, return_counts=True)
     order = np.argsort(counts, kind="stable")[::-1]
-    top = uniq[order[:256 if len(uniq) <= 256 else exact]]
+    top = uniq[order[:slots if len(uniq) <= slots else exact]]
     colors = [int(k) for k in top]
-    if len(uniq) > 256:
+    if len(uniq) > slots:
         rest = px[~np.isin(keys, top)]
         img = Image.fromarray(rest.reshape(1, -1, 3), "RGB")
-        q = img.quantize(256 - len(colors), method=Image.Quantize.MEDIANCUT,
+        q = img.quantize(slots - len(colors), method=Image.Quantize.MEDIANCUT,
                          dither=Image.Dither.NONE)
-        pal = q.getpalette()[: 3 * (256 - len(colors))]
+        pal = q.getpalette()[: 3 * (slots - len(colors))]
         colors += [(pal[i] << 16) | (pal[i + 1] << 8) | pal[i + 2] for i in range(0, len(pal), 3)]
     flat: list[int] = []
     for c in colors:
         flat += [(c >> 16) & 255, (c >> 8) & 255, c & 255]
-    return flat + [0] * (768 - len(flat))
+    flat += [255, 0, 255] * (256 - len(colors))
+    return flat
 
 
 class GifEncoder:
@@ -388,7 +391,7 @@ class GifEncoder:
     def close(self) -> None:
         first, rest = self.frames[0], self.frames[1:]
         first.save(self.path, format="GIF", save_all=True, append_images=rest,
-                   duration=round(1000 / self.fps), loop=0, optimize=False)
+                   duration=round(1000 / self.fps), loop=0, optimize=True)
         self.frames = []
 
     def abort(self) -> None:
