@@ -197,8 +197,9 @@ def test_app_export_runs_with_progress_and_keeps_the_loop_turning(qtbot, isolate
     timer.setInterval(0)
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
-    progress = []
+    progress, preparing = [], []
     job = win.start_animation(AnimationOptions(out, SIZE, 10, 0, 40, 8))
+    job.preparing.connect(lambda s, last: preparing.append((s, last)))
     job.progress.connect(lambda d, t: progress.append((d, t, len(ticks))))
     with qtbot.waitSignal(job.finished, timeout=60_000) as blocker:
         pass
@@ -207,6 +208,7 @@ def test_app_export_runs_with_progress_and_keeps_the_loop_turning(qtbot, isolate
     assert error == "" and summary["frames"] == 8
     assert len(gif_frames(out)) == 8
     assert progress[-1][:2] == (8, 8)
+    assert preparing[-1] == (40, 40)  # the simulation ran to the last frame's step first
     # other events ran between frames: the window stayed responsive
     assert progress[-1][2] > progress[0][2]
     assert win.controller.sim.t == 0  # the app's own simulation was not stepped
@@ -233,6 +235,35 @@ def test_app_cancel_leaves_nothing(qtbot, isolated_app_state):
     assert not out.exists()
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".gdsim-")]
     assert "cancelled" in win.statusBar().currentMessage()
+
+
+def test_app_cancel_while_the_simulation_runs(qtbot, isolated_app_state):
+    """Cancel during the (sliced) run to the last step: nothing written, nothing left."""
+    from gdsim.nn.training import NNExperiment
+    from ui.main_window import MainWindow
+
+    win = MainWindow(race())
+    qtbot.addWidget(win)
+    win.show_mode(network=True)
+    win.network.controller.set_experiment(NNExperiment(
+        dataset="moons", samples=200, hidden=(8,), runs=[RunSpec("adam", {"lr": 0.01})],
+        epochs=400, seed=0))
+    out = isolated_app_state / "net.gif"
+    job = win.start_animation(AnimationOptions(out, SIZE, 10, 0, 400, 10))
+    slices = []
+
+    def on_preparing(step, last):
+        slices.append(step)
+        if len(slices) == 2:
+            job.cancel()
+
+    job.preparing.connect(on_preparing)
+    with qtbot.waitSignal(job.finished, timeout=60_000) as blocker:
+        pass
+    assert blocker.args == [None, "cancelled"]
+    assert 0 < slices[-1] < 400  # stopped part-way through the run
+    assert list(isolated_app_state.glob("*.gif")) == []
+    assert not list(isolated_app_state.glob(".gdsim-*"))
 
 
 def test_app_dialog_options(qtbot, tmp_path):

@@ -36,6 +36,7 @@ DEFAULT_FPS = 30
 MAX_FPS = 60
 DEFAULT_MAX_FRAMES = 300
 MAX_FRAMES = 100_000
+PREPARE_SLICE_S = 0.03  # in the app, the simulation runs to the last frame in slices this long
 SIZE_RANGE = (240, 3840)
 ANIM_EXTRA_HINT = "install the animation extra: pip install 'gdsim[anim]'"
 
@@ -534,7 +535,8 @@ def _make_job_class():
         leaves no file. Signals: ``progress(done, total)``, ``finished(summary | None, error)``.
         """
 
-        progress = Signal(int, int)
+        progress = Signal(int, int)          # frames done, total
+        preparing = Signal(int, int)         # simulation step reached, last step
         finished = Signal(object, str)
 
         def __init__(self, experiment, opts: AnimationOptions, title: str = "", parent=None):
@@ -551,16 +553,44 @@ def _make_job_class():
             self._queue: queue.Queue = queue.Queue(maxsize=8)
             self._thread: threading.Thread | None = None
             self._error = ""
+            self._preparing = False
+            self._chunk = 64
             self._timer = QTimer(self)
             self._timer.setInterval(0)
             self._timer.timeout.connect(self._tick)
 
         def start(self) -> None:
-            """Build the stage, run the simulation to the last step, start the frames."""
+            """Build the stage; the simulation then runs to the last step in slices (one per
+            event-loop turn, ``preparing`` reports them), then the frames follow."""
             try:
                 self.stage = make_stage(self.experiment, self.opts.size, self.opts.loss_panel,
                                         self.title)
-                reached = self.stage.prepare(self.opts.last_step)
+            except (GdsimError, OSError) as e:
+                self._finish(None, str(e))
+                return
+            self._chunk = 64
+            self._preparing = True
+            self.preparing.emit(0, self.opts.last_step)
+            self._timer.start()
+
+        def _prepare_slice(self) -> None:
+            """Advance the stage's simulation by about PREPARE_SLICE_S of work."""
+            c = self.stage.controller
+            target = self.opts.last_step
+            if c.sim.t < target and not c.sim.done:
+                t0 = time.perf_counter()
+                c.step(min(self._chunk, target - c.sim.t))
+                took = time.perf_counter() - t0
+                if took < PREPARE_SLICE_S / 2:
+                    self._chunk *= 2
+                elif took > PREPARE_SLICE_S and self._chunk > 1:
+                    self._chunk //= 2
+                self.preparing.emit(int(c.sim.t), target)
+                if c.sim.t < target and not c.sim.done:
+                    return
+            self._preparing = False
+            try:
+                reached = int(c.sim.t)
                 self.steps = frame_steps(min(self.opts.first_step, reached),
                                          min(self.opts.last_step, reached), self.opts.frames)
                 first = self.stage.render_frame(int(self.steps[0]))
@@ -568,13 +598,12 @@ def _make_job_class():
                 self.tmp = temp_target(self.opts.path)
                 encoder = make_encoder(self.opts.format, self.tmp, self.opts.fps, first, last)
             except (GdsimError, OSError) as e:
-                self._finish(None, str(e))
+                self._fail(str(e))
                 return
             self._thread = threading.Thread(target=self._encode, args=(encoder,),
                                             name="gdsim-animation-encoder", daemon=True)
             self._thread.start()
             self.progress.emit(0, len(self.steps))
-            self._timer.start()
 
         @property
         def total(self) -> int:
@@ -582,6 +611,9 @@ def _make_job_class():
 
         def _tick(self) -> None:
             if self.cancelled or self.done:
+                return
+            if self._preparing:
+                self._prepare_slice()
                 return
             if self._error:
                 self._fail(self._error)

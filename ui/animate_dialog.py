@@ -128,6 +128,12 @@ def start_export(window, experiment, opts: animate.AnimationOptions, title: str 
         progress.setLabelText(window.tr("Frame %1 of %2").replace("%1", str(done))
                               .replace("%2", str(total)))
 
+    def on_preparing(step: int, last: int) -> None:
+        progress.setMaximum(max(last, 1))
+        progress.setValue(step)
+        progress.setLabelText(window.tr("Running the simulation: step %1 of %2")
+                              .replace("%1", str(step)).replace("%2", str(last)))
+
     def on_finished(summary, error: str) -> None:
         progress.close()
         progress.deleteLater()
@@ -140,6 +146,7 @@ def start_export(window, experiment, opts: animate.AnimationOptions, title: str 
         else:
             window.show_file_error(window.tr("Cannot export animation"), error)
 
+    job.preparing.connect(on_preparing)
     job.progress.connect(on_progress)
     job.finished.connect(on_finished)
     progress.canceled.connect(job.cancel)
