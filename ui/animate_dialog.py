@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from gdsim.errors import GdsimError
 from ui import animate
+from ui.i18n import tr
 
 
 class AnimationDialog(QDialog):
@@ -34,17 +35,17 @@ class AnimationDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("animationDialog")
-        self.setWindowTitle(self.tr("Export animation"))
+        self.setWindowTitle(tr("Export animation"))
         form = QFormLayout(self)
         self.path_edit = QLineEdit(str(Path(directory or ".") / "race.gif"))
         self.path_edit.setObjectName("animationPathEdit")
-        browse = QPushButton(self.tr("Browse…"))
+        browse = QPushButton(tr("Browse…"))
         browse.setObjectName("animationBrowseButton")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        form.addRow(self.tr("File (.gif or .mp4)"), row)
+        form.addRow(tr("File (.gif or .mp4)"), row)
 
         lo, hi = animate.SIZE_RANGE
         self.width_spin = self._spin("animationWidthSpin", lo, hi, animate.DEFAULT_SIZE[0])
@@ -52,22 +53,22 @@ class AnimationDialog(QDialog):
         size = QHBoxLayout()
         size.addWidget(self.width_spin)
         size.addWidget(self.height_spin)
-        form.addRow(self.tr("Size (width × height, px)"), size)
+        form.addRow(tr("Size (width × height, px)"), size)
         self.fps_spin = self._spin("animationFpsSpin", 1, animate.MAX_FPS, animate.DEFAULT_FPS)
-        form.addRow(self.tr("Frames per second"), self.fps_spin)
+        form.addRow(tr("Frames per second"), self.fps_spin)
         top = max(int(max_step), 0)
         self.first_spin = self._spin("animationFirstStepSpin", 0, top, 0)
         self.last_spin = self._spin("animationLastStepSpin", 0, top, min(int(last_step), top))
         steps = QHBoxLayout()
         steps.addWidget(self.first_spin)
         steps.addWidget(self.last_spin)
-        form.addRow(self.tr("Steps (first, last)"), steps)
+        form.addRow(tr("Steps (first, last)"), steps)
         self.frames_spin = self._spin("animationFramesSpin", 1, animate.MAX_FRAMES,
                                       animate.DEFAULT_MAX_FRAMES)
-        self.frames_spin.setToolTip(self.tr("Frames spread evenly over the steps (at most one "
+        self.frames_spin.setToolTip(tr("Frames spread evenly over the steps (at most one "
                                             "per step)"))
-        form.addRow(self.tr("Frames"), self.frames_spin)
-        self.loss_check = QCheckBox(self.tr("with the loss panel"))
+        form.addRow(tr("Frames"), self.frames_spin)
+        self.loss_check = QCheckBox(tr("with the loss panel"))
         self.loss_check.setObjectName("animationLossCheck")
         self.loss_check.setChecked(True)
         form.addRow("", self.loss_check)
@@ -86,9 +87,9 @@ class AnimationDialog(QDialog):
         return spin
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export animation"),
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export animation"),
                                               self.path_edit.text(),
-                                              self.tr("GIF (*.gif);;MP4 video (*.mp4)"))
+                                              tr("GIF (*.gif);;MP4 video (*.mp4)"))
         if path:
             self.path_edit.setText(path)
 
@@ -110,12 +111,12 @@ def start_export(window, experiment, opts: animate.AnimationOptions, title: str 
     try:
         job = animate.animation_job(experiment, opts, title, window)
     except GdsimError as e:
-        window.show_file_error(window.tr("Cannot export animation"), str(e))
+        window.show_file_error(tr("Cannot export animation"), str(e))
         return None
-    progress = QProgressDialog(window.tr("Rendering animation frames…"), window.tr("Cancel"),
+    progress = QProgressDialog(tr("Rendering animation frames…"), tr("Cancel"),
                                0, 1, window)
     progress.setObjectName("animationProgress")
-    progress.setWindowTitle(window.tr("Export animation"))
+    progress.setWindowTitle(tr("Export animation"))
     progress.setWindowModality(Qt.WindowModality.NonModal)
     progress.setMinimumDuration(0)
     progress.setAutoClose(False)
@@ -125,26 +126,23 @@ def start_export(window, experiment, opts: animate.AnimationOptions, title: str 
     def on_progress(done: int, total: int) -> None:
         progress.setMaximum(max(total, 1))
         progress.setValue(done)
-        progress.setLabelText(window.tr("Frame %1 of %2").replace("%1", str(done))
-                              .replace("%2", str(total)))
+        progress.setLabelText(tr("Frame {0} of {1}").format(done, total))
 
     def on_preparing(step: int, last: int) -> None:
         progress.setMaximum(max(last, 1))
         progress.setValue(step)
-        progress.setLabelText(window.tr("Running the simulation: step %1 of %2")
-                              .replace("%1", str(step)).replace("%2", str(last)))
+        progress.setLabelText(tr("Running the simulation: step {0} of {1}").format(step, last))
 
     def on_finished(summary, error: str) -> None:
         progress.close()
         progress.deleteLater()
         if summary is not None:
             window.statusBar().showMessage(
-                window.tr("Exported %1 (%2 frames)").replace("%1", summary["path"])
-                .replace("%2", str(summary["frames"])), 8000)
+                tr("Exported {0} ({1} frames)").format(summary["path"], summary["frames"]), 8000)
         elif error == "cancelled":
-            window.statusBar().showMessage(window.tr("Animation export cancelled"), 5000)
+            window.statusBar().showMessage(tr("Animation export cancelled"), 5000)
         else:
-            window.show_file_error(window.tr("Cannot export animation"), error)
+            window.show_file_error(tr("Cannot export animation"), error)
 
     job.preparing.connect(on_preparing)
     job.progress.connect(on_progress)

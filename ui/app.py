@@ -69,6 +69,32 @@ def initial_experiment(experiment_path: str | None):
     return default_experiment(), None, ""
 
 
+def relaunch(win, lang: str | None):
+    """Switch the UI language: install its translators, then replace ``win`` by a new window
+    on the same experiments (surfaces and network), file, geometry and docks."""
+    from ui import i18n
+    from ui.main_window import MainWindow
+
+    i18n.save_language(lang)
+    i18n.install(lang)
+    new = MainWindow(win.controller.experiment, autosave=win.autosave_enabled)
+    new.current_path = win.current_path
+    if win.has_network() and new.has_network():
+        new.network.controller.set_experiment(win.network.controller.experiment)
+        new.network.current_path = win.network.current_path
+        new.show_mode(win.network_active())
+    new.restoreGeometry(win.saveGeometry())
+    new.restoreState(win.saveState())
+    new._update_title()
+    new.language_requested.connect(lambda code: relaunch(new, code))
+    win.autosave_enabled = False  # the new window saves from now on
+    win.close()
+    win.deleteLater()
+    new.show()
+    QCoreApplication.instance().setProperty("gdsimWindow", new)  # keep it alive
+    return new
+
+
 def missing_display() -> str:
     """Why no window can open here ("" when one can): Qt aborts the process otherwise."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
@@ -91,6 +117,9 @@ def run_app(experiment_path: str | None = None) -> int:
     from ui.main_window import MainWindow
 
     app = make_application()
+    from ui import i18n
+
+    i18n.install()
     try:
         exp, path, message = initial_experiment(experiment_path)
     except GdsimError as e:
@@ -115,6 +144,7 @@ def run_app(experiment_path: str | None = None) -> int:
         win.open_path(experiment_path)
     win.restore_window_state()
     install_excepthook(win)
+    win.language_requested.connect(lambda lang: relaunch(win, lang))
     win.show()
     if os.environ.get("GDSIM_REPORT_SHOWN"):
         QTimer.singleShot(0, lambda: print(f"gdsim: window shown ({app.platformName()})",

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from gdsim import learn
 from gdsim.errors import GdsimError
+from ui.i18n import tr
 from ui.resources import resource_path
 
 
@@ -37,8 +38,8 @@ class LearnPanel(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("learnKindCombo")
-        self.kind_combo.addItem(self.tr("Optimizers"), "optimizers")
-        self.kind_combo.addItem(self.tr("Learning-rate schedules"), "schedules")
+        self.kind_combo.addItem(tr("Optimizers"), "optimizers")
+        self.kind_combo.addItem(tr("Learning-rate schedules"), "schedules")
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._fill())
         lay.addWidget(self.kind_combo)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -55,9 +56,9 @@ class LearnPanel(QWidget):
         lay.addWidget(split, 1)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.demo_button = QPushButton(self.tr("Show me"))
+        self.demo_button = QPushButton(tr("Show me"))
         self.demo_button.setObjectName("learnDemoButton")
-        self.demo_button.setToolTip(self.tr("Load an experiment that shows it"))
+        self.demo_button.setToolTip(tr("Load an experiment that shows it"))
         self.demo_button.clicked.connect(self._demo)
         row.addWidget(self.demo_button)
         lay.addLayout(row)
@@ -110,13 +111,13 @@ class LearnPanel(QWidget):
         e = learn.entry(self.kind, name, self.language)
         rule = e["formula"]
         rule_html = (f"<pre style='white-space: pre-wrap'>{html.escape(rule)}</pre>" if rule else
-                     f"<p><i>{html.escape(self.tr('Not in this version of gdsim yet.'))}</i></p>")
+                     f"<p><i>{html.escape(tr('Not in this version of gdsim yet.'))}</i></p>")
         sections = [
-            (self.tr("The picture"), e.get("intuition", "")),
-            (self.tr("Update rule") if self.kind == "optimizers" else self.tr("Rate at step t"),
+            (tr("The picture"), e.get("intuition", "")),
+            (tr("Update rule") if self.kind == "optimizers" else tr("Rate at step t"),
              None),
-            (self.tr("When to use it"), e.get("when", "")),
-            (self.tr("What it fixes"), e.get("fixes", "")),
+            (tr("When to use it"), e.get("when", "")),
+            (tr("What it fixes"), e.get("fixes", "")),
         ]
         parts = [f"<h3>{html.escape(e.get('title', name))} <code>{html.escape(name)}</code></h3>"]
         for head, body in sections:
@@ -129,7 +130,7 @@ class LearnPanel(QWidget):
         except GdsimError as err:
             ok, why = False, str(err)
         self.demo_button.setEnabled(ok)
-        self.demo_button.setToolTip(self.tr("Load an experiment that shows it") if ok else why)
+        self.demo_button.setToolTip(tr("Load an experiment that shows it") if ok else why)
 
     def _demo(self) -> None:
         if self.name is not None:

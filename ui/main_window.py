@@ -14,8 +14,8 @@ import logging
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -33,6 +33,7 @@ from ui import files
 from ui.controller import Controller, default_experiment
 from ui.controls import PlaybackBar, SurfaceBar, TimelineBar
 from ui.curves_view import CurvesView
+from ui.i18n import tr
 from ui.plots import export_plot_dialog
 from ui.status import StatusPanel
 from ui.surface_view import SurfaceView
@@ -62,6 +63,8 @@ def optional_part(build, what: str) -> tuple[QWidget, bool]:
 
 class MainWindow(QMainWindow):
     """The gdsim desktop window over one :class:`Controller`."""
+
+    language_requested = Signal(object)  # "en" / "zh_CN" / "zh_TW", or None: the system's
 
     def __init__(self, experiment=None, controller: Controller | None = None,
                  autosave: bool = False, parent: QWidget | None = None):
@@ -175,7 +178,9 @@ class MainWindow(QMainWindow):
     def _build_learn(self) -> QWidget:
         from ui.learn_panel import LearnPanel
 
-        panel = LearnPanel(getattr(self, "language", "en"))
+        from ui import i18n
+
+        panel = LearnPanel(i18n.current_language())
         panel.demo_requested.connect(self.show_learn_demo)
         return panel
 
@@ -290,8 +295,45 @@ class MainWindow(QMainWindow):
             none = p.addAction("(no presets found)")
             none.setEnabled(False)
 
+        self._build_settings_menu(bar)
+
         h = bar.addMenu("&Help")
         self._action(h, "&About gdsim", self.about, None, "actionAbout")
+
+    def _build_settings_menu(self, bar) -> None:
+        """Settings → Language: the system's, or one of ours (remembered; applied by
+        rebuilding the window, see ``ui.app.relaunch``)."""
+        from ui import i18n
+
+        st = bar.addMenu(tr("Se&ttings"))
+        st.setObjectName("settingsMenu")
+        lm = st.addMenu(tr("&Language"))
+        lm.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        saved = i18n.saved_language()
+        self.language_actions = {}
+        choices = [(None, tr("System default"))] + list(i18n.LANGUAGES.items())
+        for code, title in choices:
+            act = QAction(title, self, checkable=True)
+            act.setObjectName(f"actionLanguage_{code or 'system'}")
+            act.setChecked(code == saved)
+            act.triggered.connect(lambda _c=False, c=code: self.choose_language(c))
+            group.addAction(act)
+            lm.addAction(act)
+            self.language_actions[code] = act
+
+    def choose_language(self, code: str | None) -> None:
+        """Remember the language and ask the app to show it (``language_requested``); with
+        no app listening (tests, embedding), it applies on the next start."""
+        from ui import i18n
+
+        i18n.save_language(code)
+        if self.receivers("2language_requested(PyObject)") > 0:
+            self.language_requested.emit(code)
+        else:
+            self.statusBar().showMessage(tr("The language changes when gdsim restarts"),
+                                         8000)
 
     def _network_presets(self) -> list:
         if not self.has_network():

@@ -1,0 +1,142 @@
+"""The UI's language: English, 简体中文 or 繁體中文 through Qt's translation system.
+
+Sources are ``resources/i18n/gdsim_<lang>.ts`` (made by ``pyside6-lupdate`` from the ``tr()``
+and ``QCoreApplication.translate()`` calls in ``ui/``); the compiled ``.qm`` files beside them
+are shipped and rebuilt by ``python -m ui.i18n`` (update + release). The language comes from
+Settings → Language (remembered in QSettings) or else the system locale. CLI messages and
+update formulas are never translated.
+
+    python -m ui.i18n            # refresh the .ts sources from the code, then build the .qm
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont
+
+from ui.resources import resource_path
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文", "zh_TW": "繁體中文"}
+SETTINGS_KEY = "ui/language"
+# CJK fallbacks after the platform's UI font (fonts-noto-cjk on Debian; Windows; macOS)
+CJK_FONTS = {
+    "zh_CN": ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+              "Microsoft YaHei", "PingFang SC"],
+    "zh_TW": ["Noto Sans CJK TC", "Source Han Sans TC", "WenQuanYi Micro Hei",
+              "Microsoft JhengHei", "PingFang TC"],
+}
+_installed: list[QTranslator] = []
+
+
+def tr(text: str) -> str:
+    """``text`` in the UI's language. Every UI string goes through this one function (one
+    translation context, ""), which ``pyside6-lupdate`` extracts from bare ``tr("…")`` calls;
+    placeholders use ``str.format``: ``tr("Exported {0}").format(path)``."""
+    return QCoreApplication.translate("", text)
+
+
+def i18n_dir() -> Path:
+    return resource_path("i18n")
+
+
+def language_for_locale(name: str) -> str:
+    """``zh_TW`` / ``zh-Hant`` / ``zh_HK`` -> zh_TW, other Chinese -> zh_CN, else en."""
+    n = name.replace("-", "_")
+    if not n.lower().startswith("zh"):
+        return "en"
+    return "zh_TW" if any(t in n for t in ("TW", "HK", "MO", "Hant")) else "zh_CN"
+
+
+def system_language() -> str:
+    """The language of the system locale (LANG / LC_ALL on Linux)."""
+    loc = QLocale.system()
+    for name in [loc.name(), *loc.uiLanguages()]:
+        lang = language_for_locale(name)
+        if lang != "en" or name.lower().startswith("en"):
+            return lang
+    return "en"
+
+
+def saved_language() -> str | None:
+    """The language chosen in Settings → Language, or None (follow the system)."""
+    v = QSettings().value(SETTINGS_KEY, "")
+    return str(v) if v in LANGUAGES else None
+
+
+def save_language(lang: str | None) -> None:
+    """Remember ``lang`` (None: follow the system)."""
+    if lang is None:
+        QSettings().remove(SETTINGS_KEY)
+    elif lang in LANGUAGES:
+        QSettings().setValue(SETTINGS_KEY, lang)
+
+
+def chosen_language() -> str:
+    return saved_language() or system_language()
+
+
+def current_language() -> str:
+    """The language installed in the running app ("en" when none was)."""
+    app = QCoreApplication.instance()
+    lang = app.property("gdsimLanguage") if app is not None else None
+    return str(lang) if lang in LANGUAGES else "en"
+
+
+def install(lang: str | None = None) -> str:
+    """Install the translators (gdsim's and Qt's own dialogs') and the CJK font fallback for
+    ``lang`` (None: the chosen one); returns the language now in use."""
+    app = QCoreApplication.instance()
+    lang = lang if lang in LANGUAGES else chosen_language()
+    for t in _installed:
+        app.removeTranslator(t)
+    _installed.clear()
+    if lang != "en":
+        for folder, name in ((str(i18n_dir()), f"gdsim_{lang}"),
+                             (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+                              f"qtbase_{lang}")):
+            t = QTranslator(app)
+            if t.load(name, folder):
+                app.installTranslator(t)
+                _installed.append(t)
+    _set_fonts(app, lang)
+    app.setProperty("gdsimLanguage", lang)
+    return lang
+
+
+def _set_fonts(app, lang: str) -> None:
+    """Put CJK families after the UI font so Chinese text never falls back to boxes."""
+    if not hasattr(app, "font"):
+        return
+    font = QFont(app.font())
+    base = [f for f in font.families() if f not in sum(CJK_FONTS.values(), [])]
+    font.setFamilies(base + (CJK_FONTS.get(lang) or CJK_FONTS["zh_CN"]))
+    app.setFont(font)
+
+
+def ts_files() -> list[Path]:
+    return [i18n_dir() / f"gdsim_{lang}.ts" for lang in LANGUAGES if lang != "en"]
+
+
+def sources() -> list[Path]:
+    root = Path(__file__).resolve().parent
+    return sorted(p for p in root.rglob("*.py") if p.name != "i18n.py")
+
+
+def update_and_release() -> None:
+    """pyside6-lupdate (code -> .ts, keeping existing translations), then pyside6-lrelease."""
+    bindir = Path(sys.executable).parent
+    lupdate, lrelease = bindir / "pyside6-lupdate", bindir / "pyside6-lrelease"
+    src = [str(p) for p in sources()]
+    for ts in ts_files():
+        subprocess.run([str(lupdate), "-no-obsolete", "-locations", "none", *src, "-ts",
+                        str(ts)], check=True)
+        subprocess.run([str(lrelease), str(ts), "-qm", str(ts.with_suffix(".qm"))],
+                       check=True)
+
+
+if __name__ == "__main__":
+    update_and_release()
