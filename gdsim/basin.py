@@ -86,9 +86,12 @@ def _private_copy(surface: Any) -> Any:
 
 
 def _descend(surface: Any, optimizer: Any, p: np.ndarray, lrs: list[float],
-             box: tuple[float, float, float, float]) -> np.ndarray:
+             box: tuple[float, float, float, float], tracker: Any = None) -> np.ndarray:
     """Step the ``(n, 2)`` F-ordered block ``p`` in place once per rate in ``lrs``; return a
-    mask of runs that left the box at some step (checked after every update)."""
+    mask of runs that left the box at some step (checked after every update).
+
+    With a plateau ``tracker`` (one row per start), ``lrs`` only counts the steps: each
+    update uses the tracker's rates, then feeds it the loss at the point the update left."""
     state = optimizer.init(p)
     grad = np.empty_like(p)
     n = p.shape[0]
@@ -100,9 +103,15 @@ def _descend(surface: Any, optimizer: Any, p: np.ndarray, lrs: list[float],
     step_, grad_fn = optimizer.step_, surface.grad
     with np.errstate(all="ignore"):
         grad_fn(p, out=grad)
+        loss = np.asarray(surface.value(p), dtype=np.float64) if tracker is not None else None
         for lr in lrs:
+            if tracker is not None:
+                lr = tracker.lr[:, None]
             step_(grad, state, p, lr)
             grad_fn(p, out=grad)
+            if tracker is not None:
+                tracker.step(loss)
+                loss = np.asarray(surface.value(p), dtype=np.float64)
             # left the box: |x − cx| > hx  ⇔  x outside [cx − hx, cx + hx] (NaN: neither)
             for col, lo, hi in ((x, lo_x, hi_x), (y, lo_y, hi_y)):
                 np.less(col, lo, out=tmp)
@@ -119,7 +128,8 @@ def basin_map(surface: Any, spec: RunSpec, nx: int, ny: int, steps: int,
     ``domain`` (default: the surface's) and label each start by where its run ends.
 
     No convergence stop, noise or mini-batches: full-batch gradients, the lr schedule
-    applied as in ``Simulation`` (rate ``schedule(lr₀, k)`` for update k → k+1).
+    applied as in ``Simulation`` (rate ``schedule(lr₀, k)`` for update k → k+1; a plateau
+    schedule reacts to each start's own loss).
     """
     nx = _int_arg("nx", nx, 2, MAX_SIDE)
     ny = _int_arg("ny", ny, 2, MAX_SIDE)
@@ -135,7 +145,7 @@ def basin_map(surface: Any, spec: RunSpec, nx: int, ny: int, steps: int,
         raise GdsimError(f"radius must be a finite number > 0, got {radius!r}")
     optimizer, schedule = _build(spec)
     lr0 = float(optimizer.hparams["lr"])
-    if schedule.name == "constant":
+    if schedule.name == "constant" or schedule.reactive:
         lrs = [lr0] * steps
     else:
         lrs = np.asarray(schedule.values(lr0, np.arange(steps)), dtype=np.float64).tolist()
@@ -155,7 +165,8 @@ def basin_map(surface: Any, spec: RunSpec, nx: int, ny: int, steps: int,
         p[:, 1] = np.repeat(ys[a:b], nx)
         # own optimizer and surface per block: both keep scratch buffers (not thread-safe),
         # and the caller (e.g. the UI thread) may use ``surface`` meanwhile
-        out = _descend(_private_copy(surface), _build(spec)[0], p, lrs, box)
+        tracker = schedule.tracker([lr0] * len(p)) if schedule.reactive else None
+        out = _descend(_private_copy(surface), _build(spec)[0], p, lrs, box, tracker)
         final[a:b] = p.reshape(b - a, nx, 2)
         escaped[a:b] = out.reshape(b - a, nx)
 

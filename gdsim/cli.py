@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from gdsim import __version__
 from gdsim.errors import GdsimError
-from gdsim.params import Param, parse_spec
+from gdsim.params import Param, format_value, parse_spec
 
 if TYPE_CHECKING:
     from gdsim.simulation import Experiment, Simulation
@@ -113,10 +113,15 @@ class _Unavailable(Exception):
 
 
 def _param_text(params: tuple[Param, ...]) -> str:
-    def val(v):
-        return ("true" if v else "false") if isinstance(v, bool) else repr(v)
+    def val(p: Param) -> str:
+        text = format_value(p.default)
+        if p.kind is str:
+            return f"{text} (one of {'|'.join(p.choices)})"
+        if p.default is None:  # optional: its help says what none means
+            return f"{text} ({p.help})"
+        return text
 
-    return ", ".join(f"{p.name}={val(p.default)}" for p in params) or "(no parameters)"
+    return ", ".join(f"{p.name}={val(p)}" for p in params) or "(no parameters)"
 
 
 def list_lines(kind: str) -> list[str]:

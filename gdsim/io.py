@@ -20,6 +20,8 @@ from typing import Any, TextIO
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.optimizers import OPTIMIZERS
+from gdsim.schedules import SCHEDULES
 from gdsim.simulation import Experiment, RunSpec, Simulation, check_view, validate
 
 CSV_HEADER = ("run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
@@ -279,14 +281,31 @@ def _check_keys(d: dict, known: tuple[str, ...], where: str) -> None:
         raise GdsimError(f"{where}unknown field {unknown[0]!r}; known: {', '.join(known)}")
 
 
-def _params(d: dict, key: str, where: str) -> dict[str, Any]:
-    """``d[key]``: an object of JSON numbers and booleans (text such as "0.1" is refused)."""
+def _params(d: dict, key: str, where: str, specs: tuple = ()) -> dict[str, Any]:
+    """``d[key]``: an object of JSON numbers and booleans (text such as "0.1" is refused);
+    where ``specs`` (the registry's :class:`~gdsim.params.Param` s) say so, also a word for a
+    choice, a list of integers for a list (kept as a tuple) or null for an optional value."""
     v = _get(d, key, where, lambda v: isinstance(v, dict), "an object of values", {})
+    kinds = {p.name: p for p in specs}
+    out: dict[str, Any] = {}
     for name, x in v.items():
-        if not (isinstance(x, bool) or is_number(x)):
+        p = kinds.get(name)
+        if p is not None and p.kind is str:
+            if not isinstance(x, str):
+                raise GdsimError(f"{where}{key}.{name}: expected one of "
+                                 f"{', '.join(p.choices)}, got {_show(x)}")
+        elif p is not None and p.kind is tuple:
+            if not (isinstance(x, list) and all(is_number(e) for e in x)):
+                raise GdsimError(f"{where}{key}.{name}: expected a list of integers, "
+                                 f"got {_show(x)}")
+            x = tuple(x)
+        elif x is None and p is not None and p.optional:
+            pass
+        elif not (isinstance(x, bool) or is_number(x)):
             raise GdsimError(f"{where}{key}.{name}: expected a number or true/false, "
                              f"got {_show(x)}")
-    return dict(v)
+        out[name] = x
+    return out
 
 
 def _opt(check):
@@ -310,12 +329,16 @@ def run_from_dict(d: Any, i: int) -> RunSpec:
     start = _get(d, "start", where, _opt(_pair), "null or [x, y]", None)
     noise = _get(d, "noise", where, _opt(lambda v: is_number(v) and v >= 0),
                  "null or a number ≥ 0 (null: the experiment's noise)", None)
+    optimizer = _get(d, "optimizer", where, lambda v: isinstance(v, str), "a name", None,
+                     required=True)
+    schedule = _get(d, "schedule", where, lambda v: isinstance(v, str), "a name", "constant")
+    opt_info, sched_info = OPTIMIZERS.get(optimizer), SCHEDULES.get(schedule)
     return RunSpec(
-        optimizer=_get(d, "optimizer", where, lambda v: isinstance(v, str), "a name", None,
-                       required=True),
-        hparams=_params(d, "hparams", where),
-        schedule=_get(d, "schedule", where, lambda v: isinstance(v, str), "a name", "constant"),
-        schedule_params=_params(d, "schedule_params", where),
+        optimizer=optimizer,
+        hparams=_params(d, "hparams", where, opt_info.params if opt_info else ()),
+        schedule=schedule,
+        schedule_params=_params(d, "schedule_params", where,
+                                sched_info.params if sched_info else ()),
         label=_get(d, "label", where, _opt(lambda v: isinstance(v, str) and v.strip()),
                    "null or a non-empty string", None),
         start=None if start is None else (float(start[0]), float(start[1])),

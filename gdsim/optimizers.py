@@ -1,277 +1,98 @@
 """Optimizer registry (SPEC §2) and the batched :class:`Optimizer` over ``(N, D)`` runs.
 
-Rules are torch.optim's (see :mod:`gdsim.rules`); hyperparameter names follow torch with
+Rules live in :mod:`gdsim.rules`, each written once as its math; this module validates
+hyperparameters, composes weight decay, and steps arrays in place (one (1, D) run of an
+elementwise rule on Python floats, same floats). Hyperparameter names follow torch with
 ``beta1``/``beta2`` for its ``betas``; defaults are gdsim's own, chosen for 2-D surfaces.
 State holds no hyperparameters, so an edited optimizer can keep or reset its state.
-One (1, 2) run steps on Python floats (:class:`PointRun`), batches on arrays in the params'
-memory layout (F-ordered points keep F-ordered state); both give the same floats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import inspect
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from gdsim import rules
 from gdsim.errors import GdsimError
-from gdsim.params import Param, resolve, unknown_name
+from gdsim.params import resolve, unknown_name
+from gdsim.rules import (
+    ARRAY,
+    ENTRIES,
+    FLOAT,
+    FLOAT_ERRORS,
+    Backend,
+    Hyper,
+    OptimizerInfo,
+    Rule,
+    active,
+    decoupled_decay,
+    l2_decay,
+)
 
-Hyper = rules.Hyper
+__all__ = ["OPTIMIZERS", "FloatRun", "OptState", "Optimizer", "OptimizerInfo", "build_rule",
+           "make_optimizer", "markdown_table", "stack_optimizers"]
 
+OPTIMIZERS: dict[str, OptimizerInfo] = {info.name: info for info in ENTRIES}
 
-@dataclass(frozen=True)
-class OptimizerInfo:
-    """One registry entry: names, the update rule as text, and the parameter specs."""
-
-    name: str
-    title: str
-    formula: str
-    reference: str
-    params: tuple[Param, ...]
-    family: str = ""  # the rule in gdsim.rules this entry runs ("sgd", "adam", ...)
+# rows × D per block: 256 KB arrays stay in cache and are large enough for NumPy to reuse
+# an expression's temporaries in place (measured best of 2¹²…2¹⁸ on 65,536 Adam runs)
+_BLOCK_ELEMENTS = 1 << 15
+# One (1, D) run of an elementwise rule steps on Python floats; False steps it on arrays like a
+# batch: the same floats, slower (kept for benchmarks and tests).
+POINT_PATH = True
 
 
 @dataclass
 class OptState:
-    """Step count (torch's ``step`` after the update) and per-run buffers."""
+    """Step count (torch's ``step`` after the update) and the rule's state NamedTuple of
+    ``(N, D)`` arrays (``(N, 1)`` for per-run scalars; ``None`` for fields a configuration
+    does not use)."""
 
     count: int
-    slots: dict[str, np.ndarray] = field(default_factory=dict)
+    buffers: Any
+
+    @property
+    def slots(self) -> dict[str, np.ndarray]:
+        """The buffers by field name (fields in use only)."""
+        return {k: v for k, v in self.buffers._asdict().items() if v is not None}
 
     def copy(self) -> OptState:
         """A deep copy: the buffers are new arrays."""
-        return OptState(self.count, {k: v.copy() for k, v in self.slots.items()})
+        return OptState(self.count, _map(self.buffers, np.copy))
+
+    def rows(self, sel: Any) -> OptState:
+        """The state of rows ``sel`` (a slice gives views; a mask or index array copies)."""
+        return OptState(self.count, _map(self.buffers, lambda a: a[sel]))
 
 
-# --- parameter specs -----------------------------------------------------------------------
+def _map(buffers: Any, fn) -> Any:
+    return type(buffers)(*(None if a is None else fn(a) for a in buffers))
 
 
-def _lr(default: float) -> Param:
-    return Param("lr", default, "learning rate η (base rate the schedule starts from)",
-                 low=0.0, low_open=True, log=True)
+_KWARGS: dict[Any, tuple[str, ...]] = {}
 
 
-def _unit(name: str, default: float, help: str) -> Param:
-    return Param(name, default, help, low=0.0, high=1.0, high_open=True)
-
-
-def _eps(default: float) -> Param:
-    return Param("eps", default, "ε added to the denominator for numerical stability",
-                 low=0.0, low_open=True, log=True)
-
-
-def _wd(default: float = 0.0, decoupled: bool = False) -> Param:
-    text = ("decoupled weight decay λ: θ ← θ(1 − ηλ) before the step" if decoupled
-            else "L2 weight decay λ: adds λθ to the gradient")
-    return Param("weight_decay", default, text, low=0.0, log=True)
-
-
-_MOMENTUM_HELP = "momentum μ: weight of the previous buffer"
-
-
-def _sgd_params(momentum: float, nesterov: bool) -> tuple[Param, ...]:
-    return (
-        _lr(0.01),
-        _unit("momentum", momentum, _MOMENTUM_HELP),
-        Param("dampening", 0.0, "dampening τ: the gradient enters the buffer scaled by 1 − τ",
-              low=0.0, high=1.0),
-        Param("nesterov", nesterov, "Nesterov momentum: step along g + μb instead of b",
-              kind=bool),
-        _wd(),
-    )
-
-
-def _adam_params(lr: float, wd: float, amsgrad: bool, decoupled: bool) -> tuple[Param, ...]:
-    return (
-        _lr(lr),
-        _unit("beta1", 0.9, "β₁: decay rate of the first-moment average m"),
-        _unit("beta2", 0.999, "β₂: decay rate of the second-moment average v"),
-        _eps(1e-8),
-        _wd(wd, decoupled),
-        Param("amsgrad", amsgrad, "AMSGrad: divide by the running maximum of v", kind=bool),
-    )
-
-
-def _betas_params(lr: float) -> tuple[Param, ...]:
-    return (
-        _lr(lr),
-        _unit("beta1", 0.9, "β₁: decay rate of the first-moment average m"),
-        _unit("beta2", 0.999, "β₂: decay rate of the second-moment average"),
-        _eps(1e-8),
-        _wd(),
-    )
-
-
-_SGD_FORMULA = (
-    "g ← ∇f(θ) + λθ\n"
-    "b ← g on the first step, then b ← μ·b + (1 − τ)·g\n"
-    "d ← g + μ·b (Nesterov)  or  d ← b\n"
-    "θ ← θ − η·d"
-)
-_ADAM_FORMULA = (
-    "g ← ∇f(θ) + λθ\n"
-    "m ← β₁·m + (1 − β₁)·g\n"
-    "v ← β₂·v + (1 − β₂)·g²\n"
-    "m̂ ← m/(1 − β₁ᵗ),  v̂ ← v/(1 − β₂ᵗ)\n"
-    "θ ← θ − η·m̂/(√v̂ + ε)"
-)
-_AMSGRAD_FORMULA = (
-    "g ← ∇f(θ) + λθ\n"
-    "m ← β₁·m + (1 − β₁)·g\n"
-    "v ← β₂·v + (1 − β₂)·g²,  v_max ← max(v_max, v)\n"
-    "m̂ ← m/(1 − β₁ᵗ),  v̂ ← v_max/(1 − β₂ᵗ)\n"
-    "θ ← θ − η·m̂/(√v̂ + ε)"
-)
-
-OPTIMIZERS: dict[str, OptimizerInfo] = {
-    info.name: info
-    for info in (
-        OptimizerInfo(
-            "gd", "Gradient descent", "θ ← θ − η·∇f(θ)",
-            "Cauchy (1847); torch.optim.SGD with momentum=0", (_lr(0.01),), "sgd"),
-        OptimizerInfo(
-            "sgd", "SGD", _SGD_FORMULA,
-            "Robbins & Monro (1951); torch.optim.SGD", _sgd_params(0.0, False), "sgd"),
-        OptimizerInfo(
-            "momentum", "Momentum", _SGD_FORMULA,
-            "Polyak (1964) heavy ball; torch.optim.SGD", _sgd_params(0.9, False), "sgd"),
-        OptimizerInfo(
-            "nesterov", "Nesterov", _SGD_FORMULA,
-            "Nesterov (1983), Sutskever et al. (2013); torch.optim.SGD(nesterov=True)",
-            _sgd_params(0.9, True), "sgd"),
-        OptimizerInfo(
-            "adagrad", "AdaGrad",
-            "g ← ∇f(θ) + λθ\n"
-            "η_t ← η/(1 + (t − 1)·lr_decay)\n"
-            "G ← G + g²   (G₀ = initial_accumulator_value)\n"
-            "θ ← θ − η_t·g/(√G + ε)",
-            "Duchi, Hazan & Singer (2011); torch.optim.Adagrad",
-            (
-                _lr(0.01),
-                Param("lr_decay", 0.0, "learning-rate decay: η/(1 + (t − 1)·lr_decay)",
-                      low=0.0, log=True),
-                _wd(),
-                Param("initial_accumulator_value", 0.0, "starting value of the sum of g²",
-                      low=0.0),
-                _eps(1e-10),
-            ),
-            "adagrad"),
-        OptimizerInfo(
-            "rmsprop", "RMSprop",
-            "g ← ∇f(θ) + λθ\n"
-            "v ← α·v + (1 − α)·g²\n"
-            "centered: ḡ ← α·ḡ + (1 − α)·g,  v̄ ← v − ḡ²;  else v̄ ← v\n"
-            "u ← g/(√v̄ + ε)\n"
-            "b ← μ·b + u,  θ ← θ − η·b   (μ = 0: θ ← θ − η·u)",
-            "Hinton, Coursera lecture 6e (2012); torch.optim.RMSprop",
-            (
-                _lr(0.01),
-                _unit("alpha", 0.99, "smoothing constant α of the squared-gradient average"),
-                _eps(1e-8),
-                _wd(),
-                _unit("momentum", 0.0, _MOMENTUM_HELP),
-                Param("centered", False, "centered: normalize by the variance estimate v − ḡ²",
-                      kind=bool),
-            ),
-            "rmsprop"),
-        OptimizerInfo(
-            "adadelta", "Adadelta",
-            "g ← ∇f(θ) + λθ\n"
-            "v ← ρ·v + (1 − ρ)·g²\n"
-            "Δ ← √(u + ε)/√(v + ε)·g\n"
-            "u ← ρ·u + (1 − ρ)·Δ²\n"
-            "θ ← θ − η·Δ",
-            "Zeiler (2012); torch.optim.Adadelta",
-            (
-                _lr(1.0),
-                _unit("rho", 0.9, "decay rate ρ of both running averages"),
-                _eps(1e-6),
-                _wd(),
-            ),
-            "adadelta"),
-        OptimizerInfo(
-            "adam", "Adam", _ADAM_FORMULA,
-            "Kingma & Ba (2015); torch.optim.Adam", _adam_params(0.001, 0.0, False, False),
-            "adam"),
-        OptimizerInfo(
-            "adamw", "AdamW",
-            "θ ← θ·(1 − η·λ)\n"
-            "m ← β₁·m + (1 − β₁)·g\n"
-            "v ← β₂·v + (1 − β₂)·g²\n"
-            "m̂ ← m/(1 − β₁ᵗ),  v̂ ← v/(1 − β₂ᵗ)\n"
-            "θ ← θ − η·m̂/(√v̂ + ε)",
-            "Loshchilov & Hutter (2019); torch.optim.AdamW",
-            _adam_params(0.001, 0.01, False, True), "adam"),
-        OptimizerInfo(
-            "amsgrad", "AMSGrad", _AMSGRAD_FORMULA,
-            "Reddi, Kale & Kumar (2018); torch.optim.Adam(amsgrad=True)",
-            _adam_params(0.001, 0.0, True, False), "adam"),
-        OptimizerInfo(
-            "adamax", "Adamax",
-            "g ← ∇f(θ) + λθ\n"
-            "m ← β₁·m + (1 − β₁)·g\n"
-            "u ← max(β₂·u, |g| + ε)\n"
-            "θ ← θ − η/(1 − β₁ᵗ)·m/u",
-            "Kingma & Ba (2015), §7.1; torch.optim.Adamax", _betas_params(0.002), "adamax"),
-        OptimizerInfo(
-            "nadam", "NAdam",
-            "g ← ∇f(θ) + λθ\n"
-            "μ_t ← β₁·(1 − ½·0.96^(t·ψ)),  Π_t ← Π_{t−1}·μ_t\n"
-            "m ← β₁·m + (1 − β₁)·g,  v ← β₂·v + (1 − β₂)·g²\n"
-            "v̂ ← v/(1 − β₂ᵗ)\n"
-            "θ ← θ − η(1 − μ_t)/(1 − Π_t)·g/(√v̂ + ε)\n"
-            "      − η·μ_{t+1}/(1 − Π_t·μ_{t+1})·m/(√v̂ + ε)",
-            "Dozat (2016); torch.optim.NAdam",
-            _betas_params(0.002) + (
-                Param("momentum_decay", 0.004, "momentum decay ψ of the μ_t schedule",
-                      low=0.0, log=True),
-            ),
-            "nadam"),
-        OptimizerInfo(
-            "radam", "RAdam",
-            "g ← ∇f(θ) + λθ\n"
-            "m ← β₁·m + (1 − β₁)·g,  v ← β₂·v + (1 − β₂)·g²\n"
-            "ρ∞ ← 2/(1 − β₂) − 1,  ρ_t ← ρ∞ − 2t·β₂ᵗ/(1 − β₂ᵗ)\n"
-            "ρ_t > 5: r ← √((ρ_t − 4)(ρ_t − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρ_t))\n"
-            "         θ ← θ − η·r·√(1 − β₂ᵗ)/(1 − β₁ᵗ)·m/(√v + ε)\n"
-            "else:    θ ← θ − η·m/(1 − β₁ᵗ)",
-            "Liu et al. (2020); torch.optim.RAdam", _betas_params(0.001), "radam"),
-    )
-}
-
-_RULES: dict[str, tuple[Callable, Callable[[dict], tuple[str, ...]]]] = {
-    "sgd": (rules.sgd, rules.sgd_slots),
-    "adagrad": (rules.adagrad, rules.adagrad_slots),
-    "rmsprop": (rules.rmsprop, rules.rmsprop_slots),
-    "adadelta": (rules.adadelta, rules.adadelta_slots),
-    "adam": (rules.adam, rules.adam_slots),
-    "adamax": (rules.adamax, rules.adamax_slots),
-    "nadam": (rules.nadam, rules.nadam_slots),
-    "radam": (rules.radam, rules.radam_slots),
-}
-_BLOCK_ELEMENTS = 1 << 18  # rows × D per block (2 MB arrays): +20–30 % at 10⁶ runs, none at 65,536
-_FLAGS = {"sgd": ("nesterov",), "rmsprop": ("centered",), "adam": ("amsgrad", "decoupled")}
-# One (1, 2) run steps on Python floats (compiled rule, see gdsim.rules.compile_point); False
-# steps it on arrays like a batch: the same floats, slower (kept for benchmarks and tests).
-POINT_PATH = True
-
-
-def _order(a: np.ndarray) -> str:
-    """"F" for a column-major (N, D) array, else "C": the layout new buffers should take."""
-    return "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+def build_rule(info: OptimizerInfo, h: dict, xp: Backend = ARRAY) -> Rule:
+    """``info``'s rule for the full hyperparameter set ``h`` on backend ``xp``, with its
+    weight decay composed in (L2 into the gradient, or decoupled)."""
+    names = _KWARGS.get(info.factory)
+    if names is None:
+        names = _KWARGS[info.factory] = tuple(
+            n for n in inspect.signature(info.factory).parameters if n != "xp")
+    rule = info.factory(**{n: h[n] for n in names}, xp=xp)
+    wd = h.get("weight_decay", 0.0)
+    if info.decay and active(wd):
+        rule = (decoupled_decay if info.decay == "decoupled" else l2_decay)(rule, wd)
+    return rule
 
 
 def _internal(name: str, hp: dict) -> dict:
-    """The rule's full hyperparameter set for a registry entry's validated ``hp``."""
-    h = dict(hp)
-    if name == "gd":
-        h.update(momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0)
+    """The factory's full hyperparameter set for a registry entry's validated ``hp``."""
+    h = {**OPTIMIZERS[name].fixed, **hp}
     if OPTIMIZERS[name].family == "sgd" and h["momentum"] == 0:
         h["dampening"] = 0.0  # torch ignores dampening without momentum
-    if OPTIMIZERS[name].family == "adam":
-        h["decoupled"] = name == "adamw"
     return h
 
 
@@ -286,51 +107,40 @@ class Optimizer:
         self.name = name
         self.hparams = hparams
         self.rows = rows
-        self.family = OPTIMIZERS[name].family if name in OPTIMIZERS else name
+        self.info: OptimizerInfo = OPTIMIZERS[name]
+        self.family = self.info.family
         self._h = internal
-        self._c = rules.operands(internal)
         self._cols = any(isinstance(v, np.ndarray) for v in internal.values())
-        self._rule, slot_names = _RULES[self.family]
-        self._slot_names = slot_names(internal)
-        self._scratch: dict[tuple, tuple[np.ndarray, ...]] = {}
-        # the scalar path's operands: floats (only without per-run columns)
-        self._cf = None if self._cols else {key: float(v) for key, v in self._c.items()}
-        self._point_work: tuple | None = None
-        self._point_fn: Callable | None = None
+        self.rule = build_rule(self.info, internal, ARRAY)
+        # the rule on Python floats, one coordinate at a time (not for per-run columns)
+        self.float_rule = (None if self._cols or not self.rule.elementwise
+                           else build_rule(self.info, internal, FLOAT))
+        self._block_rules: dict[tuple[int, int], Rule] = {}
 
     def __repr__(self) -> str:
         return f"Optimizer({self.name!r}, {self.hparams!r})"
 
     @property
-    def info(self) -> OptimizerInfo:
-        """This optimizer's registry entry."""
-        return OPTIMIZERS[self.name] if self.name in OPTIMIZERS else OPTIMIZERS[self.family]
-
-    @property
     def stack_key(self) -> tuple:
         """Optimizers with equal keys can be stacked into one batch."""
-        return (self.family,) + tuple(bool(self._h[f]) for f in _FLAGS.get(self.family, ()))
+        flags = tuple(sorted((k, v) for k, v in self._h.items() if isinstance(v, bool)))
+        return (self.family, self.info.decay) + flags
+
+    @property
+    def state_fields(self) -> tuple[str, ...]:
+        """Names of the state buffers this optimizer keeps (fields in use)."""
+        return tuple(OptState(0, self.rule.init(np.zeros((1, 1)))).slots)
 
     def init(self, params: np.ndarray) -> OptState:
-        """Fresh state for ``params`` of shape (N, D): zero buffers (Adagrad: its initial
-        accumulator; NAdam: μ-product 1 per run as (N, 1)), count 0."""
+        """Fresh state for ``params`` of shape (N, D), count 0 (zero buffers; Adagrad: its
+        initial accumulator; NAdam: μ-product 1 per run as (N, 1))."""
         p = np.asarray(params)
         if p.ndim != 2 or p.dtype != np.float64:
             raise GdsimError(f"{self.name}: params must be a float64 (N, D) array, "
                              f"got {p.dtype} {p.shape}")
         if self.rows is not None and p.shape[0] != self.rows:
             raise GdsimError(f"{self.name}: stacked for {self.rows} runs, got {p.shape[0]}")
-        order = _order(p)  # buffers share the params' layout: ufuncs then run contiguously
-        slots = {}
-        for s in self._slot_names:
-            if s == "mu_product":
-                slots[s] = np.ones((p.shape[0], 1))
-            elif s == "sum":
-                slots[s] = np.full(p.shape, 0.0, order=order)
-                slots[s] += self._h["initial_accumulator_value"]
-            else:
-                slots[s] = np.zeros(p.shape, order=order)
-        return OptState(0, slots)
+        return OptState(0, self.rule.init(p))
 
     def step_(self, grads: np.ndarray, state: OptState, params: np.ndarray,
               lr: Hyper | None = None) -> None:
@@ -345,85 +155,48 @@ class Optimizer:
             lr = self._h["lr"]
         elif isinstance(lr, np.ndarray) and lr.ndim == 1:
             raise GdsimError(f"{self.name}: lr per run must be an (N, 1) column, not {lr.shape}")
-        if (params.shape == (1, 2) and self._cf is not None and POINT_PATH
-                and not isinstance(lr, np.ndarray)):  # one 2-D run: Python floats
-            self._step_point(grads, state, params, k, lr)
+        if (params.shape[0] == 1 and params.shape[1] <= 8 and self.float_rule is not None
+                and POINT_PATH and not isinstance(lr, np.ndarray)):  # one small run: floats
+            run = FloatRun(self, state, params)
+            run.step(grads.tolist()[0], lr)
+            run.store()
             return
         n, d = params.shape
         rows = max(1, _BLOCK_ELEMENTS // max(d, 1))
-        if n <= 2 * rows:
-            self._rule(grads, params, state.slots, k, lr, self._h, self._c,
-                       self._work(params.shape, _order(params)))
+        if n <= rows:
+            new_p, new_s = self.rule.update(grads, state.buffers, params, lr, k)
+            params[...] = new_p
+            # a buffer may be an input itself (SGD's b₁ = g): keep a copy, never the caller's
+            state.buffers = type(state.buffers)(
+                *(np.copy(a) if a is grads or a is params else a for a in new_s))
         else:
-            full = self._work((rows, d), _order(params))
-            slots = state.slots
-            lr_rows = isinstance(lr, np.ndarray) and lr.ndim == 2 and lr.shape[0] == n
-            h, c = self._h, self._c
+            lr_rows = isinstance(lr, np.ndarray) and lr.shape[0] == n
             for i in range(0, n, rows):
-                j = min(i + rows, n)
-                sl = slice(i, j)
-                w = full if j - i == rows else tuple(x[: j - i] if x.ndim else x for x in full)
-                if self._cols:
-                    h, c = self._rows_of(sl)
-                self._rule(grads[sl], params[sl], {key: v[sl] for key, v in slots.items()}, k,
-                           lr[sl] if lr_rows else lr, h, c, w)
+                sl = slice(i, min(i + rows, n))
+                rule = self._rows_rule(sl) if self._cols else self.rule
+                new_p, new_s = rule.update(grads[sl], state.rows(sl).buffers, params[sl],
+                                           lr[sl] if lr_rows else lr, k)
+                params[sl] = new_p
+                for dst, src in zip(state.buffers, new_s, strict=True):
+                    if dst is not None:
+                        dst[sl] = src
         state.count = k
 
-    def _rows_of(self, sl: slice) -> tuple[dict, dict]:
-        """Hyperparameters and operands restricted to rows ``sl`` (columns sliced)."""
-        h = {key: v[sl] if isinstance(v, np.ndarray) else v for key, v in self._h.items()}
-        c = {key: v[sl] if v.ndim == 2 else v for key, v in self._c.items()}
-        return h, c
+    def _rows_rule(self, sl: slice) -> Rule:
+        """The array rule for rows ``sl`` (hyperparameter columns sliced), made once."""
+        key = (sl.start, sl.stop)
+        rule = self._block_rules.get(key)
+        if rule is None:
+            h = {k: v[sl] if isinstance(v, np.ndarray) else v for k, v in self._h.items()}
+            rule = self._block_rules[key] = build_rule(self.info, h, ARRAY)
+        return rule
 
-    def _point_rule(self) -> Callable:
-        """The rule compiled for one (1, 2) run (:func:`gdsim.rules.compile_point`), made once."""
-        if self._point_fn is None:
-            kinds = {s: rules.Cell() if s == "mu_product" else rules.Vec2()
-                     for s in self._slot_names}
-            self._point_fn = rules.compile_point(self._rule, self._h, self._cf, kinds)
-        return self._point_fn
-
-    def _step_point(self, grads: np.ndarray, state: OptState, params: np.ndarray, k: int,
-                    lr: float) -> None:
-        """``step_`` of one (1, 2) run on Python floats: :class:`PointRun` unrolled (building
-        one per call costs ~40 % more on this path, measured)."""
-        vec, cell = rules.Vec2, rules.Cell
-        floats = {}
-        for name, a in state.slots.items():
-            row = a.tolist()[0]
-            floats[name] = vec(*row) if len(row) == 2 else cell(row[0])
-        p = vec(*params.tolist()[0])
-        w = self._point_work
-        if w is None:
-            w = self._point_work = (vec(), vec(), vec(), None, None, None)
-        self._point_rule()(vec(*grads.tolist()[0]), p, floats, k, lr, self._h, self._cf, w)
-        params[0, 0] = p.x
-        params[0, 1] = p.y
-        for name, a in state.slots.items():
-            v = floats[name]
-            a[0, 0] = v.x
-            if type(v) is vec:
-                a[0, 1] = v.y
-        state.count = k
-
-    def point_run(self, state: OptState, params: np.ndarray) -> PointRun | None:
-        """``params`` (1, 2) and ``state`` held in Python floats for fast repeated steps (see
-        :class:`PointRun`), or None when this optimizer has per-run columns or another shape."""
-        if params.shape != (1, 2) or self._cf is None or not POINT_PATH:
+    def float_run(self, state: OptState, params: np.ndarray) -> FloatRun | None:
+        """``params`` (1, D) and ``state`` held in Python floats for fast repeated steps (see
+        :class:`FloatRun`), or None when this optimizer has per-run columns or another shape."""
+        if params.shape[0] != 1 or self.float_rule is None or not POINT_PATH:
             return None
-        return PointRun(self, state, params)
-
-    def _work(self, shape: tuple[int, ...], order: str = "C") -> tuple[np.ndarray, ...]:
-        """Three scratch arrays of ``shape`` (memory ``order``) and three 0-d registers,
-        created once per shape and order."""
-        w = self._scratch.get((shape, order))
-        if w is None:
-            w = (tuple(np.empty(shape, order=order) for _ in range(3))
-                 + tuple(np.zeros(()) for _ in range(3)))
-            if len(self._scratch) >= 8:  # e.g. many ragged block shapes: keep a few
-                self._scratch.clear()
-            self._scratch[(shape, order)] = w
-        return w
+        return FloatRun(self, state, params)
 
     def update(self, grads: np.ndarray, state: OptState, params: np.ndarray,
                lr: Hyper | None = None) -> tuple[np.ndarray, OptState]:
@@ -434,40 +207,65 @@ class Optimizer:
         return p, s
 
 
-class PointRun:
-    """One (1, 2) run of ``opt`` held in Python floats: set ``g.x, g.y``, call :meth:`step`
-    with a float ``lr``, read ``p.x, p.y``; :meth:`store` writes params and state back.
+class FloatRun:
+    """One (1, D) run held in Python floats: ``p`` a list of coordinates, ``s`` one state
+    tuple of floats per coordinate, stepped by the FLOAT rule coordinate by coordinate
+    (~10× cheaper than ufunc calls on tiny arrays); :meth:`store` writes them back.
 
-    The rule is compiled from its own text (:func:`gdsim.rules.compile_point`; rules that
-    branch on the step interpret it on Vec2): same IEEE operations as the array path, so the
-    floats are identical, at ~1 µs a step for Adam instead of ~20 ufunc calls (~6 µs).
+    A step that raises on floats (÷0, √ of a negative) is redone on arrays (:meth:`fallback`),
+    where NumPy gives its inf/nan: the floats are the array path's either way.
     """
 
     def __init__(self, opt: Optimizer, state: OptState, params: np.ndarray) -> None:
-        self.state, self.params = state, params
+        assert opt.float_rule is not None
+        self.opt, self.state, self.params = opt, state, params
+        self.update = opt.float_rule.update
         self.count = state.count
-        self.p = rules.Vec2(*params.tolist()[0])
-        self.g = rules.Vec2()
-        self.slots = {name: rules.Vec2(*a.tolist()[0]) if a.shape == (1, 2)
-                      else rules.Cell(float(a.flat[0])) for name, a in state.slots.items()}
-        # the rule and its trailing arguments, for callers that inline :meth:`step`
-        self.rule = opt._point_rule()
-        self.args = (opt._h, opt._cf, (rules.Vec2(), rules.Vec2(), rules.Vec2(), None, None, None))
+        self.p: list[float] = params.tolist()[0]
+        d = len(self.p)
+        b = state.buffers
+        self._type = type(b)
+        self._per_run = tuple(a is not None and a.shape[1] == 1 and d > 1 for a in b)
+        cols = [None if a is None else a.tolist()[0] for a in b]
+        self.s = [self._type(*(None if c is None else c[0 if one else j]
+                               for c, one in zip(cols, self._per_run, strict=True)))
+                  for j in range(d)]
 
-    def step(self, lr: float) -> None:
-        """One update of ``p`` and the slots from ``g`` (``step_`` on floats)."""
-        self.count += 1
-        self.rule(self.g, self.p, self.slots, self.count, lr, *self.args)
+    def step(self, g: list[float], lr: float) -> None:
+        """One update of ``p`` and ``s`` from the gradient coordinates ``g``."""
+        k = self.count + 1
+        try:
+            out = [self.update(gj, sj, pj, lr, k)
+                   for gj, sj, pj in zip(g, self.s, self.p, strict=True)]
+        except FLOAT_ERRORS:
+            out = self.fallback(g, self.s, self.p, lr, k)
+        self.p = [o[0] for o in out]
+        self.s = [o[1] for o in out]
+        self.count = k
+
+    def fallback(self, g: list[float], s: list, p: list[float], lr: float,
+                 k: int) -> list[tuple[float, Any]]:
+        """Step ``k`` from coordinates ``p``/``s`` on (1, D) arrays; per coordinate
+        ``(p, state)`` as floats, as :meth:`step` computes them."""
+        d = len(p)
+        bufs = self._type(*(
+            None if s[0][f] is None else np.array([[s[0][f]] if one else [c[f] for c in s]])
+            for f, one in enumerate(self._per_run)))
+        new_p, new_s = self.opt.rule.update(np.array([g], dtype=np.float64), bufs,
+                                            np.array([p], dtype=np.float64), lr, k)
+        ps = np.asarray(new_p, dtype=np.float64).reshape(d).tolist()
+        cols = [None if a is None else np.asarray(a, np.float64).reshape(-1).tolist()
+                for a in new_s]
+        return [(ps[j], self._type(*(None if c is None else c[0 if one else j]
+                                     for c, one in zip(cols, self._per_run, strict=True))))
+                for j in range(d)]
 
     def store(self) -> None:
-        """Write params, slots and the step count back into the arrays and ``OptState``."""
-        self.params[0, 0] = self.p.x
-        self.params[0, 1] = self.p.y
-        for name, a in self.state.slots.items():
-            v = self.slots[name]
-            a[0, 0] = v.x
-            if type(v) is rules.Vec2:
-                a[0, 1] = v.y
+        """Write params, buffers and the step count back into the arrays and ``OptState``."""
+        self.params[0, :] = self.p
+        for f, (a, one) in enumerate(zip(self.state.buffers, self._per_run, strict=True)):
+            if a is not None:
+                a[0, :] = self.s[0][f] if one else [c[f] for c in self.s]
         self.state.count = self.count
 
 
@@ -509,3 +307,18 @@ def stack_optimizers(opts: list[Optimizer]) -> Optimizer:
     name = names.pop() if len(names) == 1 else opts[0].family
     visible = {p.name: internal[p.name] for p in OPTIMIZERS[name].params}
     return Optimizer(name, visible, internal, rows=sum(counts))
+
+
+def markdown_table() -> str:
+    """The README's optimizer table (name, defaults, update rule), from the registry."""
+    def value(v: object) -> str:
+        return str(v).lower() if isinstance(v, bool) else repr(v)
+
+    lines = ["| name | defaults | update rule |", "|---|---|---|"]
+    for name, info in OPTIMIZERS.items():
+        defaults = ", ".join(f"{p.name}={value(p.default)}" for p in info.params)
+        rule = "<br>".join(f"`{line.strip()}`" for line in info.formula.splitlines())
+        lines.append(f"| `{name}` | {defaults} | {rule} |")
+    return "\n".join(lines)
+
+

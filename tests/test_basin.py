@@ -31,6 +31,10 @@ def sim_final(surface: str, spec: RunSpec, start, steps: int, view=None) -> np.n
             schedule_params={"step_size": 10, "gamma": 0.5}),
     RunSpec("nadam", {"lr": 0.03}, schedule="warmup_cosine",
             schedule_params={"warmup": 5, "t_max": 50}),
+    RunSpec("gd", {"lr": 0.02}, schedule="plateau",  # reacts to each start's own loss
+            schedule_params={"patience": 2, "factor": 0.5}),
+    RunSpec("adam", {"lr": 0.3}, schedule="onecycle",
+            schedule_params={"total_steps": 50, "anneal_strategy": "linear"}),
 ])
 def test_final_points_bit_identical_to_simulation(spec):
     bm = basin_map(HIMMEL, spec, 7, 5, 60)
@@ -52,8 +56,11 @@ def test_grid_layout_and_zero_steps():
 
 
 @pytest.mark.parametrize("threads", [2, 3])
-def test_threads_give_identical_results(threads):
-    spec = RunSpec("adam", {"lr": 0.1}, schedule="exponential", schedule_params={"gamma": 0.98})
+@pytest.mark.parametrize("spec", [
+    RunSpec("adam", {"lr": 0.1}, schedule="exponential", schedule_params={"gamma": 0.98}),
+    RunSpec("adam", {"lr": 0.5}, schedule="plateau", schedule_params={"patience": 1}),
+])
+def test_threads_give_identical_results(threads, spec):
     one = basin_map(HIMMEL, spec, 9, 7, 80)
     many = basin_map(HIMMEL, spec, 9, 7, 80, threads=threads)
     assert np.array_equal(one.final, many.final)

@@ -284,3 +284,47 @@ def test_network_commands_are_handed_to_gdsim_nn(capsys, monkeypatch):
     assert code == 2 and "not available" in err
     code, _, err = run_cli(capsys, "train", "--dataset", "xor")
     assert code == 2 and "not available" in err
+
+
+def test_list_schedules_shows_every_kind_of_value(capsys):
+    code, out, _ = run_cli(capsys, "list", "schedules")
+    lines = {ln.split()[0]: ln for ln in out.splitlines()}
+    assert code == 0 and len(lines) == 13
+    assert "milestones=250/500/750" in lines["multistep"]
+    assert "anneal_strategy=cos (one of cos|linear)" in lines["onecycle"]
+    assert "three_phase=false" in lines["onecycle"]
+    assert "mode=triangular (one of triangular|triangular2|exp_range)" in lines["cyclic"]
+    assert "step_size_down=none (" in lines["cyclic"]
+    assert "threshold_mode=rel (one of rel|abs)" in lines["plateau"]
+
+
+def test_schedule_specs_with_words_lists_and_integers(capsys, tmp_path):
+    out_csv = tmp_path / "o.csv"
+    code, out, err = run_cli(capsys, "run", "--surface", "quadratic", "--start", "2", "-1",
+                             "--optimizer", "sgd:lr=1,momentum=0,dampening=0,weight_decay=0,"
+                             "nesterov=false", "--schedule", "multistep:milestones=30/80/140,"
+                             "gamma=0.5", "--steps", "150", "--tol", "0", "--csv", str(out_csv))
+    assert code == 0, err
+    lr = [float(ln.split(",")[9]) for ln in out_csv.read_text().splitlines()[1:]]
+    assert lr[29] == 1.0 and lr[30] == 0.5 and lr[80] == 0.25 and lr[140] == 0.125
+    code, out, err = run_cli(capsys, "run", "--surface", "quadratic", "--optimizer", "gd:lr=0.1",
+                             "--schedule", "onecycle:total_steps=500,anneal_strategy=linear,"
+                             "three_phase=true", "--steps", "20", "--json")
+    assert code == 0, err
+    assert json.loads(out)["runs"][0]["status"] == "max_steps"
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ("cyclic:mode=sawtooth", "cyclic: mode='sawtooth' is not allowed: need mode is one of "
+                             "triangular, triangular2, exp_range"),
+    ("multistep:milestones=300/100", "multistep: milestones=300/100 is not in increasing order"),
+    ("cosine_restarts:t_mult=0", "cosine_restarts: t_mult=0 is out of range: need 1 ≤ t_mult"),
+    ("onecycle:anneal_strategy=cosine", "need anneal_strategy is one of cos, linear"),
+    ("plateau:threshold_mode=relative", "need threshold_mode is one of rel, abs"),
+    ("onecycle:three_phase=yes", "three_phase must be true or false"),
+])
+def test_bad_schedule_values_exit_2_naming_the_parameter(capsys, spec, message):
+    code, out, err = run_cli(capsys, "run", "--surface", "quadratic", "--optimizer", "gd",
+                             "--schedule", spec)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err

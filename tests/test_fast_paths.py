@@ -1,6 +1,7 @@
-"""Fast paths of the engine give the floats of the array path, bit for bit: one (1, 2) run on
-Python floats (the rule compiled by tracing, the interpreted Vec2 fallback), the Simulation's
-one-run loop, and column-contiguous (F-ordered) batches."""
+"""Fast paths of the engine give the floats of the array path, bit for bit: one (1, 2) run
+stepped coordinate by coordinate on Python floats (the rule's FLOAT form, with its array
+fallback on ÷0 and √ of negatives), the Simulation's one-run loop, and column-contiguous
+(F-ordered) batches."""
 
 import math
 
@@ -9,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdsim import optimizers, rules
+from gdsim import optimizers
 from gdsim.optimizers import OPTIMIZERS, make_optimizer
+from gdsim.rules import ARRAY, FLOAT
 from gdsim.simulation import Experiment, RunSpec, Simulation
 from gdsim.surfaces import make_surface
 
@@ -47,19 +49,16 @@ def same_floats(a, b) -> bool:
 
 
 def step_all(opt, grads, lrs, p0, path):
-    """Step a (1, 2) run through ``path``: "compiled", "vec2" (interpreted) or "array"."""
+    """Step a (1, 2) run through ``path``: "float" (FloatRun) or "array"."""
     p = np.array([p0], dtype=np.float64)
     state = opt.init(p)
     if path == "array":
         for g, lr in zip(grads, lrs, strict=True):
             opt.step_(np.array([g]), state, p, lr)
         return p, state
-    run = opt.point_run(state, p)
-    if path == "vec2":
-        run.rule = opt._rule  # the rule text interpreted on Vec2, without compilation
+    run = opt.float_run(state, p)
     for g, lr in zip(grads, lrs, strict=True):
-        run.g.x, run.g.y = g
-        run.step(lr)
+        run.step(list(g), lr)
     run.store()
     return p, state
 
@@ -73,59 +72,44 @@ def rosen_grads(p0, steps):
 
 
 @pytest.mark.parametrize(("name", "hp"), VARIANTS, ids=IDS)
-def test_point_paths_equal_the_array_path_bitwise(name, hp, monkeypatch):
+def test_float_path_equals_the_array_path_bitwise(name, hp, monkeypatch):
     opt = make_optimizer(name, **hp)
     grads = rosen_grads((0.3, -0.7), 60)
     lrs = [opt.hparams["lr"] * (1 + 0.5 * math.cos(k)) for k in range(60)]
     monkeypatch.setattr(optimizers, "POINT_PATH", False)
     want_p, want_s = step_all(opt, grads, lrs, (0.3, -0.7), "array")
     monkeypatch.setattr(optimizers, "POINT_PATH", True)
-    for path in ("compiled", "vec2"):
-        got_p, got_s = step_all(opt, grads, lrs, (0.3, -0.7), path)
-        assert same_floats(got_p, want_p), path
-        assert got_s.count == want_s.count == 60
-        for key in want_s.slots:
-            assert same_floats(got_s.slots[key], want_s.slots[key]), (path, key)
+    got_p, got_s = step_all(opt, grads, lrs, (0.3, -0.7), "float")
+    assert same_floats(got_p, want_p)
+    assert got_s.count == want_s.count == 60
+    assert got_s.slots.keys() == want_s.slots.keys()
+    for key in want_s.slots:
+        assert same_floats(got_s.slots[key], want_s.slots[key]), key
     assert np.all(np.isfinite(want_p)) and not np.array_equal(want_p, [[0.3, -0.7]])
 
 
-def test_rules_without_branches_on_the_step_are_compiled():
-    for name in ("gd", "sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "amsgrad",
-                 "adamax", "nadam"):
+def test_every_registered_rule_has_a_float_form():
+    for name in OPTIMIZERS:
         opt = make_optimizer(name)
-        fn = opt._point_rule()
-        assert fn is not opt._rule and fn.source.startswith(f"def {opt.family}_point("), name
-        assert ("sqrt(" in fn.source) == (name not in ("gd", "sgd", "adamax")), name
-    # SGD's first momentum step and RAdam's ρ_t > 5 branch on k: they keep the Vec2 path
-    for name in ("momentum", "nesterov", "radam"):
-        opt = make_optimizer(name)
-        assert opt._point_rule() is opt._rule
+        assert opt.rule.elementwise and opt.float_rule is not None, name
+        # one coordinate on floats: floats in, floats out (no NumPy scalars sneak in)
+        s = opt.float_rule.init(0.5)
+        p, fields = opt.float_rule.update(0.25, s, 0.5, 0.01, 1)
+        assert type(p) is float and len(fields) == len(s), name
+        assert all(v is None or type(v) is float for v in fields), name
 
 
-def test_compiled_adam_bakes_in_exact_constants():
-    opt = make_optimizer("adam", beta1=0.7, eps=1e-6)
-    src = opt._point_rule().source
-    assert repr(1.0 - 0.7) in src  # 0.30000000000000004, the c["1-beta1"] operand
-    assert "0.7 ** k" in src and "1e-06 * " in src
-
-
-def test_literal_negative_constants_keep_their_meaning():
-    # -0.5 ** k would be -(0.5 ** k): negative literals are parenthesized
-    assert rules._literal(-0.5) == "(-0.5)"
-    assert eval(f"{rules._literal(-0.5)} ** 2") == 0.25
-    assert rules._literal(math.inf) == "float('inf')"
-
-
-def test_only_numbers_reach_the_generated_source():
-    # exec runs engine text only: any operand that is not an int or float stops the tracing
-    for bad in ("__import__('os')", b"1", None, True, np.bool_(True), [1.0], 1j):
-        with pytest.raises(rules._Untraceable):
-            rules._literal(bad)
-    opt = make_optimizer("adam")
-    h = {**opt._h, "beta1": "__import__('os').system('true')"}
-    kinds = {s: rules.Vec2() for s in opt._slot_names}
-    assert rules.compile_point(opt._rule, h, opt._cf, kinds) is opt._rule
-    assert rules._literal(np.float64(0.1)) == "0.1" and rules._literal(np.int64(-3)) == "(-3)"
+def test_backends_apply_the_same_functions():
+    vals = [0.0, -0.0, 1.5, -2.0, math.inf, -math.inf, math.nan]
+    with np.errstate(all="ignore"):
+        for a in vals:
+            for b in vals:
+                want = ARRAY.maximum(np.array([a]), np.array([b]))
+                assert same_floats([FLOAT.maximum(a, b)], want), (a, b)
+            if a >= 0 or math.isnan(a):
+                assert same_floats([FLOAT.sqrt(a)], ARRAY.sqrt(np.array([a])))
+            assert same_floats([FLOAT.abs(a)], ARRAY.abs(np.array([a])))
+    assert FLOAT.pow(0.999, 7) == 0.999**7 == float(ARRAY.pow(np.array([[0.999]]), 7)[0, 0])
 
 
 def test_fallback_reproduces_numpy_on_division_by_zero(monkeypatch):
@@ -136,21 +120,10 @@ def test_fallback_reproduces_numpy_on_division_by_zero(monkeypatch):
     with np.errstate(invalid="ignore"):
         want, _ = step_all(opt, grads, [0.1, 0.1], (1.0, 2.0), "array")
     monkeypatch.setattr(optimizers, "POINT_PATH", True)
-    got, _ = step_all(opt, grads, [0.1, 0.1], (1.0, 2.0), "compiled")
+    with np.errstate(invalid="ignore"):
+        got, _ = step_all(opt, grads, [0.1, 0.1], (1.0, 2.0), "float")
     assert np.isnan(want[0, 0]) and np.isfinite(want[0, 1])
     assert np.array_equal(bits(got), bits(want))  # NumPy's default NaN, not math.nan
-
-
-def test_scalar_helpers_match_numpy_on_special_values():
-    vals = [0.0, -0.0, 1.5, -2.0, math.inf, -math.inf, math.nan]
-    with np.errstate(all="ignore"):
-        for a in vals:
-            assert bits([rules._sqrt(a)]) == bits(np.sqrt(np.array([a])))
-            for b in vals:
-                want_div = np.array([a]) / np.array([b])
-                if not (math.isnan(a) and math.isnan(b)):
-                    assert same_floats([rules._div(a, b)], want_div), (a, b)
-                assert same_floats([rules._max(a, b)], np.maximum(np.array([a]), np.array([b])))
 
 
 @settings(max_examples=25, deadline=None)

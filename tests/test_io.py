@@ -333,3 +333,61 @@ def test_minimal_file_gets_defaults(tmp_path):
                               "surface": "quadratic", "runs": [{"optimizer": "adam"}]})
     exp = gio.load_experiment(p)
     assert exp == Experiment(surface="quadratic", runs=[RunSpec("adam")])
+
+
+def test_schedule_choices_lists_and_none_round_trip_through_files(tmp_path):
+    from gdsim.io import load_experiment, save_experiment
+
+    runs = [RunSpec("adam", {"lr": 0.1}, "multistep", {"milestones": (30, 80, 140),
+                                                       "gamma": 0.1}),
+            RunSpec("sgd", {"lr": 0.1, "weight_decay": 0}, "cyclic",
+                    {"mode": "exp_range", "gamma": 0.99, "step_size_down": None}),
+            RunSpec("gd", {}, "onecycle", {"anneal_strategy": "linear", "three_phase": True,
+                                           "total_steps": 200, "pct_start": 0.25}),
+            RunSpec("gd", {}, "plateau", {"threshold_mode": "abs", "patience": 3})]
+    exp = Experiment(surface="quadratic", runs=runs, steps=50)
+    path = tmp_path / "e.json"
+    save_experiment(exp, path)
+    text = path.read_text()
+    assert '"milestones": [\n' in text or '"milestones": [30, 80, 140]' in text
+    back = load_experiment(path)
+    assert [r.schedule_params for r in back.runs] == [r.schedule_params for r in runs]
+    assert back.runs[0].schedule_params["milestones"] == (30, 80, 140)  # typed as from the CLI
+    sim_a, sim_b = Simulation(exp), Simulation(back)
+    sim_a.run()
+    sim_b.run()
+    for a, b in zip(sim_a.runs, sim_b.runs, strict=True):
+        np.testing.assert_array_equal(a.trajectory.data, b.trajectory.data)
+
+
+@pytest.mark.parametrize(("params", "match"), [
+    ({"mode": 3}, "schedule_params.mode: expected one of triangular, triangular2, exp_range"),
+    ({"mode": "sawtooth"}, "mode='sawtooth' is not allowed"),
+    ({"step_size_up": None}, "schedule_params.step_size_up: expected a number"),
+    ({"base_lr": "0.1"}, "schedule_params.base_lr: expected a number or true/false"),
+])
+def test_bad_schedule_values_in_files_are_refused(tmp_path, params, match):
+    from gdsim.io import experiment_to_dict, load_experiment
+
+    d = experiment_to_dict(Experiment(surface="quadratic",
+                                      runs=[RunSpec("gd", {}, "cyclic")]))
+    d["runs"][0]["schedule_params"] = params
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(GdsimError, match=match):
+        load_experiment(path)
+
+
+def test_multistep_milestones_must_be_a_list_of_integers_in_files(tmp_path):
+    from gdsim.io import experiment_to_dict, load_experiment
+
+    d = experiment_to_dict(Experiment(surface="quadratic",
+                                      runs=[RunSpec("gd", {}, "multistep")]))
+    for bad, match in [("30/80", "expected a list of integers"),
+                       ([300, 100], "milestones=300/100 is not in increasing order"),
+                       ([30, "80"], "expected a list of integers")]:
+        d["runs"][0]["schedule_params"] = {"milestones": bad}
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps(d))
+        with pytest.raises(GdsimError, match=match):
+            load_experiment(path)

@@ -42,6 +42,35 @@ def test_registry_is_spec_order_with_lr_first_and_formulas():
         assert all(p.help and "\n" not in p.help for p in info.params)
 
 
+def test_one_formula_source_for_docstring_and_readme():
+    from pathlib import Path
+
+    from gdsim.optimizers import markdown_table
+
+    def block(text):  # the formula as the docstring's literal block
+        return "\n".join("    " + line for line in text.splitlines())
+
+    for info in OPTIMIZERS.values():
+        # the factory's docstring carries its family's formula (variants share the factory)
+        assert block(info.factory.formula) in info.factory.__doc__
+        assert "Reference:" in info.factory.__doc__
+    for name in ("sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamax", "nadam", "radam"):
+        assert block(OPTIMIZERS[name].formula) in OPTIMIZERS[name].factory.__doc__, name
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme  # regenerate with gdsim.optimizers.markdown_table()
+
+
+def test_adamw_is_adam_composed_with_decoupled_decay():
+    a = make_optimizer("adamw", weight_decay=0.1, lr=0.05)
+    b = make_optimizer("adam", lr=0.05)
+    assert a.family == b.family == "adam" and a.stack_key != b.stack_key
+    p = np.array([[1.0, -2.0]])
+    g = np.array([[0.5, 0.25]])
+    pa, _ = a.update(g, a.init(p), p)
+    pb, _ = b.update(g, b.init(p), p * (1 - 0.05 * 0.1))  # decay first, then Adam's step
+    assert np.array_equal(pa, pb)
+
+
 @pytest.mark.parametrize(("name", "hp"), [
     ("gd", {"lr": 0.01}),
     ("sgd", {"lr": 0.01, "momentum": 0.0, "dampening": 0.0, "nesterov": False,

@@ -150,3 +150,39 @@ def test_minibatch_noise_shrinks_with_batch_size():
     assert j1 > 3 * j8 > 3 * 3 * jf
     assert jf < 1e-4  # full batch settles
     assert b1.trajectory.loss[-1] > full.trajectory.loss[-1]
+
+
+def test_onecycle_lands_closer_than_either_constant_rate():
+    sim = load("09_onecycle_vs_constant")
+    runs = by_label(sim)
+    fast, slow, cyc = runs["Adam lr=0.3"], runs["Adam lr=0.03"], runs["Adam one-cycle, peak 0.3"]
+    d = {r.label: sim.min_distance(sim.runs.index(r)) for r in (fast, slow, cyc)}
+    assert all(r.status == "max_steps" for r in (fast, slow, cyc))
+    # the same peak: one-cycle warms up from lr/25, peaks at lr, anneals to lr/25/1e4
+    lr = cyc.trajectory.lr
+    assert lr[0] == pytest.approx(0.3 / 25) and lr.max() == pytest.approx(0.3, rel=1e-5)
+    assert lr[-1] == pytest.approx(0.3 / 25 / 1e4)
+    assert int(np.argmax(lr)) in (299, 300)
+    # constant 0.3 keeps jittering: its distance over the last 200 steps swings widely
+    assert d[fast.label][-200:].max() > 100 * d[cyc.label][-200:].max()
+    # constant 0.03 is still on its way along the valley
+    assert d[slow.label][-1] > 0.1
+    # one-cycle lands ~100× closer than either, and stays there
+    assert d[cyc.label][-1] < 0.02 * min(d[fast.label][-1], d[slow.label][-1])
+    assert d[cyc.label][-200:].max() < 1e-4
+
+
+def test_plateau_steps_down_the_noise_floor():
+    sim = load("10_plateau_noise_floor")
+    runs = by_label(sim)
+    fast, slow, plat = runs["SGD lr=0.1"], runs["SGD lr=0.002"], runs["SGD plateau from 0.1"]
+    lr = plat.trajectory.lr
+    levels = [float(v) for k, v in enumerate(lr) if k == 0 or lr[k] != lr[k - 1]]
+    # stairs: 0.1 → 0.03 → 0.009 → 0.0027 → min_lr 0.002, each after a stalled stretch
+    assert levels == pytest.approx([0.1, 0.03, 0.009, 0.0027, 0.002])
+    drops = np.flatnonzero(np.diff(lr)) + 1
+    assert all(b - a > 30 for a, b in zip(drops, drops[1:], strict=False))  # patience 30
+    floor = {r.label: np.median(r.trajectory.loss[-200:]) for r in (fast, slow, plat)}
+    assert floor[plat.label] < 0.1 * min(floor[fast.label], floor[slow.label])
+    # the lr column is ReduceLROnPlateau fed the loss column (see test_plateau_engine)
+    assert (fast.trajectory.lr == 0.1).all() and (slow.trajectory.lr == 0.002).all()

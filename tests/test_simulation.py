@@ -106,6 +106,13 @@ def mixed_experiment(surface="rosenbrock", **kw) -> Experiment:
         RunSpec("gd", {"lr": 0.05}),  # diverges on rosenbrock
         RunSpec("rmsprop", {"lr": 0.01}, schedule="cosine", schedule_params={"t_max": 40}),
         RunSpec("nadam", {"lr": 0.02}, enabled=False),
+        # plateau runs react to their loss: their own groups, trackers carried across chunks
+        RunSpec("adam", {"lr": 0.05}, schedule="plateau",
+                schedule_params={"patience": 2, "factor": 0.5}),
+        RunSpec("adam", {"lr": 0.1}, schedule="plateau",
+                schedule_params={"patience": 3, "threshold_mode": "abs", "threshold": 0.01}),
+        RunSpec("gd", {"lr": 0.05}, schedule="plateau", schedule_params={"patience": 1}),
+        RunSpec("gd", {"lr": 0.0005}, schedule="plateau"),  # goes on when gd#3 diverges
     ]
     kw.setdefault("steps", 60)
     return Experiment(surface=surface, start=kw.pop("start", None), runs=runs, **kw)
@@ -179,7 +186,8 @@ def test_batch_of_runs_equals_separate_simulations(surface, kw):
     together.run()
     enabled = [(i, r) for i, r in enumerate(exp.runs) if r.enabled]
     assert [r.label for r in together.runs] == [
-        "adam", "gd", "adam#2", "momentum", "gd#2", "rmsprop"]
+        "adam", "gd", "adam#2", "momentum", "gd#2", "rmsprop", "adam#3", "adam#4", "gd#3",
+        "gd#4"]
     for k, (i, spec) in enumerate(enabled):
         alone_spec = RunSpec(spec.optimizer, spec.hparams, spec.schedule, spec.schedule_params,
                              seed=11 + i)

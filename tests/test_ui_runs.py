@@ -154,7 +154,7 @@ def _registry_params():
     for reg in (OPTIMIZERS, SCHEDULES, SURFACES):
         for name, info in reg.items():
             for p in info.params:
-                if p.kind is not bool:
+                if p.kind in (int, float) and not p.optional:  # the ones with a slider
                     yield pytest.param(p, id=f"{name}.{p.name}")
 
 
@@ -569,3 +569,68 @@ def test_columns_fit_the_narrowest_dock_without_clipping_status(qtbot, controlle
     assert hh.sectionSize(COL_STATUS) >= t.sizeHintForColumn(COL_STATUS)  # nothing cut
     assert hh.sectionSize(COL_HPARAMS) >= HPARAMS_MIN_WIDTH
     assert t.item(2, COL_HPARAMS).toolTip() == t.item(2, COL_HPARAMS).text()  # full text
+
+
+# --- choices, lists and optional values (SPEC §10 schedules) ---------------------------------
+
+def test_choice_list_and_optional_editors(qtbot):
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+
+    from gdsim.schedules import SCHEDULES
+
+    specs = SCHEDULES["cyclic"].params + SCHEDULES["multistep"].params[:1] + (
+        SCHEDULES["onecycle"].params[-1],)
+    ed = ParamEditor(specs, owner="cyclic")
+    qtbot.addWidget(ed)
+    emitted = []
+    ed.values_changed.connect(emitted.append)
+    mode = ed.field("mode")
+    assert isinstance(mode, QComboBox) and ed.slider("mode") is None
+    assert [mode.itemText(i) for i in range(mode.count())] == ["triangular", "triangular2",
+                                                               "exp_range"]
+    assert isinstance(ed.field("three_phase"), QCheckBox)
+    down, miles = ed.field("step_size_down"), ed.field("milestones")
+    assert isinstance(down, QLineEdit) and isinstance(miles, QLineEdit)
+    assert ed.slider("step_size_down") is None and ed.slider("milestones") is None
+    assert down.text() == "" and down.placeholderText() == "none"
+    assert miles.text() == "250/500/750"
+    mode.setCurrentText("exp_range")
+    assert emitted[-1]["mode"] == "exp_range"
+    type_into(qtbot, miles, "300/100")
+    assert "milestones=300/100 is not in increasing order" in ed.error_text("milestones")
+    assert ed.values()["milestones"] == (250, 500, 750)
+    type_into(qtbot, miles, "30/80/140")
+    assert ed.error_text("milestones") == "" and emitted[-1]["milestones"] == (30, 80, 140)
+    type_into(qtbot, down, "40")
+    assert emitted[-1]["step_size_down"] == 40
+    down.setFocus()
+    down.selectAll()
+    qtbot.keyClick(down, Qt.Key.Key_Delete)  # emptied: back to none (= step_size_up)
+    qtbot.keyClick(down, Qt.Key.Key_Return)
+    assert emitted[-1]["step_size_down"] is None and ed.error_text("step_size_down") == ""
+    type_into(qtbot, down, "0")
+    assert "need 1 ≤ step_size_down (or none)" in ed.error_text("step_size_down")
+    ed.set_values({"mode": "triangular2", "milestones": (5, 6)})
+    assert mode.currentText() == "triangular2" and miles.text() == "5/6"
+
+
+def test_panel_edits_cyclic_and_multistep_schedules(qtbot, panel):
+    ctl = panel.controller
+    panel.select(0)
+    for name in ("cyclic", "multistep", "plateau"):
+        idx = panel.schedule_combo.findData(name)
+        assert idx >= 0, name
+    idx = panel.schedule_combo.findData("cyclic")
+    panel.schedule_combo.setCurrentIndex(idx)
+    panel.schedule_combo.activated.emit(idx)
+    assert ctl.experiment.runs[0].schedule == "cyclic"
+    panel.schedule_editor.field("mode").setCurrentText("triangular2")
+    assert ctl.experiment.runs[0].schedule_params["mode"] == "triangular2"
+    idx = panel.schedule_combo.findData("multistep")
+    panel.schedule_combo.setCurrentIndex(idx)
+    panel.schedule_combo.activated.emit(idx)
+    type_into(qtbot, panel.schedule_editor.field("milestones"), "10/20")
+    assert ctl.experiment.runs[0].schedule_params["milestones"] == (10, 20)
+    before = ctl.experiment
+    type_into(qtbot, panel.schedule_editor.field("milestones"), "20/10")
+    assert ctl.experiment is before

@@ -183,3 +183,73 @@ def test_view_deleted_before_controller_is_disconnected(qtbot, controller):
     controller.seek(1)
     controller.reset()
     assert controller.sim.t == 0
+
+
+def test_height_ticks_are_round_values_on_the_drawn_scale():
+    from ui.view3d import nice_ticks
+
+    assert nice_ticks(-2.0, 2.0) == [-2.0, -1.0, 0.0, 1.0, 2.0]
+    assert nice_ticks(0.0, 2509.0) == [0.0, 500.0, 1000.0, 1500.0, 2000.0, 2500.0]
+    assert nice_ticks(-0.3, 0.7) == [-0.2, 0.0, 0.2, 0.4, 0.6]
+    hm = HeightMap(0.0, 2509.0, 2.4, log=True)
+    h = hm(np.array([3.0, 440.0]))
+    assert np.allclose(hm.value_at(h), [3.0, 440.0])  # the inverse labels the axis
+    ticks = hm.ticks()
+    assert ticks == sorted(ticks) and all(0 < t <= 2509 for t in ticks)
+    assert HeightMap(0.0, 18.0, 2.4, log=False).ticks() == [0.0, 5.0, 10.0, 15.0]
+
+
+GL_TOGGLE_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    import numpy as np
+    from PySide6.QtWidgets import QApplication
+    app = QApplication([])
+    from gdsim.simulation import Experiment, RunSpec
+    from ui.controller import Controller
+    from ui.view3d import View3D
+    ctl = Controller(Experiment(surface="rosenbrock", start=(-1.5, 2.0),
+                                runs=[RunSpec("gd", {"lr": 0.0005}, color="#d55e00"),
+                                      RunSpec("adam", {"lr": 0.05}, color="#0072b2")],
+                                steps=1000))
+    v = View3D(ctl); v.resize(640, 480); v.show()
+    for _ in range(5): app.processEvents()
+    ctl.step(300)
+    app.processEvents()
+    def orange():
+        img = v.gl_view.grabFramebuffer()
+        arr = np.array([[img.pixelColor(x, y).getRgb()[:3] for x in range(0, img.width(), 2)]
+                        for y in range(0, img.height(), 2)])
+        return int((np.abs(arr - [0xd5, 0x5e, 0x00]).sum(axis=2) < 60).sum())
+    out = {"gl": v.gl_view is not None, "before": orange(), "log": v.log_check.isChecked()}
+    v.log_check.setChecked(not v.log_check.isChecked())
+    for _ in range(3): app.processEvents()
+    out["after"] = orange()
+    img = v.gl_view.grabFramebuffer(); img.save(sys.argv[1])
+    out["labels"] = v.axis_labels
+    out["legend"] = v.legend is not None and v.legend in v.gl_view.items
+    print(json.dumps(out))
+    """
+)
+
+
+@pytest.mark.xvfb
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (Xvfb)")
+def test_paths_stay_drawn_after_toggling_log_height_and_axes_are_labelled(tmp_path):
+    script = tmp_path / "gl3d_toggle.py"
+    script.write_text(GL_TOGGLE_SCRIPT)
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 800x600x24", sys.executable, str(script),
+         str(tmp_path / "gl.png")],
+        capture_output=True, text=True, timeout=120, env=env, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not out["gl"]:
+        pytest.skip("no OpenGL under this Xvfb")
+    assert out["log"] is True  # Rosenbrock starts log-compressed
+    assert out["before"] > 3 and out["after"] > 3  # the gd path, before and after the toggle
+    assert out["labels"]["x"] == ["-2", "-1", "0", "1", "2"]
+    assert out["labels"]["y"] == ["-1", "0", "1", "2", "3"]
+    assert len(out["labels"]["f"]) >= 3 and out["legend"]

@@ -147,8 +147,12 @@ def run_app(experiment_path: str | None = None) -> int:
     win.language_requested.connect(lambda lang: relaunch(win, lang))
     win.show()
     if os.environ.get("GDSIM_REPORT_SHOWN"):
-        QTimer.singleShot(0, lambda: print(f"gdsim: window shown ({app.platformName()})",
-                                           flush=True))
+        def report() -> None:
+            print(f"gdsim: window shown ({app.platformName()})", flush=True)
+            menus = [a.text() for a in win.menuBar().actions()]
+            print(f"gdsim: menus: {' | '.join(menus)}", flush=True)
+
+        QTimer.singleShot(0, report)
     if message:
         win.statusBar().showMessage(message, 8000)
     quit_after = os.environ.get("GDSIM_QUIT_AFTER_MS", "").strip()

@@ -10,8 +10,10 @@ replaces the current one (on :class:`GdsimError` the old one stays and ``error``
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
+import numpy as np
 from PySide6.QtCore import QObject
 
 from gdsim.errors import GdsimError
@@ -31,6 +33,51 @@ from ui.playback import (  # noqa: F401 (the speed and budget constants are re-e
 )
 
 SETTINGS_KEYS = ("steps", "seed", "noise", "batch_size", "tol")
+HEATMAP_GRID = 200  # heatmap resolution per axis
+
+
+def grid_values(surface, view, n: int = HEATMAP_GRID):
+    """``surface.grid`` over ``view``: xs (n,), ys (n,), z (n, n) with z[j, i] = f(xs[i], ys[j])."""
+    with np.errstate(all="ignore"):
+        if hasattr(surface, "grid"):
+            xs, ys, z = surface.grid(n, n, tuple(view))
+        else:  # a surface without the helper: sample surface.value directly
+            xmin, xmax, ymin, ymax = view
+            xs, ys = np.linspace(xmin, xmax, n), np.linspace(ymin, ymax, n)
+            z = surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
+    return xs, ys, np.asarray(z, dtype=np.float64)
+
+
+def surface_what(exp: Experiment) -> str:
+    """'surface rosenbrock with a=1e+308' (the surface and the parameters set), for refusals."""
+    if exp.surface.startswith("expr:"):
+        return f"f(x, y) = {exp.surface[len('expr:'):].strip()}"
+    params = ", ".join(f"{k}={v!r}" for k, v in sorted(exp.surface_params.items()))
+    return f"surface {exp.surface}" + (f" with {params}" if params else "")
+
+
+def checked_grid(exp: Experiment, surface, view, n: int = HEATMAP_GRID):
+    """The heatmap grid of ``surface`` over ``view`` (see :func:`grid_values`); GdsimError
+    when it cannot be drawn: a view domain that is not finite or empty, no finite value of f
+    over it, or values spanning more than float64 holds."""
+    what = surface_what(exp)
+    hint = "; try a value nearer the default" if exp.surface_params else ""
+    shown = "(" + ", ".join(f"{float(v):.6g}" for v in view) + ")"
+    x0, x1, y0, y1 = (float(v) for v in view)
+    if not all(math.isfinite(v) for v in (x0, x1, y0, y1, x1 - x0, y1 - y0)):
+        raise GdsimError(f"{what}: its view domain {shown} is not finite{hint}")
+    if not (x0 < x1 and y0 < y1):
+        raise GdsimError(f"{what}: its view domain {shown} has no width{hint}")
+    xs, ys, z = grid_values(surface, view, n)
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        raise GdsimError(f"{what}: f is not finite anywhere on the view {shown}{hint}")
+    with np.errstate(all="ignore"):
+        span = float(finite.max()) - float(finite.min())
+    if not math.isfinite(span):
+        raise GdsimError(f"{what}: f's values on the view {shown} span more than float64 "
+                         f"holds{hint}")
+    return xs, ys, z
 
 
 def default_experiment() -> Experiment:
@@ -55,6 +102,7 @@ class Controller(PlaybackController):
         exp = experiment if experiment is not None else default_experiment()
         self.experiment: Experiment = with_colors(exp)
         self.sim: Simulation = Simulation(self.experiment)
+        self._grid: tuple | None = None  # (key, (xs, ys, z)) of the heatmap drawn
         self._init_playback()
 
     def recorded_rows(self, i: int) -> int:
@@ -66,24 +114,59 @@ class Controller(PlaybackController):
         return divergence_message(run) if run.status == "diverged" else None
 
     # ------------------------------------------------------------ experiment
-    def set_experiment(self, exp: Experiment) -> bool:
-        """Validate ``exp`` by building its Simulation; on success replace and reset."""
+    def view_of(self, exp: Experiment | None = None, sim: Simulation | None = None) -> tuple:
+        """The view box drawn: the experiment's view, or its surface's default domain."""
+        exp = exp if exp is not None else self.experiment
+        sim = sim if sim is not None else self.sim
+        return tuple(exp.view if exp.view is not None else sim.surface.domain)
+
+    def _grid_key(self, exp: Experiment, sim: Simulation) -> tuple:
+        return (exp.surface, repr(sorted(exp.surface_params.items())), exp.formula,
+                self.view_of(exp, sim))
+
+    def surface_grid(self) -> tuple:
+        """The heatmap grid ``(xs, ys, z)`` of the current surface over its view (the engine's
+        values, computed once per surface and view)."""
+        key = self._grid_key(self.experiment, self.sim)
+        if self._grid is None or self._grid[0] != key:
+            self._grid = (key, grid_values(self.sim.surface, key[3]))
+        return self._grid[1]
+
+    def probe(self, x: float, y: float) -> tuple[float, float, float]:
+        """``(f, ∂f/∂x, ∂f/∂y)`` of the current surface at (x, y): the engine's full-batch,
+        noise-free values (inf or NaN where f overflows)."""
+        with np.errstate(all="ignore"):
+            f, g = self.sim.surface.value_and_grad(np.array([float(x), float(y)]))
+        return float(f), float(g[0]), float(g[1])
+
+    def build(self, exp: Experiment) -> tuple[Experiment, Simulation, tuple]:
+        """``exp`` (coloured), its Simulation and its heatmap grid entry, checked to be
+        drawable; GdsimError naming the culprit otherwise. Nothing changes here."""
         exp = with_colors(exp)
-        try:
+        with np.errstate(all="ignore"):  # huge parameters overflow: refused just below
             sim = Simulation(exp)
+        key = self._grid_key(exp, sim)
+        if self._grid is not None and self._grid[0] == key:
+            return exp, sim, self._grid
+        return exp, sim, (key, checked_grid(exp, sim.surface, key[3]))
+
+    def apply(self, exp: Experiment) -> None:
+        """Make ``exp`` current, or raise GdsimError with the reason (the current one stays)."""
+        exp, sim, self._grid = self.build(exp)
+        self._adopt(exp, sim)
+
+    def set_experiment(self, exp: Experiment) -> bool:
+        """Validate ``exp`` by building its Simulation; on success replace and reset
+        (a refusal goes out on ``error``)."""
+        try:
+            self.apply(exp)
         except GdsimError as e:
             self.error.emit(str(e))
             return False
-        self._adopt(exp, sim)
         return True
 
-    def set_surface(self, name: str, params: dict | None = None) -> bool:
-        """Switch surface; view and start go back to the surface's defaults.
-
-        For ``expr:`` surfaces a ``domain`` in ``params`` also becomes the view. The
-        experiment-wide batch size is kept only where the new surface has data to batch
-        (it is refused elsewhere): otherwise it goes back to None (full batch).
-        """
+    def surface_experiment(self, name: str, params: dict | None = None) -> Experiment:
+        """The current experiment switched to surface ``name`` (see :meth:`set_surface`)."""
         params = dict(params or {})
         view = None
         if name.startswith("expr:") and "domain" in params:
@@ -93,8 +176,17 @@ class Controller(PlaybackController):
         batch = self.experiment.batch_size
         if batch is not None and not 0 < batch <= _n_samples(name, params):
             batch = None
-        return self._edit(surface=name, surface_params=params, view=view, start=None,
-                          runs=runs, batch_size=batch)
+        return dataclasses.replace(self.experiment, surface=name, surface_params=params,
+                                   view=view, start=None, runs=runs, batch_size=batch)
+
+    def set_surface(self, name: str, params: dict | None = None) -> bool:
+        """Switch surface; view and start go back to the surface's defaults.
+
+        For ``expr:`` surfaces a ``domain`` in ``params`` also becomes the view. The
+        experiment-wide batch size is kept only where the new surface has data to batch
+        (it is refused elsewhere): otherwise it goes back to None (full batch).
+        """
+        return self.set_experiment(self.surface_experiment(name, params))
 
     def set_start(self, x: float, y: float) -> None:
         """All runs restart from (x, y)."""

@@ -28,6 +28,9 @@ from ui.controller import MAX_SPEED, MIN_SPEED
 SPEED_TICKS = 1000  # slider resolution over log10(speed) in [0, 5]
 CUSTOM = "__custom__"
 FORMULA_ENTRY_WIDTH = 240  # px: a longer "Custom: f" picker entry is elided (tooltip: all)
+PARAM_ERROR_WIDTH = 560  # px: a refused surface parameter's reason wraps within this
+ERROR_COLOR = "#b00020"
+ERROR_BORDER = f"border: 1px solid {ERROR_COLOR};"
 
 
 def speed_from_slider(value: int) -> float:
@@ -181,7 +184,15 @@ class SurfaceBar(QToolBar):
         self.addWidget(self.params_box)
         self.formula_label = QLabel()
         self.formula_label.setObjectName("surfaceFormulaLabel")
-        self.addWidget(self.formula_label)
+        self.formula_action = self.addWidget(self.formula_label)
+        # a refused parameter value: the reason, beside the fields (the surface shown stays)
+        self.param_error = QLabel()
+        self.param_error.setObjectName("surfaceParamError")
+        self.param_error.setWordWrap(True)
+        self.param_error.setMaximumWidth(PARAM_ERROR_WIDTH)
+        self.param_error.setStyleSheet(f"color: {ERROR_COLOR};")
+        self.param_error_action = self.addWidget(self.param_error)
+        self.param_error_action.setVisible(False)
         self.edits: dict[str, QLineEdit] = {}
         self._shown_key = None
         controller.experiment_changed.connect(self.sync)
@@ -234,27 +245,49 @@ class SurfaceBar(QToolBar):
                 self.params_layout.addWidget(edit)
                 self.edits[p.name] = edit
             self.params = params
+        self._set_param_error(None, "")  # the fields show the surface's values again
         for p in params:
             v = values.get(p.name, p.default)
             self.edits[p.name].setText(f"{v:g}" if isinstance(v, float) else str(v).lower()
                                        if isinstance(v, bool) else str(v))
 
+    def param_error_text(self) -> str:
+        """The refusal shown beside the surface parameters ('' when there is none)."""
+        return self.param_error.text() if self.param_error_action.isVisible() else ""
+
+    def _set_param_error(self, name: str | None, message: str) -> None:
+        """Show (or clear, with '') a refusal, with a red border on field ``name``."""
+        # beside the fields the surface goes without saying: 'a=1e+308: its view domain …'
+        name_ = self.controller.experiment.surface
+        short = message
+        for prefix in (f"surface {name_} with ", f"surface {name_}: "):
+            short = short.removeprefix(prefix)
+        self.param_error.setText(short)
+        self.param_error.setToolTip(message)
+        self.param_error_action.setVisible(bool(message))
+        self.formula_action.setVisible(not message)  # the reason takes the formula's room
+        for key, edit in self.edits.items():
+            edit.setStyleSheet(ERROR_BORDER if message and key == name else "")
+
     def _param_edited(self, p) -> None:
-        exp = self.controller.experiment
+        """Apply a typed surface parameter, or refuse it beside the field with the reason
+        (the value is checked, then the surface it gives must be drawable)."""
+        c = self.controller
+        exp = c.experiment
         edit = self.edits.get(p.name)
         if edit is None:
             return
         try:
             value = p.check(edit.text(), exp.surface)
-        except GdsimError as e:
-            self.controller.error.emit(str(e))
-            self.sync()
+            if exp.surface_params.get(p.name) == value:
+                self._set_param_error(None, "")
+                return
+            c.apply(c.surface_experiment(exp.surface, {**exp.surface_params, p.name: value}))
+        except GdsimError as e:  # the typed text stays, to be corrected; the surface too
+            self._set_param_error(p.name, str(e))
+            c.error.emit(str(e))  # the status bar says it too
             return
-        if exp.surface_params.get(p.name) == value:
-            return
-        params = {**exp.surface_params, p.name: value}
-        if not self.controller.set_surface(exp.surface, params):
-            self.sync()
+        self._set_param_error(None, "")
 
     def _formula_entry(self, name: str) -> int:
         """Index of the "Custom: <formula>" entry for ``expr:`` surface ``name``, inserted

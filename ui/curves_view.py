@@ -11,11 +11,14 @@ by row index for drawing; nothing is recomputed here.
 from __future__ import annotations
 
 import html
+import math
 import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
@@ -32,6 +35,7 @@ from ui.plots import (  # noqa: F401 (LogAxis, MIN_LABEL_GAP_PX, positive_or_nan
 )
 
 PLAY_REFRESH_HZ = 20.0
+HOVER_HINT = "hover a plot to read each run's value at that step"
 # (key, title, objectName)
 CURVES = (
     ("loss", "loss", "lossPlot"),
@@ -56,6 +60,10 @@ class CurvesView(StepPlots):
         self.log = {key: True for key, _t, _o in CURVES}  # y axis in log10
         lay = panel_layout(self, spacing=2)
         self.hover_label = hover_label("hoverLabel")
+        # as tall as the longest readout of these runs (sized in _fit_hover): showing one
+        # never pushes the plots down
+        self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.hover_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.hover_label)
         self.plots: dict[str, pg.PlotWidget] = {}
         self.lines: dict[str, list[pg.PlotCurveItem]] = {}
@@ -72,6 +80,7 @@ class CurvesView(StepPlots):
             vb.disableAutoRange()  # ranges follow the data: fit_step_ranges
             vb.sigRangeChangedManually.connect(lambda *_a, k=key: self._manual_range(k))
             w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
+            w.installEventFilter(self)  # leaving a plot clears the readout
             w.setMinimumHeight(110)
             lay.addWidget(w, 1)
             self.plots[key] = w
@@ -81,6 +90,8 @@ class CurvesView(StepPlots):
         self.plots["distance"].getPlotItem().addItem(self.no_minimum, ignoreBounds=True)
         self.no_minimum.setVisible(False)
         controller.experiment_changed.connect(self._build)
+        # a readout of steps and runs that are gone would mislead: cleared on every restart
+        controller.reset_done.connect(self.clear_hover)
         # playing_changed: the final state after Play
         self.follow(self.refresh, controller.playing_changed)
         if hasattr(controller, "run_color_changed"):
@@ -88,7 +99,43 @@ class CurvesView(StepPlots):
         self._last_refresh = 0.0
         self._signature = None
         self._build()
+        self.clear_hover()
         self.refresh()
+
+    # ---------------------------------------------------------------- hover readout
+    def clear_hover(self, *_args) -> None:
+        """Back to the idle hint (after a reset or an edit, or when the mouse leaves)."""
+        self.hover_label.setText(f"<span style='color:#888888'>{HOVER_HINT}</span>")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Leave:
+            self.clear_hover()
+        return super().eventFilter(obj, event)
+
+    def _hover(self, key: str, scene_pos) -> None:
+        vb = self.plots[key].getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            self.clear_hover()
+            return
+        super()._hover(key, scene_pos)
+
+    def _fit_hover(self) -> None:
+        """Fix the readout's height to that of the longest one these runs can give."""
+        sample = "  ".join(
+            [f"<b>step {10 ** 7}</b> · distance to nearest minimum:"]
+            + [f"■ {html.escape(run.label)} -8.888e-88" for run in self.controller.sim.runs])
+        doc = QTextDocument()
+        doc.setDefaultFont(self.hover_label.font())
+        doc.setDocumentMargin(0)
+        doc.setHtml(sample)
+        doc.setTextWidth(max(40, self.width() - 4))
+        height = math.ceil(doc.size().height()) + 2
+        if self.hover_label.height() != height:
+            self.hover_label.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit_hover()
 
     def _build(self) -> None:
         """(Re)create the lines when the runs changed (labels or colours); the following
@@ -98,6 +145,7 @@ class CurvesView(StepPlots):
         if signature == self._signature:
             return
         self._signature = signature
+        self._fit_hover()
         for key, w in self.plots.items():
             pi = w.getPlotItem()
             for item in self.lines[key]:

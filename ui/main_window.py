@@ -14,16 +14,21 @@ import logging
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QSplitter,
     QTabWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +46,13 @@ from ui.surface_view import SurfaceView
 log = logging.getLogger(__name__)
 EXPERIMENT_FILTER = "gdsim experiment (*.json);;All files (*)"
 AUTOSAVE_DELAY_MS = 800
+STRETCH_KEY = "view/stretchToFill"  # QSettings: the surface plot fills its panel (not 1:1)
+
+
+def _setting_bool(key: str, default: bool = False) -> bool:
+    """A boolean QSettings value (the INI format hands back 'true'/'false' strings)."""
+    v = QSettings().value(key, default)
+    return v.lower() == "true" if isinstance(v, str) else bool(v)
 
 
 def notice_widget(text: str) -> QLabel:
@@ -59,6 +71,39 @@ def optional_part(build, what: str) -> tuple[QWidget, bool]:
     except Exception as e:  # noqa: BLE001 -- a broken optional panel must not stop the app
         log.warning("%s unavailable: %s", what, "".join(traceback.format_exception_only(e)))
         return notice_widget(f"{what} is unavailable: {type(e).__name__}: {e}"), False
+
+
+def is_typing_field(widget) -> bool:
+    """Whether keys typed into ``widget`` are text (an editable line or text box, e.g. a
+    hyperparameter field or a table cell being edited); spin boxes and the rest are not."""
+    if isinstance(widget, QLineEdit):
+        return not widget.isReadOnly() and not isinstance(widget.parent(), QAbstractSpinBox)
+    if isinstance(widget, QTextEdit | QPlainTextEdit):
+        return not widget.isReadOnly()
+    return False
+
+
+class GlobalKeys(QObject):
+    """Lets the Simulation keys (Space, →, R) reach their actions whatever has focus in
+    ``window`` (a spin box, the timeline slider, a button, a plot), except a text field
+    being typed in. Installed on the application: it sees each ShortcutOverride, which a
+    focused widget would otherwise accept to keep the key for itself."""
+
+    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R)
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if (event.type() == QEvent.Type.ShortcutOverride
+                and event.key() in self.KEYS
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+                and isinstance(obj, QWidget) and obj.window() is self.window
+                and not is_typing_field(obj)):
+            event.ignore()  # not claimed by the widget: the window's shortcut fires
+            return True
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -156,6 +201,8 @@ class MainWindow(QMainWindow):
         c.run_color_changed.connect(lambda _i: self._experiment_edited())
         self.basin = self._build_basin()
         self._build_menus()
+        self.global_keys = GlobalKeys(self)
+        QApplication.instance().installEventFilter(self.global_keys)
 
     # ------------------------------------------------------------ optional parts
     def _build_3d(self) -> QWidget:
@@ -176,9 +223,8 @@ class MainWindow(QMainWindow):
         return basin
 
     def _build_learn(self) -> QWidget:
-        from ui.learn_panel import LearnPanel
-
         from ui import i18n
+        from ui.learn_panel import LearnPanel
 
         panel = LearnPanel(i18n.current_language())
         panel.demo_requested.connect(self.show_learn_demo)
@@ -264,6 +310,15 @@ class MainWindow(QMainWindow):
         self.act_basin.setObjectName("actionBasinMap")
         self.act_basin.toggled.connect(self.basin.set_enabled)
         v.addAction(self.act_basin)
+        self.act_stretch = QAction("Stretch to fill (unequal x and y scales)", self,
+                                   checkable=True)
+        self.act_stretch.setObjectName("actionStretchToFill")
+        self.act_stretch.setToolTip("Off: one unit is as long on x as on y, so a round bowl "
+                                    "looks round")
+        self.act_stretch.setChecked(_setting_bool(STRETCH_KEY))
+        self.surface_view.set_stretch(self.act_stretch.isChecked())
+        self.act_stretch.toggled.connect(self._stretch_toggled)
+        v.addAction(self.act_stretch)
         v.addSeparator()
         v.addAction(self.runs_dock.toggleViewAction())
         learn_act = self.learn_dock.toggleViewAction()
@@ -334,6 +389,10 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(tr("The language changes when gdsim restarts"),
                                          8000)
+
+    def _stretch_toggled(self, on: bool) -> None:
+        self.surface_view.set_stretch(on)
+        QSettings().setValue(STRETCH_KEY, bool(on))
 
     def _network_presets(self) -> list:
         if not self.has_network():

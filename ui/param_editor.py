@@ -1,9 +1,11 @@
 """Editors built from a tuple of :class:`gdsim.params.Param` specs (optimizer, schedule, surface).
 
 Each parameter gets a text field (validated by ``Param.check``: a bad value is refused in the
-editor with the engine's reason and a red border, never raised), a slider (logarithmic where
-``param.log``) or a checkbox for booleans, and its one-line help as a visible hint and tooltip.
-Only valid values leave the editor, through :attr:`ParamEditor.values_changed`.
+editor with the engine's reason and a red border, never raised) and a slider (logarithmic where
+``param.log``); a checkbox for booleans, a combo box for choices (``kind=str``), a text field
+alone for lists (``30/80/140``) and optional values (empty: none); and its one-line help as a
+visible hint and tooltip. Only valid values leave the editor, through
+:attr:`ParamEditor.values_changed`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -24,16 +27,21 @@ from PySide6.QtWidgets import (
 
 from gdsim.errors import GdsimError
 from gdsim.params import Param, Value
+from gdsim.params import format_value as engine_format
 
 SLIDER_TICKS = 1000
+_INVALID = object()  # what _check returns for a refused text
 ERROR_STYLE = "QLineEdit { border: 2px solid #d62728; }"
 ERROR_COLOR = "#d62728"
 
 
 def format_value(value: Value) -> str:
-    """Text for a value in an editor: booleans as true/false, floats at full precision."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    """Text for a value in an editor: booleans as true/false, floats at full precision, lists
+    as 30/80/140, words as they are, none as an empty field."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | str | tuple | list):
+        return engine_format(value)
     if isinstance(value, int):
         return str(value)
     return repr(float(value)) if value != int(value) or abs(value) >= 1e15 else f"{value:g}"
@@ -71,6 +79,11 @@ def slider_range(p: Param) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+def has_slider(p: Param) -> bool:
+    """Numbers get a slider; booleans, choices, lists and optional values do not."""
+    return p.kind in (int, float) and not p.optional and p.default is not None
+
+
 class _Row:
     """The widgets of one parameter."""
 
@@ -79,9 +92,10 @@ class _Row:
         self.value: Value = param.default
         self.edit: QLineEdit | None = None
         self.check: QCheckBox | None = None
+        self.combo: QComboBox | None = None
         self.slider: QSlider | None = None
         self.error: QLabel | None = None  # made by the editor (this class stays widget-free)
-        self.lo, self.hi = (0.0, 1.0) if param.kind is bool else slider_range(param)
+        self.lo, self.hi = slider_range(param) if has_slider(param) else (0.0, 1.0)
 
     def int_low(self) -> int:
         """Smallest integer on the slider (exact: bounds like 2**63 − 1 lose bits as floats)."""
@@ -165,6 +179,24 @@ class ParamEditor(QWidget):
                 cb.toggled.connect(lambda on, n=p.name: self._on_toggled(n, on))
                 row.check = cb
                 grid.addWidget(cb, r, 1, 1, 2)
+            elif p.kind is str:
+                combo = QComboBox()
+                combo.setObjectName(f"param_{p.name}")
+                combo.setToolTip(tip)
+                combo.addItems(list(p.choices))
+                combo.currentTextChanged.connect(lambda text, n=p.name: self._on_choice(n, text))
+                row.combo = combo
+                grid.addWidget(combo, r, 1)
+            elif not has_slider(p):  # a list or an optional value: a text field alone
+                ed = QLineEdit()
+                ed.setObjectName(f"param_{p.name}")
+                ed.setToolTip(tip)
+                ed.setMinimumWidth(70)
+                ed.setPlaceholderText("none" if p.optional else "")
+                ed.textEdited.connect(lambda _t, n=p.name: self._validate_text(n))
+                ed.editingFinished.connect(lambda n=p.name: self._commit_text(n))
+                row.edit = ed
+                grid.addWidget(ed, r, 1, 1, 2)
             else:
                 ed = QLineEdit()
                 ed.setObjectName(f"param_{p.name}")
@@ -238,12 +270,14 @@ class ParamEditor(QWidget):
         return row.error.text() if not row.error.isHidden() else ""
 
     def field(self, name: str) -> QWidget:
-        """The text field (or checkbox for booleans) of parameter ``name``."""
+        """The text field (checkbox for booleans, combo box for choices) of ``name``."""
         row = self._rows[name]
-        return row.check if row.check is not None else row.edit
+        if row.check is not None:
+            return row.check
+        return row.combo if row.combo is not None else row.edit
 
     def slider(self, name: str) -> QSlider | None:
-        """The slider of parameter ``name`` (None for booleans)."""
+        """The slider of parameter ``name`` (None for booleans, choices, lists, optionals)."""
         return self._rows[name].slider
 
     def set_form_error(self, message: str) -> None:
@@ -261,7 +295,14 @@ class ParamEditor(QWidget):
         if row.check is not None:
             row.check.setChecked(bool(row.value))
             return
+        if row.combo is not None:
+            row.combo.blockSignals(True)
+            row.combo.setCurrentText(str(row.value))
+            row.combo.blockSignals(False)
+            return
         row.edit.setText(format_value(row.value))
+        if row.slider is None:
+            return
         row.slider.blockSignals(True)
         row.slider.setValue(row.to_tick(float(row.value)))
         row.slider.blockSignals(False)
@@ -273,12 +314,14 @@ class ParamEditor(QWidget):
             row.edit.setStyleSheet(ERROR_STYLE if message else "")
             row.edit.setProperty("invalid", bool(message))
 
-    def _check(self, row: _Row, text: str) -> Value | None:
+    def _check(self, row: _Row, text: str) -> Value | object:
+        """The value of ``text``, or ``_INVALID`` (its reason shown); None is a valid value of
+        an optional parameter."""
         try:
             value = row.param.check(text, self.owner)
         except GdsimError as exc:
             self._set_error(row, str(exc))
-            return None
+            return _INVALID
         self._set_error(row, "")
         return value
 
@@ -289,7 +332,7 @@ class ParamEditor(QWidget):
     def _commit_text(self, name: str) -> None:
         row = self._rows[name]
         value = self._check(row, row.edit.text())
-        if value is None:
+        if value is _INVALID:
             return
         self._accept(row, value)
         self._show(row)
@@ -298,11 +341,16 @@ class ParamEditor(QWidget):
         row = self._rows[name]
         value = row.from_tick(tick)
         row.edit.setText(format_value(value))
-        if self._check(row, row.edit.text()) is not None:
+        if self._check(row, row.edit.text()) is not _INVALID:
             self._accept(row, value)
 
     def _on_toggled(self, name: str, on: bool) -> None:
         self._accept(self._rows[name], bool(on))
+
+    def _on_choice(self, name: str, text: str) -> None:
+        row = self._rows[name]
+        if self._check(row, text) is not _INVALID:
+            self._accept(row, text)
 
     def _accept(self, row: _Row, value: Value) -> None:
         changed = value != row.value or type(value) is not type(row.value)

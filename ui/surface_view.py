@@ -7,14 +7,16 @@ pure-Python isocurve. Click (or drag the start marker) to restart all runs from 
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ui import theme
+from ui.controller import HEATMAP_GRID, grid_values  # noqa: F401 (re-exported)
 from ui.curves_view import run_signature
 from ui.decimate import path_points
 from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
@@ -27,22 +29,11 @@ from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
     panel_layout,
 )
 
-GRID = 200  # heatmap resolution per axis
+GRID = HEATMAP_GRID  # heatmap resolution per axis
 PATH_WIDTH = 2.2
 PLAY_PATH_WIDTH = 1.0
 THIN_PATHS_ABOVE_ROWS = 50_000  # max steps x runs from which Play draws thin paths
-
-
-def grid_values(surface, view, n: int = GRID):
-    """``surface.grid`` over ``view``: xs (n,), ys (n,), z (n, n) with z[j, i] = f(xs[i], ys[j])."""
-    with np.errstate(all="ignore"):
-        if hasattr(surface, "grid"):
-            xs, ys, z = surface.grid(n, n, tuple(view))
-        else:  # a surface without the helper: sample surface.value directly
-            xmin, xmax, ymin, ymax = view
-            xs, ys = np.linspace(xmin, xmax, n), np.linspace(ymin, ymax, n)
-            z = surface.value(np.stack(np.meshgrid(xs, ys), axis=-1))
-    return xs, ys, np.asarray(z, dtype=np.float64)
+HOVER_HINT = "hover the map to read f and its gradient there; click to start from there"
 
 
 class SurfaceView(PanelView):
@@ -56,14 +47,23 @@ class SurfaceView(PanelView):
         self._syncing_target = False
 
         self.plot = make_plot("surfacePlot", si_prefix=True, cache_axes=True)
-        lay = panel_layout(self)
+        lay = panel_layout(self, spacing=0)
+        # f and ∇f under the mouse: one line of fixed height (nothing moves when it shows)
+        self.hover_label = QLabel()
+        self.hover_label.setObjectName("surfaceHoverLabel")
+        self.hover_label.setTextFormat(Qt.TextFormat.RichText)
+        self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.hover_label.setFixedHeight(self.hover_label.fontMetrics().lineSpacing() + 6)
+        self.hover_label.setContentsMargins(6, 2, 6, 2)
+        lay.addWidget(self.hover_label)
         lay.addWidget(self.plot)
         pi = self.plot.getPlotItem()
         pi.setLabel("bottom", "x")
         pi.setLabel("left", "y")
         pi.showGrid(False, False)
         self.vb = pi.getViewBox()
-        self.vb.setAspectLocked(False)
+        self.stretch = False
+        self.set_stretch(False)
 
         # heatmap and isolines change only with the surface or the zoom: paint them from a
         # pixmap cache instead of re-rasterizing every frame during Play
@@ -89,12 +89,15 @@ class SurfaceView(PanelView):
         pi.addItem(self.start_marker)
         self.start_marker.sigPositionChangeFinished.connect(self._start_dragged)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.plot.installEventFilter(self)  # leaving the plot clears the readout
 
         self.paths: list[pg.PlotDataItem] = []
         self.step_heads: list[pg.ArrowItem] = []
         self.grad_heads: list[pg.ArrowItem] = []
 
         controller.experiment_changed.connect(self._on_experiment)
+        controller.reset_done.connect(self.clear_hover)
         self.follow(self.refresh)
         controller.playing_changed.connect(self._playing_changed)
         if hasattr(controller, "run_color_changed"):
@@ -102,6 +105,7 @@ class SurfaceView(PanelView):
         self._runs_signature = None
         self._path_cache: dict = {}
         self._on_experiment()
+        self.clear_hover()
         self.refresh()
 
     # ---------------------------------------------------------------- public
@@ -110,6 +114,14 @@ class SurfaceView(PanelView):
         exp = self.controller.experiment
         view = exp.view if exp.view is not None else self.controller.sim.surface.domain
         return tuple(view)
+
+    def set_stretch(self, on: bool) -> None:
+        """Stretch the plot to fill the panel (unequal x and y scales), or keep 1:1 so that
+        circles stay circles and gradients cross the isolines at right angles (default)."""
+        self.stretch = bool(on)
+        self.vb.setAspectLocked(not self.stretch, ratio=1.0)
+        xmin, xmax, ymin, ymax = self.view_box()
+        self.vb.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
 
     def set_arrows(self, gradient: bool | None = None, step: bool | None = None) -> None:
         """Show or hide the gradient (−∇f direction) and last-step arrows at current points."""
@@ -142,7 +154,10 @@ class SurfaceView(PanelView):
         """Heatmap, colour bar, isolines and minima for the current surface and view."""
         surface = self.controller.sim.surface
         view = self.view_box()
-        xs, ys, z = grid_values(surface, view)
+        if hasattr(self.controller, "surface_grid"):
+            xs, ys, z = self.controller.surface_grid()
+        else:
+            xs, ys, z = grid_values(surface, view)
         xmin, xmax, ymin, ymax = view
         is_log = draw_heatmap(self.image, self.colorbar, self.iso, xs, ys, z)
         self.colorbar.axis.setLabel("f − min f" if is_log else "f")
@@ -268,6 +283,29 @@ class SurfaceView(PanelView):
         head.setPos(float(to[0]), float(to[1]))
 
     # ----------------------------------------------------------- interaction
+    def clear_hover(self, *_args) -> None:
+        """The idle hint instead of values (the mouse left, or the surface changed)."""
+        self.hover_label.setText(f"<span style='color:#888888'>{HOVER_HINT}</span>")
+
+    def hover_text(self, x: float, y: float) -> str:
+        """Rich text: the point, f there and its gradient (values from the engine)."""
+        f, gx, gy = self.controller.probe(x, y)
+        ax, ay = (html.escape(n) for n in self.controller.sim.surface.axis_names)
+        return (f"{ax} = {x:.4g}, {ay} = {y:.4g} &nbsp;·&nbsp; <b>f = {f:.6g}</b> "
+                f"&nbsp;·&nbsp; ∇f = ({gx:.4g}, {gy:.4g})")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Leave:
+            self.clear_hover()
+        return super().eventFilter(obj, event)
+
+    def _hover(self, scene_pos) -> None:
+        if not self.vb.sceneBoundingRect().contains(scene_pos):
+            self.clear_hover()
+            return
+        p = self.vb.mapSceneToView(scene_pos)
+        self.hover_label.setText(self.hover_text(p.x(), p.y()))
+
     def _start_dragged(self, *_args) -> None:
         if self._syncing_target:
             return

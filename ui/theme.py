@@ -1,11 +1,14 @@
 """One look for the whole app: run palette (colour-blind safe), heatmap colormap, fonts.
 
 Runs use the Okabe–Ito palette (Okabe & Ito 2008), distinguishable under the common
-colour-vision deficiencies; the heatmap is a light, low-saturation ramp so that the
-saturated run colours and dark isolines stay readable on top of it.
+colour-vision deficiencies, then Paul Tol's "muted" colours (also designed for them), 16 in
+all; runs beyond those get generated colours, each still distinct. The heatmap is a light,
+low-saturation ramp so that the saturated run colours and dark isolines stay readable on top.
 """
 
 from __future__ import annotations
+
+import colorsys
 
 # Okabe–Ito, reordered so the first four (the default race) contrast most on a light map.
 RUN_COLORS: tuple[str, ...] = (
@@ -16,8 +19,18 @@ RUN_COLORS: tuple[str, ...] = (
     "#e69f00",  # orange
     "#56b4e9",  # sky blue
     "#000000",  # black
-    "#f0e442",  # yellow (last: weak on a light background)
+    "#f0e442",  # yellow (weak on a light background)
+    # Paul Tol's muted scheme, less the colours too close to the ones above
+    "#882255",  # wine
+    "#999933",  # olive
+    "#44aa99",  # teal
+    "#332288",  # indigo
+    "#cc6677",  # rose
+    "#888888",  # grey
+    "#117733",  # green
+    "#aa4499",  # purple
 )
+GOLDEN_ANGLE = 0.381966  # hue step (turns) between generated colours beyond the palette
 
 # Heatmap: low values light, high values darker (position, (r, g, b)).
 HEATMAP_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
@@ -42,17 +55,23 @@ FONT_POINT_SIZE = 10
 
 
 def run_color(index: int) -> str:
-    """The palette colour for the ``index``-th run (cycling)."""
-    return RUN_COLORS[index % len(RUN_COLORS)]
+    """The colour of the ``index``-th run: the palette, then generated colours (a golden-angle
+    walk round the hue circle at two lightnesses), all different from each other."""
+    if index < len(RUN_COLORS):
+        return RUN_COLORS[index]
+    k = index - len(RUN_COLORS)
+    hue = (0.07 + k * GOLDEN_ANGLE) % 1.0
+    r, g, b = colorsys.hls_to_rgb(hue, 0.38 if k % 2 else 0.5, 0.75)
+    return "#{:02x}{:02x}{:02x}".format(*(round(255 * v) for v in (r, g, b)))
 
 
 def next_free_color(used: list[str | None]) -> str:
-    """The first palette colour no run uses yet (or cycle by count when all are taken)."""
+    """The first run colour (palette first, see :func:`run_color`) no run uses yet."""
     taken = {c.lower() for c in used if c}
-    for c in RUN_COLORS:
-        if c not in taken:
-            return c
-    return run_color(len(used))
+    k = 0
+    while run_color(k) in taken:
+        k += 1
+    return run_color(k)
 
 
 def heatmap_colormap():

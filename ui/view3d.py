@@ -9,7 +9,8 @@ no OpenGL context can be created (offscreen, remote sessions) a one-line notice 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QColor, QGuiApplication, QOpenGLContext
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QOpenGLContext
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ui import theme
@@ -22,6 +23,14 @@ WIRE_LINES = 18  # wireframe lines per side
 WIRE_COLOR = (0.25, 0.27, 0.32, 0.35)
 LIFT = 0.01  # paths float this fraction of the height above the mesh
 NOTICE = "3-D view unavailable: no OpenGL context could be created on this display."
+AXIS_COLOR = (0.25, 0.25, 0.3, 1.0)
+TEXT_COLOR = "#333333"
+LEGEND_SIZE = (14, 150)  # colour bar, px
+TICK = 0.02  # tick length, as a fraction of the larger side of the domain
+# Draw order (GLViewWidget paints items by increasing depth value): the opaque mesh first,
+# then its wireframe and the axes, the run paths over them, and the 2-D colour bar last.
+# Without it a mesh rebuilt after the paths (toggling "Log height") painted over them.
+DEPTH_MESH, DEPTH_WIRE, DEPTH_AXES, DEPTH_PATHS, DEPTH_LEGEND = 0, 1, 2, 10, 20
 
 
 def gl_available() -> bool:
@@ -53,6 +62,39 @@ class HeightMap:
             k = 10.0**LOG_DECADES
             u = np.log1p(u * k) / np.log1p(k)
         return u * self.height
+
+    def value_at(self, h: np.ndarray) -> np.ndarray:
+        """The loss value drawn at height ``h`` (inverse of the map, for axis labels)."""
+        u = np.asarray(h, dtype=np.float64) / self.height
+        if self.log:
+            k = 10.0**LOG_DECADES
+            u = np.expm1(u * np.log1p(k)) / k
+        return self.zmin + u * self.span
+
+    def ticks(self, n: int = 5) -> list[float]:
+        """Round loss values to label the height axis and the colour bar with: evenly spaced
+        ones when linear; when log-compressed, values at evenly spaced heights, rounded."""
+        lo, hi = self.zmin, self.zmin + self.span
+        if not self.log:
+            return nice_ticks(lo, hi, n)
+        out: list[float] = []
+        for h in np.linspace(0.0, self.height, n)[1:]:  # the bottom would crowd the x, y labels
+            v = float(f"{float(self.value_at(h)):.2g}")
+            if lo <= v <= hi and v not in out:
+                out.append(v)
+        return out
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About ``n`` round values (steps of 1, 2 or 5 times a power of ten) within [lo, hi]."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return [float(lo)] if np.isfinite(lo) else []
+    raw = (hi - lo) / max(1, n - 1)
+    mag = 10.0 ** np.floor(np.log10(raw))
+    step = min((m * mag for m in (1, 2, 5, 10)), key=lambda st: abs(np.log(st / raw)))
+    first = np.ceil(lo / step - 1e-9) * step
+    vals = first + step * np.arange(int(np.floor((hi - first) / step + 1e-9)) + 1)
+    return [float(f"{v:.12g}") + 0.0 for v in np.round(vals / step) * step]  # + 0.0: no -0
 
 
 def prefers_log(z: np.ndarray) -> bool:
@@ -118,6 +160,9 @@ class View3D(QWidget):
         self._heights: HeightMap | None = None
         self._surface_key = None
         self._z: np.ndarray | None = None
+        self._axes: list = []  # axis lines, tick labels and names
+        self.legend = None  # the colour bar (a GLGradientLegendItem)
+        self.axis_labels: dict[str, list[str]] = {}  # "x", "y", "f" -> tick texts drawn
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
@@ -223,19 +268,86 @@ class View3D(QWidget):
                 self.gl_view.removeItem(item)
         self._mesh = gl.GLSurfacePlotItem(x=x, y=y, z=h, colors=colors, smooth=False)
         self._mesh.setGLOptions("opaque")
+        self._mesh.setDepthValue(DEPTH_MESH)
         self.gl_view.addItem(self._mesh)
         # grid lines on the surface (every few rows and columns) give the flat colours a shape
         self._wire = gl.GLLinePlotItem(pos=wire_segments(x, y, h + 0.003 * self._heights.height),
                                        color=WIRE_COLOR, width=1.0, antialias=True,
                                        mode="lines")
         self._wire.setGLOptions("translucent")
+        self._wire.setDepthValue(DEPTH_WIRE)
         self.gl_view.addItem(self._wire)
+        self._draw_axes(cmap)
         cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
         from PySide6.QtGui import QVector3D
 
         self.gl_view.setCameraPosition(pos=QVector3D(cx, cy, self._heights.height / 3),
-                                       distance=1.45 * size, elevation=32, azimuth=-60)
+                                       distance=1.9 * size, elevation=32, azimuth=-60)
         self.update_paths()
+
+    def _draw_axes(self, cmap) -> None:
+        """Axis lines with round ticks along the base (x, y) and up a corner (f), and a colour
+        bar giving f for the mesh colours (the same height map as the mesh)."""
+        gl, view, hm = self._gl, self.gl_view, self._heights
+        for item in self._axes:
+            view.removeItem(item)
+        self._axes = []
+        xmin, xmax, ymin, ymax = (float(v) for v in self._domain())
+        size = max(xmax - xmin, ymax - ymin)
+        tick = TICK * size
+        font = QFont()
+        font.setPointSize(8)
+        names = tuple(getattr(self.controller.sim.surface, "axis_names", ("x", "y")))
+        segs: list = [[xmin, ymin, 0], [xmax, ymin, 0], [xmin, ymin, 0], [xmin, ymax, 0],
+                      [xmin, ymin, 0], [xmin, ymin, hm.height]]
+
+        def text(pos, label, align=Qt.AlignmentFlag.AlignCenter) -> None:
+            item = gl.GLTextItem(pos=np.asarray(pos, dtype=np.float64), text=label,
+                                 color=QColor(TEXT_COLOR), font=font, alignment=align)
+            item.setDepthValue(DEPTH_LEGEND)
+            self._axes.append(item)
+
+        self.axis_labels = {"x": [], "y": [], "f": []}
+        for t in nice_ticks(xmin, xmax):
+            segs += [[t, ymin, 0], [t, ymin - tick, 0]]
+            text((t, ymin - 3 * tick, 0), f"{t:g}")
+            self.axis_labels["x"].append(f"{t:g}")
+        for t in nice_ticks(ymin, ymax):
+            segs += [[xmin, t, 0], [xmin - tick, t, 0]]
+            text((xmin - 3 * tick, t, 0), f"{t:g}")
+            self.axis_labels["y"].append(f"{t:g}")
+        values = hm.ticks()
+        for v in values:
+            h = float(hm(np.array(v)))
+            segs += [[xmin, ymin, h], [xmin - tick, ymin - tick, h]]
+            text((xmin - 3 * tick, ymin - 3 * tick, h), f"{v:.3g}")
+            self.axis_labels["f"].append(f"{v:.3g}")
+        text((xmax + 4 * tick, ymin, 0), names[0])
+        text((xmin, ymax + 4 * tick, 0), names[1])
+        text((xmin, ymin, hm.height * 1.08), "f")
+        lines = gl.GLLinePlotItem(pos=np.asarray(segs, dtype=np.float64), color=AXIS_COLOR,
+                                  width=1.0, antialias=True, mode="lines")
+        lines.setDepthValue(DEPTH_AXES)
+        self._axes.insert(0, lines)
+        # colour bar: position 0..1 along it is height / max height, as in the mesh colours
+        fracs = {f"{v:.3g}": float(hm(np.array(v))) / max(hm.height, 1e-300) for v in values}
+        scale = " (log height)" if hm.log else ""
+        fracs[f"f{scale}"] = 1.12
+        self.legend = gl.GLGradientLegendItem(pos=self._legend_pos(), size=LEGEND_SIZE,
+                                              gradient=cmap, labels=fracs, fontColor=TEXT_COLOR)
+        self.legend.setDepthValue(DEPTH_LEGEND)
+        self._axes.append(self.legend)
+        for item in self._axes:
+            view.addItem(item)
+
+    def _legend_pos(self) -> tuple[int, int]:
+        """Top right of the GL view, leaving room for the labels right of the bar."""
+        return (max(8, self.gl_view.width() - LEGEND_SIZE[0] - 110), 28)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.legend is not None:
+            self.legend.setData(pos=self._legend_pos())
 
     def _rebuild_paths(self) -> None:
         if self.gl_view is None:
@@ -254,6 +366,8 @@ class View3D(QWidget):
             # paths are drawn over the mesh (no depth test): a hill never hides a run
             line.setGLOptions(_on_top_options())
             head.setGLOptions(_on_top_options())
+            line.setDepthValue(DEPTH_PATHS)
+            head.setDepthValue(DEPTH_PATHS)
             self.gl_view.addItem(line)
             self.gl_view.addItem(head)
             self._lines.append(line)

@@ -5,7 +5,9 @@ differ only by optimizer and schedule. A step: the cached gradient (taken at the
 weights on the next batch) is applied by each group of stackable optimizers, then the new
 weights are evaluated (whole training set, test set) and the next gradient is taken. Row k of
 a run's record is the state after k updates; its ``lr`` and ``grad_norm`` are those of the
-update from k to k+1 (as the surface CSV's ``lr``).
+update from k to k+1 (as the surface CSV's ``lr``). A ``plateau`` run's rate reacts to its
+recorded ``train_loss``: after the update from step k, its tracker is fed the train_loss of
+row k (torch's loop: loss, backward, optimizer.step(), scheduler.step(loss)).
 
 A run stops as ``diverged`` (non-finite loss, gradient or weights, or |w| > 1e8: its record
 ends at the last finite row and its weights stay there), ``early_stopped`` (test loss not
@@ -24,7 +26,7 @@ from gdsim.nn.losses import get_loss
 from gdsim.nn.network import INITS, Architecture, Network
 from gdsim.optimizers import make_optimizer, stack_optimizers
 from gdsim.params import parse_spec, unknown_name
-from gdsim.schedules import make_schedule
+from gdsim.schedules import PlateauTracker, make_schedule
 from gdsim.simulation import RunSpec, run_labels
 
 STATUSES = ("running", "diverged", "early_stopped", "max_epochs")
@@ -232,6 +234,10 @@ class Trainer:
     def reset(self) -> None:
         """Back to step 0: initial weights, fresh optimizer state, step-0 metrics recorded."""
         n = self.n_runs
+        reactive = [r for r in self.runs if r.schedule.reactive]
+        self._plateau_rows = [r.index for r in reactive]
+        self._plateau = (PlateauTracker([r.schedule for r in reactive], [r.lr0 for r in reactive])
+                         if reactive else None)
         p0, b0 = self.initial_weights()
         self.params = np.repeat(p0[None, :], n, axis=0)
         self.bn = np.repeat(b0[None, :], n, axis=0)
@@ -299,7 +305,11 @@ class Trainer:
         self.step(self.max_steps - self.t)
 
     def _lr_column(self, t: int) -> np.ndarray:
-        return np.array([[r.schedule(r.lr0, t)] for r in self.runs])
+        col = np.array([[r.lr0 if r.schedule.reactive else r.schedule(r.lr0, t)]
+                        for r in self.runs])
+        if self._plateau is not None:
+            col[self._plateau_rows, 0] = self._plateau.lr
+        return col
 
     def _step_once(self) -> None:
         lr = self._lr_now  # the schedule at step t, computed when row t was recorded
@@ -371,6 +381,8 @@ class Trainer:
                 row[:, TEST_ACC] = self._accuracy(ev.logits, self._y_test)
         self._lr_now = self._lr_column(self.t)
         row[:, LR] = self._lr_now[:, 0]
+        if self._plateau is not None:  # scheduler.step(loss at the point of this row)
+            self._plateau.step(row[self._plateau_rows, TRAIN_LOSS])
         sq = self.grads * self.grads
         for j, s in enumerate(net.layers):
             row[:, len(COLUMNS) + j] = np.sqrt(sq[:, s.start : s.stop].sum(axis=1))

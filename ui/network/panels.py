@@ -53,6 +53,8 @@ SLICE_INTERVAL_MS = 250  # the slice is recomputed at most this often (it costs 
 # Class colours (ColorBrewer Dark2): distinct from the runs' Okabe–Ito line colours.
 CLASS_COLORS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                 "#666666")
+# Panel titles say which line is which (the lines: train solid, test dashed)
+TRAIN_TEST_STYLES = "train ─── solid, test ‒ ‒ ‒ dashed"
 LAYER_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                 "#666666")
 
@@ -365,8 +367,9 @@ class MetricsView(StepPlots):
         lay = panel_layout(self, spacing=2)
         self.hover_label = hover_label("networkHoverLabel")
         lay.addWidget(self.hover_label)
-        titles = {"loss": "loss (train —, test - -)", "accuracy": "accuracy (train —, test - -)",
-                  "lr": "learning rate", "layers": "gradient norm per layer"}
+        titles = {"loss": f"loss · {TRAIN_TEST_STYLES}",
+                  "accuracy": f"accuracy · {TRAIN_TEST_STYLES}",
+                  "lr": "learning rate · one line per run", "layers": "gradient norm per layer"}
         self.plots: dict[str, pg.PlotWidget] = {}
         self.cursor_lines = {}
         first = None
@@ -399,6 +402,7 @@ class MetricsView(StepPlots):
         self.layer_legend = self.plots["layers"].getPlotItem().addLegend(
             offset=(-5, 2), brush=pg.mkBrush(255, 255, 255, 200), colCount=3,
             verSpacing=-6)
+        self._build_run_legend(lay)
         self.lines: dict[str, list] = {k: [] for k in self.KEYS}
         self._follow = dict.fromkeys(self.KEYS, True)  # False once the user zoomed/panned
         self._pen_width = 1.5
@@ -409,6 +413,30 @@ class MetricsView(StepPlots):
 
     def _manual_range(self, key: str) -> None:
         self._follow[key] = False
+
+    def _build_run_legend(self, lay) -> None:
+        """Which colour is which run: a line of the run colours above the plots (it covers
+        no curve), shown or hidden with the ``networkLegendCheck`` box."""
+        self.run_legend = QLabel()
+        self.run_legend.setObjectName("networkRunLegend")
+        self.run_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.run_legend.setWordWrap(True)
+        self.legend_check = QCheckBox("legend")
+        self.legend_check.setObjectName("networkLegendCheck")
+        self.legend_check.setToolTip("Show which colour is which run")
+        self.legend_check.setChecked(True)
+        self.legend_check.toggled.connect(self.run_legend.setVisible)
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(self.run_legend, 1)
+        row.addWidget(self.legend_check, 0, Qt.AlignmentFlag.AlignTop)
+        lay.insertLayout(1, row)
+
+    def _fill_run_legend(self) -> None:
+        """One entry per run: its colour's line sample and its label."""
+        parts = [f"<span style='color:{run.spec.color or theme.run_color(i)}'>━━</span>&nbsp;"
+                 f"{html.escape(run.label)}" for i, run in enumerate(self.controller.sim.runs)]
+        self.run_legend.setText("&nbsp;&nbsp; ".join(parts))
 
     def _pen(self, color: str, style=Qt.PenStyle.SolidLine):
         """1.5 px while stopped; 1 px while playing (Qt rasterizes thin lines, dashed ones
@@ -434,6 +462,7 @@ class MetricsView(StepPlots):
             for k, style in enumerate((Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine)):
                 self.lines[key][2 * j + k].setPen(self._pen(color, style))
         self.lines["lr"][j].setPen(self._pen(color))
+        self._fill_run_legend()
         self.refresh()  # the gradient-norm title names the selected run in its colour
 
     def rebuild(self) -> None:
@@ -461,6 +490,7 @@ class MetricsView(StepPlots):
             self.lines["layers"].append(item)
             self.layer_legend.addItem(item, f"layer {j + 1}" + (" (out)" if j == sim.n_layers - 1
                                                                 else ""))
+        self._fill_run_legend()
         self._pen_width = 1.0 if self.controller.playing else 1.5
         cls = sim.classification
         self.no_acc.setVisible(not cls)
