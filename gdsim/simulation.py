@@ -849,31 +849,32 @@ class Simulation:
         sched, q = g.tracker.scalar(j)
         loss = float(g.loss[j])
         nz = noise.tolist() if noise is not None else None
-        gv, pv, slots, rule, (h, cf, w) = run.g, run.p, run.slots, run.rule, run.args
+        update = run.update
+        (x, y), (sx, sy) = run.p, run.s
         count = run.count
         gx, gy = G[0].tolist()
         rows: list[float] = []
         extend = rows.extend
         for k in range(m):
-            if nz is None:
-                gv.x = gx
-                gv.y = gy
-            else:
+            if nz is not None:
                 nx, ny = nz[k]
-                gv.x = gx + nx
-                gv.y = gy + ny
+                gx += nx
+                gy += ny
             count += 1
-            lr = sched[0]
-            rule(gv, pv, slots, count, lr, h, cf, w)
-            x = pv.x
-            y = pv.y
+            lrk = sched[0]
+            try:
+                x2, sx2 = update(gx, sx, x, lrk, count)
+                y, sy = update(gy, sy, y, lrk, count)
+                x, sx = x2, sx2
+            except FLOAT_ERRORS:  # ÷0, √ of a negative: NumPy's inf/nan from the array rule
+                (x, sx), (y, sy) = run.fallback([gx, gy], [sx, sy], [x, y], lrk, count)
             gx, gy = grad2(x, y)
             if type(gx) is not float or type(gy) is not float:
                 gx, gy = float(gx), float(gy)
             fx = float(f2(x, y))
             step_scalar(sched, q, loss)  # scheduler.step(loss at the point this update left)
             loss = fx
-            extend((x, y, gx, gy, fx, lr))
+            extend((x, y, gx, gy, fx, lrk))
         out = np.array(rows, dtype=np.float64).reshape(m, 6)
         P[1:] = out[:, 0:2]
         G[1:] = out[:, 2:4]
@@ -881,7 +882,7 @@ class Simulation:
         LR[:m] = out[:, 5]
         LR[m] = sched[0]
         g.tracker.set_scalar(j, sched)
-        run.count = count
+        run.p, run.s, run.count = [x, y], [sx, sy], count
         run.store()
 
     def _noise_block(self, g: _Group, m: int) -> np.ndarray | None:
