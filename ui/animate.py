@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from gdsim.errors import GdsimError
+from ui.i18n import tr
 
 FORMATS = (".gif", ".mp4")
 DEFAULT_SIZE = (1280, 720)
@@ -237,7 +238,7 @@ def _make_race_stage(experiment, size, loss_panel: bool, title: str = ""):
                 for key, w in cv.plots.items():
                     w.setVisible(key == "loss")
                     w.setMinimumHeight(0)
-                cv.plots["loss"].getPlotItem().setLabel("bottom", "step")
+                cv.plots["loss"].getPlotItem().setLabel("bottom", tr("step"))
                 row.addWidget(cv, 2)
             self.title = title
             self._setup_stage(size)
@@ -286,7 +287,7 @@ def _make_network_stage(experiment, size, loss_panel: bool, title: str = ""):
                     w.setMinimumHeight(0)
                     if not shown:  # a hidden plot's geometry would skew the linked x range
                         w.getPlotItem().setXLink(None)
-                mv.plots["accuracy"].getPlotItem().setLabel("bottom", "step")
+                mv.plots["accuracy"].getPlotItem().setLabel("bottom", tr("step"))
                 row.addWidget(mv, 2)
             self.title = title
             self._setup_stage(size)

@@ -10,6 +10,8 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ui.i18n import tr
+
 APP_NAME = "gdsim"
 
 
@@ -38,9 +40,9 @@ def install_excepthook(parent=None) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         sys.stderr.write(text)
         try:
-            QMessageBox.critical(parent, "Unexpected error",
-                                 f"{exc_type.__name__}: {exc}\n\nThe app keeps running; "
-                                 "details were written to the terminal.")
+            QMessageBox.critical(parent, tr("Unexpected error"),
+                                 tr('{0}: {1}\n\nThe app keeps running; details were written to '
+                                    'the terminal.').format(exc_type.__name__, exc))
         except Exception:  # noqa: BLE001 -- the hook itself must never raise
             pass
 
@@ -65,7 +67,7 @@ def initial_experiment(experiment_path: str | None):
         Trainer(read_experiment(experiment_path)[0])  # GdsimError on a bad file
     exp = files.read_autosave()
     if exp is not None:
-        return exp, None, "Restored the last session"
+        return exp, None, tr("Restored the last session")
     return default_experiment(), None, ""
 
 

@@ -70,7 +70,8 @@ def optional_part(build, what: str) -> tuple[QWidget, bool]:
         return build(), True
     except Exception as e:  # noqa: BLE001 -- a broken optional panel must not stop the app
         log.warning("%s unavailable: %s", what, "".join(traceback.format_exception_only(e)))
-        return notice_widget(f"{what} is unavailable: {type(e).__name__}: {e}"), False
+        text = tr('{0} is unavailable: {1}: {2}').format(what, type(e).__name__, e)
+        return notice_widget(text), False
 
 
 def is_typing_field(widget) -> bool:
@@ -118,7 +119,7 @@ class MainWindow(QMainWindow):
         self.controller = controller or Controller(experiment or default_experiment(), self)
         self.current_path: Path | None = None
         self.autosave_enabled = autosave
-        self.setWindowTitle("gdsim — gradient descent simulator")
+        self.setWindowTitle(tr("gdsim — gradient descent simulator"))
         self.resize(1440, 900)
         c = self.controller
 
@@ -133,8 +134,8 @@ class MainWindow(QMainWindow):
         self.curves_view = CurvesView(c)
         self.view_tabs = QTabWidget()
         self.view_tabs.setObjectName("viewTabs")
-        self.view_tabs.addTab(self.surface_view, "Surface")
-        self.view3d, self.has_3d = optional_part(self._build_3d, "The 3-D view")
+        self.view_tabs.addTab(self.surface_view, tr("Surface"))
+        self.view3d, self.has_3d = optional_part(self._build_3d, tr("The 3-D view"))
         self.view_tabs.addTab(self.view3d, "3-D")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -155,13 +156,13 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.splitter, 1)
         self.mode_tabs = QTabWidget()
         self.mode_tabs.setObjectName("modeTabs")
-        self.mode_tabs.addTab(page, "Surfaces")
+        self.mode_tabs.addTab(page, tr("Surfaces"))
         self.network = None
         try:
             from ui.network.mode import NetworkMode
 
             self.network = NetworkMode(self)
-            self.mode_tabs.addTab(self.network, "Network")
+            self.mode_tabs.addTab(self.network, tr("Network"))
             path_changed = getattr(self.network, "path_changed", None)
             if path_changed is not None:
                 path_changed.connect(self._network_path_changed)
@@ -172,8 +173,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.mode_tabs)
 
         self.runs_panel, self.has_runs_panel = optional_part(self._build_runs_panel,
-                                                             "The runs panel")
-        self.runs_dock = QDockWidget("Runs", self)
+                                                             tr("The runs panel"))
+        self.runs_dock = QDockWidget(tr("Runs"), self)
         self.runs_dock.setObjectName("runsDock")
         self.runs_dock.setWidget(self.runs_panel)
         self.runs_dock.setFeatures(
@@ -184,8 +185,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.runs_dock)
         self.resizeDocks([self.runs_dock], [380], Qt.Orientation.Horizontal)
 
-        self.learn_panel, self.has_learn = optional_part(self._build_learn, "The Learn panel")
-        self.learn_dock = QDockWidget("Learn", self)
+        self.learn_panel, self.has_learn = optional_part(self._build_learn, tr("The Learn panel"))
+        self.learn_dock = QDockWidget(tr("Learn"), self)
         self.learn_dock.setObjectName("learnDock")
         self.learn_dock.setWidget(self.learn_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.learn_dock)
@@ -251,21 +252,21 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        m = bar.addMenu("&File")
-        self.act_new = self._action(m, "&New", self.new_experiment, QKeySequence.StandardKey.New,
-                                    "actionNew")
-        self.act_open = self._action(m, "&Open…", self.open_dialog, "Ctrl+O", "actionOpen")
-        self.recent_menu = m.addMenu("Open &Recent")
+        m = bar.addMenu(tr("&File"))
+        self.act_new = self._action(m, tr("&New"), self.new_experiment,
+                                    QKeySequence.StandardKey.New, "actionNew")
+        self.act_open = self._action(m, tr("&Open…"), self.open_dialog, "Ctrl+O", "actionOpen")
+        self.recent_menu = m.addMenu(tr("Open &Recent"))
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._fill_recent()
-        self.act_save = self._action(m, "&Save", self.save, "Ctrl+S", "actionSave")
-        self.act_save_as = self._action(m, "Save &As…", self.save_as, "Ctrl+Shift+S",
+        self.act_save = self._action(m, tr("&Save"), self.save, "Ctrl+S", "actionSave")
+        self.act_save_as = self._action(m, tr("Save &As…"), self.save_as, "Ctrl+Shift+S",
                                         "actionSaveAs")
         m.addSeparator()
-        self.act_export_csv = self._action(m, "&Export trajectory CSV…", self.export_csv_dialog,
+        self.act_export_csv = self._action(m, tr("&Export trajectory CSV…"), self.export_csv_dialog,
                                            "Ctrl+E", "actionExportCsv")
-        img = m.addMenu("Export &image")
+        img = m.addMenu(tr("Export &image"))
         img.setObjectName("exportImageMenu")
         self.image_menu = img
         self.image_actions = {}
@@ -280,41 +281,41 @@ class MainWindow(QMainWindow):
                 f"actionExportNetworkImage_{key}")
         self._show_image_actions()
         self.mode_tabs.currentChanged.connect(lambda _i: self._show_image_actions())
-        self.act_export_animation = self._action(m, "Export &animation…",
+        self.act_export_animation = self._action(m, tr("Export &animation…"),
                                                  self.export_animation_dialog, None,
                                                  "actionExportAnimation")
         m.addSeparator()
-        self.act_quit = self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit,
+        self.act_quit = self._action(m, tr("&Quit"), self.close, QKeySequence.StandardKey.Quit,
                                      "actionQuit")
 
-        s = bar.addMenu("&Simulation")
-        self.act_play = self._action(s, "Play / Pause",
+        s = bar.addMenu(tr("&Simulation"))
+        self.act_play = self._action(s, tr("Play / Pause"),
                                      lambda: self.active_controller().toggle_play(),
                                      Qt.Key.Key_Space, "actionPlay")
-        self.act_step = self._action(s, "Step", lambda: self.active_controller().step(1),
+        self.act_step = self._action(s, tr("Step"), lambda: self.active_controller().step(1),
                                      Qt.Key.Key_Right, "actionStep")
-        self.act_reset = self._action(s, "Reset", lambda: self.active_controller().reset(),
+        self.act_reset = self._action(s, tr("Reset"), lambda: self.active_controller().reset(),
                                       Qt.Key.Key_R, "actionReset")
 
-        v = bar.addMenu("&View")
-        self.act_grad = QAction("Gradient arrows (−∇f direction)", self, checkable=True)
+        v = bar.addMenu(tr("&View"))
+        self.act_grad = QAction(tr("Gradient arrows (−∇f direction)"), self, checkable=True)
         self.act_grad.setObjectName("actionGradientArrows")
         self.act_grad.toggled.connect(lambda on: self.surface_view.set_arrows(gradient=on))
         v.addAction(self.act_grad)
-        self.act_steps = QAction("Step arrows (last step of each run)", self, checkable=True)
+        self.act_steps = QAction(tr("Step arrows (last step of each run)"), self, checkable=True)
         self.act_steps.setObjectName("actionStepArrows")
         self.act_steps.toggled.connect(lambda on: self.surface_view.set_arrows(step=on))
         v.addAction(self.act_steps)
-        self.act_basin = QAction("Basin map (which minimum each start reaches)", self,
+        self.act_basin = QAction(tr("Basin map (which minimum each start reaches)"), self,
                                  checkable=True)
         self.act_basin.setObjectName("actionBasinMap")
         self.act_basin.toggled.connect(self.basin.set_enabled)
         v.addAction(self.act_basin)
-        self.act_stretch = QAction("Stretch to fill (unequal x and y scales)", self,
+        self.act_stretch = QAction(tr("Stretch to fill (unequal x and y scales)"), self,
                                    checkable=True)
         self.act_stretch.setObjectName("actionStretchToFill")
-        self.act_stretch.setToolTip("Off: one unit is as long on x as on y, so a round bowl "
-                                    "looks round")
+        self.act_stretch.setToolTip(tr("Off: one unit is as long on x as on y, so a round bowl "
+                                    "looks round"))
         self.act_stretch.setChecked(_setting_bool(STRETCH_KEY))
         self.surface_view.set_stretch(self.act_stretch.isChecked())
         self.act_stretch.toggled.connect(self._stretch_toggled)
@@ -325,13 +326,15 @@ class MainWindow(QMainWindow):
         learn_act.setObjectName("actionLearn")
         learn_act.setShortcut(QKeySequence("F1"))
         v.addAction(learn_act)
-        self._action(v, "Reset zoom", self.surface_view.draw_surface, "Ctrl+0", "actionResetZoom")
+        self._action(v, tr("Reset zoom"), self.surface_view.draw_surface, "Ctrl+0",
+                     "actionResetZoom")
 
-        p = bar.addMenu("&Presets")
+        p = bar.addMenu(tr("&Presets"))
         p.setObjectName("presetsMenu")
         self.preset_actions = []
         for preset in files.presets():
-            act = self._action(p, preset.title, lambda pr=preset: self.load_preset(pr.path))
+            act = self._action(p, tr(preset.title),
+                               lambda pr=preset: self.load_preset(pr.path))
             act.setStatusTip(preset.description)
             act.setToolTip(preset.description)
             self.preset_actions.append(act)
@@ -339,21 +342,21 @@ class MainWindow(QMainWindow):
         for preset in self._network_presets():
             if not self.network_preset_actions:
                 p.addSeparator()
-                self.network_presets_menu = p.addMenu("&Network")
+                self.network_presets_menu = p.addMenu(tr("&Network"))
                 self.network_presets_menu.setObjectName("networkPresetsMenu")
-            act = self._action(self.network_presets_menu, preset.title,
+            act = self._action(self.network_presets_menu, tr(preset.title),
                                lambda pr=preset: self.load_network_preset(pr.path))
             act.setStatusTip(preset.description)
             act.setToolTip(preset.description)
             self.network_preset_actions.append(act)
         if not self.preset_actions and not self.network_preset_actions:
-            none = p.addAction("(no presets found)")
+            none = p.addAction(tr("(no presets found)"))
             none.setEnabled(False)
 
         self._build_settings_menu(bar)
 
-        h = bar.addMenu("&Help")
-        self._action(h, "&About gdsim", self.about, None, "actionAbout")
+        h = bar.addMenu(tr("&Help"))
+        self._action(h, tr("&About gdsim"), self.about, None, "actionAbout")
 
     def _build_settings_menu(self, bar) -> None:
         """Settings → Language: the system's, or one of ours (remembered; applied by
@@ -428,11 +431,11 @@ class MainWindow(QMainWindow):
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> menu title."""
         return {
-            "surface": "Surface panel",
-            "loss": "Loss curve",
-            "lr": "Learning-rate curve",
-            "grad_norm": "Gradient-norm curve",
-            "distance": "Distance-to-minimum curve",
+            "surface": tr("Surface panel"),
+            "loss": tr("Loss curve"),
+            "lr": tr("Learning-rate curve"),
+            "grad_norm": tr("Gradient-norm curve"),
+            "distance": tr("Distance-to-minimum curve"),
         }
 
     def _show_image_actions(self) -> None:
@@ -456,7 +459,7 @@ class MainWindow(QMainWindow):
             act = self.recent_menu.addAction(path)
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
         if not paths:
-            act = self.recent_menu.addAction("(none)")
+            act = self.recent_menu.addAction(tr("(none)"))
             act.setEnabled(False)
 
     # ------------------------------------------------------------- file actions
@@ -473,7 +476,7 @@ class MainWindow(QMainWindow):
             self._update_title()
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open experiment", self._dialog_dir(),
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open experiment"), self._dialog_dir(),
                                               EXPERIMENT_FILTER)
         if path:
             self.open_path(path)
@@ -486,9 +489,9 @@ class MainWindow(QMainWindow):
         """
         if files.is_network_file(path):
             if not self.has_network():
-                self.show_file_error("Cannot open experiment",
-                                     f"{Path(path).name!r} is a network experiment, and the "
-                                     "Network tab is unavailable")
+                self.show_file_error(tr("Cannot open experiment"),
+                                     tr('{0!r} is a network experiment, and the Network tab '
+                                        'is unavailable').format(Path(path).name))
                 return False
             if not self.network.open_path(path):
                 return False
@@ -499,7 +502,7 @@ class MainWindow(QMainWindow):
         try:
             exp = files.load(path)
         except GdsimError as e:
-            self.show_file_error("Cannot open experiment", str(e))
+            self.show_file_error(tr("Cannot open experiment"), str(e))
             return False
         if not self.controller.set_experiment_reporting(exp, self.show_file_error,
                                                        "Cannot open experiment"):
@@ -539,28 +542,28 @@ class MainWindow(QMainWindow):
         try:
             files.save(self.controller.experiment, path)
         except GdsimError as e:
-            self.show_file_error("Cannot save experiment", str(e))
+            self.show_file_error(tr("Cannot save experiment"), str(e))
             return False
         self.current_path = Path(path)
         files.add_recent(path)
         self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(tr('Saved {0}').format(path), 5000)
         return True
 
     def export_csv_dialog(self) -> None:
         if self.network_active():  # the training CSV (SPEC §9)
             self.network.export_csv_dialog()
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export trajectory CSV", self._dialog_dir(),
-                                              "CSV (*.csv);;All files (*)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export trajectory CSV"), self._dialog_dir(),
+                                              tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
         try:
             files.export_csv(self.controller, path)
         except GdsimError as e:
-            self.show_file_error("Cannot export CSV", str(e))
+            self.show_file_error(tr("Cannot export CSV"), str(e))
             return
-        self.statusBar().showMessage(f"Exported {path}", 5000)
+        self.statusBar().showMessage(tr('Exported {0}').format(path), 5000)
 
     def export_image_dialog(self, key: str, network: bool = False) -> None:
         """Ask for a .png/.svg path and export one panel (a Network tab panel if ``network``)."""
@@ -569,7 +572,7 @@ class MainWindow(QMainWindow):
                                   mode.panel_plot_item(key), self._dialog_dir(),
                                   self.show_file_error)
         if path:
-            self.statusBar().showMessage(f"Exported {path}", 5000)
+            self.statusBar().showMessage(tr('Exported {0}').format(path), 5000)
 
     def export_animation_dialog(self) -> None:
         """Ask for the animation's options, then render it with progress and Cancel."""
@@ -583,7 +586,7 @@ class MainWindow(QMainWindow):
             try:
                 opts = dialog.options()
             except GdsimError as e:
-                self.show_file_error("Cannot export animation", str(e))
+                self.show_file_error(tr("Cannot export animation"), str(e))
                 continue
             self.start_animation(opts)
             return
@@ -603,7 +606,7 @@ class MainWindow(QMainWindow):
         try:
             exp, title, description = files.load_preset(path)
         except GdsimError as e:
-            self.show_file_error("Cannot load preset", str(e))
+            self.show_file_error(tr("Cannot load preset"), str(e))
             return False
         if not self.controller.set_experiment_reporting(exp, self.show_file_error,
                                                        "Cannot load preset"):
@@ -614,7 +617,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         # the story label above the panels holds the description: a long one would be cut
         # at the status bar's edge
-        self.statusBar().showMessage(f"Loaded preset: {title}", 15000)
+        self.statusBar().showMessage(tr('Loaded preset: {0}').format(title), 15000)
         return True
 
     def show_learn_demo(self, kind: str, name: str) -> bool:
@@ -628,7 +631,7 @@ class MainWindow(QMainWindow):
                 return self.load_preset(resource_path("presets", f"{d['preset']}.json"))
             exp = learn.demo_experiment(kind, name)
         except GdsimError as e:
-            self.show_file_error("Cannot load the example", str(e))
+            self.show_file_error(tr("Cannot load the example"), str(e))
             return False
         if not self.controller.set_experiment_reporting(exp, self.show_file_error,
                                                        "Cannot load the example"):
@@ -673,13 +676,13 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         path = self._active_path()
-        name = Path(path).name if path else "untitled"
-        mode = " (network)" if self.network_active() else ""
-        self.setWindowTitle(f"{name}{mode} — gdsim")
+        name = Path(path).name if path else tr("untitled")
+        mode = tr(" (network)") if self.network_active() else ""
+        self.setWindowTitle(tr('{0}{1} — gdsim').format(name, mode))
 
     def about(self) -> None:
-        QMessageBox.about(self, "About gdsim",
-                          "gdsim — a simulator for the gradient-descent family of optimizers.")
+        QMessageBox.about(self, tr("About gdsim"),
+                          tr("gdsim — a simulator for the gradient-descent family of optimizers."))
 
     # ---------------------------------------------------------------- autosave
     def _experiment_edited(self) -> None:

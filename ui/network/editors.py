@@ -28,6 +28,7 @@ from gdsim.nn.cli import parse_hidden
 from gdsim.nn.datasets import DATASETS
 from gdsim.nn.losses import LOSSES
 from gdsim.params import Param, parse_spec
+from ui.i18n import tr
 from ui.param_editor import ParamEditor
 from ui.runs_panel import COL_LOSS, COL_STATUS, DIVERGED_COLOR, RunsPanel, status_cell
 
@@ -112,16 +113,16 @@ class NetworkEditors(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
 
-        self.data_box = _Box("Data", "dataEditor")
+        self.data_box = _Box(tr("Data"), "dataEditor")
         self.dataset_combo = QComboBox()
         self.dataset_combo.setObjectName("datasetCombo")
         for name, info in DATASETS.items():
-            self.dataset_combo.addItem(f"{name} ({info.task})", name)
+            self.dataset_combo.addItem(f"{name} ({tr(info.task)})", name)
             self.dataset_combo.setItemData(self.dataset_combo.count() - 1, info.description,
                                            Qt.ItemDataRole.ToolTipRole)
-        self.dataset_combo.addItem("CSV file…", CSV_ITEM)
+        self.dataset_combo.addItem(tr("CSV file…"), CSV_ITEM)
         self.dataset_combo.activated.connect(self._dataset_chosen)
-        self.data_box.form.addRow("Data set", self.dataset_combo)
+        self.data_box.form.addRow(tr("Data set"), self.dataset_combo)
         self.data_params = ParamEditor((SAMPLES, NOISE, TEST_FRACTION, CLASSES), owner="data")
         self.data_params.setObjectName("dataParams")
         self.data_params.values_changed.connect(self._data_edited)
@@ -133,31 +134,31 @@ class NetworkEditors(QWidget):
         self.data_box.finish()
         lay.addWidget(self.data_box)
 
-        self.net_box = _Box("Network", "architectureEditor")
+        self.net_box = _Box(tr("Network"), "architectureEditor")
         self.hidden_edit = QLineEdit()
         self.hidden_edit.setObjectName("hiddenEdit")
-        self.hidden_edit.setToolTip("Hidden layer widths, e.g. 8,8 (empty: no hidden layer)")
+        self.hidden_edit.setToolTip(tr("Hidden layer widths, e.g. 8,8 (empty: no hidden layer)"))
         self.hidden_edit.editingFinished.connect(self._hidden_edited)
-        self.net_box.form.addRow("Hidden layers", self.hidden_edit)
+        self.net_box.form.addRow(tr("Hidden layers"), self.hidden_edit)
         self.activation_combo = self._combo("activationCombo", {
             n: a.formula for n, a in ACTIVATIONS.items()}, self._activation_chosen)
-        self.net_box.form.addRow("Activation", self.activation_combo)
+        self.net_box.form.addRow(tr("Activation"), self.activation_combo)
         self.loss_combo = self._combo("lossCombo", {
             n: f.formula for n, f in LOSSES.items()}, self._loss_chosen)
-        self.net_box.form.addRow("Loss", self.loss_combo)
+        self.net_box.form.addRow(tr("Loss"), self.loss_combo)
         self.init_combo = self._combo("initCombo", {
             "xavier": "Glorot uniform ±√(6/(fan_in+fan_out))",
             "he": "Kaiming normal, std √(2/fan_in)",
             "normal": "normal, std 1 (often too large: watch tanh/sigmoid saturate)",
         }, self._init_chosen)
-        self.net_box.form.addRow("Init", self.init_combo)
+        self.net_box.form.addRow(tr("Init"), self.init_combo)
         self.arch_label = QLabel()
         self.arch_label.setObjectName("architectureLabel")
         self.net_box.form.addRow(self.arch_label)
         self.net_box.finish()
         lay.addWidget(self.net_box)
 
-        self.reg_box = _Box("Regularization", "regularizationEditor")
+        self.reg_box = _Box(tr("Regularization"), "regularizationEditor")
         self.reg_params = ParamEditor((L1, L2, DROPOUT, BATCH_NORM), owner="regularization")
         self.reg_params.setObjectName("regularizationParams")
         self.reg_params.values_changed.connect(self._reg_edited)
@@ -191,7 +192,7 @@ class NetworkEditors(QWidget):
                 name, params = None, {}
             else:
                 self.dataset_combo.setItemText(self.dataset_combo.findData(CSV_ITEM),
-                                               "CSV file…")
+                                               tr("CSV file…"))
                 name, params = dataset_parts(exp.dataset)
                 self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(name))
             noise = exp.noise if exp.noise is not None else (
@@ -208,17 +209,16 @@ class NetworkEditors(QWidget):
                 for w in (self.data_params.field(key), self.data_params.slider(key)):
                     w.setEnabled(not exp.data_file)
             d = sim.data
-            task = d.task + (f", {d.n_classes} classes" if d.n_classes else "")
-            self.data_info.setText(f"{len(d.x_train)} train · {len(d.x_test)} test · "
-                                   f"{d.n_features} feature{'s' if d.n_features > 1 else ''} · "
-                                   f"{task}")
+            task = tr(d.task) + (tr(", {0} classes").format(d.n_classes) if d.n_classes else "")
+            self.data_info.setText(tr("{0} train · {1} test · {2} features · {3}").format(
+                len(d.x_train), len(d.x_test), d.n_features, task))
             self.hidden_edit.setText(",".join(str(h) for h in exp.hidden))
             self.activation_combo.setCurrentIndex(self.activation_combo.findData(exp.activation))
             self.loss_combo.setCurrentIndex(self.loss_combo.findData(exp.loss))
             init = exp.init.split(":")[0]
             self.init_combo.setCurrentIndex(self.init_combo.findData(init))
             widths = "-".join(str(w) for w in sim.arch.widths)
-            self.arch_label.setText(f"{widths} · {sim.net.size} weights")
+            self.arch_label.setText(tr('{0} · {1} weights').format(widths, sim.net.size))
             self.reg_params.set_values({"l1": exp.l1, "l2": exp.l2, "dropout": exp.dropout,
                                         "batch_norm": exp.batch_norm})
             for box in (self.data_box, self.net_box, self.reg_box):
@@ -247,8 +247,8 @@ class NetworkEditors(QWidget):
         key = self.dataset_combo.currentData()
         exp = self.controller.experiment
         if key == CSV_ITEM:
-            path, _ = QFileDialog.getOpenFileName(self, "Open data CSV", "",
-                                                  "CSV (*.csv);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, tr("Open data CSV"), "",
+                                                  tr("CSV (*.csv);;All files (*)"))
             if not path:
                 self.refresh()
                 return
@@ -331,10 +331,10 @@ class NetworkRunsPanel(RunsPanel):
 
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(controller, parent)
-        self.note.setText("Every change here restarts all runs from the initial weights "
-                          "(a new colour applies at once).")
-        self.settings_box.setTitle("Training")
-        self.table.horizontalHeaderItem(COL_LOSS).setText("Train loss")
+        self.note.setText(tr("Every change here restarts all runs from the initial weights "
+                          "(a new colour applies at once)."))
+        self.settings_box.setTitle(tr("Training"))
+        self.table.horizontalHeaderItem(COL_LOSS).setText(tr("Train loss"))
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._follow(r))
 
     def _follow(self, row: int) -> None:
@@ -352,7 +352,7 @@ class NetworkRunsPanel(RunsPanel):
                 j = sim_of.get(i)
                 if j is None or j >= ctl.sim.n_runs:
                     self._set_text(i, COL_LOSS, "—")
-                    self._set_text(i, COL_STATUS, "off", "run disabled")
+                    self._set_text(i, COL_STATUS, tr("off"), tr("run disabled"))
                     continue
                 run = ctl.sim.runs[j]
                 rows = ctl.shown_rows(j)
@@ -361,7 +361,7 @@ class NetworkRunsPanel(RunsPanel):
                 self._set_text(i, COL_LOSS, f"{loss:.5g}" if math.isfinite(loss) else str(loss))
                 status, tip = status_cell(run.status, len(rec) - 1, rows - 1, run.reason)
                 item = self._set_text(i, COL_STATUS, status, tip)
-                red = status.startswith("diverged")
+                red = status == tr("diverged")
                 item.setForeground(QColor(DIVERGED_COLOR) if red else
                                    self.palette().text().color())
         finally:

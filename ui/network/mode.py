@@ -43,6 +43,7 @@ from gdsim.nn.io import (
 )
 from gdsim.nn.training import NNExperiment, Trainer
 from ui.controls import PlaybackBar, TimelineBar
+from ui.i18n import tr
 from ui.network.controller import NetworkController
 from ui.network.editors import NetworkEditors, NetworkRunsPanel
 from ui.network.panels import BoundaryView, MetricsView, WeightSliceView
@@ -137,8 +138,8 @@ class NetworkMode(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.editors)
-        self.left_tabs.addTab(scroll, "Model")
-        self.left_tabs.addTab(self.runs_panel, "Runs")
+        self.left_tabs.addTab(scroll, tr("Model"))
+        self.left_tabs.addTab(self.runs_panel, tr("Runs"))
         ll.addWidget(self.left_tabs)
         # as wide as the runs panel needs (its table fits without clipping Status)
         left.setMinimumWidth(RUNS_MIN_WIDTH + 12)
@@ -180,13 +181,13 @@ class NetworkMode(QWidget):
     def _build_files_bar(self) -> QToolBar:
         bar = QToolBar("Network files", self)
         bar.setObjectName("networkFilesToolbar")
-        bar.addWidget(QLabel(" Preset "))
+        bar.addWidget(QLabel(tr(" Preset ")))
         self.preset_combo = QComboBox()
         self.preset_combo.setObjectName("networkPresetCombo")
         self.preset_combo.addItem("—", None)
         self.presets = network_presets()
         for p in self.presets:
-            self.preset_combo.addItem(p.title, str(p.path))
+            self.preset_combo.addItem(tr(p.title), str(p.path))
             self.preset_combo.setItemData(self.preset_combo.count() - 1, p.description,
                                           Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.activated.connect(self._preset_chosen)
@@ -194,22 +195,22 @@ class NetworkMode(QWidget):
         bar.addSeparator()
         self.buttons = {}
         for key, text, slot in (
-            ("open", "Open…", self.open_dialog),
-            ("save", "Save…", self.save_dialog),
-            ("csv", "Export CSV…", self.export_csv_dialog),
-            ("save_weights", "Save weights…", self.save_weights_dialog),
-            ("load_weights", "Load weights…", self.load_weights_dialog),
+            ("open", tr("Open…"), self.open_dialog),
+            ("save", tr("Save…"), self.save_dialog),
+            ("csv", tr("Export CSV…"), self.export_csv_dialog),
+            ("save_weights", tr("Save weights…"), self.save_weights_dialog),
+            ("load_weights", tr("Load weights…"), self.load_weights_dialog),
         ):
             b = QPushButton(text)
             b.setObjectName(f"network_{key}Button")
             b.clicked.connect(lambda _c=False, s=slot: s())
             bar.addWidget(b)
             self.buttons[key] = b
-        self.buttons["save_weights"].setToolTip("The selected run's weights at the shown step")
-        self.buttons["load_weights"].setToolTip("Start every run from these weights")
+        self.buttons["save_weights"].setToolTip(tr("The selected run's weights at the shown step"))
+        self.buttons["load_weights"].setToolTip(tr("Start every run from these weights"))
         img = QToolButton()
         img.setObjectName("networkImageButton")
-        img.setText("Export image")
+        img.setText(tr("Export image"))
         img.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(img)
         for key, title in self.panel_titles().items():
@@ -221,9 +222,9 @@ class NetworkMode(QWidget):
 
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> title (File → Export image while this tab is shown)."""
-        return {"boundary": "Decision boundary / fit", "slice": "Weight-space slice",
-                "loss": "Loss curves", "accuracy": "Accuracy curves", "lr": "Learning rate",
-                "layers": "Gradient norm per layer"}
+        return {"boundary": tr("Decision boundary / fit"), "slice": tr("Weight-space slice"),
+                "loss": tr("Loss curves"), "accuracy": tr("Accuracy curves"),
+                "lr": tr("Learning rate"), "layers": tr("Gradient norm per layer")}
 
     def panel_plot_item(self, key: str):
         """The pyqtgraph item behind an exportable panel (the small multiples when shown)."""
@@ -280,7 +281,7 @@ class NetworkMode(QWidget):
         try:
             exp, title, description = read_experiment(path)
         except GdsimError as e:
-            self.show_error("Cannot load preset", str(e))
+            self.show_error(tr("Cannot load preset"), str(e))
             return False
         if not self._set_experiment(exp, "Cannot load preset"):
             return False
@@ -288,7 +289,8 @@ class NetworkMode(QWidget):
         self.preset_combo.setCurrentIndex(max(shown, 0))
         self.current_path = None
         self._set_story(title, description)
-        self._notice(f"Loaded preset: {title}")  # the story label shows the description
+        # the story label shows the description
+        self._notice(tr('Loaded preset: {0}').format(title))
         self.path_changed.emit()
         return True
 
@@ -302,7 +304,7 @@ class NetworkMode(QWidget):
         try:
             exp, title, description = read_experiment(path)
         except GdsimError as e:
-            self.show_error("Cannot open experiment", str(e))
+            self.show_error(tr("Cannot open experiment"), str(e))
             return False
         if not self._set_experiment(exp, "Cannot open experiment"):
             return False
@@ -318,10 +320,10 @@ class NetworkMode(QWidget):
         try:
             atomic_write_bytes(path, text.encode("utf-8"))
         except GdsimError as e:
-            self.show_error("Cannot save experiment", str(e))
+            self.show_error(tr("Cannot save experiment"), str(e))
             return False
         self.current_path = Path(path)
-        self._notice(f"Saved {path}")
+        self._notice(tr('Saved {0}').format(path))
         self.path_changed.emit()
         return True
 
@@ -342,13 +344,15 @@ class NetworkMode(QWidget):
         return str(self.current_path.parent) if self.current_path else ""
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open network experiment", self.dialog_dir(),
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open network experiment"),
+                                              self.dialog_dir(),
                                               JSON_FILTER)
         if path:
             self.open_path(path)
 
     def save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save network experiment", self.dialog_dir(),
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save network experiment"),
+                                              self.dialog_dir(),
                                               JSON_FILTER)
         if path:
             self.save_to(path if Path(path).suffix else path + ".json")
@@ -365,16 +369,16 @@ class NetworkMode(QWidget):
         write_csv(sim, path)
 
     def export_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export training CSV", self.dialog_dir(),
-                                              "CSV (*.csv);;All files (*)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export training CSV"), self.dialog_dir(),
+                                              tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
         try:
             self.export_csv(path)
         except GdsimError as e:
-            self.show_error("Cannot export CSV", str(e))
+            self.show_error(tr("Cannot export CSV"), str(e))
             return
-        self._notice(f"Exported {path}")
+        self._notice(tr('Exported {0}').format(path))
 
     def save_weights(self, path: str | Path) -> None:
         """The selected run's weights at the shown step."""
@@ -382,31 +386,31 @@ class NetworkMode(QWidget):
         save_weights(path, c.sim.net, *c.sim.weights(c.selected, c.shown_step))
 
     def save_weights_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save weights", self.dialog_dir(),
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save weights"), self.dialog_dir(),
                                               WEIGHTS_FILTER)
         if not path:
             return
         try:
             self.save_weights(path if Path(path).suffix else path + ".npz")
         except GdsimError as e:
-            self.show_error("Cannot save weights", str(e))
+            self.show_error(tr("Cannot save weights"), str(e))
             return
-        self._notice(f"Saved weights to {path}")
+        self._notice(tr('Saved weights to {0}').format(path))
 
     def load_weights(self, path: str | Path) -> bool:
         """Start every run from the weights in ``path`` (shape-checked against the network)."""
         try:
             w = load_weights(path, self.controller.sim.net)
         except GdsimError as e:
-            self.show_error("Cannot load weights", str(e))
+            self.show_error(tr("Cannot load weights"), str(e))
             return False
         if not self.controller.set_initial_weights(w):
             return False
-        self._notice(f"All runs start from {Path(path).name}")
+        self._notice(tr('All runs start from {0}').format(Path(path).name))
         return True
 
     def load_weights_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load weights", self.dialog_dir(),
+        path, _ = QFileDialog.getOpenFileName(self, tr("Load weights"), self.dialog_dir(),
                                               WEIGHTS_FILTER)
         if path:
             self.load_weights(path)
@@ -415,4 +419,4 @@ class NetworkMode(QWidget):
         path = export_plot_dialog(self, self.panel_titles()[key], self.panel_plot_item(key),
                                   self.dialog_dir(), self.show_error)
         if path:
-            self._notice(f"Exported {path}")
+            self._notice(tr('Exported {0}').format(path))

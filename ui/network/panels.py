@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
+from ui.i18n import tr
 from ui.plots import (
     PanelView,
     StepPlots,
@@ -100,14 +101,14 @@ class BoundaryView(PanelView):
         lay = panel_layout(self, spacing=0)
         head = QHBoxLayout()
         head.addStretch(1)
-        self.all_check = QCheckBox("all runs")
+        self.all_check = QCheckBox(tr("all runs"))
         self.all_check.setObjectName("allRunsCheck")
-        self.all_check.setToolTip("Small multiples: every run's decision map side by side "
-                                  "(on 1-D data, every run's fit in one plot)")
+        self.all_check.setToolTip(tr("Small multiples: every run's decision map side by side "
+                                  "(on 1-D data, every run's fit in one plot)"))
         self.all_check.toggled.connect(self.set_all_runs)
         head.addWidget(self.all_check)
         lay.addLayout(head)
-        self.plot = make_plot("boundaryPlot", "decision boundary", cache_axes=True)
+        self.plot = make_plot("boundaryPlot", tr("decision boundary"), cache_axes=True)
         lay.addWidget(self.plot, 1)
         self.multi = pg.GraphicsLayoutWidget()
         self.multi.setObjectName("boundaryMultiples")
@@ -267,7 +268,7 @@ class BoundaryView(PanelView):
         xs = np.linspace(x0, x1, 400)
         for i, item in enumerate(self.fits):
             item.setData(xs, sim.predict(i, xs[:, None], step=step)[:, 0])
-        self.plot.getPlotItem().setTitle(f"fit · all runs · step {step}",
+        self.plot.getPlotItem().setTitle(tr('fit · all runs · step {0}').format(step),
                                          color=theme.FOREGROUND, size="10pt")
 
     def _draw_points(self) -> None:
@@ -294,8 +295,8 @@ class BoundaryView(PanelView):
             self.test_pts.setData(d.x_test[:, 0], d.y_test, pen=pg.mkPen("#d55e00", width=1.6),
                                   brush=pg.mkBrush(255, 255, 255, 160))
         if not self._legend_items:
-            self.legend.addItem(self.train_pts, "train")
-            self.legend.addItem(self.test_pts, "test")
+            self.legend.addItem(self.train_pts, tr("train"))
+            self.legend.addItem(self.test_pts, tr("test"))
             self._legend_items = True
 
     def refresh(self, *_args) -> None:
@@ -328,13 +329,13 @@ class BoundaryView(PanelView):
             self.fit.setPen(pg.mkPen(run.spec.color or theme.run_color(i), width=2.5))
         rows = c.shown_rows(i)
         acc = sim.record(i)[rows - 1, 3] if rows else np.nan
-        extra = f", test acc {100 * acc:.1f}%" if np.isfinite(acc) else ""
+        extra = tr(", test acc {0:.1f}%").format(100 * acc) if np.isfinite(acc) else ""
         if run.status == "early_stopped" and step >= rows - 1:
-            extra += f" · weights of step {run.best_step} restored"
-        what = "decision map" if d.n_features == 2 else "fit"
-        self.plot.getPlotItem().setTitle(
-            f"{what} · <span style='color:{run.spec.color}'>{html.escape(run.label)}</span>"
-            f" · step {min(step, rows - 1)}{extra}", color=theme.FOREGROUND, size="10pt")
+            extra += tr(" · weights of step {0} restored").format(run.best_step)
+        what = tr("decision map") if d.n_features == 2 else tr("fit")
+        title = tr("{0} · <span style='color:{1}'>{2}</span> · step {3}{4}").format(
+            what, run.spec.color, html.escape(run.label), min(step, rows - 1), extra)
+        self.plot.getPlotItem().setTitle(title, color=theme.FOREGROUND, size="10pt")
 
     @staticmethod
     def _level_line(xs, ys, z, level):
@@ -367,9 +368,10 @@ class MetricsView(StepPlots):
         lay = panel_layout(self, spacing=2)
         self.hover_label = hover_label("networkHoverLabel")
         lay.addWidget(self.hover_label)
-        titles = {"loss": f"loss · {TRAIN_TEST_STYLES}",
-                  "accuracy": f"accuracy · {TRAIN_TEST_STYLES}",
-                  "lr": "learning rate · one line per run", "layers": "gradient norm per layer"}
+        titles = {"loss": tr("loss · train ─── solid, test ‒ ‒ ‒ dashed"),
+                  "accuracy": tr("accuracy · train ─── solid, test ‒ ‒ ‒ dashed"),
+                  "lr": tr("learning rate · one line per run"),
+                  "layers": tr("gradient norm per layer")}
         self.plots: dict[str, pg.PlotWidget] = {}
         self.cursor_lines = {}
         first = None
@@ -394,9 +396,9 @@ class MetricsView(StepPlots):
             w.setMinimumHeight(110)
             lay.addWidget(w, 1)
             self.plots[key] = w
-        self.plots["layers"].getPlotItem().setLabel("bottom", "step")
+        self.plots["layers"].getPlotItem().setLabel("bottom", tr("step"))
         self.plots["accuracy"].getPlotItem().setYRange(0, 1.02, padding=0)
-        self.no_acc = pg.TextItem("regression: no accuracy", color="#777777", anchor=(0.5, 0.5))
+        self.no_acc = pg.TextItem(tr("regression: no accuracy"), color="#777777", anchor=(0.5, 0.5))
         self.plots["accuracy"].getPlotItem().addItem(self.no_acc, ignoreBounds=True)
         # one row across the top: a column of entries would hide the late, low curves
         self.layer_legend = self.plots["layers"].getPlotItem().addLegend(
@@ -421,9 +423,9 @@ class MetricsView(StepPlots):
         self.run_legend.setObjectName("networkRunLegend")
         self.run_legend.setTextFormat(Qt.TextFormat.RichText)
         self.run_legend.setWordWrap(True)
-        self.legend_check = QCheckBox("legend")
+        self.legend_check = QCheckBox(tr("legend"))
         self.legend_check.setObjectName("networkLegendCheck")
-        self.legend_check.setToolTip("Show which colour is which run")
+        self.legend_check.setToolTip(tr("Show which colour is which run"))
         self.legend_check.setChecked(True)
         self.legend_check.toggled.connect(self.run_legend.setVisible)
         row = QHBoxLayout()
@@ -488,8 +490,8 @@ class MetricsView(StepPlots):
                                     connect="finite")
             self.plots["layers"].getPlotItem().addItem(item)
             self.lines["layers"].append(item)
-            self.layer_legend.addItem(item, f"layer {j + 1}" + (" (out)" if j == sim.n_layers - 1
-                                                                else ""))
+            out = tr(" (out)") if j == sim.n_layers - 1 else ""
+            self.layer_legend.addItem(item, tr("layer {0}").format(j + 1) + out)
         self._fill_run_legend()
         self._pen_width = 1.0 if self.controller.playing else 1.5
         cls = sim.classification
@@ -539,7 +541,7 @@ class MetricsView(StepPlots):
                         (0.0, max(float(x_last), 1.0)), c.playing, dict.fromkeys(bounds, True),
                         link_x=True)
         run = sim.runs[s]
-        title = (f"gradient norm per layer · <span style='color:{run.spec.color}'>"
+        title = (tr("gradient norm per layer") + f" · <span style='color:{run.spec.color}'>"
                  f"{html.escape(run.label)}</span>")
         if title != self._layers_title:  # a new label's layout costs, every frame
             self._layers_title = title
@@ -583,18 +585,19 @@ class WeightSliceView(PanelView):
         self._drawn = None
         lay = panel_layout(self)
         row = QHBoxLayout()
-        row.addWidget(QLabel("weights"))
+        row.addWidget(QLabel(tr("weights")))
         self.combo_a = QComboBox()
         self.combo_a.setObjectName("weightACombo")
         self.combo_b = QComboBox()
         self.combo_b.setObjectName("weightBCombo")
         for cb in (self.combo_a, self.combo_b):
-            cb.setToolTip("Weight on this axis (Wk[i,j] connects unit i of layer k−1 to unit j)")
+            cb.setToolTip(tr("Weight on this axis (Wk[i,j] connects unit i of layer k−1 to "
+                             "unit j)"))
             cb.setMaxVisibleItems(20)
             cb.activated.connect(lambda _i: self._choice_changed())
             row.addWidget(cb, 1)
         lay.addLayout(row)
-        self.plot = make_plot("slicePlot", "weight-space slice", cache_axes=True)
+        self.plot = make_plot("slicePlot", tr("weight-space slice"), cache_axes=True)
         lay.addWidget(self.plot, 1)
         pi = self.plot.getPlotItem()
         self.image, self.colorbar, self.iso = heatmap_items(pi, 12)
@@ -697,7 +700,7 @@ class WeightSliceView(PanelView):
         i = c.selected
         a, b = self.weights
         if a == b:
-            self.plot.getPlotItem().setTitle("choose two different weights",
+            self.plot.getPlotItem().setTitle(tr("choose two different weights"),
                                              color=theme.FOREGROUND, size="10pt")
             return
         n = self.grid_size()
@@ -731,7 +734,7 @@ class WeightSliceView(PanelView):
         pi.setLabel("bottom", self.combo_a.currentText())
         pi.setLabel("left", self.combo_b.currentText())
         pi.setRange(xRange=(va[0], va[-1]), yRange=(vb[0], vb[-1]), padding=0)
-        pi.setTitle(f"loss over 2 weights · <span style='color:{color}'>"
-                    f"{html.escape(run.label)}</span> · step {steps[-1]}",
+        pi.setTitle(tr("loss over 2 weights · <span style='color:{0}'>{1}</span> · step {2}")
+                    .format(color, html.escape(run.label), steps[-1]),
                     color=theme.FOREGROUND, size="10pt")
         self.last_grid = (va, vb, z)
