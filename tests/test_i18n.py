@@ -255,3 +255,43 @@ def test_app_starts_in_traditional_chinese_from_lang(tmp_path):
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("gdsim: menus:"))
     assert "檔案" in line and "設定" in line, line      # Traditional
     assert "文件" not in line and "设置" not in line, line  # not Simplified
+
+
+def test_settings_language_switches_the_window_and_is_remembered(qtbot, qapp,
+                                                                  isolated_app_state):
+    """Settings → Language → 繁體中文: remembered, and the window is rebuilt in that
+    language on the same experiment; back to English the same way."""
+    from ui.app import relaunch
+    from ui.main_window import MainWindow
+
+    i18n.install("en")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.controller.set_start(0.5, 0.5)
+    created = []
+    win.language_requested.connect(lambda code: created.append(relaunch(win, code)))
+    win.language_actions["zh_TW"].trigger()
+    assert i18n.saved_language() == "zh_TW" and i18n.current_language() == "zh_TW"
+    new = created[-1]
+    qtbot.addWidget(new)
+    assert new.menuBar().actions()[0].text() == "檔案(&F)"
+    assert new.controller.experiment.start == (0.5, 0.5)
+    assert new.language_actions["zh_TW"].isChecked()
+    assert new.learn_panel.language == "zh_TW"
+    back = relaunch(new, None)  # System default
+    qtbot.addWidget(back)
+    assert i18n.saved_language() is None
+    i18n.install("en")
+
+
+def test_choosing_a_language_without_an_app_listening_waits_for_a_restart(
+        qtbot, qapp, isolated_app_state):
+    from ui.main_window import MainWindow
+
+    i18n.install("en")
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.language_actions["zh_CN"].trigger()
+    assert i18n.saved_language() == "zh_CN"
+    assert "restart" in win.statusBar().currentMessage()
+    assert win.menuBar().actions()[0].text() == "&File"
