@@ -244,8 +244,10 @@ def _make_race_stage(experiment, size, loss_panel: bool, title: str = ""):
             self._setup_stage(size)
 
         def caption_text(self, step: int) -> str:
-            name = self.title or self.controller.sim.surface.title
-            return f"{name} — step {step}"
+            from ui.i18n import tr
+
+            name = tr(self.title) if self.title else self.controller.sim.surface.title
+            return tr("{0} — step {1}").format(name, step)
 
         def step_views(self) -> list:
             return [self.curves_view] if self.curves_view is not None else []
@@ -293,9 +295,11 @@ def _make_network_stage(experiment, size, loss_panel: bool, title: str = ""):
             self._setup_stage(size)
 
         def caption_text(self, step: int) -> str:
+            from ui.i18n import tr
+
             sim = self.controller.sim
-            name = self.title or self.controller.experiment.dataset
-            return f"{name} — step {step} (epoch {sim.epoch_of(step)})"
+            name = tr(self.title) if self.title else self.controller.experiment.dataset
+            return tr("{0} — step {1} (epoch {2})").format(name, step, sim.epoch_of(step))
 
         def step_views(self) -> list:
             return [self.metrics] if self.metrics is not None else []

@@ -8,6 +8,14 @@
         <translation>步</translation>
     </message>
     <message>
+        <source>{0} — step {1}</source>
+        <translation>{0} — 第 {1} 步</translation>
+    </message>
+    <message>
+        <source>{0} — step {1} (epoch {2})</source>
+        <translation>{0} — 第 {1} 步（第 {2} 个周期）</translation>
+    </message>
+    <message>
         <source>Export animation</source>
         <translation>导出动画</translation>
     </message>
