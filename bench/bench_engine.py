@@ -9,6 +9,7 @@
     one step and the cost of its √ pass alone (the floor: √ is hardware-bound); and the
     same batch through the engine API ``gdsim.basin.basin_map`` with 1 and 2 threads.
 (c) Bytes the trajectory stores per run-step.
+(d) ``--optimizers``: every optimizer of the registry, single run and batched, against Adam.
 
 Figures are medians of repeats; run with ``python bench/bench_engine.py [--quick]``.
 """
@@ -152,11 +153,59 @@ def basin_map_threads(n_side: int, steps: int, threads: int = 2) -> np.ndarray:
         return np.concatenate(list(pool.map(descend, parts)))
 
 
+# (d) a learning rate per optimizer that keeps 5,000 Rosenbrock steps finite (timing a
+# diverged run would time nothing); the rest are the registry's defaults
+REGISTRY_LR = {"gd": 1e-3, "sgd": 1e-3, "momentum": 1e-4, "nesterov": 1e-4, "asgd": 1e-3,
+               "qhm": 1e-3, "sf_sgd": 1e-3, "adadelta": 1.0}
+
+
+def registry_table(reps: int) -> None:
+    """(d) Every optimizer of the registry: one run through Simulation (5,000 Rosenbrock
+    steps) and 16,384 runs × 200 Himmelblau steps through ``step_``, as ratios to Adam's."""
+    single, batch = {}, {}
+    ros, him = make_surface("rosenbrock"), make_surface("himmelblau")
+    p0 = basin_starts(128)
+    for name in optimizers.OPTIMIZERS:
+        lr = REGISTRY_LR.get(name, 1e-3)
+
+        def one(name=name, lr=lr):
+            sim = Simulation(Experiment(surface="rosenbrock", start=START,
+                                        runs=[RunSpec(name, {"lr": lr})], steps=5_000, tol=0.0))
+            sim.run()
+            return sim
+
+        assert one().runs[0].status == "max_steps", name
+        single[name] = 5_000 / median_time(one, reps)
+        opt = make_optimizer(name, lr=lr)
+
+        def many(opt=opt):
+            p = p0.copy()
+            s, g = opt.init(p), np.empty_like(p)
+            with np.errstate(all="ignore"):
+                for _ in range(200):
+                    him.grad(p, out=g)
+                    opt.step_(g, s, p)
+
+        batch[name] = len(p0) * 200 / median_time(many, max(1, reps // 2))
+    del ros
+    print(f"{'optimizer':<10} {'single steps/s':>15} {'÷ Adam':>7} {'batch run-steps/s':>18}"
+          f" {'÷ Adam':>7}")
+    for name in optimizers.OPTIMIZERS:
+        print(f"{name:<10} {single[name]:>15.4g} {single[name] / single['adam']:>7.2f} "
+              f"{batch[name]:>18.4g} {batch[name] / batch['adam']:>7.2f}")
+    print("target: every optimizer within 1.5× of Adam (÷ Adam ≥ 0.67), single and batched")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    ap.add_argument("--optimizers", action="store_true",
+                    help="only (d): every optimizer of the registry against Adam")
     args = ap.parse_args()
     reps = 3 if args.quick else 7
+    if args.optimizers:
+        registry_table(reps)
+        return
     steps = 10_000
 
     rows = []

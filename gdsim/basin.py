@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from gdsim.errors import GdsimError
-from gdsim.simulation import BOX_FACTOR, RunSpec, check_view
+from gdsim.experiment import BOX_FACTOR, RunSpec, check_view
 
 NOT_SETTLED = -1
 DIVERGED = -2

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import io
 import json
 import math
-import os
-import stat
 import sys
 from typing import TYPE_CHECKING, Any
 
 from gdsim import __version__
+from gdsim.cli_common import check_spec_booleans, csv_to_stdout
 from gdsim.errors import GdsimError
 from gdsim.params import Param, format_value, parse_spec
 
 if TYPE_CHECKING:
-    from gdsim.simulation import Experiment, Simulation
+    from gdsim.experiment import Experiment
+    from gdsim.simulation import Simulation
 
 SURFACE_KINDS = ("surfaces", "optimizers", "schedules")
 NN_KINDS = ("datasets", "activations", "losses")
@@ -94,6 +93,10 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
                         "(default: one per step, at most 300)")
     a.add_argument("--no-loss-panel", action="store_true",
                    help="the surface (or decision map) alone, without the loss curve")
+    sw = sub.add_parser("sweep", help="stability map: a grid over two hyperparameters")
+    from gdsim.sweep_cli import configure_sweep_parser
+
+    configure_sweep_parser(sw)
     t = sub.add_parser("train", help="train a small neural network (gdsim train -h)")
     if argv[:1] == ["train"]:
         try:
@@ -157,21 +160,10 @@ def list_lines(kind: str) -> list[str]:
 
 def _run_overrides(raw: dict, spec: str) -> dict[str, Any]:
     """Pop a run SPEC's ``noise=``/``batch_size=`` keys from ``raw``, typed and checked."""
-    from gdsim.simulation import RUN_OVERRIDES
+    from gdsim.experiment import RUN_OVERRIDES
 
     return {p.name: p.check(raw.pop(p.name), f"--optimizer {spec}")
             for p in RUN_OVERRIDES if p.name in raw}
-
-
-def check_spec_booleans(name: str, raw: dict, spec: str, what: str = "optimizer") -> None:
-    """Refuse boolean spellings other than SPEC §6's ``true``/``false`` (any case) in a SPEC."""
-    from gdsim.optimizers import OPTIMIZERS
-
-    info = OPTIMIZERS.get(name) if what == "optimizer" else None
-    for p in info.params if info is not None else ():
-        v = raw.get(p.name)
-        if p.kind is bool and isinstance(v, str) and v.strip().lower() not in ("true", "false"):
-            raise GdsimError(f"--{what} {spec}: {p.name} must be true or false, got {v!r}")
 
 
 def _spec_with_typed_values(spec: str, what: str):
@@ -199,7 +191,7 @@ def _spec_with_typed_values(spec: str, what: str):
 
 def experiment_from_args(args: argparse.Namespace) -> Experiment:
     """The :class:`Experiment` described by ``gdsim run`` options (not yet validated)."""
-    from gdsim.simulation import Experiment, RunSpec
+    from gdsim.experiment import Experiment, RunSpec
 
     if args.experiment is not None:
         given = [o for o in RUN_OPTIONS if getattr(args, o) is not None]
@@ -225,7 +217,7 @@ def experiment_from_args(args: argparse.Namespace) -> Experiment:
     if args.domain is not None and not is_expr:
         raise GdsimError("--domain applies to typed surfaces only (--surface expr:FORMULA)")
     if args.domain is not None:
-        from gdsim.simulation import check_view
+        from gdsim.experiment import check_view
 
         check_view(args.domain, "--domain")
     if is_expr and surface_params:
@@ -265,7 +257,7 @@ def experiment_from_args(args: argparse.Namespace) -> Experiment:
     if batched:
         # A file may keep per-run batch sizes on an analytic surface (ignored there); typed
         # on the command line, one is a mistake worth reporting.
-        from gdsim.simulation import build_surface
+        from gdsim.experiment import build_surface
 
         surface = build_surface(exp)
         if not surface.n_samples:
@@ -307,20 +299,6 @@ def summary_lines(rows: list[dict[str, Any]]) -> list[str]:
             line += f"  ({r['reason']})"
         lines.append(line)
     return lines
-
-
-def csv_to_stdout(path: str | None) -> bool:
-    """Whether ``--csv`` sends the CSV to stdout: ``-``, or a path that is stdout itself
-    (``/dev/stdout``, ``/proc/self/fd/1``), so the summary moves to stderr (SPEC §6)."""
-    if path == "-":
-        return True
-    if not path:
-        return False
-    try:
-        a, b = os.stat(path), os.fstat(sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        return False
-    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino) and not stat.S_ISREG(a.st_mode)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -383,6 +361,10 @@ def _dispatch(argv: list[str]) -> int:
         return 0
     if cmd == "run":
         return cmd_run(args)
+    if cmd == "sweep":
+        from gdsim.sweep_cli import run_sweep
+
+        return run_sweep(args)
     raise GdsimError(f"unknown command {cmd!r}")
 
 

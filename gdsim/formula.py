@@ -26,7 +26,7 @@ import numpy as np
 
 from gdsim.errors import GdsimError
 from gdsim.formula_parse import FUNCTIONS, FormulaError, parse_formula
-from gdsim.surfaces import Surface, as_points
+from gdsim.surfaces.base import Surface, as_points
 
 __all__ = ["FormulaError", "FormulaSurface", "check_formula", "compile_formula",
            "formula_surface", "DEFAULT_DOMAIN"]

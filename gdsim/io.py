@@ -14,15 +14,17 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.experiment import Experiment, RunSpec, check_view, validate
 from gdsim.optimizers import OPTIMIZERS
 from gdsim.schedules import SCHEDULES
-from gdsim.simulation import Experiment, RunSpec, Simulation, check_view, validate
+from gdsim.simulation import Simulation
 
 CSV_HEADER = ("run", "optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "grad_norm", "lr")
 FORMAT = "gdsim-experiment"
@@ -69,9 +71,16 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     through (its target is replaced, the link kept); a device or pipe (``/dev/stdout``) is
     written directly, never replaced.
     """
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: str | os.PathLike, chunks: Iterable[bytes]) -> None:
+    """:func:`atomic_write_bytes` of the concatenated ``chunks``, written as they come: an
+    exception raised by the iterator (e.g. a cancelled export) removes the temporary file and
+    leaves ``path`` as it was, then propagates."""
     shown = Path(path)
     if _is_special(shown):  # stat follows links: /dev/stdout → the pipe or terminal
-        _write_special(shown, shown, data)
+        _write_special(shown, shown, b"".join(chunks))
         return
     path = _target(path)
     if path.is_dir():
@@ -85,7 +94,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         raise GdsimError(f"cannot write {shown}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for data in chunks:
+                f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
@@ -134,20 +144,35 @@ def _csv_field(s: str) -> str:
     return s
 
 
+CSV_CHUNK_ROWS = 20_000  # rows per piece of csv_chunks
+
+
 def csv_text(sim: Simulation) -> str:
     """The trajectory CSV of every run, long format: run order, then step order."""
-    out = [",".join(CSV_HEADER)]
+    return "".join(csv_chunks(sim))
+
+
+def csv_chunks(sim: Simulation, rows: int = CSV_CHUNK_ROWS) -> Iterator[str]:
+    """:func:`csv_text` in pieces of at most ``rows`` lines (the header first), so a long
+    export can report progress and stop between pieces; their concatenation is the CSV."""
+    yield ",".join(CSV_HEADER) + "\n"
     for r in sim.runs:
         tr = r.trajectory
         prefix = f"{_csv_field(r.label)},{_csv_field(r.spec.optimizer)},"
-        data = tr.data.tolist()
-        norms = tr.grad_norm.tolist()
-        out.extend(
-            f"{prefix}{k},{x!r},{y!r},{f!r},{gx!r},{gy!r},{gn!r},{lr!r}"
-            for k, ((x, y, f, gx, gy, lr), gn) in enumerate(zip(data, norms, strict=True))
-        )
-    out.append("")
-    return "\n".join(out)
+        for a in range(0, tr.n, rows):
+            block = slice(a, min(a + rows, tr.n))
+            data = tr.data[block].tolist()
+            norms = tr.grad_norm_at(block).tolist()
+            yield "".join(
+                f"{prefix}{k},{x!r},{y!r},{f!r},{gx!r},{gy!r},{gn!r},{lr!r}\n"
+                for k, ((x, y, f, gx, gy, lr), gn) in enumerate(zip(data, norms, strict=True),
+                                                                 start=a)
+            )
+
+
+def csv_rows(sim: Simulation) -> int:
+    """Data lines :func:`csv_text` writes (one per recorded step of every run)."""
+    return sum(r.trajectory.n for r in sim.runs)
 
 
 def write_csv(sim: Simulation, path_or_file: str | os.PathLike | TextIO) -> None:

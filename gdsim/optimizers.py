@@ -29,6 +29,7 @@ from gdsim.rules import (
     active,
     decoupled_decay,
     l2_decay,
+    maximized,
 )
 
 __all__ = ["OPTIMIZERS", "FloatRun", "OptState", "Optimizer", "OptimizerInfo", "build_rule",
@@ -83,14 +84,19 @@ def build_rule(info: OptimizerInfo, h: dict, xp: Backend = ARRAY) -> Rule:
             n for n in inspect.signature(info.factory).parameters if n != "xp")
     rule = info.factory(**{n: h[n] for n in names}, xp=xp)
     wd = h.get("weight_decay", 0.0)
-    if info.decay and active(wd):
-        rule = (decoupled_decay if info.decay == "decoupled" else l2_decay)(rule, wd)
+    decay = "decoupled" if info.decay and h.get("decoupled_weight_decay") else info.decay
+    if decay and active(wd):
+        rule = (decoupled_decay if decay == "decoupled" else l2_decay)(rule, wd)
+    if h.get("maximize"):
+        rule = maximized(rule)
     return rule
 
 
 def _internal(name: str, hp: dict) -> dict:
     """The factory's full hyperparameter set for a registry entry's validated ``hp``."""
     h = {**OPTIMIZERS[name].fixed, **hp}
+    if OPTIMIZERS[name].internal is not None:
+        h = OPTIMIZERS[name].internal(h)
     if OPTIMIZERS[name].family == "sgd" and h["momentum"] == 0:
         h["dampening"] = 0.0  # torch ignores dampening without momentum
     return h
@@ -275,6 +281,11 @@ def make_optimizer(name: str, **hparams) -> Optimizer:
         raise unknown_name("optimizer", name, list(OPTIMIZERS))
     info = OPTIMIZERS[name]
     hp = resolve(info.params, hparams, name)
+    if info.decay == "decoupled" and hp.get("decoupled_weight_decay") is False:
+        raise GdsimError(f"{name}: decoupled_weight_decay is always true for {name} "
+                         f"(use adam for L2 weight decay added to the gradient)")
+    for check in info.checks:
+        check(name, hp)
     if hp.get("nesterov") and (hp["momentum"] <= 0 or hp["dampening"] != 0):
         raise GdsimError(
             f"{name}: nesterov=true requires momentum > 0 and dampening = 0 "

@@ -90,5 +90,12 @@ class Trajectory:
         """Scheduled learning rate per step, ``(n,)`` (a view)."""
         return self._buf[: self.n, 5]
 
+    def copy(self) -> Trajectory:
+        """An independent copy of the recorded rows (e.g. for a background export)."""
+        out = Trajectory(capacity=max(self.n, 1), limit=self.limit)
+        out._buf[: self.n] = self._buf[: self.n]
+        out.n = self.n
+        return out
+
     def __len__(self) -> int:
         return self.n

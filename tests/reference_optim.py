@@ -53,6 +53,8 @@ SPEC_DEFAULTS: dict[str, dict[str, Any]] = {
     "sf_adamw": {"lr": None, "beta1": None, "beta2": None, "eps": None, "weight_decay": 0.0},
 }
 SCHEDULE_FREE = ("sf_sgd", "sf_adamw")
+# schedulefree's own knobs (SPEC §10 does not name them): passed through when given
+SCHEDULE_FREE_EXTRAS = ("warmup_steps", "r", "weight_lr_power")
 
 
 class Reference(NamedTuple):
@@ -73,7 +75,8 @@ def full_hparams(name: str, hparams: Mapping[str, Any]) -> dict[str, Any]:
         defaults = dict(SPEC_DEFAULTS[name])
     else:
         raise KeyError(f"no reference for optimizer {name!r}")
-    unknown = set(hparams) - set(defaults) - {"maximize", "decoupled_weight_decay"}
+    extras = set(SCHEDULE_FREE_EXTRAS) if name in SCHEDULE_FREE else set()
+    unknown = set(hparams) - set(defaults) - {"maximize", "decoupled_weight_decay"} - extras
     if unknown:
         raise KeyError(f"{name}: unknown hyperparameters {sorted(unknown)}")
     out = {**defaults, **hparams}
@@ -162,7 +165,7 @@ def build(name: str, h: Mapping[str, Any], params: list[torch.Tensor]) -> tuple[
     if name in SCHEDULE_FREE:
         import schedulefree
 
-        extra = {k: h[k] for k in ("warmup_steps", "r", "weight_lr_power") if k in h}
+        extra = {k: h[k] for k in SCHEDULE_FREE_EXTRAS if k in h}
         if name == "sf_sgd":
             opt = schedulefree.SGDScheduleFree(params, lr=h["lr"], momentum=h["momentum"],
                                                weight_decay=h["weight_decay"], foreach=False,

@@ -12,6 +12,7 @@ import pytest
 
 from gdsim import io as gio
 from gdsim.cli import main
+from gdsim.optimizers import OPTIMIZERS
 from gdsim.simulation import Experiment, RunSpec, Simulation
 
 
@@ -28,7 +29,7 @@ def test_list_kinds(capsys):
     assert any(ln.startswith("rosenbrock") and "a=1" in ln and "b=100" in ln for ln in lines)
     assert any(ln.startswith("expr:FORMULA") and "--domain" in ln for ln in lines)
     code, out, _ = run_cli(capsys, "list", "optimizers")
-    assert code == 0 and len(out.splitlines()) == 13
+    assert code == 0 and len(out.splitlines()) == len(OPTIMIZERS) == 23
     assert any(ln.startswith("nesterov") and "nesterov=true" in ln for ln in out.splitlines())
     code, out, _ = run_cli(capsys, "list", "schedules")
     assert code == 0 and any("warmup=50" in ln for ln in out.splitlines())

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from gdsim.errors import GdsimError
+from gdsim.nn.datasets import make_dataset
 from gdsim.nn.io import weights_dict
-from gdsim.nn.training import NNExperiment, Trainer
+from gdsim.nn.training import TEST_LOSS, NNExperiment, Trainer
 from gdsim.simulation import RunSpec
 
 
@@ -213,15 +214,30 @@ def test_early_stopping_restores_the_best_weights():
     tr = Trainer(exp)
     tr.run()
     r = tr.runs[0]
-    assert r.status == "early_stopped"
-    test = tr.column(0, "test_loss")
-    assert r.best_step == int(np.argmin(test))
-    assert len(test) - 1 == r.best_step + 15  # stopped after `patience` epochs without gain
+    assert r.status == "early_stopped" and "validation loss" in r.reason
+    # the validation split watched is carved from the training rows, not the test set
+    full = make_dataset("moons", 60, 0.4, 0.5, 1)
+    assert len(tr.data.x_val) == 6 and len(tr.data.x_train) == 24
+    np.testing.assert_array_equal(tr.data.x_test, full.x_test)
+    rows = {tuple(x) for x in full.x_train}
+    assert {tuple(x) for x in tr.data.x_train} | {tuple(x) for x in tr.data.x_val} == rows
+    # best step = lowest validation loss over the recorded steps
+    val = [tr.net.evaluate(tr.weights(0, k)[0][None], tr.data.x_val, tr.t_val,
+                           tr.weights(0, k)[1][None]).loss[0] for k in range(r.best_step + 16)]
+    assert r.best_step == int(np.argmin(val))
+    assert len(tr.record(0)) - 1 == r.best_step + 15  # stopped after `patience` epochs
+    # the weights it ends with are the best step's, and so is every reported score
     p, b = tr.weights(0)
     ev = tr.net.evaluate(p[None], tr.data.x_test, tr.t_test, b[None])
-    assert ev.loss[0] == test[r.best_step]
+    assert ev.loss[0] == tr.result_row(0)[TEST_LOSS] == tr.column(0, "test_loss")[r.best_step]
+    assert r.final_step == r.best_step
+    np.testing.assert_array_equal(tr.row_at(0, 10**6), tr.result_row(0))
+    np.testing.assert_array_equal(tr.weights(0, len(tr.record(0)) - 1)[0], p)
+    steps, path = tr.weight_history(0, 0, 1)
+    assert steps[-1] == len(tr.record(0)) - 1 and np.array_equal(path[-1], p[[0, 1]])
     # the slow run keeps improving and trains to the end
     assert tr.runs[1].status == "max_epochs" and len(tr.record(1)) == 401
+    assert tr.runs[1].final_step == 400
 
 
 def test_divergence_stops_one_run_and_the_others_go_on():

@@ -35,7 +35,9 @@ def run(opt, p0, steps, grad=quad_grad, lrs=None):
 
 def test_registry_is_spec_order_with_lr_first_and_formulas():
     assert NAMES == ["gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
-                     "adam", "adamw", "amsgrad", "adamax", "nadam", "radam"]
+                     "adam", "adamw", "amsgrad", "adamax", "nadam", "radam",
+                     "rprop", "asgd", "adafactor",  # SPEC §10, torch.optim's
+                     "lion", "qhm", "qhadam", "adabelief", "yogi", "sf_sgd", "sf_adamw"]
     for info in OPTIMIZERS.values():
         assert info.params[0].name == "lr"
         assert "θ" in info.formula and info.reference and info.title
@@ -86,12 +88,26 @@ def test_adamw_is_adam_composed_with_decoupled_decay():
     ("adamax", {"lr": 0.002}),
     ("nadam", {"lr": 0.002, "momentum_decay": 0.004}),
     ("radam", {"lr": 0.001}),
+    # SPEC §10
+    ("rprop", {"lr": 0.01, "eta_minus": 0.5, "eta_plus": 1.2, "step_size_min": 1e-6,
+               "step_size_max": 50.0, "maximize": False}),
+    ("asgd", {"lr": 0.01, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0,
+              "maximize": False}),
+    ("adafactor", {"lr": 0.01, "beta2_decay": -0.8, "eps1": None, "eps2": 1e-3, "d": 1.0,
+                   "weight_decay": 0.0, "maximize": False}),
+    ("lion", {"beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0}),
+    ("qhm", {"momentum": 0.999, "nu": 0.7, "weight_decay": 0.0}),
+    ("qhadam", {"nu1": 1.0, "nu2": 1.0}),
+    ("adabelief", {"eps": 1e-16}),
+    ("yogi", {"eps": 1e-3, "initial_accumulator": 1e-6}),
+    ("adam", {"decoupled_weight_decay": False, "maximize": False}),
+    ("adamw", {"decoupled_weight_decay": True}),
 ])
 def test_spec_defaults(name, hp):
     got = make_optimizer(name).hparams
     assert {k: got[k] for k in hp} == hp
     if name == "gd":
-        assert list(got) == ["lr"]
+        assert list(got) == ["lr", "maximize"]
 
 
 def test_gd_steps_by_hand():
@@ -384,7 +400,10 @@ CONVERGE = {
     "nesterov": {"lr": 0.05}, "adagrad": {"lr": 0.5}, "rmsprop": {"lr": 0.01},
     "adadelta": {"lr": 1.0}, "adam": {"lr": 0.05}, "adamw": {"lr": 0.05},
     "amsgrad": {"lr": 0.05}, "adamax": {"lr": 0.05}, "nadam": {"lr": 0.05},
-    "radam": {"lr": 0.05},
+    "radam": {"lr": 0.05}, "rprop": {"lr": 0.05}, "asgd": {"lr": 0.1},
+    "adafactor": {"lr": 0.05}, "lion": {"lr": 0.01}, "qhm": {"lr": 0.1},
+    "qhadam": {"lr": 0.05}, "adabelief": {"lr": 0.05}, "yogi": {"lr": 0.05},
+    "sf_sgd": {"lr": 0.1}, "sf_adamw": {"lr": 0.05},
 }
 
 
@@ -415,6 +434,8 @@ def test_progress_on_rosenbrock(name):
         hp["lr"] = 1e-3
     if name == "radam":  # its first 5 steps are SGD with momentum: |g₀| ≈ 230 here
         hp["lr"] = 5e-3
+    if name in ("asgd", "qhm", "sf_sgd"):  # gradient-scaled steps, as SGD's
+        hp["lr"] = 1e-3
     opt = make_optimizer(name, **hp)
     p = np.array([[-1.2, 1.0]])
     f0 = rosen(p)[0]
@@ -463,6 +484,17 @@ FAMILY_VARIANTS = {
     "adamax": [("adamax", {"lr": 0.1}), ("adamax", {"beta1": 0.2, "beta2": 0.4})],
     "nadam": [("nadam", {"lr": 0.1}), ("nadam", {"momentum_decay": 0.5, "beta2": 0.6})],
     "radam": [("radam", {"lr": 0.1}), ("radam", {"beta2": 0.5}), ("radam", {"beta2": 0.9})],
+    "rprop": [("rprop", {"lr": 0.1}), ("rprop", {"eta_minus": 0.2, "step_size_max": 0.3})],
+    "asgd": [("asgd", {"lr": 0.1}), ("asgd", {"lambd": 0.1, "t0": 3.0, "alpha": 0.5})],
+    "adafactor": [("adafactor", {"lr": 0.1}), ("adafactor", {"eps2": 0.1, "d": 1.5,
+                                                             "weight_decay": 0.2})],
+    "lion": [("lion", {"lr": 0.1}), ("lion", {"beta1": 0.3, "weight_decay": 0.1})],
+    "qhm": [("qhm", {"lr": 0.1}), ("qhm", {"nu": 0.2, "momentum": 0.5, "weight_decay": 0.1})],
+    "qhadam": [("qhadam", {"lr": 0.1}), ("qhadam", {"nu1": 0.5, "nu2": 0.3, "beta2": 0.6})],
+    "adabelief": [("adabelief", {"lr": 0.1}), ("adabelief", {"beta1": 0.3, "eps": 1e-8})],
+    "yogi": [("yogi", {"lr": 0.1}), ("yogi", {"beta2": 0.5, "initial_accumulator": 0.1})],
+    "sf_sgd": [("sf_sgd", {"lr": 0.1}), ("sf_sgd", {"momentum": 0.3, "weight_decay": 0.1})],
+    "sf_adamw": [("sf_adamw", {"lr": 0.1}), ("sf_adamw", {"beta2": 0.5, "weight_decay": 0.1})],
 }
 
 

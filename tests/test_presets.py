@@ -170,6 +170,7 @@ def test_onecycle_lands_closer_than_either_constant_rate():
     # one-cycle lands ~100× closer than either, and stays there
     assert d[cyc.label][-1] < 0.02 * min(d[fast.label][-1], d[slow.label][-1])
     assert d[cyc.label][-200:].max() < 1e-4
+    assert cyc.trajectory.loss[-1] < 1e-3 * fast.trajectory.loss[-1]  # a loss 1000× lower
 
 
 def test_plateau_steps_down_the_noise_floor():
@@ -186,3 +187,26 @@ def test_plateau_steps_down_the_noise_floor():
     assert floor[plat.label] < 0.1 * min(floor[fast.label], floor[slow.label])
     # the lr column is ReduceLROnPlateau fed the loss column (see test_plateau_engine)
     assert (fast.trajectory.lr == 0.1).all() and (slow.trajectory.lr == 0.002).all()
+
+
+def test_lion_moves_by_exactly_lr_and_hops_while_adam_settles():
+    sim = load("11_lion_sign_steps")
+    runs = by_label(sim)
+    lion, adam = runs["Lion lr=0.05"], runs["Adam lr=0.05"]
+    steps = np.abs(np.diff(lion.trajectory.points, axis=0))
+    np.testing.assert_allclose(steps, 0.05, rtol=1e-9)  # every coordinate, every step: ±lr
+    d_lion = sim.min_distance(sim.runs.index(lion))
+    d_adam = sim.min_distance(sim.runs.index(adam))
+    assert 0.01 < d_lion[-100:].mean() < 0.1  # hopping within about lr of the minimum
+    assert d_adam[-1] < 1e-3 * d_lion[-100:].mean()  # Adam's steps shrink and it rests
+
+
+def test_schedule_free_settles_as_close_as_cosine_without_a_schedule():
+    sim = load("12_schedule_free_vs_cosine")
+    runs = by_label(sim)
+    sf, const, cos = (runs["Schedule-free AdamW"], runs["AdamW constant lr"],
+                      runs["AdamW + cosine"])
+    assert sf.spec.schedule == "constant" and cos.spec.schedule == "cosine"
+    tail = {r.label: sim.min_distance(sim.runs.index(r))[-100:].mean() for r in (sf, const, cos)}
+    assert tail[sf.label] < 0.25 * tail[const.label]  # the constant rate keeps rattling
+    assert tail[sf.label] <= tail[cos.label]  # as close as the cosine schedule, or closer

@@ -270,6 +270,15 @@ def test_convergence_at_the_first_step_below_tol():
     assert norms[11] >= 1e-3 > norms[12]
     assert r.status == "converged" and r.steps == 12 and "step 12" in r.reason
     assert sim.t == 12 and sim.done
+    assert r.steps_to_converge == 12
+
+
+def test_steps_to_converge_is_none_unless_converged():
+    sim = Simulation(quad([RunSpec("gd", {"lr": 0.25}), RunSpec("gd", {"lr": 1.5})], steps=5))
+    assert [r.steps_to_converge for r in sim.runs] == [None, None]
+    sim.run()
+    assert [r.status for r in sim.runs] == ["max_steps", "max_steps"]
+    assert [r.steps_to_converge for r in sim.runs] == [None, None]
 
 
 def test_start_at_minimum_converges_at_step_zero():
@@ -644,3 +653,31 @@ def test_grad_norm_at_rows_equals_the_full_norm_at_those_rows():
     np.testing.assert_allclose(tr.grad_norm_at(rows), np.sqrt(g[:, 0] ** 2 + g[:, 1] ** 2),
                                rtol=1e-15)
     np.testing.assert_array_equal(tr.grad_norm_at(rows), tr.grad_norm[rows])
+
+
+def test_stop_step_and_cause_are_fields_matching_the_reason():
+    runs = [RunSpec("gd", {"lr": 1.5}, label="wild"), RunSpec("gd", {"lr": 0.1}, label="calm"),
+            RunSpec("gd", {"lr": 1e-4}, label="slow")]
+    sim = Simulation(Experiment(surface="quadratic", start=(1.0, 1.0), runs=runs, steps=200,
+                                tol=1e-6))
+    assert all(r.stop_step is None and r.cause == "" for r in sim.runs)
+    sim.run()
+    wild, calm, slow = sim.runs
+    # gd lr=1.5 on x² + y²: x ← −2x, so |x| = 2ᵏ leaves the box (100× the view) at 2ᵏ > 300
+    assert wild.status == "diverged" and wild.stop_step == 9 == wild.steps
+    assert wild.cause == "left the domain box" and wild.reason == "left the domain box at step 9"
+    # lr=0.1: x ← 0.8x, |∇f| = 2√2·0.8ᵏ < 1e-6 first at k = 67
+    assert calm.status == "converged" and calm.stop_step == calm.steps == 67
+    assert calm.reason == f"{calm.cause} at step 67" and calm.cause.startswith("gradient norm")
+    assert slow.status == "max_steps" and slow.stop_step == 200
+    assert slow.reason == slow.cause == "reached the maximum of 200 steps"
+    sim.reset()
+    assert all(r.stop_step is None and r.cause == "" for r in sim.runs)
+
+
+def test_stop_at_the_start_point_is_step_zero():
+    sim = Simulation(Experiment(surface="quadratic", start=(1e9, 0.0), runs=[RunSpec("gd")],
+                                steps=5))
+    r = sim.runs[0]
+    assert (r.status, r.stop_step, r.reason) == ("diverged", 0, r.cause)
+    assert r.cause == "start point is outside the domain box"

@@ -129,3 +129,19 @@ def test_screenshot(qtbot, win, monkeypatch):
     qtbot.wait(200)
     os.makedirs("/tmp/shots", exist_ok=True)
     assert win.grab().save("/tmp/shots/b1_basin.png")
+
+
+def test_basin_map_has_a_legend_for_its_colours(qtbot, win):
+    win.act_basin.setChecked(True)
+    wait_shown(qtbot, win)
+    bm, legend = win.basin.result, win.basin.legend
+    assert legend.isVisible() and legend.objectName() == "basinLegend"
+    counts = bm.counts()
+    assert len(win.basin.legend_entries) == len(counts)  # one entry per colour shown
+    minima = [k for k in counts if k >= 0]
+    assert sum(e.startswith("ends at minimum") for e in win.basin.legend_entries) == len(minima)
+    if DIVERGED in counts:
+        assert any(e.startswith("diverged: ") for e in win.basin.legend_entries)
+    win.grab().save("/tmp/u14/basin_legend.png")
+    win.act_basin.setChecked(False)
+    assert not legend.isVisible()

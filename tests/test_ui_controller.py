@@ -202,8 +202,9 @@ def test_divergence_notice_once_and_others_go_on(qtbot):
     c.notice.connect(notices.append)
     for _ in range(20):
         c.step(5)
-    div = [n for n in notices if "diverged" in n]
-    assert div == [f"Gradient descent lr=1.5 diverged at step {expected}: left the domain box"]
+    div = [n for n in notices if "flew off" in n]
+    assert div == [f"Gradient descent lr=1.5 flew off the map at step {expected}: "
+                   "the learning rate is too large for this curvature"]
     assert c.sim.runs[1].status != "diverged" and c.sim.runs[1].steps == 100
 
 
@@ -212,11 +213,16 @@ def test_divergence_message_format():
         label = "adam"
         spec = RunSpec("adam", {"lr": 5.0})
         steps = 36
-        reason = "loss became inf at step 37"
+        stop_step = 37
+        cause = "loss became inf"
 
-    assert divergence_message(Run()) == "Adam lr=5 diverged at step 37: loss became inf"
+    assert divergence_message(Run()) == ("Adam lr=5 blew up (its loss became inf) at step 37: "
+                                         "the learning rate is too large for this curvature")
     Run.label = "adam#2"
-    assert divergence_message(Run()).startswith("Adam #2 lr=5 diverged")
+    assert divergence_message(Run()).startswith("Adam #2 lr=5 blew up")
+    Run.reason = "left the domain box at step 51"
+    assert divergence_message(Run()) == ("Adam #2 lr=5 flew off the map at step 51: "
+                                         "the learning rate is too large for this curvature")
 
 
 def test_expr_surface_domain_becomes_view(ctrl):
@@ -314,8 +320,8 @@ def test_preset_divergence_notice_names_the_run_once(qtbot):
     notices = []
     c.notice.connect(notices.append)
     c.step(exp.steps)
-    div = [n for n in notices if "diverged" in n]
-    assert len(div) == 1 and div[0].startswith("lr=1.05 diverged at step ")
+    div = [n for n in notices if "flew off" in n or "blew up" in n]
+    assert len(div) == 1 and div[0].startswith("lr=1.05 flew off the map at step ")
     assert div[0].count("1.05") == 1
 
 

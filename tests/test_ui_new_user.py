@@ -299,3 +299,70 @@ def test_keys_type_into_a_text_field(win, qtbot):
     qtbot.keyClicks(edit, "2 r")
     qtbot.keyClick(edit, Qt.Key.Key_Right)
     assert edit.text() == "2 r" and c.sim.t == 3 and not c.playing
+
+
+# ------------------------------------------------------------------------ 14.5 SVG export
+
+
+def test_svg_export_is_vector_markers_axes_and_text(win, tmp_path):
+    import xml.dom.minidom
+
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    from ui import files
+
+    win.controller.step(20)
+    path = tmp_path / "surface.svg"
+    files.export_image(win.panel_plot_item("surface"), path)
+    text = path.read_text(encoding="utf-8")
+    doc = xml.dom.minidom.parseString(text)
+    images = doc.getElementsByTagName("image")
+    assert len(images) == 2  # the heatmap and the colour bar's gradient, nothing else
+    groups = {g.getAttribute("id"): g for g in doc.getElementsByTagName("g")}
+    markers = [g for k, g in groups.items() if k.startswith("ScatterPlotItem")]
+    assert markers and all(not g.getElementsByTagName("image") for g in markers)
+    assert sum(len(g.getElementsByTagName("path")) for g in markers) >= 4  # run points, star
+    axes = [g for k, g in groups.items() if k.startswith("AxisItem")]
+    assert axes and all(not g.getElementsByTagName("image") for g in axes)
+    words = [t.firstChild.data.strip() for t in doc.getElementsByTagName("text")
+             if t.firstChild is not None]
+    assert {"-1", "0", "1", "x", "y", "f − min f"} <= set(words)  # ticks and titles as text
+    # every clip path is a definition (QtSvg drew one left among the shapes as a frame)
+    assert all(c.parentNode.tagName == "defs" for c in doc.getElementsByTagName("clipPath"))
+    # rendered back (as a viewer would), the colour bar's dark top shows at the right edge
+    renderer = QSvgRenderer(QByteArray(text.encode()))
+    size = renderer.defaultSize()
+    img = QImage(size, QImage.Format.Format_ARGB32)
+    img.fill(QColor("white"))
+    painter = QPainter(img)
+    renderer.render(painter)
+    painter.end()
+    dark = [(x, y) for x in range(size.width() - 80, size.width()) for y in range(0, 40)
+            if QColor(img.pixel(x, y)).lightness() < 160]
+    assert dark and QColor(img.pixel(size.width() // 2, 1)).lightness() > 200  # no frame
+
+
+def test_an_undrawable_saved_experiment_is_refused_at_start(qtbot):
+    from gdsim.simulation import Experiment, RunSpec
+    from ui.controller import Controller
+
+    exp = Experiment(surface="rosenbrock", surface_params={"a": 1e308}, runs=[RunSpec("gd")])
+    with pytest.raises(GdsimError, match="not finite"):  # app.py then starts afresh
+        Controller(exp)
+
+
+def test_opening_an_undrawable_experiment_says_why_and_keeps_the_current_one(win, tmp_path):
+    import json
+
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"format": "gdsim-experiment", "version": 1,
+                                "surface": "rosenbrock", "surface_params": {"a": 1e308},
+                                "runs": [{"optimizer": "adam"}]}))
+    shown = []
+    win.show_file_error = lambda title, text: shown.append((title, text))
+    before = win.controller.experiment
+    assert not win.open_path(str(path))
+    assert win.controller.experiment is before
+    assert shown and shown[0][0] == "Cannot open experiment" and "a=1e+308" in shown[0][1]

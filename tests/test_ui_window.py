@@ -29,6 +29,12 @@ class Dialogs:
         self.open_answers: list[str] = []
         self.save_answers: list[str] = []
         self.messages: list[tuple[str, str, str]] = []
+        self.csv_scope: str | None = "all"  # answer to "export computed steps or all?"
+        self.csv_asked: list[tuple[int, int]] = []
+
+    def ask_csv_scope(self, t, total):
+        self.csv_asked.append((t, total))
+        return self.csv_scope
 
     def get_open(self, *_a, **_k):
         assert self.open_answers, "unexpected open-file dialog"
@@ -54,6 +60,7 @@ def sandbox(isolated_app_state, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", d.get_save)
     for kind in ("warning", "critical", "information", "about"):
         monkeypatch.setattr(QMessageBox, kind, d.box(kind))
+    monkeypatch.setattr(MainWindow, "ask_csv_scope", d.ask_csv_scope)
     return d
 
 
@@ -509,7 +516,7 @@ def test_status_shows_losses_and_divergence(win, qtbot):
     c.set_experiment(exp)
     c.step(100)
     msg = win.statusBar().currentMessage()
-    assert "Gradient descent lr=1.5 diverged at step" in msg
+    assert "Gradient descent lr=1.5 flew off the map at step" in msg
     text = win.status.runs_label.text()
     assert "diverged" in text and "adam" in text
     assert f"{c.sim.runs[1].trajectory.loss[-1]:.4g}" in text
@@ -572,7 +579,7 @@ def test_bad_file_shows_message_and_changes_nothing(win, sandbox, tmp_path):
     assert "nope" in sandbox.messages[-1][2] and target.read_text() == "earlier"
 
 
-def test_exported_csv_equals_cli(win, sandbox, tmp_path):
+def test_exported_csv_equals_cli(win, sandbox, tmp_path, qtbot):
     pytest.importorskip("gdsim.cli")
     from gdsim.__main__ import main as cli_main
     from gdsim.io import save_experiment
@@ -581,10 +588,13 @@ def test_exported_csv_equals_cli(win, sandbox, tmp_path):
     exp.runs.append(RunSpec("adam", {"lr": 0.3}, schedule="cosine", schedule_params={"t_max": 30}))
     c = win.controller
     c.set_experiment(exp)
-    c.step(7)  # a partly played simulation still exports the whole experiment
+    c.step(7)  # a partly played simulation: "run to the end and export" (in the background)
     app_csv = tmp_path / "app.csv"
     sandbox.save_answers.append(str(app_csv))
     win.act_export_csv.trigger()
+    assert sandbox.csv_asked == [(7, 60)]
+    qtbot.waitUntil(lambda: not win.csv_export.running, timeout=10_000)
+    assert win.csv_export.result == ""
     save_experiment(c.experiment, tmp_path / "e.json")
     cli_csv = tmp_path / "cli.csv"
     assert cli_main(["run", "--experiment", str(tmp_path / "e.json"), "--csv", str(cli_csv)]) == 0

@@ -130,6 +130,9 @@ def run_app(experiment_path: str | None = None) -> int:
     try:
         win = MainWindow(exp, autosave=True)
     except GdsimError as e:  # an autosave that no longer validates: start fresh
+        if path:  # the file asked for cannot be shown (e.g. a surface beyond float64)
+            sys.stderr.write(f"gdsim: {path}: {e}\n")
+            return 2
         from ui.controller import default_experiment
 
         win = MainWindow(default_experiment(), autosave=True)

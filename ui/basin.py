@@ -83,6 +83,15 @@ class BasinOverlay(QObject):
         self.image.setZValue(Z_VALUE)
         self.image.setVisible(False)
         surface_view.plot.getPlotItem().addItem(self.image)
+        # what each colour means, bottom left of the plot (the runs' legend is top right)
+        self.legend = pg.LegendItem(offset=None, brush=pg.mkBrush(255, 255, 255, 215),
+                                    pen=pg.mkPen("#999999"), labelTextColor=theme.FOREGROUND)
+        self.legend.setParentItem(surface_view.plot.getPlotItem().getViewBox())
+        self.legend.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(8, -8))
+        self.legend.setObjectName("basinLegend")
+        self.legend.setZValue(40)
+        self.legend.setVisible(False)
+        self.legend_entries: list[str] = []
         self.finished.connect(self._finished)
         controller.experiment_changed.connect(self.update_map)
 
@@ -96,6 +105,7 @@ class BasinOverlay(QObject):
             self._key = None
             self.result = None
             self.image.setVisible(False)
+            self._show_legend(None)
             return
         self.update_map()
 
@@ -124,6 +134,7 @@ class BasinOverlay(QObject):
             return
         if self._key is None or key[:4] != self._key[:4]:
             self.image.setVisible(False)  # another surface or view: the old map would lie
+            self._show_legend(None)
         self._key = key
         self.generation += 1
         self.busy = True
@@ -139,6 +150,7 @@ class BasinOverlay(QObject):
         self._key = None
         self.result = None
         self.image.setVisible(False)
+        self._show_legend(None)
         self.message(text, 8000)
 
     def _finished(self, payload) -> None:
@@ -165,4 +177,35 @@ class BasinOverlay(QObject):
         if DIVERGED in counts:
             parts.append(f"diverged: {100 * counts[DIVERGED] / n:.0f}%")
         self.message(f"Basin map after {bm.steps} steps — " + ", ".join(parts), 8000)
+        self._show_legend(bm)
         self.shown.emit(bm)
+
+    def _show_legend(self, bm) -> None:
+        """One entry per colour on the map: each minimum reached (with its coordinates and
+        share of the starts), not settled, diverged; hidden without a map."""
+        self.legend.clear()
+        self.legend_entries = []
+        if bm is None:
+            self.legend.setVisible(False)
+            return
+        counts = bm.counts()
+        n = bm.labels.size
+        minima = np.asarray(self.controller.sim.surface.minima).reshape(-1, 2)
+        rows = []
+        for k in sorted(c for c in counts if c >= 0):
+            where = f" ({minima[k][0]:.3g}, {minima[k][1]:.3g})" if k < len(minima) else ""
+            color = theme.BASIN_COLORS[k % len(theme.BASIN_COLORS)]
+            rows.append((_rgba(color, 255), f"ends at minimum {k + 1}{where}",
+                         counts[k]))
+        if NOT_SETTLED in counts:
+            rows.append((theme.BASIN_NOT_SETTLED[:3] + (255,), "not settled in time",
+                         counts[NOT_SETTLED]))
+        if DIVERGED in counts:
+            rows.append((theme.BASIN_DIVERGED[:3] + (255,), "diverged", counts[DIVERGED]))
+        for rgba, text, count in rows:
+            sample = pg.ScatterPlotItem(symbol="s", size=12, brush=pg.mkBrush(*rgba),
+                                        pen=pg.mkPen("#666666"))
+            label = f"{text}: {100 * count / n:.0f}%"
+            self.legend.addItem(sample, label)
+            self.legend_entries.append(label)
+        self.legend.setVisible(True)

@@ -96,13 +96,14 @@ class Controller(PlaybackController):
     """Owns the simulation and the play timer; emits what views need to redraw."""
 
     SETTINGS_KEYS = SETTINGS_KEYS
+    REPLAY_EDITS = True  # the engine re-runs an edited experiment to the shown step at once
 
     def __init__(self, experiment: Experiment | None = None, parent: QObject | None = None):
         super().__init__(parent)
         exp = experiment if experiment is not None else default_experiment()
-        self.experiment: Experiment = with_colors(exp)
-        self.sim: Simulation = Simulation(self.experiment)
         self._grid: tuple | None = None  # (key, (xs, ys, z)) of the heatmap drawn
+        # GdsimError when exp cannot be simulated or drawn (the app then starts afresh)
+        self.experiment, self.sim, self._grid = self.build(exp)
         self._init_playback()
 
     def recorded_rows(self, i: int) -> int:
@@ -110,8 +111,16 @@ class Controller(PlaybackController):
         return self.sim.runs[i].trajectory.n
 
     def run_notice(self, run) -> str | None:
-        """A divergence, once per run."""
-        return divergence_message(run) if run.status == "diverged" else None
+        """A divergence, once per run, in plain words."""
+        return divergence_message(run, self.sim.surface) if run.status == "diverged" else None
+
+    def combined_notice(self, found: list[tuple[object, str]]) -> str:
+        """One run: its report; several: who, briefly (the banner above the plots lists each
+        in full, so the status bar's line is not cut)."""
+        if len(found) == 1:
+            return found[0][1]
+        labels = ", ".join(run.label for run, _t in found)
+        return f"{len(found)} runs diverged ({labels}): see the list above the plots"
 
     # ------------------------------------------------------------ experiment
     def view_of(self, exp: Experiment | None = None, sim: Simulation | None = None) -> tuple:
@@ -162,6 +171,17 @@ class Controller(PlaybackController):
             self.apply(exp)
         except GdsimError as e:
             self.error.emit(str(e))
+            return False
+        return True
+
+    def set_experiment_reporting(self, exp, report, title: str) -> bool:
+        """:meth:`set_experiment` for file actions: a refusal (raised by :meth:`apply`) also
+        goes to ``report(title, message)``, e.g. a message box."""
+        try:
+            self.apply(exp)
+        except GdsimError as e:
+            self.error.emit(str(e))
+            report(title, str(e))
             return False
         return True
 
@@ -235,14 +255,46 @@ def _same_number(text: str, value: float) -> bool:
         return False
 
 
-def divergence_message(run) -> str:
-    """'Adam lr=5 diverged at step 37: loss became inf'."""
+def divergence_message(run, surface=None) -> str:
+    """The plain-words report of a diverged run: 'Adam lr=5 flew off the map at step 51: the
+    learning rate is too large for this curvature' (``surface`` picks the likely cause)."""
+    reason, step = _reason_and_step(run)
+    title = run_title(run)
+    if "start point" in reason:  # stopped before any update
+        return f"{title} cannot start here: {reason}"
+    return f"{title} {divergence_what(run)} at step {step}: {likely_cause(surface)}"
+
+
+def divergence_what(run) -> str:
+    """'flew off the map' (left the box 100× the view) or 'blew up (its loss became inf)'."""
+    reason, _step = _reason_and_step(run)
+    if reason.startswith("left the domain box") or not reason:
+        return "flew off the map"
+    return f"blew up (its {reason})" if " became " in reason else f"diverged ({reason})"
+
+
+def likely_cause(surface=None) -> str:
+    """Why a run diverges here: too large a learning rate for the curvature, unless the surface
+    has no bottom (no known minimum, e.g. the saddles)."""
+    lr = "the learning rate is too large for this curvature"
+    if surface is None or int(getattr(surface, "n_samples", 0) or 0) > 0:
+        return lr
+    if len(np.asarray(getattr(surface, "minima", ())).reshape(-1, 2)):
+        return lr
+    if str(getattr(surface, "name", "")).startswith("expr:"):
+        return f"{lr}, or the surface has no bottom that way"
+    return "this surface has no bottom that way (it falls away for ever)"
+
+
+def _reason_and_step(run) -> tuple[str, int]:
+    """The engine's cause and the step it names: from the reason ('<cause> at step k') when it
+    says so, else the run's ``cause``/``stop_step`` fields (the run's steps when unknown)."""
     reason = getattr(run, "reason", "") or ""
-    step = run.steps
     m = re.fullmatch(r"(.*) at step (\d+)", reason)
     if m:
-        reason, step = m.group(1), int(m.group(2))
-    return f"{run_title(run)} diverged at step {step}" + (f": {reason}" if reason else "")
+        return m.group(1), int(m.group(2))
+    step = getattr(run, "stop_step", None)
+    return (reason or getattr(run, "cause", "") or ""), int(run.steps if step is None else step)
 
 
 def _n_samples(name: str, params: dict) -> int:

@@ -47,8 +47,13 @@ def slider_from_speed(speed: float) -> int:
     return round((math.log10(s) - lo) / (hi - lo) * SPEED_TICKS)
 
 
-def speed_text(speed: float) -> str:
-    return tr("{0} steps/s").format(f"{speed:,.0f}" if speed >= 10 else f"{speed:.1f}")
+def speed_text(speed: float, achieved: float | None = None) -> str:
+    """'200 steps/s'; while playing, also the rate reached: '100,000 steps/s · reaching 18,214'."""
+    def num(v: float) -> str:
+        return f"{v:,.0f}" if v >= 10 else f"{v:.1f}"
+
+    text = f"{num(speed)} steps/s"
+    return text if achieved is None else f"{text} · reaching {num(achieved)}"
 
 
 class PlaybackBar(QToolBar):
@@ -98,17 +103,31 @@ class PlaybackBar(QToolBar):
         self.addWidget(self.speed_slider)
         self.speed_label = QLabel(speed_text(controller.speed))
         self.speed_label.setObjectName("speedLabel")
-        self.speed_label.setMinimumWidth(110)
+        # as wide as its widest text, so the toolbar does not shift while playing
+        widest = speed_text(MAX_SPEED, MAX_SPEED)
+        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance(widest)
+                                         + 8)
+        self.speed_label.setToolTip(tr("Steps per second asked for; while playing, the rate "
+                                    "reached (the engine and the drawing may not keep up)"))
         self.addWidget(self.speed_label)
         controller.playing_changed.connect(self._playing)
+        getattr(controller, "readout", controller.stepped).connect(self.show_speed)
 
     def _speed_moved(self, value: int) -> None:
         self.controller.set_speed(speed_from_slider(value))
-        self.speed_label.setText(speed_text(self.controller.speed))
+        self.show_speed()
+
+    def show_speed(self) -> None:
+        """The speed asked for and, while playing, the one reached (from the controller)."""
+        c = self.controller
+        text = speed_text(c.speed, getattr(c, "achieved_speed", None))
+        if self.speed_label.text() != text:
+            self.speed_label.setText(text)
 
     def _playing(self, playing: bool) -> None:
         self.play_button.setChecked(playing)
         self.play_button.setText("Pause" if playing else "Play")
+        self.show_speed()
 
 
 class TimelineBar(QToolBar):

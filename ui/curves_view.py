@@ -33,6 +33,7 @@ from ui.plots import (  # noqa: F401 (LogAxis, MIN_LABEL_GAP_PX, positive_or_nan
     make_plot,
     panel_layout,
     positive_or_nan,
+    start_dots,
 )
 
 PLAY_REFRESH_HZ = 20.0
@@ -69,6 +70,7 @@ class CurvesView(StepPlots):
         self.plots: dict[str, pg.PlotWidget] = {}
         self.lines: dict[str, list[pg.PlotCurveItem]] = {}
         self.cursor_lines: dict[str, pg.InfiniteLine] = {}
+        self.start_dots: dict[str, pg.ScatterPlotItem] = {}  # step 0: a line has no length
         for key, title, obj in CURVES:
             w = make_plot(obj, tr(title), log_y=True, cache_axes=True)
             pi = w.getPlotItem()
@@ -77,6 +79,7 @@ class CurvesView(StepPlots):
             pi.getAxis("left").setLogMode(False, True)
             pi.getAxis("left").setWidth(52)
             self.cursor_lines[key] = cursor_line(pi)
+            self.start_dots[key] = start_dots(pi)
             vb = pi.getViewBox()
             vb.disableAutoRange()  # ranges follow the data: fit_step_ranges
             vb.sigRangeChangedManually.connect(lambda *_a, k=key: self._manual_range(k))
@@ -228,6 +231,8 @@ class CurvesView(StepPlots):
                     b = bounds[key]
                     b[0], b[1] = min(b[0], np.nanmin(y)), max(b[1], np.nanmax(y))
         bounds["x"] = [0.0, float(x_max)]
+        self._show_start_dots(data, at_start=all(self.controller.shown_rows(i) <= 1
+                                                 for i in range(len(sim.runs))))
         self.loss_label()
         fit_step_ranges(self.plots, self._follow, {k: tuple(v) for k, v in bounds.items()},
                         (0.0, float(x_max)), self.controller.playing, self.log)
@@ -241,6 +246,22 @@ class CurvesView(StepPlots):
             line.setVisible(c >= 0)
             if c >= 0:
                 line.setValue(c)
+
+    def _show_start_dots(self, data: dict, at_start: bool) -> None:
+        """At step 0 each run's curve is a single point, which a line does not draw: show it
+        as a dot in the run's colour (nothing otherwise)."""
+        sim = self.controller.sim
+        for key, dots in self.start_dots.items():
+            spots = []
+            if at_start:
+                for i, (_x, y) in enumerate(data[key]):
+                    v = float(y[0]) if len(y) else float("nan")
+                    if self.log[key]:
+                        v = float(np.log10(positive_or_nan(np.array([v]))[0]))
+                    if np.isfinite(v):
+                        color = sim.runs[i].spec.color or theme.run_color(i)
+                        spots.append({"pos": (0.0, v), "brush": pg.mkBrush(color)})
+            dots.setData(spots)
 
     def _set_log(self, key: str, on: bool) -> None:
         """Switch one plot's y axis between log10 and linear (data are converted in refresh)."""

@@ -1,4 +1,5 @@
-"""File actions: experiments (open/save/recent/autosave), presets, CSV and image export.
+"""File actions: experiments (open/save/recent/autosave), presets and image export (the
+trajectory CSV is written in the background by ``ui.csv_export``).
 
 All writes go through gdsim.io's atomic helpers (temporary file, then rename), so a failed
 save or export leaves any earlier file untouched. Errors come back as GdsimError / OSError
@@ -7,6 +8,7 @@ and are shown by the window; nothing here opens a dialog.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -82,26 +84,6 @@ def save(exp, path: str | os.PathLike) -> None:
         raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
 
 
-def export_csv(controller, path: str | os.PathLike) -> None:
-    """Write the experiment's trajectory CSV (SPEC §7), identical to ``gdsim run --csv``.
-
-    The whole experiment is exported, run to the end: the current simulation when it has
-    finished, otherwise a fresh one run to completion (the same numbers, by determinism).
-    """
-    from gdsim.io import check_writable, write_csv
-    from gdsim.simulation import Simulation
-
-    check_writable(path)
-    sim = controller.sim
-    if not sim.done:
-        sim = Simulation(controller.experiment)
-        sim.run()
-    try:
-        write_csv(sim, path)
-    except OSError as e:
-        raise GdsimError(f"cannot write {os.fspath(path)!r}: {e.strerror or e}") from None
-
-
 def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -> None:
     """Export a pyqtgraph PlotItem to PNG or SVG (by extension) atomically."""
     import pyqtgraph.exporters as exporters
@@ -121,12 +103,7 @@ def export_image(plot_item, path: str | os.PathLike, width: int | None = None) -
                 exp.parameters()["width"] = int(width)
             exp.export(tmp)
         else:
-            try:
-                exporters.SVGExporter(plot_item).export(tmp)
-            except ValueError:
-                # pyqtgraph 0.14's SVG path rewriting cannot parse Qt >= 6.10's path syntax;
-                # render the same item through QSvgGenerator instead.
-                render_svg(plot_item, tmp)
+            export_svg(plot_item, tmp)
         if os.path.getsize(tmp) == 0:
             raise GdsimError(f"could not render the image for {path.name!r}")
         publish(tmp, path)
@@ -146,23 +123,84 @@ def publish(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
     os.replace(tmp, path)
 
 
-def render_svg(item, path: str) -> None:
-    """Paint a graphics item's scene rectangle into an SVG file with QSvgGenerator."""
-    from PySide6.QtCore import QRectF, QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
+def export_svg(item, path: str) -> None:
+    """Write ``item`` (a PlotItem and everything in it) as SVG with pyqtgraph's exporter:
+    one vector element per item, painted in export mode (markers as vector symbols, not
+    the sprite sheet; axes and text as paths and ``<text>``, not their cached pixmaps)."""
+    import xml.dom.minidom
 
-    rect = item.sceneBoundingRect()
-    gen = QSvgGenerator()
-    gen.setFileName(path)
-    gen.setSize(QSize(int(rect.width()), int(rect.height())))
-    gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    painter = QPainter(gen)
+    import pyqtgraph.exporters as exporters
+
+    with _svg_paths_closed_explicitly():
+        exporters.SVGExporter(item).export(path)
+    # pyqtgraph leaves each clip path among the shapes; some renderers (QtSvg) then draw it
+    # as a black frame: clip paths belong in <defs>
+    doc = xml.dom.minidom.parse(path)
+    root = doc.documentElement
+    defs = next(iter(root.getElementsByTagName("defs")), None)
+    if defs is None:
+        defs = root.insertBefore(doc.createElement("defs"), root.firstChild)
+    for clip in list(root.getElementsByTagName("clipPath")):
+        if clip.parentNode is not defs:
+            defs.appendChild(clip.parentNode.removeChild(clip))
+    Path(path).write_text(doc.toxml(), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def _svg_paths_closed_explicitly():
+    """pyqtgraph 0.14 moves each item's shapes into scene coordinates by rewriting ``<path
+    d>`` from "x,y" pairs; it stops at the ``Z`` (close path) that Qt >= 6.10 writes, and
+    leaves the ``<rect>`` Qt now writes (e.g. a legend's box) where it was. While exporting,
+    its coordinate correction first makes each rectangle a path and turns each ``Z`` into a
+    line back to its subpath's start (the same shapes)."""
+    import importlib
+
+    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+
+    original = module.correctCoordinates
+
+    def correct(node, defs, item, options):
+        for el in node.getElementsByTagName("rect"):
+            rect_to_path(el)
+        for el in node.getElementsByTagName("path"):
+            el.setAttribute("d", close_explicitly(el.getAttribute("d")))
+        return original(node, defs, item, options)
+
+    module.correctCoordinates = correct
     try:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+        yield
     finally:
-        painter.end()
+        module.correctCoordinates = original
+
+
+def rect_to_path(el) -> None:
+    """Turn an SVG ``<rect x y width height>`` element into the same ``<path>``."""
+    x, y, w, h = (float(el.getAttribute(a) or 0) for a in ("x", "y", "width", "height"))
+    el.tagName = el.nodeName = "path"
+    for a in ("x", "y", "width", "height"):
+        if el.hasAttribute(a):
+            el.removeAttribute(a)
+    el.setAttribute("d", f"M{x!r},{y!r} L{x + w!r},{y!r} L{x + w!r},{y + h!r} "
+                         f"L{x!r},{y + h!r} L{x!r},{y!r}")
+
+
+def close_explicitly(d: str) -> str:
+    """An SVG path of "Mx,y Lx,y … Z" tokens with each Z replaced by "Lx0,y0", the start of
+    its subpath ('M0,0 L1,0 L1,1 Z' -> 'M0,0 L1,0 L1,1 L0,0')."""
+    out: list[str] = []
+    start = None
+    for tok in d.split():
+        if tok[:1] in "Zz":
+            if start is not None:
+                out.append("L" + start)
+            rest = tok[1:]
+            if not rest:
+                continue
+            tok = rest
+        if tok[:1] in "Mm":
+            start = tok[1:]
+        out.append(tok)
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -188,7 +226,10 @@ def presets() -> list[Preset]:
 
 
 def load_preset(path: str | os.PathLike):
-    """(experiment, title, description) of a preset file."""
+    """(experiment, title, description) of a preset file; the experiment keeps its title and
+    description (so the autosave, and the story banner after a relaunch, have them)."""
+    import dataclasses
+
     from gdsim.io import experiment_from_dict
 
     p = Path(path)
@@ -200,7 +241,8 @@ def load_preset(path: str | os.PathLike):
         raise GdsimError(f"preset {p.name!r} is not a JSON object")
     title = str(d.pop("title", "") or p.stem)
     description = str(d.pop("description", "") or "")
-    return experiment_from_dict(d), title, description
+    exp = experiment_from_dict(d)
+    return dataclasses.replace(exp, title=title, description=description), title, description
 
 
 def recent_files() -> list[str]:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gdsim.formula import DEFAULT_DOMAIN, check_formula, compile_formula, formula_surface
-from gdsim.formula_parse import FUNCTIONS, MAX_LENGTH, FormulaError
+from gdsim.formula_parse import FUNCTIONS, FormulaError
 from ui import theme
 from ui.i18n import tr
 
@@ -96,7 +96,9 @@ class FormulaDialog(QDialog):
         self.edit = QLineEdit(text)
         self.edit.setObjectName("formulaEdit")
         self.edit.setFont(_mono())
-        self.edit.setMaxLength(MAX_LENGTH + 50)  # longer text still gets a clear message
+        # no cut: a pasted text over MAX_LENGTH stays whole and is refused with its length
+        # (a cap would silently cut it and then quote the cap's length, not the paste's)
+        self.edit.setMaxLength(2**31 - 1)
         self.edit.setPlaceholderText("e.g. (1 - x)^2 + 5*(y - x^2)^2")
         self.edit.setClearButtonEnabled(True)
         self.edit.textChanged.connect(self._text_changed)

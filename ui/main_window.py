@@ -39,6 +39,7 @@ from ui.controller import Controller, default_experiment
 from ui.controls import PlaybackBar, SurfaceBar, TimelineBar
 from ui.curves_view import CurvesView
 from ui.i18n import tr
+from ui.notices import DivergenceBanner, DivergenceMarks
 from ui.plots import export_plot_dialog
 from ui.status import StatusPanel
 from ui.surface_view import SurfaceView
@@ -46,6 +47,7 @@ from ui.surface_view import SurfaceView
 log = logging.getLogger(__name__)
 EXPERIMENT_FILTER = "gdsim experiment (*.json);;All files (*)"
 AUTOSAVE_DELAY_MS = 800
+RUNS_DOCK_MAX_WIDTH = 540  # first width of the runs dock; a wider table scrolls sideways
 STRETCH_KEY = "view/stretchToFill"  # QSettings: the surface plot fills its panel (not 1:1)
 
 
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.controller = controller or Controller(experiment or default_experiment(), self)
         self.current_path: Path | None = None
+        self.csv_export = None  # the running or last CsvExportJob
         self.autosave_enabled = autosave
         self.setWindowTitle(tr("gdsim — gradient descent simulator"))
         self.resize(1440, 900)
@@ -131,6 +134,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline)
 
         self.surface_view = SurfaceView(c)
+        self.divergence_marks = DivergenceMarks(c, self.surface_view)
         self.curves_view = CurvesView(c)
         self.view_tabs = QTabWidget()
         self.view_tabs.setObjectName("viewTabs")
@@ -153,6 +157,8 @@ class MainWindow(QMainWindow):
         self.story_label.setWordWrap(True)
         self.story_label.setVisible(False)
         lay.addWidget(self.story_label)
+        self.divergence_banner = DivergenceBanner(c)
+        lay.addWidget(self.divergence_banner)
         lay.addWidget(self.splitter, 1)
         self.mode_tabs = QTabWidget()
         self.mode_tabs.setObjectName("modeTabs")
@@ -183,7 +189,9 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.runs_dock)
-        self.resizeDocks([self.runs_dock], [380], Qt.Orientation.Horizontal)
+        width = self.runs_panel.preferred_width() if self.has_runs_panel else 380
+        self.resizeDocks([self.runs_dock], [min(max(width, 380), RUNS_DOCK_MAX_WIDTH)],
+                         Qt.Orientation.Horizontal)
 
         self.learn_panel, self.has_learn = optional_part(self._build_learn, tr("The Learn panel"))
         self.learn_dock = QDockWidget(tr("Learn"), self)
@@ -202,8 +210,11 @@ class MainWindow(QMainWindow):
         c.run_color_changed.connect(lambda _i: self._experiment_edited())
         self.basin = self._build_basin()
         self._build_menus()
+        exp = self.controller.experiment  # e.g. a preset restored from the autosave
+        self._set_story(exp.title, exp.description)
         self.global_keys = GlobalKeys(self)
         QApplication.instance().installEventFilter(self.global_keys)
+        self.why = self._build_why()
 
     # ------------------------------------------------------------ optional parts
     def _build_3d(self) -> QWidget:
@@ -230,6 +241,15 @@ class MainWindow(QMainWindow):
         panel = LearnPanel(i18n.current_language())
         panel.demo_requested.connect(self.show_learn_demo)
         return panel
+    def _build_why(self):
+        """The "see why" docks, curvature overlay and their View-menu entries (ui/why.py)."""
+        try:
+            from ui.why import install_why
+
+            return install_why(self)
+        except Exception as e:  # noqa: BLE001 -- an optional part must not stop the app
+            log.warning("the 'see why' views are unavailable: %s", e)
+            return None
 
     def _build_runs_panel(self) -> QWidget:
         from ui.runs_panel import RunsPanel
@@ -260,6 +280,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._fill_recent()
+        self.act_open_test = None  # File → Open test data… (the Network tab, SPEC §11)
+        if self.has_network():
+            self.act_open_test = self._action(m, tr("Open &test data…"),
+                                              lambda: self.network.open_test_data_dialog(),
+                                              None, "actionOpenTestData")
         self.act_save = self._action(m, tr("&Save"), self.save, "Ctrl+S", "actionSave")
         self.act_save_as = self._action(m, tr("Save &As…"), self.save_as, "Ctrl+Shift+S",
                                         "actionSaveAs")
@@ -445,6 +470,8 @@ class MainWindow(QMainWindow):
             act.setVisible(not net)
         for act in self.network_image_actions.values():
             act.setVisible(net)
+        if self.act_open_test is not None:
+            self.act_open_test.setVisible(net)
 
     def panel_plot_item(self, key: str):
         """The pyqtgraph PlotItem behind an exportable panel."""
@@ -509,7 +536,8 @@ class MainWindow(QMainWindow):
             return False
         self.current_path = Path(path)
         files.add_recent(path)
-        self._set_story("", "")
+        exp = self.controller.experiment  # a file saved from a preset keeps its story
+        self._set_story(exp.title, exp.description)
         self.show_mode(network=False)
         self._update_title()
         return True
@@ -554,16 +582,68 @@ class MainWindow(QMainWindow):
         if self.network_active():  # the training CSV (SPEC §9)
             self.network.export_csv_dialog()
             return
+        if self.csv_export is not None and self.csv_export.running:
+            self.statusBar().showMessage(tr("A CSV export is already running (see its progress)"),
+                                         5000)
+            return
         path, _ = QFileDialog.getSaveFileName(self, tr("Export trajectory CSV"), self._dialog_dir(),
                                               tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
+        self.export_csv_to(path)
+
+    def export_csv_to(self, path: str) -> bool:
+        """Export the trajectory CSV to ``path`` in the background (progress and Cancel): all
+        of a finished simulation; of an unfinished one, what the user picks in
+        :meth:`ask_csv_scope`. False when refused or not started."""
+        from gdsim.io import check_writable
+        from ui.csv_export import CsvExportJob, snapshot
+
         try:
-            files.export_csv(self.controller, path)
+            check_writable(path)
         except GdsimError as e:
             self.show_file_error(tr("Cannot export CSV"), str(e))
-            return
-        self.statusBar().showMessage(tr('Exported {0}').format(path), 5000)
+            return False
+        sim = self.controller.sim
+        if sim.done:
+            source = snapshot(sim)
+        else:
+            scope = self.ask_csv_scope(sim.t, sim.max_steps)
+            if scope is None:
+                return False
+            source = snapshot(sim) if scope == "computed" else self.controller.experiment
+        self.csv_export = CsvExportJob(source, path, self)
+        self.csv_export.finished.connect(lambda message, p=path: self._csv_exported(p, message))
+        self.statusBar().showMessage(tr('Exporting {0}…').format(path), 0)
+        return True
+
+    def ask_csv_scope(self, t: int, total: int) -> str | None:
+        """Of an unfinished experiment, export 'computed' (steps 0–t) or 'all' (run every step
+        first, in the background)? None: cancelled."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Export trajectory CSV",
+                          f"The experiment has run {t:,} of its {total:,} steps.", parent=self)
+        box.setObjectName("csvScopeBox")
+        box.setInformativeText("Export the steps computed so far, or run the experiment to the "
+                               "end first (in the background; the file is then the same as "
+                               "gdsim run --csv writes)?")
+        computed = box.addButton(f"Export {t + 1:,} computed steps",
+                                 QMessageBox.ButtonRole.AcceptRole)
+        everything = box.addButton("Run to the end and export", QMessageBox.ButtonRole.YesRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(everything)
+        box.exec()
+        clicked = box.clickedButton()
+        return "computed" if clicked is computed else "all" if clicked is everything else None
+
+    def _csv_exported(self, path: str, message: str) -> None:
+        if message == "cancelled":
+            self.statusBar().showMessage(tr('Export cancelled: {0} was not written').format(
+                    path), 8000)
+        elif message:
+            self.statusBar().clearMessage()
+            self.show_file_error(tr("Cannot export CSV"), message)
+        else:
+            self.statusBar().showMessage(tr('Exported {0}').format(path), 5000)
 
     def export_image_dialog(self, key: str, network: bool = False) -> None:
         """Ask for a .png/.svg path and export one panel (a Network tab panel if ``network``)."""
@@ -711,6 +791,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.controller.pause()
+        if self.csv_export is not None and self.csv_export.running:
+            self.csv_export.cancel()  # no half-written file is left behind
+            self.csv_export.wait(5.0)
         if self.autosave_enabled:
             self._autosave_timer.stop()
             self.autosave()

@@ -55,6 +55,26 @@ def _round_sig(x: float, digits: int = 3) -> float:
     return round(x, digits - 1 - int(math.floor(math.log10(abs(x)))))
 
 
+def snap_125(v: float, lo: float, hi: float, also: tuple[float, ...] = ()) -> float:
+    """The value of the 1-2-5 series (…, 0.001, 0.002, 0.005, 0.01, …) or of ``also`` (e.g. the
+    default) nearest ``v`` on a log scale, within [lo, hi] (a bound itself where it is
+    nearer): what a log slider lands on."""
+    if not (v > 0 and math.isfinite(v)):
+        return v
+    k = math.floor(math.log10(v))
+    series = [float(f"{m}e{e}") for e in (k - 1, k, k + 1) for m in (1, 2, 5)]
+    # (a bound like 1e-8 / 1e3 may come out a hair above 1e-11: that 1-2-5 value counts)
+    inside = [c for c in (*series, *also) if lo * (1 - 1e-9) <= c <= hi * (1 + 1e-9)]
+
+    def distance(c: float) -> float:
+        return abs(math.log(c / v)) if c > 0 else math.inf
+
+    nearest = min(inside, key=distance, default=None)
+    bound = min((lo, hi), key=distance)
+    return nearest if nearest is not None and distance(nearest) <= distance(bound) + 1e-9 \
+        else bound
+
+
 def slider_range(p: Param) -> tuple[float, float]:
     """The stretch of values the slider covers; typed values may go beyond it within the bounds.
 
@@ -126,14 +146,17 @@ class _Row:
     def from_tick(self, tick: int) -> Value:
         """Value at slider position ``tick``; integers for integer parameters."""
         f = tick / SLIDER_TICKS
-        if self.param.log:
+        if self.param.log:  # lands on 1-2-5 values (0.0005, not 0.000867)
             v = math.exp(math.log(self.lo) + f * (math.log(self.hi) - math.log(self.lo)))
+            default = self.param.default
+            v = snap_125(v, self.lo, self.hi, (float(default),) if default else ())
         else:
             v = self.lo + f * (self.hi - self.lo)
         if self.param.kind is int:
             return min(max(int(round(v)), self.int_low()), self.int_high())
-        v = _round_sig(v)
-        return min(max(v, self.lo), self.hi)
+        if self.param.log:  # within the ends (to 1e-9): 1e-11 for an end of 1e-8 / 1e3
+            return v
+        return min(max(_round_sig(v), self.lo), self.hi)
 
 
 class ParamEditor(QWidget):

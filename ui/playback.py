@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import deque
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -26,6 +27,9 @@ MAX_SPEED = 100_000.0
 FRAME_BUDGET_S = 0.008  # initial stepping time per Play tick; the rest is for drawing
 MIN_BUDGET_S, MAX_BUDGET_S = 0.004, 0.014  # range of the adaptive stepping budget
 STEP_N_AT_ONCE = 2000  # Step N above this runs in chunks through the timer
+READOUT_HZ = 20.0  # numbers (status bar, runs table) refresh at most this often while playing
+RATE_WINDOW_S = 1.0  # the achieved speed is measured over the last second of Play
+RATE_MIN_SPAN_S = 0.25  # ... once Play has run this long
 
 
 def palette_runs(runs: list[RunSpec]) -> list[RunSpec]:
@@ -59,12 +63,17 @@ class PlaybackController(QObject):
     run_color_changed = Signal(int)  # run i of experiment.runs recoloured (no restart)
     playing_changed = Signal(bool)
     notice = Signal(str)  # one-line status-bar message (e.g. divergence)
+    # the numbers to read (status bar, runs table, achieved speed) changed: after every step
+    # while paused, at most READOUT_HZ times a second while playing (faster cannot be read),
+    # and when Play stops; readouts that follow it all show the same step
+    readout = Signal()
     error = Signal(str)  # a refused action; nothing changed
 
     DEFAULT_SPEED = 200.0  # steps per second at launch
     SEC_PER_STEP = 1e-5  # first guess of engine time per step (refined while stepping)
     SETTINGS_KEYS: tuple[str, ...] = ()
     PAUSE_ON_REBUILD = False  # pause Play whenever ``sim`` is rebuilt (else only Step N)
+    REPLAY_EDITS = False  # a run or settings edit while paused re-runs up to the step shown
     AGAIN = "run"  # 'press Reset to <AGAIN> again'
 
     def _init_playback(self) -> None:
@@ -73,6 +82,8 @@ class PlaybackController(QObject):
         self._notified: set[int] = set()
         self._sec_per_step = self.SEC_PER_STEP  # caps steps per tick to the frame budget
         self._last_tick = 0.0  # perf_counter of the previous Play tick (0: first tick)
+        self._last_readout = -1e9  # perf_counter of the last readout signal
+        self._rate_samples: deque[tuple[float, int]] = deque()  # (perf_counter, sim.t) in Play
         self._budget = FRAME_BUDGET_S  # stepping seconds per tick, adapted to the frame rate
         self._owed = 0.0  # fractional steps carried between ticks
         self._run_to: int | None = None  # Step N in progress: the step to stop at
@@ -121,6 +132,16 @@ class PlaybackController(QObject):
         """Play speed in steps per second."""
         return self._speed
 
+    @property
+    def achieved_speed(self) -> float | None:
+        """Steps per second Play actually reached over the last RATE_WINDOW_S (the engine and
+        the drawing may not keep up with the speed asked for); None when not playing or too
+        early to say."""
+        s = self._rate_samples
+        if not self.playing or len(s) < 2 or s[-1][0] - s[0][0] < RATE_MIN_SPAN_S:
+            return None
+        return (s[-1][1] - s[0][1]) / (s[-1][0] - s[0][0])
+
     def enabled_indices(self) -> list[int]:
         """Indices into ``experiment.runs`` of the enabled runs, i.e. of ``sim.runs`` in order."""
         return [i for i, r in enumerate(self.experiment.runs) if r.enabled]
@@ -155,9 +176,26 @@ class PlaybackController(QObject):
             report(title, errors[0] if errors else "invalid experiment")
         return ok
 
-    def _edit(self, **fields) -> bool:
-        """A copy of the experiment with ``fields`` replaced, through :meth:`set_experiment`."""
-        return self.set_experiment(dataclasses.replace(self.experiment, **fields))
+    def _edit(self, replay: bool = False, **fields) -> bool:
+        """A copy of the experiment with ``fields`` replaced, through :meth:`set_experiment`.
+
+        ``replay`` (with REPLAY_EDITS): the new runs are stepped at once up to the step the
+        user was at (:meth:`replay_target`), so an edit while paused shows its new paths.
+        """
+        target = self.replay_target() if replay and self.REPLAY_EDITS else 0
+        ok = self.set_experiment(dataclasses.replace(self.experiment, **fields))
+        if ok and target > 0 and not self.sim.done:
+            self.step_n(min(target, self.sim.max_steps))
+        return ok
+
+    def replay_target(self) -> int:
+        """The step an edit should re-run the new runs up to: the one shown while paused, the
+        end of a Step N (or of an earlier replay) in progress, 0 while playing."""
+        if self._run_to is not None:
+            return self._run_to
+        if self.playing:
+            return 0
+        return self.shown_step
 
     def default_run(self) -> RunSpec:
         """The run Add appends: Adam with its default hyperparameters."""
@@ -170,7 +208,7 @@ class PlaybackController(QObject):
             spec = dataclasses.replace(
                 spec, color=theme.next_free_color([r.color for r in self.experiment.runs])
             )
-        return self._edit(runs=[*self.experiment.runs, spec])
+        return self._edit(replay=True, runs=[*self.experiment.runs, spec])
 
     def update_run(self, index: int, spec: RunSpec) -> bool:
         """Replace run ``index`` (keeps its colour when ``spec.color`` is None)."""
@@ -180,7 +218,7 @@ class PlaybackController(QObject):
         if spec.color is None:
             spec = dataclasses.replace(spec, color=runs[index].color)
         runs[index] = spec
-        return self._edit(runs=runs)
+        return self._edit(replay=True, runs=runs)
 
     def set_run_color(self, index: int, color: str) -> bool:
         """Recolour run ``index`` without restarting anything: the experiment and the live
@@ -208,7 +246,7 @@ class PlaybackController(QObject):
             return False
         runs = list(self.experiment.runs)
         del runs[index]
-        return self._edit(runs=runs)
+        return self._edit(replay=True, runs=runs)
 
     def duplicate_run(self, index: int) -> bool:
         """Insert a copy of run ``index`` after it, with a new colour and an automatic label."""
@@ -217,7 +255,7 @@ class PlaybackController(QObject):
         runs = list(self.experiment.runs)
         color = theme.next_free_color([r.color for r in runs])
         runs.insert(index + 1, dataclasses.replace(runs[index], label=None, color=color))
-        return self._edit(runs=runs)
+        return self._edit(replay=True, runs=runs)
 
     def set_settings(self, **kw) -> bool:
         """Change experiment settings (the names in ``SETTINGS_KEYS``)."""
@@ -226,7 +264,7 @@ class PlaybackController(QObject):
             known = ", ".join(self.SETTINGS_KEYS)
             self.error.emit(tr('unknown setting {0!r}; known: {1}').format(unknown[0], known))
             return False
-        return self._edit(**kw)
+        return self._edit(replay=True, **kw)
 
     def _check_index(self, index: int) -> bool:
         if 0 <= index < len(self.experiment.runs):
@@ -252,6 +290,7 @@ class PlaybackController(QObject):
             self._sec_per_step = 0.7 * self._sec_per_step + 0.3 * per
         self._check_runs()
         self.stepped.emit()
+        self._readout()
         if self.sim.done and self.playing:
             self.pause()
             self.notice.emit(tr('Finished at step {0}').format(self.sim.t))
@@ -265,6 +304,7 @@ class PlaybackController(QObject):
         self._go_live()
         self._last_tick = 0.0
         self._owed = 0.0
+        self._rate_samples.clear()
         self._timer.start()
         self.playing_changed.emit(True)
 
@@ -283,6 +323,14 @@ class PlaybackController(QObject):
         self._timer.stop()
         self._end_run_to()
         self.playing_changed.emit(False)
+        self._readout(force=True)
+
+    def _readout(self, force: bool = False) -> None:
+        """Emit ``readout`` (see there): always unless playing, else at READOUT_HZ."""
+        now = time.perf_counter()
+        if force or not self.playing or now - self._last_readout >= 1.0 / READOUT_HZ:
+            self._last_readout = now
+            self.readout.emit()
 
     def step_n(self, n: int) -> None:
         """Take ``n`` steps: at once when few, else through the Play timer at full speed in
@@ -376,8 +424,18 @@ class PlaybackController(QObject):
                 return
         self._owed = min(self._owed - n, float(cap))
         self.step(n)
+        self._sample_rate(now)
         if self._run_to is not None and self.sim.t >= self._run_to:
             self.pause()
+
+    def _sample_rate(self, now: float) -> None:
+        """Remember (time, step) of a Play tick for :attr:`achieved_speed`."""
+        s = self._rate_samples
+        if s and self.sim.t < s[-1][1]:  # reset or rebuilt meanwhile: start over
+            s.clear()
+        s.append((now, self.sim.t))
+        while len(s) > 2 and now - s[1][0] >= RATE_WINDOW_S:
+            s.popleft()
 
     def _adapt_budget(self, period: float) -> None:
         """Tune the stepping time per frame so that stepping + drawing fit one 60 fps frame:
@@ -393,9 +451,18 @@ class PlaybackController(QObject):
             self.cursor_changed.emit(-1)
 
     def _check_runs(self) -> None:
+        """One notice for all the runs that stopped since the last check (several diverging
+        in one batch of steps are all named, not the last one only)."""
+        found = []
         for i, run in enumerate(self.sim.runs):
             if i not in self._notified:
                 text = self.run_notice(run)
                 if text is not None:
                     self._notified.add(i)
-                    self.notice.emit(text)
+                    found.append((run, text))
+        if found:
+            self.notice.emit(self.combined_notice(found))
+
+    def combined_notice(self, found: list[tuple[object, str]]) -> str:
+        """The one notice for several (run, notice text) pairs found at once."""
+        return "; ".join(text for _run, text in found)

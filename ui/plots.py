@@ -224,6 +224,14 @@ def cursor_line(plot_item: pg.PlotItem) -> pg.InfiniteLine:
     return line
 
 
+def start_dots(plot_item: pg.PlotItem) -> pg.ScatterPlotItem:
+    """An empty scatter on a step plot for the one-point curves of step 0."""
+    dots = pg.ScatterPlotItem(size=8, pen=pg.mkPen("#ffffff", width=1))
+    dots.setZValue(5)
+    plot_item.addItem(dots)
+    return dots
+
+
 def heatmap_items(plot_item: pg.PlotItem, colorbar_width: int, cache: bool = False):
     """A heatmap image with its colour bar and an isoline item on ``plot_item``:
     (image, colorbar, iso). ``cache`` paints image and isolines from a pixmap cache (for
@@ -332,11 +340,12 @@ class LogAxis(pg.AxisItem):
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802,N803 (pyqtgraph API)
         levels = super().logTickValues(minVal, maxVal, size, stdTicks)
         per_px = size / max(maxVal - minVal, 1e-12)  # pixels per decade
-        levels = [(spacing, _spaced(values, per_px) if spacing is None else values)
+        major = [v for spacing, values in levels if spacing is not None for v in values]
+        levels = [(spacing, _spaced(values, per_px, major) if spacing is None else values)
                   for spacing, values in levels]
         if sum(len(values) for _s, values in levels) < 2:  # a sliver of a decade (0.6931…)
             levels = [(None, _linear_ticks(minVal, maxVal))]
-        return levels
+        return _without_repeats(levels)
 
     def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph API)
         """pyqtgraph's labels (one significant digit), with more digits where they would
@@ -352,6 +361,18 @@ class LogAxis(pg.AxisItem):
         return strings
 
 
+def _without_repeats(levels: list) -> list:
+    """Tick levels with each value once: a decade both a major tick and a minor one would be
+    labelled twice (0.01 and 0.001 drawn over themselves)."""
+    seen: set[float] = set()
+    out = []
+    for spacing, values in levels:
+        kept = [v for v in values if round(float(v), 9) not in seen]
+        seen.update(round(float(v), 9) for v in kept)
+        out.append((spacing, kept))
+    return out
+
+
 def _linear_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
     """log10 positions of about ``count`` evenly spaced round values in [10**lo, 10**hi]."""
     a, b = 10.0**lo, 10.0**hi
@@ -364,15 +385,16 @@ def _linear_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
     return [float(v) for v in np.log10(vals[vals > 0])]
 
 
-def _spaced(values, per_px: float) -> list:
-    """The log10 tick positions to keep, at least MIN_LABEL_GAP_PX apart, roundest first."""
+def _spaced(values, per_px: float, taken=()) -> list:
+    """The log10 tick positions to keep, at least MIN_LABEL_GAP_PX apart (also from the
+    ``taken`` ones of another level, labelled already), roundest first."""
     def rank(v: float) -> int:
         mantissa = round(10 ** (v - math.floor(v)), 6)
         return 0 if mantissa == 1 else 1 if mantissa in (2, 5) else 2
 
     kept: list[float] = []
     for v in sorted(values, key=lambda v: (rank(v), v)):
-        if all(abs(v - k) * per_px >= MIN_LABEL_GAP_PX for k in kept):
+        if all(abs(v - k) * per_px >= MIN_LABEL_GAP_PX for k in (*taken, *kept)):
             kept.append(v)
     return sorted(kept)
 

@@ -1,8 +1,9 @@
 """The runs panel: a table of the experiment's runs and editors for the selected run and settings.
 
 Every edit goes through the controller (``update_run``, ``add_run``, ``set_settings``...), which
-rebuilds the simulation, so every edit restarts all runs from the start point (the panel says so)
--- except a colour, which ``set_run_color`` applies without a restart.
+rebuilds the simulation, so every edit restarts all runs from the start point and, while paused,
+re-runs them to the step shown (the panel says so) -- except a colour, which ``set_run_color``
+applies without a restart.
 Live columns (loss, status) are read from the engine's trajectories at the timeline's shown step.
 The selected run may override the experiment's noise σ (analytic surfaces) or batch size (data
 surfaces); an empty field means "experiment default".
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
@@ -43,16 +43,15 @@ from gdsim.simulation import RUN_BATCH_SIZE, RUN_NOISE, RunSpec, run_labels
 from ui.i18n import tr
 from ui.param_editor import ERROR_STYLE, ParamEditor, format_value
 
-COL_ENABLED, COL_COLOR, COL_LABEL, COL_OPT, COL_HPARAMS, COL_LOSS, COL_STATUS = range(7)
-HEADERS = ("", "", "Label", "Opt.", "Hparams", "Loss", "Status")  # short: the dock is narrow
-RESTART_NOTE = ("Every change here restarts all runs from the start point "
-                "(a new colour applies at once).")
+COL_ENABLED, COL_COLOR, COL_LABEL, COL_OPT, COL_HPARAMS, COL_LOSS, COL_STATUS, COL_CONV = range(8)
+HEADERS = ("", "", "Label", "Opt.", "Hparams", "Loss", "Status", "Conv.")
+# widest texts the live columns take while running (the dock's first width leaves room)
+LIVE_SAMPLES = {COL_LOSS: "-8.8888e-88", COL_STATUS: "converged", COL_CONV: "888,888"}
+RESTART_NOTE = ("Every change here restarts all runs from the start point (while paused, they "
+                "re-run at once up to the step shown); a new colour applies at once.")
 DIVERGED_COLOR = "#d62728"
-LABEL_MAX_WIDTH = 110  # longer labels are elided (full text in the editor's title)
-LABEL_MIN_WIDTH = 56  # the label gives way down to this before the Hparams column does
-LIVE_REFRESH_HZ = 20.0
-HPARAMS_MIN_WIDTH = 56  # the stretching Hparams column keeps at least this ("lr=0.…")
 SWATCH_WIDTH = 24  # the check box and colour columns
+MAX_SHOWN_ROWS = 8  # the table grows up to this many rows, then scrolls
 MIN_WIDTH = 430  # the table's columns stay readable in the dock
 
 # Experiment settings, edited with the same inline-refusing editors as hyperparameters.
@@ -108,14 +107,27 @@ def _short(v: object) -> str:
     return str(v)
 
 
+def converged_cell(steps_to_converge: int | None, shown: int) -> tuple[str, str]:
+    """(text, tooltip) of the Converged column: the engine's steps to converge once the shown
+    step has reached them, else a dash."""
+    if steps_to_converge is None or shown < steps_to_converge:
+        return "—", "has not converged (gradient norm not yet below tol)"
+    return (f"{steps_to_converge:,}",
+            f"converged after {steps_to_converge:,} steps (gradient norm below tol)")
+
+
 def _loss_text(x: float) -> str:
     return f"{x:.5g}" if math.isfinite(x) else str(x)
 
 
-def status_cell(status: str, stopped_at: int, shown: int, reason: str = "") -> tuple[str, str]:
+def status_cell(status: str, stopped_at: int, shown: int, reason: str = "",
+                started: bool = True) -> tuple[str, str]:
     """(text, tooltip) of a run's Status cell at the shown step: one word, so the column
-    stays narrow ("running", "converged", "diverged", "max steps"); the step it stopped at
-    and why are in the tooltip. Scrubbed back to before it stopped, it was running."""
+    stays narrow ("ready", "running", "converged", "diverged", "max steps"); the step it
+    stopped at and why are in the tooltip. Scrubbed back to before it stopped, it was running;
+    before anything ran (not ``started``) it is ready."""
+    if status == "running" and not started:
+        return tr("ready"), tr("at the start point: press Step or Play")
     if status == "running" or shown < stopped_at:
         return tr("running"), tr("step {0} of {1}").format(shown, stopped_at)
     word = tr("max steps" if status == "max_steps" else status)
@@ -212,7 +224,7 @@ class RunsPanel(QWidget):
 
     def __init__(self, controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._last_live = -math.inf  # perf_counter of the last live-columns refresh
+        self.shown_at = -1  # the step the live columns show
         self.controller = controller
         self._filling = False
         self._selected = 0 if controller.experiment.runs else -1
@@ -226,8 +238,9 @@ class RunsPanel(QWidget):
         self._build()
         controller.experiment_changed.connect(self._on_experiment_changed)
         # bound methods, not lambdas: Qt disconnects them when the panel is deleted
+        # live columns: in step with the status bar (both follow ``readout``)
         controller.reset_done.connect(self._refresh_live_now)
-        controller.stepped.connect(self._refresh_live)
+        getattr(controller, "readout", controller.stepped).connect(self._refresh_live_now)
         controller.playing_changed.connect(self._refresh_live_now)
         controller.cursor_changed.connect(self._on_cursor)
         controller.error.connect(self._remember_error)
@@ -252,9 +265,8 @@ class RunsPanel(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        # Columns fit the dock without a horizontal scroll bar: the swatches are fixed, the
-        # optimizer, loss and status columns take their contents' width, Hparams stretches
-        # into what is left (elided; full text in its tooltip) and the label gives way first.
+        # Every column is as wide as its cells and header (nothing elided); a table wider
+        # than the dock scrolls sideways, and its height counts that scroll bar.
         hh = self.table.horizontalHeader()
         hh.setMinimumSectionSize(16)
         for c in range(len(HEADERS)):
@@ -262,16 +274,17 @@ class RunsPanel(QWidget):
         for c in (COL_ENABLED, COL_COLOR):
             hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
             hh.resizeSection(c, SWATCH_WIDTH)
-        hh.setSectionResizeMode(COL_LABEL, QHeaderView.ResizeMode.Fixed)
-        hh.setSectionResizeMode(COL_HPARAMS, QHeaderView.ResizeMode.Stretch)
         hh.setStretchLastSection(False)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.table.viewport().installEventFilter(self)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        hh.sectionResized.connect(lambda *_a: self._fit_table())  # the scroll bar may come
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.setWordWrap(False)
         self.table.horizontalHeaderItem(COL_ENABLED).setToolTip(tr("Run enabled"))
         self.table.horizontalHeaderItem(COL_COLOR).setToolTip(tr("Colour (click to change)"))
         self.table.horizontalHeaderItem(COL_OPT).setToolTip(tr("Optimizer"))
+        self.table.horizontalHeaderItem(COL_CONV).setToolTip(
+            tr("Steps the run took to converge (gradient norm below tol), from the engine"))
         self.table.horizontalHeaderItem(COL_HPARAMS).setToolTip(
             tr("Learning rate and every hyperparameter not at its default, then the run's own "
             "noise σ or batch size where it overrides the experiment's")
@@ -395,38 +408,33 @@ class RunsPanel(QWidget):
     def settings_editor(self) -> ParamEditor | None:
         return self._settings_editor
 
-    def _refresh_live(self, force: bool = False) -> None:
-        """:meth:`update_live`, while playing at most LIVE_REFRESH_HZ times a second (numbers
-        changing faster cannot be read; the table's repaint is a sizeable part of a frame);
-        the final state is shown when Play stops or the runs restart (``force``)."""
-        now = time.perf_counter()
-        if not force and self.controller.playing and now - self._last_live < 1 / LIVE_REFRESH_HZ:
-            return
-        self._last_live = now
-        self.update_live()
-
     def _refresh_live_now(self, *_args) -> None:
-        self._refresh_live(force=True)
+        """:meth:`update_live`; while playing it follows the controller's ``readout`` (at most
+        20 times a second, with the status bar: numbers changing faster cannot be read)."""
+        self.update_live()
 
     def update_live(self) -> None:
         """Refresh the loss and status columns from the simulation at the shown step."""
         ctl = self.controller
+        self.shown_at = ctl.shown_step
         enabled = ctl.enabled_indices()
         sim_of = {exp_i: j for j, exp_i in enumerate(enabled)}
-        before = self._status_texts()
         self._filling = True
         try:
             for i in range(self.table.rowCount()):
                 j = sim_of.get(i)
                 if j is None or j >= len(ctl.sim.runs):
                     self._set_text(i, COL_LOSS, "—")
-                    self._set_text(i, COL_STATUS, tr("off"), tr("run disabled"))
+                    self._set_text(i, COL_STATUS, "off", "run disabled")
+                    self._set_text(i, COL_CONV, "—", "run disabled")
                     continue
                 run = ctl.sim.runs[j]
                 rows = ctl.shown_rows(j)
                 loss = float(run.trajectory.loss[rows - 1]) if rows > 0 else math.nan
                 self._set_text(i, COL_LOSS, _loss_text(loss))
-                status, tip = status_cell(run.status, run.steps, rows - 1, run.reason)
+                self._set_text(i, COL_CONV, *converged_cell(run.steps_to_converge, rows - 1))
+                status, tip = status_cell(run.status, run.steps, rows - 1, run.reason,
+                                          started=ctl.sim.t > 0)
                 item = self._set_text(i, COL_STATUS, status, tip)
                 red = status == tr("diverged")
                 color = QColor(DIVERGED_COLOR) if red else self.palette().text().color()
@@ -434,18 +442,6 @@ class RunsPanel(QWidget):
                     item.setForeground(color)
         finally:
             self._filling = False
-        # e.g. 'diverged @ 51' is wider than 'running', '-4.0708e+04' than '0.5'
-        if self._status_texts() != before:
-            self._fit_columns()
-
-    def _status_texts(self) -> tuple[list[str], int]:
-        """The status column's texts and the loss column's longest text (what the other
-        columns' widths depend on)."""
-        rows = range(self.table.rowCount())
-        status = [self.table.item(i, COL_STATUS) for i in rows]
-        loss = [self.table.item(i, COL_LOSS) for i in rows]
-        return ([it.text() if it is not None else "" for it in status],
-                max((len(it.text()) for it in loss if it is not None), default=0))
 
     # --- refresh from the controller --------------------------------------------------------
 
@@ -501,7 +497,7 @@ class RunsPanel(QWidget):
                 self.table.setCurrentCell(self._selected, COL_LABEL)
         finally:
             self._filling = False
-        self._fit_columns()
+        self.table.setColumnHidden(COL_CONV, self._n_samples() is None)  # networks: no tol
         self._fit_table()
         self.remove_button.setEnabled(bool(runs))
         self.duplicate_button.setEnabled(bool(runs))
@@ -510,35 +506,45 @@ class RunsPanel(QWidget):
         self._show_settings()
 
     def _fit_table(self) -> None:
-        """Height for the rows there are (3 to 8 rows visible), leaving room for the editors."""
-        rows = min(max(self.table.rowCount(), 3), 8)
-        h = self.table.horizontalHeader().sizeHint().height()
+        """Height for the header, the rows there are (3 to MAX_SHOWN_ROWS visible) and the
+        sideways scroll bar when the columns are wider than the table, so neither the header
+        nor the last row is ever cut; the editors get the rest."""
+        rows = min(max(self.table.rowCount(), 3), MAX_SHOWN_ROWS)
+        hh = self.table.horizontalHeader()
+        h = hh.sizeHint().height()
         h += rows * self.table.verticalHeader().defaultSectionSize()
         h += 2 * self.table.frameWidth()
-        self.table.setFixedHeight(h + 2)
+        if self._columns_width() > self.table.viewport().width():
+            h += self.table.horizontalScrollBar().sizeHint().height()
+        if self.table.height() != h + 2:
+            self.table.setFixedHeight(h + 2)
 
-    def _fit_columns(self) -> None:
-        """Label width: its contents up to LABEL_MAX_WIDTH, less when the other columns and
-        the Hparams column's minimum (its header's width, at least HPARAMS_MIN_WIDTH) would not fit
-        the table's width (never a scroll bar; the header is never clipped)."""
+    def _columns_width(self) -> int:
+        """Width of all shown columns at their content size."""
         hh = self.table.horizontalHeader()
-        others = sum(SWATCH_WIDTH if c in (COL_ENABLED, COL_COLOR) else self._content_width(c)
-                     for c in range(len(HEADERS)) if c not in (COL_LABEL, COL_HPARAMS))
-        want = self._content_width(COL_LABEL)
-        hparams_min = max(HPARAMS_MIN_WIDTH, hh.sectionSizeFromContents(COL_HPARAMS).width())
-        room = self.table.viewport().width() - others - hparams_min
-        width = max(LABEL_MIN_WIDTH, min(want, LABEL_MAX_WIDTH, room))
-        if hh.sectionSize(COL_LABEL) != width:
-            hh.resizeSection(COL_LABEL, width)
+        return sum(hh.sectionSize(c) for c in range(len(HEADERS)) if not hh.isSectionHidden(c))
 
-    def _content_width(self, col: int) -> int:
-        """Width column ``col`` needs for its cells and header (what ResizeToContents gives)."""
-        header = self.table.horizontalHeader().sectionSizeFromContents(col).width()
-        return max(self.table.sizeHintForColumn(col), header)
+    def preferred_width(self) -> int:
+        """Width that shows every column without scrolling, also once the live columns hold
+        their widest texts (the dock's first width)."""
+        hh = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+        style = self.table.style()
+        pad = 2 * style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin)
+        width = 0
+        for c in range(len(HEADERS)):
+            if hh.isSectionHidden(c):
+                continue
+            sample = LIVE_SAMPLES.get(c)
+            need = fm.horizontalAdvance(sample) + pad + 12 if sample else 0
+            width += max(hh.sectionSize(c), need)
+        scroll = self.table.verticalScrollBar().sizeHint().width()
+        margins = self.layout().contentsMargins()
+        return width + scroll + 2 * self.table.frameWidth() + margins.left() + margins.right() + 4
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
         if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
+            self._fit_table()
         return super().eventFilter(obj, event)
 
     def _label_of(self, i: int) -> str:

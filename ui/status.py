@@ -24,9 +24,11 @@ class StatusPanel:
         self.runs_label = QLabel()
         self.runs_label.setObjectName("runsStatusLabel")
         self.shown = True  # see set_shown
+        self.shown_at = -1  # the step the run summary shows
         bar.addPermanentWidget(self.runs_label)
         bar.addPermanentWidget(self.step_label)
-        controller.stepped.connect(self.refresh)
+        # ``readout``: in step with the runs table while playing (same moments, same step)
+        getattr(controller, "readout", controller.stepped).connect(self.refresh)
         controller.reset_done.connect(self.refresh)
         controller.cursor_changed.connect(self.refresh)
         if hasattr(controller, "run_color_changed"):
@@ -38,7 +40,7 @@ class StatusPanel:
 
     def refresh(self, *_args) -> None:
         c = self.controller
-        shown = c.shown_step
+        shown = self.shown_at = c.shown_step
         tail = "" if c.cursor < 0 else f" (showing {shown})"
         self.step_label.setText(tr('Step {0} / {1}{2}').format(c.sim.t, c.sim.max_steps, tail))
         self.runs_label.setText(self.runs_text())

@@ -79,6 +79,14 @@ class SurfaceView(PanelView):
         self.current = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=1.5))
         self.current.setZValue(20)
         pi.addItem(self.current)
+        # schedule-free runs: the averaged point x (hollow, run colour) tied to y by a dash
+        self.averaged = pg.ScatterPlotItem(size=9, symbol="o", brush=pg.mkBrush("#ffffff"))
+        self.averaged.setZValue(19)
+        pi.addItem(self.averaged)
+        self.averaged_links = pg.PlotDataItem(
+            pen=pg.mkPen("#444444", width=1, style=Qt.PenStyle.DashLine), connect="pairs")
+        self.averaged_links.setZValue(17)
+        pi.addItem(self.averaged_links)
         self.grad_lines = pg.PlotDataItem(pen=pg.mkPen("#222222", width=1.5), connect="pairs")
         self.grad_lines.setZValue(18)
         pi.addItem(self.grad_lines)
@@ -236,6 +244,7 @@ class SurfaceView(PanelView):
         sim = self.controller.sim
         spots_pos, brushes = [], []
         grad_xy = []
+        avg_pos, avg_pens, avg_links = [], [], []
         xmin, xmax, ymin, ymax = self.view_box()
         scale = 0.08 * max(xmax - xmin, ymax - ymin)
         for i, run in enumerate(sim.runs):
@@ -253,6 +262,11 @@ class SurfaceView(PanelView):
             p = traj.points[k]
             spots_pos.append(p)
             brushes.append(pg.mkBrush(run.spec.color or theme.run_color(i)))
+            x_avg = sim.averaged_point(i, k)
+            if x_avg is not None and np.all(np.isfinite(x_avg)):
+                avg_pos.append(x_avg)
+                avg_pens.append(pg.mkPen(run.spec.color or theme.run_color(i), width=2))
+                avg_links += [p, x_avg]
             step_ok = self.show_step and k >= 1 and np.all(np.isfinite(traj.points[k - 1]))
             if step_ok:
                 self._aim(head, traj.points[k - 1], p)
@@ -269,6 +283,13 @@ class SurfaceView(PanelView):
             self.current.setData(pos=np.array(spots_pos), brush=brushes)
         else:
             self.current.setData([])
+        if avg_pos:
+            self.averaged.setData(pos=np.array(avg_pos), pen=avg_pens)
+            a = np.array(avg_links)
+            self.averaged_links.setData(a[:, 0], a[:, 1])
+        else:
+            self.averaged.setData([])
+            self.averaged_links.setData([], [])
         if grad_xy:
             g = np.array(grad_xy)
             self.grad_lines.setData(g[:, 0], g[:, 1])

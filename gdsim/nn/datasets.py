@@ -1,4 +1,5 @@
-"""Seeded toy data sets (2-D classification, 1-D regression) and a user's CSV, split train/test.
+"""Seeded toy data sets (2-D classification, 1-D regression) and a user's CSV (any number of
+feature columns, text or numeric labels, optionally a separate test file), split train/test.
 
 Generators follow the classic forms (TensorFlow Playground, scikit-learn's ``make_moons``,
 CS231n's spiral); ``noise`` is the standard deviation of Gaussian jitter added to the inputs
@@ -8,6 +9,7 @@ CS231n's spiral); ``noise`` is the standard deviation of Gaussian jitter added t
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,16 +31,21 @@ class Dataset:
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    class_names: tuple[str, ...] = ()  # a CSV's labels as written, class k's at index k
+    feature_names: tuple[str, ...] = ()  # a CSV's feature column names
+    x_val: np.ndarray | None = None  # validation rows carved from the training data
+    y_val: np.ndarray | None = None  # (early stopping watches them), else None
 
     @property
     def n_features(self) -> int:
-        """Input columns (1 or 2)."""
+        """Input columns."""
         return int(self.x_train.shape[1])
 
     @property
     def domain(self) -> tuple[float, ...]:
-        """Plot range: (xmin, xmax, ymin, ymax) for 2-D inputs, (xmin, xmax) for 1-D, padded."""
-        x = np.concatenate([self.x_train, self.x_test])
+        """Plot range, padded: (min, max) of each input column in turn (x₁ then x₂ …)."""
+        parts = [self.x_train, self.x_test] + ([self.x_val] if self.x_val is not None else [])
+        x = np.concatenate(parts)
         lo, hi = x.min(axis=0), x.max(axis=0)
         pad = 0.1 * np.maximum(hi - lo, 1e-9)
         lo, hi = lo - pad, hi + pad
@@ -195,19 +202,17 @@ def make_dataset(
     return split(name, info.task, k, x, y, test_fraction, rng)
 
 
-def load_csv(path: str | Path, test_fraction: float = 0.2, seed: int = 0) -> Dataset:
-    """A user's CSV: a header, then rows of 1 or 2 features and the target last.
+MAX_CLASSES = 10  # distinct integer targets up to this many make classes (more: regression)
+MAX_TEXT_CLASSES = 50  # text labels: at most this many distinct ones
+VALIDATION_FRACTION = 0.2  # share of the training rows early stopping watches
 
-    Targets that are all integers 0..K−1 (K ≤ 10, at least two classes) make a
-    classification set with K classes; anything else is regression. Malformed files raise
-    GdsimError naming the line and the reason.
-    """
-    _check_common(4, None, test_fraction)
-    p = Path(path)
+
+def _read_table(p: Path, what: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and the non-blank data rows (line number, cells) of a CSV, columns checked."""
     try:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        raise GdsimError(f"cannot read data file {str(p)!r}: {e}") from None
+        raise GdsimError(f"cannot read {what} {str(p)!r}: {e}") from None
     rows = list(csv.reader(text.splitlines()))
     if not rows or not any(c.strip() for c in rows[0]):
         raise GdsimError(f"{p}: line 1: expected a header row (feature names, target last)")
@@ -215,37 +220,132 @@ def load_csv(path: str | Path, test_fraction: float = 0.2, seed: int = 0) -> Dat
     if _all_numbers(header):
         raise GdsimError(f"{p}: line 1: expected a header row, found numbers {rows[0]!r}")
     ncol = len(header)
-    if ncol not in (2, 3):
-        raise GdsimError(
-            f"{p}: line 1: expected 2 or 3 columns (1 or 2 features, target last), got {ncol}"
-        )
+    if ncol < 2:
+        raise GdsimError(f"{p}: line 1: expected at least 2 columns (features, target last), "
+                         f"got {ncol}")
     data = []
     for lineno, row in enumerate(rows[1:], start=2):
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) != ncol:
             raise GdsimError(f"{p}: line {lineno}: expected {ncol} values, got {len(row)}")
-        vals = []
-        for c in row:
-            try:
-                v = float(c)
-            except ValueError:
-                raise GdsimError(f"{p}: line {lineno}: {c.strip()!r} is not a number") from None
-            if not math.isfinite(v):
-                raise GdsimError(f"{p}: line {lineno}: {c.strip()!r} is not finite")
-            vals.append(v)
-        data.append(vals)
-    if len(data) < 4:
-        raise GdsimError(f"{p}: need at least 4 data rows, got {len(data)}")
-    arr = np.array(data, dtype=np.float64)
-    x, y = arr[:, :-1], arr[:, -1]
+        data.append((lineno, [c.strip() for c in row]))
+    if len(data) < 1:
+        raise GdsimError(f"{p}: no data rows after the header")
+    return header, data
+
+
+def _number(p: Path, lineno: int, cell: str) -> float:
+    try:
+        v = float(cell)
+    except ValueError:
+        raise GdsimError(f"{p}: line {lineno}: {cell!r} is not a number") from None
+    if not math.isfinite(v):
+        raise GdsimError(f"{p}: line {lineno}: {cell!r} is not finite")
+    return v
+
+
+def _features(p: Path, data) -> np.ndarray:
+    return np.array([[_number(p, ln, c) for c in row[:-1]] for ln, row in data],
+                    dtype=np.float64).reshape(len(data), -1)
+
+
+def _label_name(v: float) -> str:
+    return str(int(v)) if v == int(v) else repr(v)
+
+
+def _targets(p: Path, data) -> tuple[str, tuple[str, ...], np.ndarray]:
+    """(task, class names, y): text labels or ≤ MAX_CLASSES distinct integers are classes,
+    numbered in sorted order (numbers by value, text alphabetically); else regression."""
+    cells = [row[-1] for _ln, row in data]
+    if not _all_numbers(cells):  # text labels (iris species): classes
+        names = tuple(sorted(set(cells)))
+        if len(names) > MAX_TEXT_CLASSES:
+            raise GdsimError(f"{p}: the target column holds {len(names)} distinct text "
+                             f"labels; at most {MAX_TEXT_CLASSES} classes")
+        index = {n: k for k, n in enumerate(names)}
+        return "classification", names, np.array([index[c] for c in cells], np.float64)
+    y = np.array([_number(p, ln, row[-1]) for ln, row in data], dtype=np.float64)
     labels = np.unique(y)
-    is_cls = (
-        np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() <= 9
-        and len(labels) >= 2
-    )
-    task, k = ("classification", int(labels.max()) + 1) if is_cls else ("regression", 0)
-    return split(p.stem, task, k, x, y, test_fraction, np.random.default_rng(seed))
+    if 2 <= len(labels) <= MAX_CLASSES and np.all(labels == np.round(labels)):
+        return ("classification", tuple(_label_name(v) for v in labels),
+                np.searchsorted(labels, y).astype(np.float64))
+    return "regression", (), y
+
+
+def _map_labels(p: Path, data, names: tuple[str, ...], train: Path) -> np.ndarray:
+    """Test-file labels mapped through the training file's classes (same spelling or value)."""
+    index = {n: k for k, n in enumerate(names)}
+    out = []
+    for ln, row in data:
+        c = row[-1]
+        k = index.get(c)
+        if k is None:
+            try:
+                k = index.get(_label_name(float(c)))
+            except (ValueError, OverflowError):
+                k = None
+        if k is None:
+            raise GdsimError(f"{p}: line {ln}: label {c!r} does not occur in the training "
+                             f"file {train.name} (classes: {', '.join(names)})")
+        out.append(k)
+    return np.array(out, dtype=np.float64)
+
+
+def load_csv(path: str | Path, test_fraction: float = 0.2, seed: int = 0,
+             test_path: str | Path | None = None) -> Dataset:
+    """A user's CSV: a header, then rows of one or more features and the target last.
+
+    Text targets, or at most MAX_CLASSES distinct integer targets (e.g. {1, 2} or ±1), make
+    a classification set: the distinct labels, sorted, become classes 0…K−1 and
+    ``class_names`` keeps how the file writes them. Other targets make a regression set.
+    With ``test_path`` (same columns) every row of ``path`` trains, in file order, and the
+    test set is that file (labels mapped through the training file's classes); otherwise
+    the rows are shuffled with ``seed`` and ``test_fraction`` of them held out. Malformed
+    files raise GdsimError naming the file, the line and the reason.
+    """
+    if test_path is None:
+        _check_common(4, None, test_fraction)
+    p = Path(path)
+    header, data = _read_table(p, "data file")
+    x = _features(p, data)
+    task, names, y = _targets(p, data)
+    need = 2 if test_path is not None else 4
+    if len(data) < need:
+        raise GdsimError(f"{p}: need at least {need} data rows, got {len(data)}")
+    feats = tuple(header[:-1])
+    if test_path is None:
+        d = split(p.stem, task, len(names), x, y, test_fraction, np.random.default_rng(seed))
+        d.class_names, d.feature_names = names, feats
+        return d
+    q = Path(test_path)
+    theader, tdata = _read_table(q, "test data file")
+    if len(theader) != len(header):
+        raise GdsimError(f"{q}: line 1: expected {len(header)} columns like the training file "
+                         f"{p.name} ({', '.join(header)}), got {len(theader)}")
+    xt = _features(q, tdata)
+    if task == "classification":
+        yt = _map_labels(q, tdata, names, p)
+    else:
+        yt = np.array([_number(q, ln, row[-1]) for ln, row in tdata], dtype=np.float64)
+    return Dataset(p.stem, task, len(names), np.ascontiguousarray(x), np.ascontiguousarray(y),
+                   np.ascontiguousarray(xt), np.ascontiguousarray(yt), names, feats)
+
+
+def carve_validation(data: Dataset, fraction: float, seed: int) -> Dataset:
+    """A copy of ``data`` whose training rows lose ``fraction`` of them (at least one) to a
+    validation split (``x_val``, ``y_val``), chosen with ``seed``; test rows unchanged."""
+    n = len(data.x_train)
+    if n < 2:
+        raise GdsimError(f"early stopping needs at least 2 training rows to hold some out "
+                         f"for validation, got {n}")
+    n_val = min(max(int(round(n * fraction)), 1), n - 1)
+    perm = np.random.default_rng([seed, 3]).permutation(n)
+    va, tr = np.sort(perm[:n_val]), np.sort(perm[n_val:])
+    return dataclasses.replace(
+        data, x_train=np.ascontiguousarray(data.x_train[tr]),
+        y_train=np.ascontiguousarray(data.y_train[tr]),
+        x_val=np.ascontiguousarray(data.x_train[va]), y_val=np.ascontiguousarray(data.y_train[va]))
 
 
 def _all_numbers(cells: list[str]) -> bool:

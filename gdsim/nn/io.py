@@ -67,6 +67,26 @@ def _describe(net: Network) -> str:
                                                         net.arch.batch_norm else "")
 
 
+def held_architecture(arrays: dict[str, np.ndarray]) -> str:
+    """What network a weights file holds, read from its arrays: e.g. "2-16-1 with batch norm"
+    (or a short description of what is there when the W1, W2, … shapes do not chain)."""
+    widths: list[int] = []
+    k = 1
+    while f"W{k}" in arrays:
+        w = arrays[f"W{k}"]
+        if w.ndim != 2 or (widths and w.shape[0] != widths[-1]):
+            shapes = ", ".join(f"{n} {tuple(a.shape)}" for n, a in arrays.items())
+            return f"arrays that form no network ({reprlib.repr(shapes)})"
+        if not widths:
+            widths.append(int(w.shape[0]))
+        widths.append(int(w.shape[1]))
+        k += 1
+    if not widths:
+        return f"no W1 array (arrays: {reprlib.repr(', '.join(arrays)) or 'none'})"
+    bn = any(n.startswith("gamma") for n in arrays)
+    return "-".join(map(str, widths)) + (" with batch norm" if bn else "") + " network"
+
+
 def load_weights(path: str | Path, net: Network) -> tuple[np.ndarray, np.ndarray]:
     """Read a weights file for ``net``: (params (D,), bn (S,)); GdsimError on any mismatch."""
     p = Path(path)
@@ -84,19 +104,20 @@ def load_weights(path: str | Path, net: Network) -> tuple[np.ndarray, np.ndarray
         why = "not a .npz archive" if "pickle" in str(e) else str(e)
         raise GdsimError(f"cannot read weights file {str(p)!r}: {why}") from None
     expected = weights_dict(net, np.zeros(net.size), net.init_bn(1)[0])
+    held = f"; the file holds a {held_architecture(arrays)}"
     missing = [k for k in expected if k not in arrays]
     if missing:
         raise GdsimError(f"{p}: missing array {missing[0]!r} for a {_describe(net)} network "
-                         f"(expected {', '.join(expected)})")
+                         f"(expected {', '.join(expected)}){held}")
     extra = [k for k in arrays if k not in expected]
     if extra:
         raise GdsimError(f"{p}: unexpected array {extra[0]!r} for a {_describe(net)} network "
-                         f"(expected {', '.join(expected)})")
+                         f"(expected {', '.join(expected)}){held}")
     for k, ref in expected.items():
         a = arrays[k]
         if a.shape != ref.shape:
             raise GdsimError(f"{p}: {k} has shape {a.shape}, expected {ref.shape} for a "
-                             f"{_describe(net)} network")
+                             f"{_describe(net)} network{held}")
         if not np.issubdtype(a.dtype, np.number) or np.iscomplexobj(a):
             raise GdsimError(f"{p}: {k} must hold real numbers, got dtype {a.dtype}")
         if not np.all(np.isfinite(a)):
@@ -166,6 +187,7 @@ def experiment_to_dict(exp: NNExperiment) -> dict:
     """A JSON-ready dict of an :class:`~gdsim.nn.training.NNExperiment` (``"mode": "network"``)."""
     d = asdict(exp)
     d["hidden"] = list(exp.hidden)
+    d["features"] = None if exp.features is None else list(exp.features)
     d["runs"] = [run_to_dict(r) for r in exp.runs]
     return {"format": FORMAT, "version": VERSION, "mode": "network", **d}
 
@@ -174,6 +196,10 @@ def experiment_to_dict(exp: NNExperiment) -> dict:
 _FIELD_TYPES = {
     "dataset": (lambda v: isinstance(v, str), "a data set name"),
     "data_file": (lambda v: v is None or isinstance(v, str), "null or a file name"),
+    "test_file": (lambda v: v is None or isinstance(v, str), "null or a file name"),
+    "features": (lambda v: v is None or (isinstance(v, list | tuple) and v
+                                         and all(isinstance(f, str) for f in v)),
+                 "null or a list of feature names"),
     "samples": (is_int, "an integer"),
     "noise": (lambda v: v is None or is_number(v), "null or a number"),
     "test_fraction": (is_number, "a number"),
@@ -227,6 +253,8 @@ def experiment_from_dict(d: dict) -> NNExperiment:
                                  f"got {reprlib.repr(value)}")
     if "hidden" in body:
         body["hidden"] = tuple(body["hidden"])
+    if body.get("features") is not None:
+        body["features"] = tuple(body["features"])
     if "runs" in body:
         body["runs"] = [run_from_dict(r, i) for i, r in enumerate(body["runs"])]
     return NNExperiment(**body)

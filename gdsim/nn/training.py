@@ -10,8 +10,15 @@ recorded ``train_loss``: after the update from step k, its tracker is fed the tr
 row k (torch's loop: loss, backward, optimizer.step(), scheduler.step(loss)).
 
 A run stops as ``diverged`` (non-finite loss, gradient or weights, or |w| > 1e8: its record
-ends at the last finite row and its weights stay there), ``early_stopped`` (test loss not
-improved for ``patience`` epochs: best weights restored) or ``max_epochs``. Nothing raises.
+ends at the last finite row and its weights stay there), ``early_stopped`` (the loss on a
+validation split carved from the training rows, VALIDATION_FRACTION of them, not improved for
+``patience`` epochs: the best epoch's weights restored) or ``max_epochs``. Nothing raises.
+Every report of a run's result reads ``result_row``: the recorded row of the weights the run
+ends with (the restored step's after an early stop; the record itself is left as trained).
+
+``train_loss`` is the data loss over the training rows in evaluation mode, as torch's
+``MSELoss``/``BCEWithLogitsLoss``/``CrossEntropyLoss`` (mean), without the penalty; the
+optimizers descend data loss + l1·Σ|W| + (l2/2)·ΣW² (weight matrices only).
 """
 
 from __future__ import annotations
@@ -21,13 +28,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gdsim.errors import GdsimError
-from gdsim.nn.datasets import Dataset, load_csv, make_dataset
+from gdsim.experiment import RunSpec, run_labels
+from gdsim.nn.datasets import (
+    VALIDATION_FRACTION,
+    Dataset,
+    carve_validation,
+    load_csv,
+    make_dataset,
+)
+from gdsim.nn.features import feature_matrix, parse_features
 from gdsim.nn.losses import get_loss
 from gdsim.nn.network import INITS, Architecture, Network
 from gdsim.optimizers import make_optimizer, stack_optimizers
 from gdsim.params import parse_spec, unknown_name
 from gdsim.schedules import PlateauTracker, make_schedule
-from gdsim.simulation import RunSpec, run_labels
 
 STATUSES = ("running", "diverged", "early_stopped", "max_epochs")
 WEIGHT_LIMIT = 1e8
@@ -43,6 +57,8 @@ class NNExperiment:
 
     dataset: str = "xor"  # registry name or spec, e.g. "spiral:classes=3"
     data_file: str | None = None  # a user's CSV instead of ``dataset``
+    test_file: str | None = None  # a CSV of test rows (then every data_file row trains)
+    features: tuple[str, ...] | None = None  # input features of 2-D data (None: raw columns)
     samples: int = 200
     noise: float | None = None  # None: the data set's default
     test_fraction: float = 0.2
@@ -64,8 +80,11 @@ class NNExperiment:
 def build_dataset(exp: NNExperiment) -> Dataset:
     """The experiment's data set (generated with ``exp.seed``, or read from ``data_file``)."""
     seed = _check_int(exp.seed, "seed", 0, 2**63 - 1)
+    if exp.test_file and not exp.data_file:
+        raise GdsimError("test data needs training data from a CSV file too "
+                         f"(test file {exp.test_file!r}, data set {exp.dataset!r})")
     if exp.data_file:
-        return load_csv(exp.data_file, exp.test_fraction, seed)
+        return load_csv(exp.data_file, exp.test_fraction, seed, test_path=exp.test_file or None)
     return make_dataset(exp.dataset, exp.samples, exp.noise, exp.test_fraction, seed)
 
 
@@ -78,6 +97,12 @@ def build_architecture(exp: NNExperiment, data: Dataset) -> Architecture:
     if exp.loss == "bce" and data.n_classes != 2:
         raise GdsimError(f"loss bce needs 2 classes; {data.name!r} has {data.n_classes} (use ce)")
     n_out = data.n_classes if exp.loss == "ce" else 1
+    n_in = data.n_features
+    if exp.features is not None:
+        if data.n_features != 2:
+            raise GdsimError(f"input features need a data set with 2 input columns (x₁, x₂); "
+                             f"{data.name!r} has {data.n_features}")
+        n_in = len(parse_features(exp.features))
     init, raw = parse_spec(exp.init)
     if init not in INITS:
         raise unknown_name("initialization", init, INITS)
@@ -99,7 +124,7 @@ def build_architecture(exp: NNExperiment, data: Dataset) -> Architecture:
         if isinstance(h, bool) or not isinstance(h, int | np.integer):
             raise GdsimError(f"hidden widths must be integers, got {h!r}")
     return Architecture(
-        data.n_features, hidden, n_out, exp.activation, exp.loss, init, std,
+        n_in, hidden, n_out, exp.activation, exp.loss, init, std,
         float(exp.l1), float(exp.l2), float(exp.dropout), bool(exp.batch_norm),
     )
 
@@ -128,6 +153,11 @@ class NNRun:
         self.best_step = 0
 
     @property
+    def final_step(self) -> int:
+        """The step whose weights the run holds: the restored one after an early stop."""
+        return self.best_step if self.status == "early_stopped" else self.steps
+
+    @property
     def optimizer_name(self) -> str:
         """The run's optimizer registry name."""
         return self.spec.optimizer
@@ -150,8 +180,19 @@ class Trainer:
         init_weights: tuple[np.ndarray, np.ndarray] | None = None,
     ):
         self.exp = exp
-        self.data = build_dataset(exp) if dataset is None else dataset
+        data = build_dataset(exp) if dataset is None else dataset
+        pat = exp.early_stopping or 0
+        self.patience = _check_int(pat, "early stopping patience", 0, MAX_EPOCHS) if pat else 0
+        if self.patience and data.x_val is None:  # early stopping watches held-out train rows
+            data = carve_validation(data, VALIDATION_FRACTION, _check_int(
+                exp.seed, "seed", 0, 2**63 - 1))
+        self.data = data
         self.arch = build_architecture(exp, self.data)
+        self.features = None if exp.features is None else parse_features(exp.features)
+        # the network's input matrices (the data's columns, or the chosen features of them)
+        self.x_train = np.ascontiguousarray(self.inputs(data.x_train))
+        self.x_test = np.ascontiguousarray(self.inputs(data.x_test))
+        self.x_val = None if data.x_val is None else np.ascontiguousarray(self.inputs(data.x_val))
         self.net = Network(self.arch)
         n_train = len(self.data.x_train)
         self.epochs = _check_int(exp.epochs, "epochs", 0, MAX_EPOCHS)
@@ -161,8 +202,6 @@ class Trainer:
             self.batch_size = 0
         if self.arch.batch_norm and self.batch_size == 1:
             raise GdsimError("batch norm needs a batch size ≥ 2 (got 1)")
-        pat = exp.early_stopping or 0
-        self.patience = _check_int(pat, "early stopping patience", 0, MAX_EPOCHS) if pat else 0
         self.seed = _check_int(exp.seed, "seed", 0, 2**63 - 1)
         self.steps_per_epoch = 1 if not self.batch_size else -(-n_train // self.batch_size)
         self.max_steps = self.epochs * self.steps_per_epoch
@@ -187,6 +226,8 @@ class Trainer:
             raise GdsimError("no runs: add at least one (enabled) optimizer")
         self.t_train = self.net.targets(self.data.y_train)
         self.t_test = self.net.targets(self.data.y_test)
+        self.t_val = (self.net.targets(self.data.y_val) if self.data.y_val is not None
+                      and self.patience else None)
         self.classification = self.data.task == "classification"
         # integer labels once, not per step (accuracy is for classification only)
         self._y_train = self.data.y_train.astype(np.int64) if self.classification else None
@@ -201,14 +242,20 @@ class Trainer:
             p = np.asarray(p, dtype=np.float64).reshape(-1)
             b = np.asarray(b, dtype=np.float64).reshape(-1)
             if p.shape != (self.net.size,) or b.shape != (self.net.bn_size,):
-                raise GdsimError(f"initial weights have {p.size}+{b.size} values, the network "
-                                 f"needs {self.net.size}+{self.net.bn_size}")
+                raise GdsimError(f"initial weights have {p.size}+{b.size} values; the "
+                                 f"{'-'.join(map(str, self.arch.widths))} network needs "
+                                 f"{self.net.size}+{self.net.bn_size}")
             self._init = (p.copy(), b.copy())
         else:
             self._init = None
         self.reset()
 
     # --- setup ----------------------------------------------------------------------------
+    def inputs(self, x: np.ndarray) -> np.ndarray:
+        """The network's input matrix for data inputs ``x`` (B, n_features): ``x`` itself, or
+        its chosen features (``gdsim.nn.features``)."""
+        return feature_matrix(np.asarray(x, np.float64), self.features)
+
     @property
     def n_runs(self) -> int:
         """Number of runs trained side by side."""
@@ -327,15 +374,15 @@ class Trainer:
     def _next_batch(self):
         if not self.batch_size:
             self.batch_indices = None
-            return self.data.x_train, self.t_train
-        n = len(self.data.x_train)
+            return self.x_train, self.t_train
+        n = len(self.x_train)
         if self._pos >= len(self._perm):
             self._perm = self._rng.permutation(n)
             self._pos = 0
         idx = self._perm[self._pos : self._pos + self.batch_size]
         self._pos += self.batch_size
         self.batch_indices = idx
-        return self.data.x_train[idx], self.t_train[idx]
+        return self.x_train[idx], self.t_train[idx]
 
     def _masks(self, b: int):
         p = self.arch.dropout
@@ -352,13 +399,13 @@ class Trainer:
             inactive = ~self.active
             self.params[inactive] = self._frozen_p[inactive]
             self.bn[inactive] = self._frozen_b[inactive]
-        net, data = self.net, self.data
+        net = self.net
         reuse = not self.batch_size and not self.arch.dropout and not self.arch.batch_norm
         row = np.full((self.n_runs, self._rec.shape[2]), np.nan)
         if not reuse:
             for xs, ts, ys, lc, ac in (
-                (data.x_train, self.t_train, self._y_train, TRAIN_LOSS, TRAIN_ACC),
-                (data.x_test, self.t_test, self._y_test, TEST_LOSS, TEST_ACC),
+                (self.x_train, self.t_train, self._y_train, TRAIN_LOSS, TRAIN_ACC),
+                (self.x_test, self.t_test, self._y_test, TEST_LOSS, TEST_ACC),
             ):
                 ev = net.evaluate(self.params, xs, ts, self.bn)
                 row[:, lc] = ev.loss
@@ -375,7 +422,7 @@ class Trainer:
             row[:, TRAIN_LOSS] = ps.loss
             if self.classification:
                 row[:, TRAIN_ACC] = self._accuracy(ps.logits, self._y_train)
-            ev = net.evaluate(self.params, data.x_test, self.t_test, self.bn)
+            ev = net.evaluate(self.params, self.x_test, self.t_test, self.bn)
             row[:, TEST_LOSS] = ev.loss
             if self.classification:
                 row[:, TEST_ACC] = self._accuracy(ev.logits, self._y_test)
@@ -488,11 +535,12 @@ class Trainer:
     def _early_stopping(self, row: np.ndarray) -> None:
         if self.t % self.steps_per_epoch:
             return
+        val = self.net.evaluate(self.params, self.x_val, self.t_val, self.bn).loss
         for r in self.runs:
             i = r.index
             if not self.active[i]:
                 continue
-            loss = row[i, TEST_LOSS]
+            loss = val[i]
             if loss < self._best_loss[i]:
                 self._best_loss[i] = loss
                 self._best_p[i], self._best_b[i] = self.params[i], self.bn[i]
@@ -502,8 +550,12 @@ class Trainer:
                 self._wait[i] += 1
                 if self._wait[i] >= self.patience:
                     self.params[i], self.bn[i] = self._best_p[i], self._best_b[i]
+                    if self._hist_steps and self._hist_steps[-1] == self.t:  # the state now
+                        k = len(self._hist_steps) - 1
+                        self._hist[k, i, : self.net.size] = self.params[i]
+                        self._hist[k, i, self.net.size :] = self.bn[i]
                     self._stop(r, "early_stopped",
-                               f"test loss did not improve for {self.patience} epochs; "
+                               f"validation loss did not improve for {self.patience} epochs; "
                                f"restored the weights of step {r.best_step}")
 
     def _stop(self, r: NNRun, status: str, reason: str) -> None:
@@ -516,6 +568,16 @@ class Trainer:
     def record(self, i: int) -> np.ndarray:
         """Run i's recorded rows (steps + 1, 6 + layers): COLUMNS then per-layer grad norms."""
         return self._rec[: self._n[i], i]
+
+    def result_row(self, i: int) -> np.ndarray:
+        """The recorded row of the weights run i ends with (``runs[i].final_step``)."""
+        return self.record(i)[self.runs[i].final_step]
+
+    def row_at(self, i: int, step: int) -> np.ndarray:
+        """The row describing run i's weights at ``step``: from its last recorded step on,
+        its result row (an early stop's restored step), else the row of ``step``."""
+        rec = self.record(i)
+        return self.result_row(i) if step >= len(rec) - 1 else rec[max(step, 0)]
 
     def column(self, i: int, name: str) -> np.ndarray:
         """One recorded column of run i, e.g. ``column(0, "test_loss")``."""
@@ -543,15 +605,38 @@ class Trainer:
         return self._hist_steps[k], h[:, : self.net.size], h[:, self.net.size :]
 
     def weights(self, i: int, step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Run i's weights (D,) and batch-norm statistics (S,) at ``step`` (None: now)."""
-        _, p, b = self.state_at(self.t if step is None else step)
+        """Run i's weights (D,) and batch-norm statistics (S,) at ``step`` (None: now); from
+        a stopped run's last recorded step on, the weights it ends with."""
+        step = self.t if step is None else step
+        if not self.active[i] and step >= self._n[i] - 1:
+            return self._frozen_p[i].copy(), self._frozen_b[i].copy()
+        _, p, b = self.state_at(step)
         return p[i].copy(), b[i].copy()
 
     def predict(self, i: int, x: np.ndarray, step: int | None = None) -> np.ndarray:
-        """Run i's predictions (B, n_out) for inputs ``x`` (B, n_in) (evaluation mode)."""
+        """Run i's predictions (B, n_out) for data inputs ``x`` (B, n_features), through the
+        chosen input features (evaluation mode)."""
         p, b = self.weights(i, step)
         with np.errstate(all="ignore"):
-            return self.net.outputs(p[None, :], np.asarray(x, np.float64), b[None, :])[0]
+            return self.net.outputs(p[None, :], self.inputs(x), b[None, :])[0]
+
+    def confusion(self, i: int, step: int | None = None, split: str = "test") -> np.ndarray:
+        """Run i's confusion matrix (K, K) at ``step`` on the ``split`` rows ("test",
+        "train"): entry [t, p] counts rows of true class t predicted as class p."""
+        if not self.classification:
+            raise GdsimError("a confusion matrix needs a classification data set")
+        x, y = ((self.x_test, self._y_test) if split == "test"
+                else (self.x_train, self._y_train))
+        p, b = self.weights(i, step)
+        with np.errstate(all="ignore"):
+            z = self.net.forward(p[None, :], x, bn=b[None, :])
+        k = max(self.data.n_classes, 2)
+        pred = self.net.labels(z, k)[0]
+        true = np.asarray(y, dtype=np.int64)
+        out = np.zeros((k, k), dtype=np.int64)
+        ok = (pred >= 0) & (pred < k)
+        np.add.at(out, (true[ok], pred[ok]), 1)
+        return out
 
     def predict_grid(
         self, i: int, nx: int = 200, ny: int = 200,
@@ -582,7 +667,7 @@ class Trainer:
                 raise GdsimError(f"weight index {k} is out of range: need 0 ≤ index < {d}")
         p, bn = self.weights(i, step)
         with np.errstate(all="ignore"):
-            return self.net.slice_objective(p, bn, self.data.x_train, self.t_train, a,
+            return self.net.slice_objective(p, bn, self.x_train, self.t_train, a,
                                             np.asarray(va, np.float64),
                                             b, np.asarray(vb, np.float64))
 
@@ -591,16 +676,33 @@ class Trainer:
         k = len(self._hist_steps)
         steps = np.array(self._hist_steps[:k], dtype=np.int64)
         vals = self._hist[:k, i][:, [a, b]]
-        keep = steps <= self._n[i] - 1
+        last = int(self._n[i] - 1)
+        keep = steps <= last
         steps, vals = steps[keep], vals[keep]
-        if self.active[i] and (len(steps) == 0 or steps[-1] != self.t):
-            steps = np.append(steps, self.t)
-            vals = np.vstack([vals, self.params[i, [a, b]]])
+        if len(steps) == 0 or steps[-1] != last:  # the state the run is in (or ends with)
+            now = self.params[i] if self.active[i] else self._frozen_p[i]
+            steps = np.append(steps, last)
+            vals = np.vstack([vals, now[[a, b]]])
         return steps, vals
+
+    def weight_snapshots(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(steps (k,), weights (k, D)) of run i over the kept snapshots, ending with the
+        weights the run is in (or ends with): its trajectory in weight space."""
+        k = len(self._hist_steps)
+        steps = np.array(self._hist_steps[:k], dtype=np.int64)
+        vals = self._hist[:k, i, : self.net.size]
+        last = int(self._n[i] - 1)
+        keep = steps <= last
+        steps, vals = steps[keep], vals[keep]
+        if len(steps) == 0 or steps[-1] != last:
+            now = self.params[i] if self.active[i] else self._frozen_p[i]
+            steps = np.append(steps, last)
+            vals = np.vstack([vals, now[None, :]])
+        return steps, vals.copy()
 
     def objective(self, i: int) -> float:
         """Run i's current training objective (data loss + penalty, evaluation mode)."""
         with np.errstate(all="ignore"):
-            ev = self.net.evaluate(self.params[i : i + 1], self.data.x_train, self.t_train,
+            ev = self.net.evaluate(self.params[i : i + 1], self.x_train, self.t_train,
                                    self.bn[i : i + 1])
         return float(ev.objective[0])

@@ -5,11 +5,14 @@ new one) with its state NamedTuple, formula and ``ENTRIES`` row; list the module
 :data:`ENTRIES` below. The registry, UI, CLI and README table read them from there.
 """
 
-from gdsim.rules import adam, adaptive, sgd
+from dataclasses import replace
+
+from gdsim.rules import adam, adaptive, extra, modern, sgd
 from gdsim.rules.base import (
     ARRAY,
     FLOAT,
     FLOAT_ERRORS,
+    MAXIMIZE,
     Backend,
     Empty,
     Hyper,
@@ -19,9 +22,20 @@ from gdsim.rules.base import (
     decoupled_decay,
     hpow,
     l2_decay,
+    maximized,
 )
 
-ENTRIES: tuple[OptimizerInfo, ...] = sgd.ENTRIES + adaptive.ENTRIES + adam.ENTRIES
+
+def _with_maximize(info: OptimizerInfo) -> OptimizerInfo:
+    """Every optimizer takes torch's ``maximize`` (SPEC §10): appended to its parameters."""
+    if any(p.name == "maximize" for p in info.params):
+        return info
+    return replace(info, params=info.params + (MAXIMIZE,))
+
+
+ENTRIES: tuple[OptimizerInfo, ...] = tuple(
+    _with_maximize(e) for e in sgd.ENTRIES + adaptive.ENTRIES + adam.ENTRIES + extra.ENTRIES
+    + modern.ENTRIES)
 
 __all__ = ["ARRAY", "ENTRIES", "FLOAT", "FLOAT_ERRORS", "Backend", "Empty", "Hyper",
-           "OptimizerInfo", "Rule", "active", "decoupled_decay", "hpow", "l2_decay"]
+           "OptimizerInfo", "Rule", "active", "decoupled_decay", "hpow", "l2_decay", "maximized"]

@@ -13,6 +13,7 @@ from gdsim.rules.base import (
     Hyper,
     OptimizerInfo,
     Rule,
+    decoupled_param,
     documented,
     eps_param,
     lr_param,
@@ -197,6 +198,7 @@ def _adam_params(lr: float, wd: float, amsgrad: bool, decoupled: bool) -> tuple[
         unit_param("beta2", 0.999, "β₂: decay rate of the second-moment average v"),
         eps_param(1e-8), wd_param(wd, decoupled),
         Param("amsgrad", amsgrad, "AMSGrad: divide by the running maximum of v", kind=bool),
+        decoupled_param(decoupled),
     )
 
 
@@ -218,6 +220,7 @@ ENTRIES = (
     OptimizerInfo("nadam", "NAdam", NADAM, nadam.reference,
                   _betas_params(0.002) + (
                       Param("momentum_decay", 0.004, "momentum decay ψ of the μ_t schedule",
-                            low=0.0, log=True),), nadam),
-    OptimizerInfo("radam", "RAdam", RADAM, radam.reference, _betas_params(0.001), radam),
+                            low=0.0, log=True), decoupled_param(False)), nadam),
+    OptimizerInfo("radam", "RAdam", RADAM, radam.reference,
+                  _betas_params(0.001) + (decoupled_param(False),), radam),
 )

@@ -57,6 +57,11 @@ def _fmax(a: float, b: float) -> float:
     return a if a > b or a != a else b
 
 
+def _fsign(a: float) -> float:
+    """NumPy's ``sign`` on a float: ±1.0, 0.0 for ±0, NaN for NaN."""
+    return 1.0 if a > 0 else -1.0 if a < 0 else a * 0.0 + 0.0
+
+
 def _fwhere(cond: Any, a: Any, b: Any) -> Any:
     return a if cond else b
 
@@ -94,6 +99,7 @@ class Backend(NamedTuple):
     sqrt: Callable
     maximum: Callable  # NumPy's NaN-propagating maximum
     abs: Callable
+    sign: Callable  # NumPy's sign: ±1, 0 for ±0, NaN for NaN
     where: Callable  # where(cond, a, b); conditions are per run or per step
     pow: Callable  # libm pow (hpow for columns)
     zeros: Callable  # zeros(p): a buffer like p
@@ -101,10 +107,10 @@ class Backend(NamedTuple):
     per_run: Callable  # per_run(p, value): one value per run ((N, 1); one float)
 
 
-FLOAT = Backend("float", math.sqrt, _fmax, abs, _fwhere, operator.pow, _fzeros, _ffull,
-                _fper_run)
-ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.where, hpow, _azeros, _afull,
-                _aper_run)
+FLOAT = Backend("float", math.sqrt, _fmax, abs, _fsign, _fwhere, operator.pow, _fzeros,
+                _ffull, _fper_run)
+ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.sign, np.where, hpow, _azeros,
+                _afull, _aper_run)
 
 
 def active(x: Hyper) -> bool:
@@ -152,6 +158,16 @@ def decoupled_decay(rule: Rule, weight_decay: Hyper) -> Rule:
     return Rule(rule.init, update, rule.elementwise)
 
 
+def maximized(rule: Rule) -> Rule:
+    """Gradient ascent (torch's ``maximize``): the rule sees −g, before any weight decay."""
+    inner = rule.update
+
+    def update(g, s, p, lr, k):
+        return inner(-g, s, p, lr, k)
+
+    return Rule(rule.init, update, rule.elementwise)
+
+
 # --- registry entries --------------------------------------------------------------------
 
 
@@ -168,6 +184,10 @@ class OptimizerInfo:
     factory: Callable[..., Rule]
     decay: str = "l2"  # how weight_decay enters: "l2" (into g), "decoupled", or "" (none)
     fixed: dict = field(default_factory=dict)
+    # checks across parameters: check(name, hp) raises GdsimError naming what is allowed
+    checks: tuple[Callable[[str, dict], None], ...] = ()
+    # the factory's values for derived (none) parameters: internal(h) -> h
+    internal: Callable[[dict], dict] | None = None
 
     @property
     def family(self) -> str:
@@ -208,6 +228,16 @@ def wd_param(default: float = 0.0, decoupled: bool = False) -> Param:
     text = ("decoupled weight decay λ: θ ← θ(1 − ηλ) before the step" if decoupled
             else "L2 weight decay λ: adds λθ to the gradient")
     return Param("weight_decay", default, text, low=0.0, log=True)
+
+
+MAXIMIZE = Param("maximize", False, "maximize: gradient ascent, the rule steps along −g",
+                 kind=bool)
+
+
+def decoupled_param(default: bool) -> Param:
+    return Param("decoupled_weight_decay", default,
+                 "decoupled weight decay (AdamW's): θ ← θ(1 − ηλ) instead of adding λθ to g",
+                 kind=bool)
 
 
 MOMENTUM_HELP = "momentum μ: weight of the previous buffer"

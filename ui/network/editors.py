@@ -12,9 +12,11 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -26,13 +28,19 @@ from gdsim.errors import GdsimError
 from gdsim.nn.activations import ACTIVATIONS
 from gdsim.nn.cli import parse_hidden
 from gdsim.nn.datasets import DATASETS
+from gdsim.nn.features import FEATURES
+from gdsim.nn.features import TITLES as FEATURE_TITLES
 from gdsim.nn.losses import LOSSES
+from gdsim.nn.training import TRAIN_LOSS
 from gdsim.params import Param, parse_spec
 from ui.i18n import tr
 from ui.param_editor import ParamEditor
 from ui.runs_panel import COL_LOSS, COL_STATUS, DIVERGED_COLOR, RunsPanel, status_cell
 
 CSV_ITEM = "__csv__"
+FEATURE_OBJECT_NAMES = {"x1": "featureX1", "x2": "featureX2", "x1^2": "featureX1Sq",
+                        "x2^2": "featureX2Sq", "x1x2": "featureX1X2", "sin(x1)": "featureSinX1",
+                        "sin(x2)": "featureSinX2"}
 ERROR_STYLE = f"color: {DIVERGED_COLOR};"
 
 SAMPLES = Param("samples", 200, "points generated (train + test)", kind=int, low=4,
@@ -41,18 +49,22 @@ NOISE = Param("noise", 0.1, "σ of the jitter added to the points", low=0.0, hig
 TEST_FRACTION = Param("test_fraction", 0.2, "share of the points held out for testing",
                       low=0.05, high=0.9)
 CLASSES = Param("classes", 2, "number of classes (spiral arms, blobs)", kind=int, low=2, high=8)
-L1 = Param("l1", 0.0, "L1 penalty l1·Σ|W| (sparse weights)", low=0.0, high=1.0)
-L2 = Param("l2", 0.0, "L2 penalty (l2/2)·ΣW² (weight decay in the loss)", low=0.0, high=1.0)
-DROPOUT = Param("dropout", 0.0, "probability of dropping a hidden unit during training",
-                low=0.0, high=0.9)
-BATCH_NORM = Param("batch_norm", False, "normalize each hidden layer over the batch",
-                   kind=bool)
+L1 = Param("l1", 0.0, "L1 penalty l1·Σ|W| on weight matrices (sparse weights)", low=0.0,
+           high=1.0)
+L2 = Param("l2", 0.0, "model L2: (l2/2)·ΣW² added to the loss, weight matrices only (not "
+           "biases); torch: add it to the loss. A run's weight_decay is torch.optim's, on "
+           "every parameter", low=0.0, high=1.0)
+DROPOUT = Param("dropout", 0.0, "inverted dropout (torch.nn.Dropout): hidden units dropped "
+                "with this probability while training, the rest × 1/(1−p)", low=0.0, high=0.9)
+BATCH_NORM = Param("batch_norm", False, "batch norm before each hidden activation "
+                   "(torch BatchNorm1d: momentum 0.1, eps 1e-5)", kind=bool)
 EPOCHS = Param("epochs", 500, "passes over the training set", kind=int, low=1,
                high=1_000_000, log=True)
 BATCH = Param("batch_size", 0, "samples per step: 0 = full batch, 1 = single sample",
               kind=int, low=0, high=5000)
-PATIENCE = Param("early_stopping", 0, "stop after this many epochs without a better test "
-                 "loss and restore the best weights (0 = off)", kind=int, low=0, high=10_000)
+PATIENCE = Param("early_stopping", 0, "hold out 20 % of the training rows for validation; "
+                 "stop a run after this many epochs without a lower validation loss and "
+                 "restore its best weights (0 = off)", kind=int, low=0, high=10_000)
 SEED = Param("seed", 0, "seed for data, initial weights, batches and dropout", kind=int, low=0)
 
 
@@ -76,6 +88,22 @@ def fitting_loss(task: str, n_classes: int, loss: str) -> str:
     if n_classes > 2:
         return "ce"
     return "bce" if loss == "mse" else loss
+
+
+def data_summary(d, test_file: str | None = None) -> str:
+    """The data line under the editor: sizes, features, task, and a CSV's label → class map."""
+    from pathlib import Path
+
+    val = f" (+{len(d.x_val)} validation)" if d.x_val is not None else ""
+    test = f" from {Path(test_file).name}" if test_file else ""
+    task = d.task + (f", {d.n_classes} classes" if d.n_classes else "")
+    text = (f"{len(d.x_train)} train{val} · {len(d.x_test)} test{test} · "
+            f"{d.n_features} feature{'s' if d.n_features > 1 else ''} · {task}")
+    if d.class_names:
+        shown = ", ".join(f"{n} → {k}" for k, n in enumerate(d.class_names[:12]))
+        more = f", … ({len(d.class_names)} in all)" if len(d.class_names) > 12 else ""
+        text += f"\nclasses (label → class): {shown}{more}"
+    return text
 
 
 class _Box(QGroupBox):
@@ -152,6 +180,21 @@ class NetworkEditors(QWidget):
             "normal": "normal, std 1 (often too large: watch tanh/sigmoid saturate)",
         }, self._init_chosen)
         self.net_box.form.addRow(tr("Init"), self.init_combo)
+        feats = QWidget()
+        feats.setObjectName("featureChecks")
+        grid = QGridLayout(feats)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        self.feature_checks: dict[str, QCheckBox] = {}
+        for k, name in enumerate(FEATURES):
+            box = QCheckBox(FEATURE_TITLES[name])
+            box.setObjectName(FEATURE_OBJECT_NAMES[name])
+            box.setToolTip(tr('feed {0} to the network (2-D data only)').format(
+                    FEATURE_TITLES[name]))
+            box.toggled.connect(lambda _on: self._features_toggled())
+            grid.addWidget(box, k // 4, k % 4)
+            self.feature_checks[name] = box
+        self.net_box.form.addRow(tr("Inputs"), feats)
         self.arch_label = QLabel()
         self.arch_label.setObjectName("architectureLabel")
         self.net_box.form.addRow(self.arch_label)
@@ -208,15 +251,19 @@ class NetworkEditors(QWidget):
             for key in ("samples", "noise"):
                 for w in (self.data_params.field(key), self.data_params.slider(key)):
                     w.setEnabled(not exp.data_file)
-            d = sim.data
-            task = tr(d.task) + (tr(", {0} classes").format(d.n_classes) if d.n_classes else "")
-            self.data_info.setText(tr("{0} train · {1} test · {2} features · {3}").format(
-                len(d.x_train), len(d.x_test), d.n_features, task))
+            for w in (self.data_params.field("test_fraction"),
+                      self.data_params.slider("test_fraction")):
+                w.setEnabled(not exp.test_file)
+            self.data_info.setText(data_summary(sim.data, exp.test_file))
             self.hidden_edit.setText(",".join(str(h) for h in exp.hidden))
             self.activation_combo.setCurrentIndex(self.activation_combo.findData(exp.activation))
             self.loss_combo.setCurrentIndex(self.loss_combo.findData(exp.loss))
             init = exp.init.split(":")[0]
             self.init_combo.setCurrentIndex(self.init_combo.findData(init))
+            chosen = sim.features or (("x1", "x2") if sim.data.n_features == 2 else ())
+            for name, box in self.feature_checks.items():
+                box.setChecked(name in chosen)
+                box.setEnabled(sim.data.n_features == 2)
             widths = "-".join(str(w) for w in sim.arch.widths)
             self.arch_label.setText(tr('{0} · {1} weights').format(widths, sim.net.size))
             self.reg_params.set_values({"l1": exp.l1, "l2": exp.l2, "dropout": exp.dropout,
@@ -259,10 +306,13 @@ class NetworkEditors(QWidget):
         spec = dataset_spec(key, classes)
         k = (classes or 2) if info.task == "classification" else 0
         loss = fitting_loss(info.task, k, exp.loss)
-        self._apply(self.data_box, dataset=spec, data_file=None, noise=None, loss=loss)
+        feats = exp.features if info.task == "classification" else None  # sine is 1-D
+        self._apply(self.data_box, dataset=spec, data_file=None, test_file=None, noise=None,
+                    loss=loss, features=feats)
 
     def load_csv(self, path: str) -> bool:
-        """Train on a user's CSV (the loss follows the file's task)."""
+        """Train on a user's CSV (the loss follows the file's task); a test file opened
+        for the previous CSV is dropped."""
         from gdsim.nn.datasets import load_csv
 
         exp = self.controller.experiment
@@ -273,7 +323,9 @@ class NetworkEditors(QWidget):
             self.refresh_soon(self.data_box)
             return False
         loss = fitting_loss(d.task, d.n_classes, exp.loss)
-        return self._apply(self.data_box, data_file=path, loss=loss)
+        feats = exp.features if d.n_features == 2 else None  # features need x₁, x₂
+        return self._apply(self.data_box, data_file=path, test_file=None, loss=loss,
+                           features=feats)
 
     def _data_edited(self, values: dict) -> None:
         exp = self.controller.experiment
@@ -305,6 +357,14 @@ class NetworkEditors(QWidget):
         if hidden != tuple(self.controller.experiment.hidden):
             self._apply(self.net_box, hidden=hidden)
 
+    def _features_toggled(self) -> None:
+        if self._filling:
+            return
+        chosen = tuple(n for n, box in self.feature_checks.items() if box.isChecked())
+        features = None if chosen == ("x1", "x2") else chosen  # x₁, x₂ alone: the raw inputs
+        if features != self.controller.experiment.features:
+            self._apply(self.net_box, features=features)
+
     def _activation_chosen(self, name: str) -> None:
         if name != self.controller.experiment.activation:
             self._apply(self.net_box, activation=name)
@@ -332,7 +392,9 @@ class NetworkRunsPanel(RunsPanel):
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(controller, parent)
         self.note.setText(tr("Every change here restarts all runs from the initial weights "
-                          "(a new colour applies at once)."))
+                          "(a new colour applies at once). A run's weight_decay is "
+                          "torch.optim's: λ·θ on every parameter, biases too (decoupled in "
+                          "adamw); the Model tab's l2 penalizes weight matrices only."))
         self.settings_box.setTitle(tr("Training"))
         self.table.horizontalHeaderItem(COL_LOSS).setText(tr("Train loss"))
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._follow(r))
@@ -357,7 +419,8 @@ class NetworkRunsPanel(RunsPanel):
                 run = ctl.sim.runs[j]
                 rows = ctl.shown_rows(j)
                 rec = ctl.sim.record(j)
-                loss = float(rec[rows - 1, 0]) if rows > 0 else math.nan
+                # the shown weights' loss: after an early stop, the restored step's
+                loss = float(ctl.sim.row_at(j, rows - 1)[TRAIN_LOSS]) if rows > 0 else math.nan
                 self._set_text(i, COL_LOSS, f"{loss:.5g}" if math.isfinite(loss) else str(loss))
                 status, tip = status_cell(run.status, len(rec) - 1, rows - 1, run.reason)
                 item = self._set_text(i, COL_STATUS, status, tip)

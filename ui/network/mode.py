@@ -8,6 +8,7 @@ restored when the user goes back.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from dataclasses import dataclass
@@ -118,6 +119,13 @@ class NetworkMode(QWidget):
         lay.setSpacing(2)
         self.playback = PlaybackBar(c, self)
         self.playback.setObjectName("networkPlaybackToolbar")
+        self.rate_label = QLabel("")
+        self.rate_label.setObjectName("networkRateLabel")
+        self.rate_label.setToolTip(tr("Training steps per second achieved while playing (the "
+                                   "speed setting is the most it asks for)"))
+        self.rate_label.setMinimumWidth(150)
+        self.playback.addWidget(self.rate_label)
+        c.rate_changed.connect(self._show_rate)
         lay.addWidget(self.playback)
         self.files_bar = self._build_files_bar()
         lay.addWidget(self.files_bar)
@@ -173,6 +181,9 @@ class NetworkMode(QWidget):
         self.status_label.setVisible(main_window is None)
         c.notice.connect(self._notice)
         c.error.connect(self._notice)
+        c.reset_done.connect(self._clear_stale)
+        c.experiment_changed.connect(self._data_maybe_changed)
+        self._story_data = None  # the preset's data (a story no longer fits other data)
         tabs = getattr(main_window, "mode_tabs", None)
         if tabs is not None:
             tabs.currentChanged.connect(self._mode_changed)
@@ -195,11 +206,12 @@ class NetworkMode(QWidget):
         bar.addSeparator()
         self.buttons = {}
         for key, text, slot in (
-            ("open", tr("Open…"), self.open_dialog),
-            ("save", tr("Save…"), self.save_dialog),
-            ("csv", tr("Export CSV…"), self.export_csv_dialog),
-            ("save_weights", tr("Save weights…"), self.save_weights_dialog),
-            ("load_weights", tr("Load weights…"), self.load_weights_dialog),
+            ("open", "Open…", self.open_dialog),
+            ("save", "Save…", self.save_dialog),
+            ("csv", "Export CSV…", self.export_csv_dialog),
+            ("save_weights", "Save weights…", self.save_weights_dialog),
+            ("load_weights", "Load weights…", self.load_weights_dialog),
+            ("open_test", "Open test data…", self.open_test_data_dialog),
         ):
             b = QPushButton(text)
             b.setObjectName(f"network_{key}Button")
@@ -208,6 +220,8 @@ class NetworkMode(QWidget):
             self.buttons[key] = b
         self.buttons["save_weights"].setToolTip(tr("The selected run's weights at the shown step"))
         self.buttons["load_weights"].setToolTip(tr("Start every run from these weights"))
+        self.buttons["open_test"].setToolTip(tr("Test rows from a CSV with the training CSV's "
+                                             "columns: every training row then trains"))
         img = QToolButton()
         img.setObjectName("networkImageButton")
         img.setText(tr("Export image"))
@@ -257,6 +271,9 @@ class NetworkMode(QWidget):
             self._hidden_main = []
 
     # --- messages -------------------------------------------------------------------------
+    def _show_rate(self, rate: float) -> None:
+        self.rate_label.setText(f"  achieved {rate:,.0f} steps/s" if rate > 0 else "")
+
     def _notice(self, text: str) -> None:
         self.status_label.setText(text)
         mw = self.main_window
@@ -273,7 +290,28 @@ class NetworkMode(QWidget):
     def _set_story(self, title: str, description: str) -> None:
         if title or description:
             self.story_label.setText(f"<b>{title}</b> — {description}" if description else title)
+        else:
+            self.story_label.setText("")
         self.story_label.setVisible(bool(title or description))
+        self._story_data = self._data_identity() if (title or description) else None
+
+    def _data_identity(self) -> tuple:
+        e = self.controller.experiment
+        return (e.dataset, e.data_file, e.test_file)
+
+    def _data_maybe_changed(self) -> None:
+        """A preset's story describes its data: other data (a CSV loaded, another data set)
+        clears it and the preset's name."""
+        if self._story_data is not None and self._data_identity() != self._story_data:
+            self._set_story("", "")
+            self.preset_combo.setCurrentIndex(0)
+
+    def _clear_stale(self) -> None:
+        """Reset: a "Finished at step N" (or any earlier notice) no longer describes the runs."""
+        self.status_label.setText(" ")
+        mw = self.main_window
+        if mw is not None and hasattr(mw, "statusBar"):
+            mw.statusBar().clearMessage()
 
     # --- experiments and presets ------------------------------------------------------------
     def load_preset(self, path: str | Path) -> bool:
@@ -408,6 +446,36 @@ class NetworkMode(QWidget):
             return False
         self._notice(tr('All runs start from {0}').format(Path(path).name))
         return True
+
+    def open_test_data(self, path: str | Path) -> bool:
+        """Test on the rows of ``path`` (the training CSV's columns); every training row then
+        trains. A bad file is reported in one line (with its line number); nothing changes."""
+        from gdsim.nn.datasets import load_csv
+
+        exp = self.controller.experiment
+        if not exp.data_file:
+            self.show_error(tr("Cannot open test data"),
+                            tr("Test data goes with training data from a CSV file: choose "
+                            "Data set → CSV file… first"))
+            return False
+        try:
+            load_csv(exp.data_file, exp.test_fraction, exp.seed, test_path=path)
+        except GdsimError as e:
+            self.show_error(tr("Cannot open test data"), str(e))
+            return False
+        if not self.controller.set_experiment_reporting(
+                dataclasses.replace(exp, test_file=str(path)), self.show_error,
+                "Cannot open test data"):
+            return False
+        self._notice(tr('Testing on {0}; every row of {1} trains').format(
+                Path(path).name, Path(exp.data_file).name))
+        return True
+
+    def open_test_data_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open test data"), self.dialog_dir(),
+                                              tr("CSV (*.csv);;All files (*)"))
+        if path:
+            self.open_test_data(path)
 
     def load_weights_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Load weights"), self.dialog_dir(),

@@ -1,56 +1,70 @@
-"""Network mode panels: decision boundary (or regression fit), metric curves, weight slice.
+"""Network mode panels: decision boundary (or regression fit, or for inputs wider than 2 a
+confusion matrix / predicted-vs-true plot), metric curves, weight slice.
 
-Everything drawn comes from the Trainer: its records (``record``, ``layer_grad_norms``), its
-predictions (``predict_grid``, ``predict``) and its loss over a weight slice
-(``weight_slice``, ``weight_history``). Plot items are created once and fed with setData.
-While playing, the expensive fields (decision map, weight slice) are redrawn at most every
-MAP_INTERVAL_MS / SLICE_INTERVAL_MS on a coarser grid, and at full resolution on pause, step
-or scrub; the curves follow every frame, with ranges that grow in jumps (cached axes).
+Everything drawn comes from the Trainer: its records (``record``, ``layer_grad_norms``,
+``row_at``), its predictions (``predict_grid``, ``predict``, ``confusion``) and its loss over a
+weight slice (``weight_slice``, ``weight_history``). Plot items are created once and fed with
+setData. While playing, every panel draws the same step every frame (map and slice on grids
+sized to a time budget from their measured cost), at full resolution on pause, step or scrub;
+the curves' ranges grow in jumps (cached axes).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import math
 import time
+from dataclasses import dataclass
 
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QWidget,
 )
 
+from gdsim.nn.training import LR, TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
 from ui.i18n import tr
 from ui.plots import (
+    LOG_SKEW,
     PanelView,
     StepPlots,
     Throttle,
     cursor_line,
-    draw_heatmap,
     fit_step_ranges,
     heatmap_items,
     hover_label,
+    isolines,
     log10_or_nan,
     make_plot,
     panel_layout,
 )
 
 GRID = 160  # decision-map resolution per axis
-PLAY_GRID = 100  # ... while playing (a third of the points; full again on pause)
+PLAY_GRID = 100  # ... while playing at most (a third of the points; full again on pause)
+MAP_MIN_GRID = 40  # the coarsest map while playing
+MAP_PLAY_BUDGET_S = 0.004  # while playing, the map grid is sized to cost about this
 MULTI_GRID = 80  # per run in the small multiples
-MAP_INTERVAL_MS = 100  # while playing, the decision map is redrawn at most this often
+MAP_INTERVAL_MS = 100  # a scrub's cursor moves redraw the map at most this often
 SLICE_GRID = 31  # weight-slice resolution per axis
 SLICE_MIN_GRID = 11  # the coarsest slice while playing
 SLICE_PLAY_BUDGET_S = 0.004  # while playing, the slice grid is sized to cost about this
-SLICE_INTERVAL_MS = 250  # the slice is recomputed at most this often (it costs more)
+SLICE_INTERVAL_MS = 250  # a scrub recomputes the slice at most this often (it costs more)
+PATH_MARGIN = 0.06  # the slice's path stays this share of the range off each edge
+SLICE_LOG_FLOOR = 0.01  # log colours: the lowest 1 % of the grid share the lowest colour
+COLORBAR_TICKS = 5
+PLAY_PAD = 0.1  # while playing, the slice's colour range has this much room to spare
+STICKY_SHRINK = 0.7  # while playing, the slice colours stay until the range shrinks below this
 # Class colours (ColorBrewer Dark2): distinct from the runs' Okabe–Ito line colours.
 CLASS_COLORS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                 "#666666")
@@ -82,6 +96,119 @@ def class_image(probs: np.ndarray, n_classes: int) -> np.ndarray:
     conf = (p.max(axis=-1, keepdims=True) - 1.0 / k) / (1 - 1.0 / k)  # 0 … 1
     img = 255 - (255 - mixed) * (0.25 + 0.75 * conf)
     return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def colorbar_ticks(lo: float, hi: float, is_log: bool, delta: float,
+                   count: int = COLORBAR_TICKS) -> list[tuple[float, str]]:
+    """Colour-bar ticks labelled with loss values: (colour coordinate, text). The colour
+    coordinate is the loss itself, or log10(loss − lo + delta) on a log scale; texts get as
+    many digits as it takes to tell them apart (a narrow range still reads)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [(lo, f"{lo:.6g}")] if math.isfinite(lo) else []
+    if is_log:  # evenly spaced in colour, so the low, detailed end is labelled too
+        t0, t1 = math.log10(delta), math.log10(hi - lo + delta)
+        values = [lo + 10 ** t - delta for t in np.linspace(t0, t1, count)]
+    else:
+        values = list(np.linspace(lo, hi, count))
+    for digits in range(2, 16):
+        texts = [f"{v:.{digits}g}" for v in values]
+        if len(set(texts)) == len(texts):
+            break
+    shown = [float(t) for t in texts]
+    out = []
+    for v, text in zip(shown, texts, strict=True):
+        pos = math.log10(max(v - lo + delta, delta)) if is_log else v
+        out.append((pos, text))
+    return out
+
+
+@dataclass(frozen=True)
+class SliceScale:
+    """How slice losses become colours: t = log10(z − lo + delta) or t = z; levels t_lo..t_hi
+    over the losses lo..hi."""
+
+    lo: float
+    hi: float
+    delta: float
+    is_log: bool
+    t_lo: float
+    t_hi: float
+
+    def colour(self, z: np.ndarray) -> np.ndarray:
+        """The colour coordinate of losses ``z`` (NaN where not finite)."""
+        with np.errstate(all="ignore"):
+            if self.is_log:
+                return np.log10(np.where(np.isfinite(z), z - self.lo, np.nan) + self.delta)
+            return np.where(np.isfinite(z), z, np.nan)
+
+    def holds(self, z: np.ndarray) -> bool:
+        """Whether this scale still suits ``z`` (while playing it is kept, so the colour bar
+        and its axis are not repainted every frame): every loss inside lo..hi and the range
+        not shrunk below STICKY_SHRINK of it."""
+        finite = np.isfinite(z)
+        if not finite.any():
+            return False
+        lo, hi = float(z[finite].min()), float(z[finite].max())
+        span = self.hi - self.lo
+        return self.lo <= lo and hi <= self.hi and hi - lo >= STICKY_SHRINK * span
+
+
+def slice_scale(z: np.ndarray, pad: float = 0.0) -> SliceScale:
+    """The colour scale for losses ``z``: linear, or log10(z − min + δ) when the range is
+    skewed, with δ the loss − min of the lowest SLICE_LOG_FLOOR of the grid (so the valley
+    floor is not a jagged streak of the palest colour). ``pad``: a share of the range added
+    above (and below, on a linear scale), so a playing slice keeps its scale longer."""
+    finite = np.isfinite(z)
+    is_log, delta, lo, hi = False, 1.0, 0.0, 0.0
+    if finite.any():
+        zf = z[finite]
+        lo, hi = float(zf.min()), float(zf.max())
+        span = hi - lo
+        if span > 0 and math.isfinite(span):
+            is_log = (float(np.median(zf)) - lo) / span < LOG_SKEW
+            delta = max(float(np.quantile(zf - lo, SLICE_LOG_FLOOR)), span * 1e-6)
+            hi += pad * span
+            if not is_log:
+                lo -= pad * span
+    scale = SliceScale(lo, hi, delta, is_log, 0.0, 1.0)
+    t = scale.colour(np.array([lo, hi])) if finite.any() else scale.colour(z)
+    ok = np.isfinite(t)
+    t_lo = float(t[ok].min()) if ok.any() else 0.0
+    t_hi = float(t[ok].max()) if ok.any() else 1.0
+    if not t_hi > t_lo:
+        t_lo, t_hi = t_lo - 0.5, t_lo + 0.5
+    return dataclasses.replace(scale, t_lo=t_lo, t_hi=t_hi)
+
+
+def draw_slice(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDataItem,
+               xs: np.ndarray, ys: np.ndarray, z: np.ndarray,
+               keep: SliceScale | None = None) -> SliceScale:
+    """The weight slice's heatmap in the :func:`slice_scale` colours, the colour bar labelled
+    in loss values either way (the title says when the colours are log), isolines. ``keep``:
+    a scale to reuse if it still :meth:`~SliceScale.holds` (colour bar left as it is).
+    Returns the scale drawn."""
+    if keep is not None and keep.holds(z):
+        scale = keep
+    else:
+        scale = slice_scale(z, PLAY_PAD if keep is not None else 0.0)
+    t = scale.colour(z)
+    ok = np.isfinite(t)
+    image.setImage(np.where(ok, t, scale.t_hi).T, autoLevels=False)
+    x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
+    dx, dy = (x1 - x0) / (len(xs) - 1), (y1 - y0) / (len(ys) - 1)
+    image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
+    if scale is not keep:
+        colorbar.axis.setLogMode(False)
+        colorbar.setLevels((scale.t_lo, scale.t_hi))
+        ticks = colorbar_ticks(scale.lo, scale.hi, scale.is_log, scale.delta)
+        colorbar.axis.setTicks([ticks])
+        # a label wider than the axis is silently dropped: make room for the longest
+        widest = max((len(text) for _pos, text in ticks), default=4)
+        colorbar.axis.setWidth(max(45, 14 + 7 * widest))
+    else:
+        image.setLevels((scale.t_lo, scale.t_hi))
+    iso.setData(*isolines(xs, ys, t))
+    return scale
 
 
 def sim_index(controller, index: int) -> int | None:
@@ -128,24 +255,47 @@ class BoundaryView(PanelView):
         self.test_pts = pg.ScatterPlotItem(size=8, symbol="t", brush=pg.mkBrush(None))
         self.train_pts.setZValue(5)
         self.test_pts.setZValue(6)
+        # training rows early stopping holds out for validation
+        self.val_pts = pg.ScatterPlotItem(size=7, symbol="s", pen=pg.mkPen("#ffffff", width=0.8))
+        self.val_pts.setZValue(5)
         pi.addItem(self.train_pts)
+        pi.addItem(self.val_pts)
         pi.addItem(self.test_pts)
+        self.cells_text: list[pg.TextItem] = []  # counts on the confusion matrix
         self.legend = pi.addLegend(offset=(-5, 5), brush=pg.mkBrush(255, 255, 255, 210))
         self.legend.setLabelTextColor(theme.FOREGROUND)
         self._legend_items = False
         self._drawn = None
+        self._sec_per_point = 0.0  # measured cost of one map point (sizes the Play grid)
         self.throttle = Throttle(self.refresh, MAP_INTERVAL_MS, self)
         self.follow_all(self.rebuild, self._changed, self._recolor, controller.selection_changed,
                         controller.playing_changed)
         self.rebuild()
 
     def _changed(self, *_args) -> None:
-        """The shown state changed: while playing, redraw at most every MAP_INTERVAL_MS (the
-        latest state); otherwise (paused, stepped, scrubbed) at once, at full resolution."""
-        if self.controller.playing:
-            self.throttle()
-        else:
-            self.throttle.flush()
+        """The shown state changed: redraw at once (while playing on a budgeted grid, so the
+        map stays in step with the curves, the slice and the timeline)."""
+        self.throttle.flush()
+
+    def grid_size(self) -> int:
+        """Map points per axis: GRID, or while playing as many as fit MAP_PLAY_BUDGET_S at
+        the measured cost per point (MAP_MIN_GRID to PLAY_GRID)."""
+        if not self.controller.playing:
+            return GRID
+        if self._sec_per_point <= 0:
+            return PLAY_GRID
+        n = int(np.sqrt(MAP_PLAY_BUDGET_S / self._sec_per_point))
+        return int(min(PLAY_GRID, max(MAP_MIN_GRID, n)))
+
+    @property
+    def kind(self) -> str:
+        """What the panel shows for this data: map, fit, confusion or scatter."""
+        d = self.controller.sim.data
+        if d.n_features == 2:
+            return "map"
+        if d.n_features == 1:
+            return "fit"
+        return "confusion" if d.task == "classification" else "scatter"
 
     def _recolor(self, index: int) -> None:
         """Run ``index`` of the experiment got a new colour (training goes on): repaint."""
@@ -160,22 +310,60 @@ class BoundaryView(PanelView):
         sim = self.controller.sim
         d = sim.data
         pi = self.plot.getPlotItem()
-        two_d = d.n_features == 2
-        if d.n_features == 2:
-            pi.setLabel("bottom", "x₁")
-            pi.setLabel("left", "x₂")
-        else:
-            pi.setLabel("bottom", "x")
+        kind = self.kind
+        two_d = kind == "map"
+        names = d.feature_names
+        for t in self.cells_text:
+            pi.removeItem(t)
+        self.cells_text = []
+        for side in ("left", "bottom"):
+            pi.getAxis(side).setTicks(None)
+        if two_d:
+            pi.setLabel("bottom", names[0] if names else "x₁")
+            pi.setLabel("left", names[1] if names else "x₂")
+        elif kind == "fit":
+            pi.setLabel("bottom", names[0] if names else "x")
             pi.setLabel("left", "y")
-        self.image.setVisible(two_d)
+        elif kind == "confusion":
+            pi.setLabel("bottom", tr("predicted class"))
+            pi.setLabel("left", tr("true class"))
+        else:
+            pi.setLabel("bottom", tr("true value"))
+            pi.setLabel("left", tr("predicted value"))
+        self.image.setVisible(two_d or kind == "confusion")
         self.boundary.setVisible(two_d)
-        self.fit.setVisible(not two_d)
+        self.fit.setVisible(kind in ("fit", "scatter"))
+        for item in (self.train_pts, self.test_pts, self.val_pts):
+            item.setVisible(kind != "confusion")
+        self.legend.setVisible(kind != "confusion")
+        self.all_check.setEnabled(kind in ("map", "fit"))
+        pi.invertY(kind == "confusion")  # the first class at the top left, as usual
         self._drawn = None
+        self._sec_per_point = 0.0
         self._build_multiples()
         self._draw_points()
         dom = d.domain
         if two_d:
             pi.setRange(xRange=dom[:2], yRange=dom[2:], padding=0)
+        elif kind == "confusion":
+            k = max(d.n_classes, 1)
+            labels = d.class_names or tuple(str(j) for j in range(k))
+            ticks = [[(j, labels[j]) for j in range(k)]]
+            for side in ("left", "bottom"):
+                pi.getAxis(side).setTicks(ticks)
+            pi.setRange(xRange=(-0.5, k - 0.5), yRange=(-0.5, k - 0.5), padding=0)
+            if k <= 12:  # counts written in the cells
+                for _ in range(k * k):
+                    t = pg.TextItem("", color=theme.FOREGROUND, anchor=(0.5, 0.5))
+                    pi.addItem(t)
+                    self.cells_text.append(t)
+        elif kind == "scatter":
+            y = np.concatenate([d.y_train, d.y_test])
+            lo, hi = float(y.min()), float(y.max())
+            pad = 0.1 * max(hi - lo, 1e-9)
+            self.fit.setData([lo - pad, hi + pad], [lo - pad, hi + pad])  # the diagonal
+            self.fit.setPen(pg.mkPen("#999999", width=1, style=Qt.PenStyle.DashLine))
+            pi.setRange(xRange=(lo - pad, hi + pad), yRange=(lo - pad, hi + pad), padding=0)
         else:
             y = np.concatenate([d.y_train, d.y_test])
             pad = 0.1 * max(float(np.ptp(y)), 1e-9)
@@ -188,7 +376,7 @@ class BoundaryView(PanelView):
         self.all_runs = bool(on)
         if self.all_check.isChecked() != self.all_runs:
             self.all_check.setChecked(self.all_runs)
-        two_d = self.controller.sim.data.n_features == 2
+        two_d = self.kind == "map"
         self.plot.setVisible(not (self.all_runs and two_d))
         self.multi.setVisible(self.all_runs and two_d)
         self._drawn = None
@@ -203,6 +391,10 @@ class BoundaryView(PanelView):
             pi.removeItem(item)
         self.fits = []
         d = sim.data
+        if d.n_features > 2:
+            self.multi.hide()
+            self.plot.show()
+            return
         if d.n_features != 2:
             for i, run in enumerate(sim.runs):
                 item = pg.PlotDataItem(pen=pg.mkPen(run.spec.color or theme.run_color(i),
@@ -258,8 +450,7 @@ class BoundaryView(PanelView):
             for i, (cell, image, line) in enumerate(self.cells):
                 self._draw_map(i, MULTI_GRID, image, line, step)
                 run = sim.runs[i]
-                rows = c.shown_rows(i)
-                acc = sim.record(i)[rows - 1, 3]
+                acc = sim.row_at(i, step)[TEST_ACC]
                 cell.setTitle(f"<span style='color:{run.spec.color}'>{html.escape(run.label)}"
                               f"</span> {100 * acc:.0f}%" if np.isfinite(acc) else run.label,
                               size="9pt")
@@ -273,7 +464,15 @@ class BoundaryView(PanelView):
 
     def _draw_points(self) -> None:
         d = self.controller.sim.data
-        if d.n_features == 2:
+        kind = self.kind
+        has_val = d.x_val is not None and kind in ("map", "fit")
+        self.val_pts.setVisible(has_val)
+        if not has_val:
+            self.val_pts.setData([], [])
+        if kind in ("confusion", "scatter"):  # drawn per step from the predictions
+            self.train_pts.setData([], [])
+            self.test_pts.setData([], [])
+        elif d.n_features == 2:
             fills = [pg.mkBrush(col) for col in CLASS_COLORS]  # shared objects: fast setData
             lines = [pg.mkPen(col, width=1.6) for col in CLASS_COLORS]
 
@@ -290,21 +489,28 @@ class BoundaryView(PanelView):
             self.train_pts.setData(d.x_train[:, 0], d.x_train[:, 1], brush=brushes(d.y_train))
             self.test_pts.setData(d.x_test[:, 0], d.x_test[:, 1], pen=pens(d.y_test),
                                   brush=pg.mkBrush(255, 255, 255, 160))
+            if has_val:
+                self.val_pts.setData(d.x_val[:, 0], d.x_val[:, 1], brush=brushes(d.y_val))
         else:
             self.train_pts.setData(d.x_train[:, 0], d.y_train, brush=pg.mkBrush("#0072b2"))
             self.test_pts.setData(d.x_test[:, 0], d.y_test, pen=pg.mkPen("#d55e00", width=1.6),
                                   brush=pg.mkBrush(255, 255, 255, 160))
+            if has_val:
+                self.val_pts.setData(d.x_val[:, 0], d.y_val, brush=pg.mkBrush("#56b4e9"))
         if not self._legend_items:
             self.legend.addItem(self.train_pts, tr("train"))
             self.legend.addItem(self.test_pts, tr("test"))
             self._legend_items = True
+        self.legend.removeItem(self.val_pts)
+        if has_val:
+            self.legend.addItem(self.val_pts, "validation (early stopping)")
 
     def refresh(self, *_args) -> None:
         """Predictions of the selected run at the shown step (skipped if already drawn)."""
         if self._deferred():
             return
         c = self.controller
-        grid = PLAY_GRID if c.playing else GRID
+        grid = self.grid_size()
         key = c.view_key(self.all_runs, grid)
         if key == self._drawn:
             return
@@ -314,25 +520,36 @@ class BoundaryView(PanelView):
         step = c.shown_step
         d = sim.data
         run = sim.runs[i]
+        kind = self.kind
         for item in self.fits:
-            item.setVisible(self.all_runs)
-        self.fit.setVisible(d.n_features != 2 and not self.all_runs)
-        if self.all_runs:
+            item.setVisible(self.all_runs and kind == "fit")
+        self.fit.setVisible(kind == "scatter" or (kind == "fit" and not self.all_runs))
+        if self.all_runs and kind in ("map", "fit"):
             self._refresh_all(step)
             return
-        if d.n_features == 2:
+        if kind == "map":
+            t0 = time.perf_counter()
             self._draw_map(i, grid, self.image, self.boundary, step)
+            self._sec_per_point = (time.perf_counter() - t0) / (grid * grid)
+        elif kind == "confusion":
+            self._draw_confusion(i, step)
+        elif kind == "scatter":
+            self._draw_scatter(i, step)
         else:
             x0, x1 = d.domain[:2]
             xs = np.linspace(x0, x1, 400)
             self.fit.setData(xs, sim.predict(i, xs[:, None], step=step)[:, 0])
             self.fit.setPen(pg.mkPen(run.spec.color or theme.run_color(i), width=2.5))
         rows = c.shown_rows(i)
-        acc = sim.record(i)[rows - 1, 3] if rows else np.nan
-        extra = tr(", test acc {0:.1f}%").format(100 * acc) if np.isfinite(acc) else ""
+        acc = sim.row_at(i, step)[TEST_ACC] if rows else np.nan  # of the weights drawn
+        extra = ""
         if run.status == "early_stopped" and step >= rows - 1:
-            extra += tr(" · weights of step {0} restored").format(run.best_step)
-        what = tr("decision map") if d.n_features == 2 else tr("fit")
+            extra += tr(" (weights of step {0} restored)").format(run.best_step)
+        if np.isfinite(acc):
+            extra += tr(", test acc {0:.1f}%").format(100 * acc)
+        what = {"map": tr("decision map"), "fit": tr("fit"),
+                "confusion": tr("confusion matrix (test)"),
+                "scatter": tr("predicted vs true")}[kind]
         title = tr("{0} · <span style='color:{1}'>{2}</span> · step {3}{4}").format(
             what, run.spec.color, html.escape(run.label), min(step, rows - 1), extra)
         self.plot.getPlotItem().setTitle(title, color=theme.FOREGROUND, size="10pt")
@@ -347,14 +564,47 @@ class BoundaryView(PanelView):
         return xy[:, 0], xy[:, 1]
 
     def _class_edges(self, xs, ys, out):
-        """Boundaries between argmax regions: the 0.5 level of each class's indicator."""
-        lab = out.argmax(axis=-1)
+        """Boundaries between argmax regions, smooth: for each class k the zero level of
+        p_k − max_{j≠k} p_j (interpolated between grid points, unlike an indicator's edge)."""
         parts_x, parts_y = [], []
+        srt = np.sort(out, axis=-1)
+        top, second = srt[..., -1], srt[..., -2]
         for k in range(out.shape[-1]):
-            px, py = self._level_line(xs, ys, (lab == k).astype(np.float64), 0.5)
+            pk = out[..., k]
+            others = np.where(pk >= top, second, top)  # the largest of the other classes
+            px, py = self._level_line(xs, ys, pk - others, 0.0)
             parts_x += [np.asarray(px), [np.nan]]
             parts_y += [np.asarray(py), [np.nan]]
         return np.concatenate(parts_x), np.concatenate(parts_y)
+
+
+    def _draw_confusion(self, i: int, step: int) -> None:
+        """Run i's confusion matrix on the test rows at ``step`` (rows: true class)."""
+        sim = self.controller.sim
+        m = sim.confusion(i, step)
+        k = m.shape[0]
+        totals = m.sum(axis=1, keepdims=True)
+        share = np.divide(m, totals, out=np.zeros_like(m, dtype=np.float64), where=totals > 0)
+        blue = _rgb("#0072b2")
+        img = 255 - share[..., None] * (255 - blue) * 0.85
+        self.image.setImage(img.transpose(1, 0, 2).astype(np.uint8), autoLevels=False,
+                            levels=(0, 255))
+        self.image.setRect(QRectF(-0.5, -0.5, k, k))
+        for idx, t in enumerate(self.cells_text):
+            r, col = divmod(idx, k)
+            t.setText(str(int(m[r, col])))
+            t.setColor("#ffffff" if share[r, col] > 0.6 else theme.FOREGROUND)
+            t.setPos(col, r)
+
+    def _draw_scatter(self, i: int, step: int) -> None:
+        """Run i's predictions against the true targets (train dots, test triangles)."""
+        sim = self.controller.sim
+        d = sim.data
+        self.train_pts.setData(d.y_train, sim.predict(i, d.x_train, step=step)[:, 0],
+                               brush=pg.mkBrush("#0072b2"))
+        self.test_pts.setData(d.y_test, sim.predict(i, d.x_test, step=step)[:, 0],
+                              pen=pg.mkPen("#d55e00", width=1.6),
+                              brush=pg.mkBrush(255, 255, 255, 160))
 
 
 class MetricsView(StepPlots):
@@ -366,12 +616,16 @@ class MetricsView(StepPlots):
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(controller, parent)
         lay = panel_layout(self, spacing=2)
+        head = QHBoxLayout()
         self.hover_label = hover_label("networkHoverLabel")
-        lay.addWidget(self.hover_label)
-        titles = {"loss": tr("loss · train ─── solid, test ‒ ‒ ‒ dashed"),
-                  "accuracy": tr("accuracy · train ─── solid, test ‒ ‒ ‒ dashed"),
-                  "lr": tr("learning rate · one line per run"),
-                  "layers": tr("gradient norm per layer")}
+        # one line that never wraps or grows: a long readout is cut, the plots stay put
+        self.hover_label.setWordWrap(False)
+        self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        head.addWidget(self.hover_label, 1)
+        lay.addLayout(head)
+        titles = {"loss": f"loss · {TRAIN_TEST_STYLES}",
+                  "accuracy": f"accuracy · {TRAIN_TEST_STYLES}",
+                  "lr": "learning rate · one line per run", "layers": "gradient norm per layer"}
         self.plots: dict[str, pg.PlotWidget] = {}
         self.cursor_lines = {}
         first = None
@@ -393,17 +647,18 @@ class MetricsView(StepPlots):
             vb.sigRangeChangedManually.connect(lambda *_a, k=key: self._manual_range(k))
             self.cursor_lines[key] = cursor_line(pi)
             w.scene().sigMouseMoved.connect(lambda pos, k=key: self._hover(k, pos))
+            w.installEventFilter(self)  # leaving the plot clears the readout
             w.setMinimumHeight(110)
             lay.addWidget(w, 1)
             self.plots[key] = w
         self.plots["layers"].getPlotItem().setLabel("bottom", tr("step"))
-        self.plots["accuracy"].getPlotItem().setYRange(0, 1.02, padding=0)
+        acc = self.plots["accuracy"].getPlotItem()
+        acc.setYRange(-0.02, 1.04, padding=0)
+        # fixed ticks: the top label reads 1.0 whatever the panel's height
+        acc.getAxis("left").setTicks([[(v / 5, f"{v / 5:.1f}") for v in range(6)]])
         self.no_acc = pg.TextItem(tr("regression: no accuracy"), color="#777777", anchor=(0.5, 0.5))
         self.plots["accuracy"].getPlotItem().addItem(self.no_acc, ignoreBounds=True)
-        # one row across the top: a column of entries would hide the late, low curves
-        self.layer_legend = self.plots["layers"].getPlotItem().addLegend(
-            offset=(-5, 2), brush=pg.mkBrush(255, 255, 255, 200), colCount=3,
-            verSpacing=-6)
+        # the layers' colours are named in their plot's title, where they cover no curve
         self._build_run_legend(lay)
         self.lines: dict[str, list] = {k: [] for k in self.KEYS}
         self._follow = dict.fromkeys(self.KEYS, True)  # False once the user zoomed/panned
@@ -411,7 +666,25 @@ class MetricsView(StepPlots):
         self._layers_title = ""
         self.follow_all(self.rebuild, self.refresh, self._recolor, controller.selection_changed,
                         controller.playing_changed)
+        controller.experiment_changed.connect(self.clear_hover)
+        controller.reset_done.connect(self.clear_hover)
         self.rebuild()
+
+    def clear_hover(self) -> None:
+        """Empty the readout (mouse left the plots, new experiment, reset)."""
+        self.hover_label.setText(" ")
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Leave:
+            self.clear_hover()
+        return super().eventFilter(obj, event)
+
+    def _hover(self, key: str, scene_pos) -> None:
+        vb = self.plots[key].getPlotItem().getViewBox()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            self.clear_hover()  # over an axis or the title: nothing under the mouse
+            return
+        super()._hover(key, scene_pos)
 
     def _manual_range(self, key: str) -> None:
         self._follow[key] = False
@@ -465,6 +738,7 @@ class MetricsView(StepPlots):
                 self.lines[key][2 * j + k].setPen(self._pen(color, style))
         self.lines["lr"][j].setPen(self._pen(color))
         self._fill_run_legend()
+        self._layers_title = ""
         self.refresh()  # the gradient-norm title names the selected run in its colour
 
     def rebuild(self) -> None:
@@ -474,7 +748,6 @@ class MetricsView(StepPlots):
             for item in self.lines[key]:
                 pi.removeItem(item)
             self.lines[key] = []
-        self.layer_legend.clear()
         for i, run in enumerate(sim.runs):
             color = run.spec.color or theme.run_color(i)
             for key in ("loss", "accuracy"):
@@ -490,9 +763,8 @@ class MetricsView(StepPlots):
                                     connect="finite")
             self.plots["layers"].getPlotItem().addItem(item)
             self.lines["layers"].append(item)
-            out = tr(" (out)") if j == sim.n_layers - 1 else ""
-            self.layer_legend.addItem(item, tr("layer {0}").format(j + 1) + out)
         self._fill_run_legend()
+        self._layers_title = ""
         self._pen_width = 1.0 if self.controller.playing else 1.5
         cls = sim.classification
         self.no_acc.setVisible(not cls)
@@ -525,12 +797,13 @@ class MetricsView(StepPlots):
             idx = row_indices(rows, MAX_CURVE_POINTS)
             rec = sim.record(i)[idx]
             x = idx.astype(np.float64)
-            show("loss", self.lines["loss"][2 * i], x, rec[:, 0])
-            show("loss", self.lines["loss"][2 * i + 1], x, rec[:, 1])
+            show("loss", self.lines["loss"][2 * i], x, rec[:, TRAIN_LOSS])
+            show("loss", self.lines["loss"][2 * i + 1], x, rec[:, TEST_LOSS])
             if sim.classification:
-                show("accuracy", self.lines["accuracy"][2 * i], x, rec[:, 2], log=False)
-                show("accuracy", self.lines["accuracy"][2 * i + 1], x, rec[:, 3], log=False)
-            show("lr", self.lines["lr"][i], x, rec[:, 4])
+                show("accuracy", self.lines["accuracy"][2 * i], x, rec[:, TRAIN_ACC], log=False)
+                show("accuracy", self.lines["accuracy"][2 * i + 1], x, rec[:, TEST_ACC],
+                     log=False)
+            show("lr", self.lines["lr"][i], x, rec[:, LR])
         s = c.selected
         rows = c.shown_rows(s)
         idx = row_indices(rows, MAX_CURVE_POINTS)
@@ -541,8 +814,11 @@ class MetricsView(StepPlots):
                         (0.0, max(float(x_last), 1.0)), c.playing, dict.fromkeys(bounds, True),
                         link_x=True)
         run = sim.runs[s]
-        title = (tr("gradient norm per layer") + f" · <span style='color:{run.spec.color}'>"
-                 f"{html.escape(run.label)}</span>")
+        keys = "".join(
+            f" <span style='color:{LAYER_COLORS[j % len(LAYER_COLORS)]}'>■</span>"
+            f"{'out' if j == sim.n_layers - 1 else f'L{j + 1}'}" for j in range(sim.n_layers))
+        title = (f"gradient norm per layer · <span style='color:{run.spec.color}'>"
+                 f"{html.escape(run.label)}</span> ·{keys}")
         if title != self._layers_title:  # a new label's layout costs, every frame
             self._layers_title = title
             self.plots["layers"].getPlotItem().setTitle(title, color=theme.FOREGROUND,
@@ -565,7 +841,8 @@ class MetricsView(StepPlots):
                 vals = sim.layer_grad_norms(s)[step]
                 parts += [f"L{j + 1} {v:.3g}" for j, v in enumerate(vals)]
             return "  ".join(parts)
-        col = {"loss": (0, 1), "accuracy": (2, 3), "lr": (4,)}[key]
+        col = {"loss": (TRAIN_LOSS, TEST_LOSS), "accuracy": (TRAIN_ACC, TEST_ACC),
+               "lr": (LR,)}[key]
         for i, run in enumerate(sim.runs):
             if not 0 <= step < self.controller.shown_rows(i):
                 continue
@@ -601,6 +878,8 @@ class WeightSliceView(PanelView):
         lay.addWidget(self.plot, 1)
         pi = self.plot.getPlotItem()
         self.image, self.colorbar, self.iso = heatmap_items(pi, 12)
+        for side in ("left", "top", "bottom"):  # the bar's frame: 3 axes repainted per frame
+            self.colorbar.hideAxis(side)
         self.path = pg.PlotDataItem(pen=pg.mkPen("#0072b2", width=2))
         pi.addItem(self.path)
         self.head = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#ffffff", width=1.5))
@@ -609,6 +888,8 @@ class WeightSliceView(PanelView):
         self.throttle = Throttle(self.refresh, SLICE_INTERVAL_MS, self)
         self._sec_per_point = 0.0  # measured cost of one slice point (sizes the Play grid)
         self.last_grid = None  # (va, vb, z) drawn last
+        self._scale: SliceScale | None = None  # the colour scale drawn last
+        self._labels: tuple[str, str] | None = None  # the axis labels set last
         controller.playing_changed.connect(self._playing_changed)
         controller.experiment_changed.connect(self.rebuild)
         controller.reset_done.connect(self._reset)
@@ -667,9 +948,13 @@ class WeightSliceView(PanelView):
         self.refresh()
 
     def schedule(self) -> None:
-        """Recompute now, or at the end of the SLICE_INTERVAL_MS since the last one
-        (coalesces the steps of a Play and the cursor moves of a scrub)."""
-        self.throttle()
+        """Recompute now while playing or stepping (in step with the other panels, on a
+        budgeted grid); a scrub's cursor moves are coalesced to one per SLICE_INTERVAL_MS."""
+        c = self.controller
+        if c.playing or c.cursor < 0:
+            self.throttle.flush()
+        else:
+            self.throttle()
 
     def _playing_changed(self, playing: bool) -> None:
         if not playing:  # paused: the latest state, at full resolution, at once
@@ -690,6 +975,14 @@ class WeightSliceView(PanelView):
         half = 0.6 * span + 0.25
         return (centre[0] - half[0], centre[0] + half[0], centre[1] - half[1],
                 centre[1] + half[1])
+
+    @staticmethod
+    def _holds(r, path: np.ndarray) -> bool:
+        """Whether range ``r`` holds the path with PATH_MARGIN of its size to spare on each
+        side (a path running to the edge gets a new range, centred on it)."""
+        mx, my = PATH_MARGIN * (r[1] - r[0]), PATH_MARGIN * (r[3] - r[2])
+        return bool(r[0] + mx <= path[:, 0].min() and path[:, 0].max() <= r[1] - mx
+                    and r[2] + my <= path[:, 1].min() and path[:, 1].max() <= r[3] - my)
 
     def refresh(self) -> None:
         if self._deferred():
@@ -715,26 +1008,31 @@ class WeightSliceView(PanelView):
         if not len(path):
             return
         r = self._range
-        inside = r is not None and (r[0] <= path[:, 0].min() and path[:, 0].max() <= r[1]
-                                    and r[2] <= path[:, 1].min() and path[:, 1].max() <= r[3])
-        if not inside:
+        if r is None or not self._holds(r, path):
             r = self._range = self._compute_range(path)
         va = np.linspace(r[0], r[1], n)
         vb = np.linspace(r[2], r[3], n)
         t0 = time.perf_counter()
         z = sim.weight_slice(i, a, b, va, vb, step=step)
         self._sec_per_point = (time.perf_counter() - t0) / (n * n)
-        draw_heatmap(self.image, self.colorbar, self.iso, va, vb, z)
+        keep = self._scale if c.playing else None
+        self._scale = draw_slice(self.image, self.colorbar, self.iso, va, vb, z, keep)
+        is_log = self._scale.is_log
         run = sim.runs[i]
         color = run.spec.color or theme.run_color(i)
         self.path.setData(path[:, 0], path[:, 1])
         self.path.setPen(pg.mkPen(color, width=2))
         self.head.setData([path[-1, 0]], [path[-1, 1]], brush=pg.mkBrush(color))
         pi = self.plot.getPlotItem()
-        pi.setLabel("bottom", self.combo_a.currentText())
-        pi.setLabel("left", self.combo_b.currentText())
+        labels = (self.combo_a.currentText(), self.combo_b.currentText())
+        if labels != self._labels:  # a new label lays out and repaints the axis
+            self._labels = labels
+            pi.setLabel("bottom", labels[0])
+            pi.setLabel("left", labels[1])
         pi.setRange(xRange=(va[0], va[-1]), yRange=(vb[0], vb[-1]), padding=0)
-        pi.setTitle(tr("loss over 2 weights · <span style='color:{0}'>{1}</span> · step {2}")
-                    .format(color, html.escape(run.label), steps[-1]),
+        scale = " (log colours)" if is_log else ""
+        pi.setTitle(tr("loss over 2 weights{0} · <span style='color:{1}'>{2}</span> · step "
+                       "{3}").format(
+                scale, color, html.escape(run.label), steps[-1]),
                     color=theme.FOREGROUND, size="10pt")
         self.last_grid = (va, vb, z)
