@@ -42,7 +42,9 @@ def test_ts_sources_are_complete_and_compiled(lang):
 
 def test_texts_module_lists_the_current_registries():
     """ui/i18n_texts.py (what lupdate reads for data texts) matches the registries."""
-    assert (ROOT / "ui" / "i18n_texts.py").read_text(encoding="utf-8") == i18n.texts_module()
+    assert (ROOT / "ui" / "i18n_texts.py").read_text(encoding="utf-8") == i18n.texts_module(), (
+        "registries or presets changed: run `python -m ui.i18n`, translate the new entries of "
+        "resources/i18n/*.ts, and run it again")
 
 
 def test_simplified_and_traditional_differ():
@@ -194,6 +196,8 @@ def english_leftovers(text: str, allowed: set[str]) -> list[str]:
     t = re.sub(r"<[^>]+>", " ", text)
     t = html.unescape(t)
     t = re.sub(r"\b\w+=\S+", " ", t)            # lr=0.05, momentum=0.9
+    t = re.sub(r"\b[A-Za-z]\w*_\w+\b", " ", t)   # identifiers: weight_decay, test_fraction
+    t = re.sub(r"\btorch(\.\w+)*|\bBatchNorm1d\b", " ", t)  # torch's names
     t = re.sub(r"\b[A-Za-z]\w*\[[^\]]*\]", " ", t)  # W1[0,2], b2[3]
     t = re.sub(r"&(?=\w)", "", t)                # accelerators
     return [w for w in re.findall(r"[A-Za-z]{2,}", t) if w.lower() not in allowed]

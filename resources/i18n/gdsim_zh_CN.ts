@@ -104,10 +104,6 @@ The app keeps running; details were written to the terminal.</source>
         <translation>正在计算吸引域图（{0}×{1} 个起点，{2} 步）…</translation>
     </message>
     <message>
-        <source>{0} steps/s</source>
-        <translation>{0} 步/秒</translation>
-    </message>
-    <message>
         <source>Step</source>
         <translation>单步</translation>
     </message>
@@ -146,6 +142,10 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Steps per second, log scale from 1 to 100,000</source>
         <translation>每秒步数，对数刻度，1 到 100,000</translation>
+    </message>
+    <message>
+        <source>Steps per second asked for; while playing, the rate reached (the engine and the drawing may not keep up)</source>
+        <translation>设定的每秒步数；播放时显示实际达到的速率（引擎和绘图可能跟不上）</translation>
     </message>
     <message>
         <source> Timeline </source>
@@ -224,6 +224,10 @@ The app keeps running; details were written to the terminal.</source>
         <translation>学习率 η（调度开始时的基础学习率）</translation>
     </message>
     <message>
+        <source>maximize: gradient ascent, the rule steps along −g</source>
+        <translation>maximize：梯度上升，规则沿 −g 的反方向前进</translation>
+    </message>
+    <message>
         <source>momentum μ: weight of the previous buffer</source>
         <translation>动量 μ：上一步缓冲的权重</translation>
     </message>
@@ -276,6 +280,10 @@ The app keeps running; details were written to the terminal.</source>
         <translation>AMSGrad：除以 v 的历史最大值</translation>
     </message>
     <message>
+        <source>decoupled weight decay (AdamW's): θ ← θ(1 − ηλ) instead of adding λθ to g</source>
+        <translation>解耦权重衰减（AdamW 的做法）：θ ← θ(1 − ηλ)，而不是把 λθ 加到 g 上</translation>
+    </message>
+    <message>
         <source>decoupled weight decay λ: θ ← θ(1 − ηλ) before the step</source>
         <translation>解耦权重衰减 λ：更新前 θ ← θ(1 − ηλ)</translation>
     </message>
@@ -286,6 +294,78 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>momentum decay ψ of the μ_t schedule</source>
         <translation>μ_t 调度的动量衰减 ψ</translation>
+    </message>
+    <message>
+        <source>η₋: step-size factor when the gradient flips sign</source>
+        <translation>η₋：梯度变号时的步长系数</translation>
+    </message>
+    <message>
+        <source>η₊: step-size factor while the gradient keeps its sign</source>
+        <translation>η₊：梯度保持符号时的步长系数</translation>
+    </message>
+    <message>
+        <source>smallest step size Δ_min</source>
+        <translation>最小步长 Δ_min</translation>
+    </message>
+    <message>
+        <source>largest step size Δ_max</source>
+        <translation>最大步长 Δ_max</translation>
+    </message>
+    <message>
+        <source>decay term λ of the step size η_t</source>
+        <translation>步长 η_t 的衰减项 λ</translation>
+    </message>
+    <message>
+        <source>power α of the step-size decay</source>
+        <translation>步长衰减的幂 α</translation>
+    </message>
+    <message>
+        <source>step t₀ after which the iterates are averaged</source>
+        <translation>从第 t₀ 步起对迭代点求平均</translation>
+    </message>
+    <message>
+        <source>β₂ decay: 1 − β₂,t = t^beta2_decay</source>
+        <translation>β₂ 衰减：1 − β₂,t = t^beta2_decay</translation>
+    </message>
+    <message>
+        <source>ε₁ floor of v (none: the machine ε, as torch's None)</source>
+        <translation>v 的下限 ε₁（none：机器 ε，同 torch 的 None）</translation>
+    </message>
+    <message>
+        <source>ε₂ floor of the parameters' RMS in the relative step</source>
+        <translation>相对步长中参数 RMS 的下限 ε₂</translation>
+    </message>
+    <message>
+        <source>clipping threshold d of the update's RMS (torch: ≥ 1)</source>
+        <translation>更新量 RMS 的裁剪阈值 d（torch：≥ 1）</translation>
+    </message>
+    <message>
+        <source>β₂: decay rate of the momentum m</source>
+        <translation>β₂：动量 m 的衰减率</translation>
+    </message>
+    <message>
+        <source>β: decay rate of the momentum average</source>
+        <translation>β：动量平均的衰减率</translation>
+    </message>
+    <message>
+        <source>ν: weight of the momentum average against the raw gradient</source>
+        <translation>ν：动量平均相对于原始梯度的权重</translation>
+    </message>
+    <message>
+        <source>ν₁: weight of m against g in the numerator</source>
+        <translation>ν₁：分子中 m 相对于 g 的权重</translation>
+    </message>
+    <message>
+        <source>ν₂: weight of v against g² in the denominator</source>
+        <translation>ν₂：分母中 v 相对于 g² 的权重</translation>
+    </message>
+    <message>
+        <source>starting value of m and v</source>
+        <translation>m 和 v 的初始值</translation>
+    </message>
+    <message>
+        <source>momentum μ: weight of the previous buffer (interpolation β)</source>
+        <translation>动量 μ：上一步缓冲的权重（插值系数 β）</translation>
     </message>
     <message>
         <source>steps between decays</source>
@@ -536,20 +616,28 @@ The app keeps running; details were written to the terminal.</source>
         <translation>类别数（螺旋臂、点团）</translation>
     </message>
     <message>
-        <source>L1 penalty l1·Σ|W| (sparse weights)</source>
-        <translation>L1 惩罚 l1·Σ|W|（稀疏权重）</translation>
+        <source>L1 penalty l1·Σ|W| on weight matrices (sparse weights)</source>
+        <translation>权重矩阵上的 L1 惩罚 l1·Σ|W|（稀疏权重）</translation>
     </message>
     <message>
-        <source>L2 penalty (l2/2)·ΣW² (weight decay in the loss)</source>
-        <translation>L2 惩罚 (l2/2)·ΣW²（损失中的权重衰减）</translation>
+        <source>model L2: (l2/2)·ΣW² added to the loss, weight matrices only (not biases); torch: add it to the loss. A run's weight_decay is torch.optim's, on every parameter</source>
+        <translation>模型 L2：把 (l2/2)·ΣW² 加到损失上，只作用于权重矩阵（不含偏置）；torch：加到损失中。运行的 weight_decay 是 torch.optim 的，作用于所有参数</translation>
     </message>
     <message>
-        <source>probability of dropping a hidden unit during training</source>
-        <translation>训练时丢弃一个隐藏单元的概率</translation>
+        <source>inverted dropout (torch.nn.Dropout): hidden units dropped with this probability while training, the rest × 1/(1−p)</source>
+        <translation>反向 dropout（torch.nn.Dropout）：训练时以此概率丢弃隐藏单元，其余乘以 1/(1−p)</translation>
     </message>
     <message>
-        <source>normalize each hidden layer over the batch</source>
-        <translation>在批量上归一化每个隐藏层</translation>
+        <source>batch norm before each hidden activation (torch BatchNorm1d: momentum 0.1, eps 1e-5)</source>
+        <translation>每个隐藏层激活前做批归一化（torch BatchNorm1d：momentum 0.1，eps 1e-5）</translation>
+    </message>
+    <message>
+        <source>hold out 20 % of the training rows for validation; stop a run after this many epochs without a lower validation loss and restore its best weights (0 = off)</source>
+        <translation>留出 20% 的训练行作验证；验证损失连续这么多个周期没有下降就停止运行，并恢复最佳权重（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Every change here restarts all runs from the start point (while paused, they re-run at once up to the step shown); a new colour applies at once.</source>
+        <translation>这里的每次修改都会让所有运行从起点重新开始（暂停时会立即重新运行到当前显示的步）；新颜色立即生效。</translation>
     </message>
     <message>
         <source>passes over the training set</source>
@@ -558,10 +646,6 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>samples per step: 0 = full batch, 1 = single sample</source>
         <translation>每步的样本数：0 = 全批量，1 = 单个样本</translation>
-    </message>
-    <message>
-        <source>stop after this many epochs without a better test loss and restore the best weights (0 = off)</source>
-        <translation>测试损失连续这么多个周期没有改善就停止，并恢复最佳权重（0 = 关闭）</translation>
     </message>
     <message>
         <source>seed for data, initial weights, batches and dropout</source>
@@ -628,10 +712,6 @@ The app keeps running; details were written to the terminal.</source>
         <translation>将鼠标悬停在图上读取该处的 f 和梯度；点击即从该处出发</translation>
     </message>
     <message>
-        <source>Every change here restarts all runs from the start point (a new colour applies at once).</source>
-        <translation>这里的每次修改都会让所有运行从起点重新开始（新颜色立即生效）。</translation>
-    </message>
-    <message>
         <source>Label</source>
         <translation>标签</translation>
     </message>
@@ -646,6 +726,10 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>Conv.</source>
+        <translation>收敛</translation>
     </message>
     <message>
         <source>Ravine: GD zig-zags, momentum glides</source>
@@ -686,6 +770,14 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Reduce on plateau: stairs down a noise floor</source>
         <translation>平台期衰减：沿噪声底部逐级下降</translation>
+    </message>
+    <message>
+        <source>Lion's sign steps vs Adam</source>
+        <translation>Lion 的符号步与 Adam</translation>
+    </message>
+    <message>
+        <source>Schedule-free AdamW vs AdamW + cosine</source>
+        <translation>无调度 AdamW 与 AdamW + 余弦</translation>
     </message>
     <message>
         <source>XOR without a hidden layer</source>
@@ -818,6 +910,10 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Open &amp;test data…</source>
+        <translation>打开测试数据(&amp;T)…</translation>
     </message>
     <message>
         <source>&amp;Save</source>
@@ -960,6 +1056,14 @@ The app keeps running; details were written to the terminal.</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
+        <source>A CSV export is already running (see its progress)</source>
+        <translation>已有一个 CSV 导出正在进行（请查看其进度）</translation>
+    </message>
+    <message>
+        <source>Preparing the CSV…</source>
+        <translation>正在准备 CSV…</translation>
+    </message>
+    <message>
         <source>Export trajectory CSV</source>
         <translation>导出轨迹 CSV</translation>
     </message>
@@ -970,6 +1074,14 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Cannot export CSV</source>
         <translation>无法导出 CSV</translation>
+    </message>
+    <message>
+        <source>Exporting {0}…</source>
+        <translation>正在导出 {0}…</translation>
+    </message>
+    <message>
+        <source>Export cancelled: {0} was not written</source>
+        <translation>导出已取消：未写入 {0}</translation>
     </message>
     <message>
         <source>Exported {0}</source>
@@ -1032,24 +1144,54 @@ The app keeps running; details were written to the terminal.</source>
         <translation>激活函数</translation>
     </message>
     <message>
+        <source>Every change here restarts all runs from the initial weights (a new colour applies at once). A run's weight_decay is torch.optim's: λ·θ on every parameter, biases too (decoupled in adamw); the Model tab's l2 penalizes weight matrices only.</source>
+        <translation>这里的每次修改都会让所有运行从初始权重重新开始（新颜色立即生效）。运行的 weight_decay 是 torch.optim 的：对每个参数（包括偏置）施加 λ·θ（adamw 中为解耦形式）；模型标签页的 l2 只惩罚权重矩阵。</translation>
+    </message>
+    <message>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <source>Init</source>
-        <translation>初始化</translation>
+        <source> (+{0} validation)</source>
+        <translation>（+{0} 验证）</translation>
     </message>
     <message>
-        <source>Regularization</source>
-        <translation>正则化</translation>
+        <source> from {0}</source>
+        <translation>（来自 {0}）</translation>
     </message>
     <message>
         <source>, {0} classes</source>
         <translation>，{0} 类</translation>
     </message>
     <message>
-        <source>{0} train · {1} test · {2} features · {3}</source>
-        <translation>训练 {0} · 测试 {1} · {2} 个特征 · {3}</translation>
+        <source>{0} train{1} · {2} test{3} · {4} features · {5}</source>
+        <translation>训练 {0}{1} · 测试 {2}{3} · {4} 个特征 · {5}</translation>
+    </message>
+    <message>
+        <source>, … ({0} in all)</source>
+        <translation>，…（共 {0} 个）</translation>
+    </message>
+    <message>
+        <source>
+classes (label → class): {0}{1}</source>
+        <translation>
+类别（标签 → 类别）：{0}{1}</translation>
+    </message>
+    <message>
+        <source>Init</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>feed {0} to the network (2-D data only)</source>
+        <translation>把 {0} 输入网络（仅二维数据）</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Regularization</source>
+        <translation>正则化</translation>
     </message>
     <message>
         <source>{0} · {1} weights</source>
@@ -1058,10 +1200,6 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Open data CSV</source>
         <translation>打开数据 CSV</translation>
-    </message>
-    <message>
-        <source>Every change here restarts all runs from the initial weights (a new colour applies at once).</source>
-        <translation>这里的每次修改都会让所有运行从初始权重重新开始（新颜色立即生效）。</translation>
     </message>
     <message>
         <source>Training</source>
@@ -1084,16 +1222,40 @@ The app keeps running; details were written to the terminal.</source>
         <translation> 预设 </translation>
     </message>
     <message>
+        <source>step taken ÷ gradient per coordinate: x solid, y dashed (plain GD: flat at η; AdaGrad decays; Adam normalises)</source>
+        <translation>每个坐标的实际步长 ÷ 梯度：x 实线，y 虚线（普通 GD：恒为 η；AdaGrad 逐渐衰减；Adam 做归一化）</translation>
+    </message>
+    <message>
+        <source>effective step size  −Δθᵢ / gᵢ</source>
+        <translation>有效步长  −Δθᵢ / gᵢ</translation>
+    </message>
+    <message>
+        <source>loss tolerance (loss − f* ≤)</source>
+        <translation>损失容差（loss − f* ≤）</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export race table</source>
+        <translation>导出竞赛表</translation>
+    </message>
+    <message>
+        <source>Cannot export race table</source>
+        <translation>无法导出竞赛表</translation>
+    </message>
+    <message>
+        <source>Training steps per second achieved while playing (the speed setting is the most it asks for)</source>
+        <translation>播放时实际达到的每秒训练步数（速度设置是它请求的上限）</translation>
+    </message>
+    <message>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
         <source>Save…</source>
         <translation>保存…</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>导出 CSV…</translation>
     </message>
     <message>
         <source>Save weights…</source>
@@ -1104,12 +1266,20 @@ The app keeps running; details were written to the terminal.</source>
         <translation>载入权重…</translation>
     </message>
     <message>
+        <source>Open test data…</source>
+        <translation>打开测试数据…</translation>
+    </message>
+    <message>
         <source>The selected run's weights at the shown step</source>
         <translation>所选运行在当前显示步的权重</translation>
     </message>
     <message>
         <source>Start every run from these weights</source>
         <translation>让每个运行都从这些权重开始</translation>
+    </message>
+    <message>
+        <source>Test rows from a CSV with the training CSV's columns: every training row then trains</source>
+        <translation>从与训练 CSV 列相同的 CSV 读取测试行：此时所有训练行都参与训练</translation>
     </message>
     <message>
         <source>Export image</source>
@@ -1172,6 +1342,22 @@ The app keeps running; details were written to the terminal.</source>
         <translation>所有运行从 {0} 开始</translation>
     </message>
     <message>
+        <source>Cannot open test data</source>
+        <translation>无法打开测试数据</translation>
+    </message>
+    <message>
+        <source>Test data goes with training data from a CSV file: choose Data set → CSV file… first</source>
+        <translation>测试数据需配合来自 CSV 文件的训练数据：请先选择 数据集 → CSV 文件…</translation>
+    </message>
+    <message>
+        <source>Testing on {0}; every row of {1} trains</source>
+        <translation>在 {0} 上测试；{1} 的每一行都参与训练</translation>
+    </message>
+    <message>
+        <source>Open test data</source>
+        <translation>打开测试数据</translation>
+    </message>
+    <message>
         <source>Load weights</source>
         <translation>载入权重</translation>
     </message>
@@ -1188,6 +1374,22 @@ The app keeps running; details were written to the terminal.</source>
         <translation>决策边界</translation>
     </message>
     <message>
+        <source>predicted class</source>
+        <translation>预测类别</translation>
+    </message>
+    <message>
+        <source>true class</source>
+        <translation>真实类别</translation>
+    </message>
+    <message>
+        <source>true value</source>
+        <translation>真实值</translation>
+    </message>
+    <message>
+        <source>predicted value</source>
+        <translation>预测值</translation>
+    </message>
+    <message>
         <source>fit · all runs · step {0}</source>
         <translation>拟合 · 所有运行 · 第 {0} 步</translation>
     </message>
@@ -1200,24 +1402,12 @@ The app keeps running; details were written to the terminal.</source>
         <translation>测试</translation>
     </message>
     <message>
+        <source> (weights of step {0} restored)</source>
+        <translation>（已恢复第 {0} 步的权重）</translation>
+    </message>
+    <message>
         <source>, test acc {0:.1f}%</source>
         <translation>，测试准确率 {0:.1f}%</translation>
-    </message>
-    <message>
-        <source> · weights of step {0} restored</source>
-        <translation> · 已恢复第 {0} 步的权重</translation>
-    </message>
-    <message>
-        <source>decision map</source>
-        <translation>决策图</translation>
-    </message>
-    <message>
-        <source>fit</source>
-        <translation>拟合</translation>
-    </message>
-    <message>
-        <source>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}{4}</source>
-        <translation>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步{4}</translation>
     </message>
     <message>
         <source>loss · train ─── solid, test ‒ ‒ ‒ dashed</source>
@@ -1236,6 +1426,34 @@ The app keeps running; details were written to the terminal.</source>
         <translation>每层梯度范数</translation>
     </message>
     <message>
+        <source>out</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>loss over 2 weights{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}</source>
+        <translation>两个权重上的损失{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步</translation>
+    </message>
+    <message>
+        <source>decision map</source>
+        <translation>决策图</translation>
+    </message>
+    <message>
+        <source>fit</source>
+        <translation>拟合</translation>
+    </message>
+    <message>
+        <source>confusion matrix (test)</source>
+        <translation>混淆矩阵（测试）</translation>
+    </message>
+    <message>
+        <source>predicted vs true</source>
+        <translation>预测值与真实值</translation>
+    </message>
+    <message>
+        <source>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}{4}</source>
+        <translation>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步{4}</translation>
+    </message>
+    <message>
         <source>regression: no accuracy</source>
         <translation>回归：没有准确率</translation>
     </message>
@@ -1246,14 +1464,6 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Show which colour is which run</source>
         <translation>显示每种颜色对应哪个运行</translation>
-    </message>
-    <message>
-        <source>layer {0}</source>
-        <translation>第 {0} 层</translation>
-    </message>
-    <message>
-        <source> (out)</source>
-        <translation>（输出）</translation>
     </message>
     <message>
         <source>weights</source>
@@ -1270,10 +1480,6 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>choose two different weights</source>
         <translation>请选择两个不同的权重</translation>
-    </message>
-    <message>
-        <source>loss over 2 weights · &lt;span style='color:{0}'&gt;{1}&lt;/span&gt; · step {2}</source>
-        <translation>两个权重上的损失 · &lt;span style='color:{0}'&gt;{1}&lt;/span&gt; · 第 {2} 步</translation>
     </message>
     <message>
         <source>{0}
@@ -1314,6 +1520,14 @@ Allowed: {1}</source>
         <translation>无法导出图片</translation>
     </message>
     <message>
+        <source>ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>at the start point: press Step or Play</source>
+        <translation>位于起点：按单步或播放</translation>
+    </message>
+    <message>
         <source>step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
     </message>
@@ -1342,6 +1556,10 @@ Allowed: {1}; empty: the experiment's value</source>
     <message>
         <source>Optimizer</source>
         <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Steps the run took to converge (gradient norm below tol), from the engine</source>
+        <translation>运行收敛所用的步数（梯度范数低于 tol），来自引擎</translation>
     </message>
     <message>
         <source>Learning rate and every hyperparameter not at its default, then the run's own noise σ or batch size where it overrides the experiment's</source>
@@ -1422,6 +1640,122 @@ Allowed: {1}; empty: the experiment's value</source>
     <message>
         <source>start</source>
         <translation>起点</translation>
+    </message>
+    <message>
+        <source>λmax of the Hessian along each path (solid); dashed: the largest stable curvature, 2/η for GD (2(1+μ)/η with momentum); adaptive rules precondition it</source>
+        <translation>沿每条路径的 Hessian 最大特征值 λmax（实线）；虚线：最大稳定曲率，GD 为 2/η（带动量为 2(1+μ)/η）；自适应规则会对其预条件化</translation>
+    </message>
+    <message>
+        <source>sharpness λmax and 2/η</source>
+        <translation>尖锐度 λmax 与 2/η</translation>
+    </message>
+    <message>
+        <source>{0}: playing fast — pause to see the numbers</source>
+        <translation>{0}：正在快速播放——暂停后可查看数值</translation>
+    </message>
+    <message>
+        <source>Momentum / first-moment arrows (direction of −m)</source>
+        <translation>动量 / 一阶矩箭头（−m 的方向）</translation>
+    </message>
+    <message>
+        <source>Adaptive step boxes (sides ∝ per-coordinate step size)</source>
+        <translation>自适应步长方框（边长 ∝ 各坐标的步长）</translation>
+    </message>
+    <message>
+        <source>{0} {1} step {2}</source>
+        <translation>{0} {1} 第 {2} 步</translation>
+    </message>
+    <message>
+        <source>stability map</source>
+        <translation>稳定性图</translation>
+    </message>
+    <message>
+        <source>lr from</source>
+        <translation>lr 从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>cells</source>
+        <translation>格数</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>colour by</source>
+        <translation>着色依据</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <source>No run to map: add one in the Runs panel.</source>
+        <translation>没有可绘制的运行：请在运行面板中添加一个。</translation>
+    </message>
+    <message>
+        <source>Run &lt;b&gt;{0}&lt;/b&gt; ({1}): lr × a second hyperparameter, from the run's start, full batch, no noise</source>
+        <translation>运行 &lt;b&gt;{0}&lt;/b&gt;（{1}）：lr × 第二个超参数，从该运行的起点出发，全批量，无噪声</translation>
+    </message>
+    <message>
+        <source>&lt;span style='color:#c0392b'&gt;{0}&lt;/span&gt;</source>
+        <translation>&lt;span style='color:#c0392b'&gt;{0}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Computing {0} cells × {1} steps…</source>
+        <translation>正在计算 {0} 格 × {1} 步…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>{0} ran all steps, {1} converged, {2} diverged. Click a cell to apply its values.</source>
+        <translation>{0} 个跑完所有步，{1} 个收敛，{2} 个发散。点击某一格即可应用其参数值。</translation>
+    </message>
+    <message>
+        <source>The mapped run changed optimizer: compute the map again.</source>
+        <translation>所绘制的运行更换了优化器：请重新计算。</translation>
+    </message>
+    <message>
+        <source>Applied {0} to run {1}.</source>
+        <translation>已将 {0} 应用到运行 {1}。</translation>
+    </message>
+    <message>
+        <source>{0} from ({1:g}, {2:g})</source>
+        <translation>{0} 从 ({1:g}, {2:g}) 出发</translation>
+    </message>
+    <message>
+        <source>Sharpness</source>
+        <translation>尖锐度</translation>
+    </message>
+    <message>
+        <source>Effective step</source>
+        <translation>有效步长</translation>
+    </message>
+    <message>
+        <source>Race</source>
+        <translation>竞赛</translation>
+    </message>
+    <message>
+        <source>Explain step</source>
+        <translation>解释这一步</translation>
+    </message>
+    <message>
+        <source>Curvature axes (Hessian eigenvectors, arms ∝ |λ|)</source>
+        <translation>曲率轴（Hessian 特征向量，臂长 ∝ |λ|）</translation>
+    </message>
+    <message>
+        <source>Why: sharpness, effective step, race, explanation</source>
+        <translation>原因：尖锐度、有效步长、竞赛、解释</translation>
+    </message>
+    <message>
+        <source>Stability map (lr × a second hyperparameter)</source>
+        <translation>稳定性图（lr × 第二个超参数）</translation>
     </message>
 </context>
 </TS>

@@ -104,10 +104,6 @@ The app keeps running; details were written to the terminal.</source>
         <translation>正在計算吸引域圖（{0}×{1} 個起點，{2} 步）…</translation>
     </message>
     <message>
-        <source>{0} steps/s</source>
-        <translation>{0} 步/秒</translation>
-    </message>
-    <message>
         <source>Step</source>
         <translation>單步</translation>
     </message>
@@ -146,6 +142,10 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Steps per second, log scale from 1 to 100,000</source>
         <translation>每秒步數，對數刻度，1 到 100,000</translation>
+    </message>
+    <message>
+        <source>Steps per second asked for; while playing, the rate reached (the engine and the drawing may not keep up)</source>
+        <translation>設定的每秒步數；播放時顯示實際達到的速率（引擎和繪圖可能跟不上）</translation>
     </message>
     <message>
         <source> Timeline </source>
@@ -224,6 +224,10 @@ The app keeps running; details were written to the terminal.</source>
         <translation>學習率 η（排程開始時的基礎學習率）</translation>
     </message>
     <message>
+        <source>maximize: gradient ascent, the rule steps along −g</source>
+        <translation>maximize：梯度上升，規則沿 −g 的反方向前進</translation>
+    </message>
+    <message>
         <source>momentum μ: weight of the previous buffer</source>
         <translation>動量 μ：上一步緩衝的權重</translation>
     </message>
@@ -276,6 +280,10 @@ The app keeps running; details were written to the terminal.</source>
         <translation>AMSGrad：除以 v 的歷史最大值</translation>
     </message>
     <message>
+        <source>decoupled weight decay (AdamW's): θ ← θ(1 − ηλ) instead of adding λθ to g</source>
+        <translation>解耦權重衰減（AdamW 的做法）：θ ← θ(1 − ηλ)，而不是把 λθ 加到 g 上</translation>
+    </message>
+    <message>
         <source>decoupled weight decay λ: θ ← θ(1 − ηλ) before the step</source>
         <translation>解耦權重衰減 λ：更新前 θ ← θ(1 − ηλ)</translation>
     </message>
@@ -286,6 +294,78 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>momentum decay ψ of the μ_t schedule</source>
         <translation>μ_t 排程的動量衰減 ψ</translation>
+    </message>
+    <message>
+        <source>η₋: step-size factor when the gradient flips sign</source>
+        <translation>η₋：梯度變號時的步長係數</translation>
+    </message>
+    <message>
+        <source>η₊: step-size factor while the gradient keeps its sign</source>
+        <translation>η₊：梯度保持符號時的步長係數</translation>
+    </message>
+    <message>
+        <source>smallest step size Δ_min</source>
+        <translation>最小步長 Δ_min</translation>
+    </message>
+    <message>
+        <source>largest step size Δ_max</source>
+        <translation>最大步長 Δ_max</translation>
+    </message>
+    <message>
+        <source>decay term λ of the step size η_t</source>
+        <translation>步長 η_t 的衰減項 λ</translation>
+    </message>
+    <message>
+        <source>power α of the step-size decay</source>
+        <translation>步長衰減的冪 α</translation>
+    </message>
+    <message>
+        <source>step t₀ after which the iterates are averaged</source>
+        <translation>從第 t₀ 步起對迭代點求平均</translation>
+    </message>
+    <message>
+        <source>β₂ decay: 1 − β₂,t = t^beta2_decay</source>
+        <translation>β₂ 衰減：1 − β₂,t = t^beta2_decay</translation>
+    </message>
+    <message>
+        <source>ε₁ floor of v (none: the machine ε, as torch's None)</source>
+        <translation>v 的下限 ε₁（none：機器 ε，同 torch 的 None）</translation>
+    </message>
+    <message>
+        <source>ε₂ floor of the parameters' RMS in the relative step</source>
+        <translation>相對步長中引數 RMS 的下限 ε₂</translation>
+    </message>
+    <message>
+        <source>clipping threshold d of the update's RMS (torch: ≥ 1)</source>
+        <translation>更新量 RMS 的裁剪閾值 d（torch：≥ 1）</translation>
+    </message>
+    <message>
+        <source>β₂: decay rate of the momentum m</source>
+        <translation>β₂：動量 m 的衰減率</translation>
+    </message>
+    <message>
+        <source>β: decay rate of the momentum average</source>
+        <translation>β：動量平均的衰減率</translation>
+    </message>
+    <message>
+        <source>ν: weight of the momentum average against the raw gradient</source>
+        <translation>ν：動量平均相對於原始梯度的權重</translation>
+    </message>
+    <message>
+        <source>ν₁: weight of m against g in the numerator</source>
+        <translation>ν₁：分子中 m 相對於 g 的權重</translation>
+    </message>
+    <message>
+        <source>ν₂: weight of v against g² in the denominator</source>
+        <translation>ν₂：分母中 v 相對於 g² 的權重</translation>
+    </message>
+    <message>
+        <source>starting value of m and v</source>
+        <translation>m 和 v 的初始值</translation>
+    </message>
+    <message>
+        <source>momentum μ: weight of the previous buffer (interpolation β)</source>
+        <translation>動量 μ：上一步緩衝的權重（插值係數 β）</translation>
     </message>
     <message>
         <source>steps between decays</source>
@@ -536,20 +616,28 @@ The app keeps running; details were written to the terminal.</source>
         <translation>類別數（螺旋臂、點團）</translation>
     </message>
     <message>
-        <source>L1 penalty l1·Σ|W| (sparse weights)</source>
-        <translation>L1 懲罰 l1·Σ|W|（稀疏權重）</translation>
+        <source>L1 penalty l1·Σ|W| on weight matrices (sparse weights)</source>
+        <translation>權重矩陣上的 L1 懲罰 l1·Σ|W|（稀疏權重）</translation>
     </message>
     <message>
-        <source>L2 penalty (l2/2)·ΣW² (weight decay in the loss)</source>
-        <translation>L2 懲罰 (l2/2)·ΣW²（損失中的權重衰減）</translation>
+        <source>model L2: (l2/2)·ΣW² added to the loss, weight matrices only (not biases); torch: add it to the loss. A run's weight_decay is torch.optim's, on every parameter</source>
+        <translation>模型 L2：把 (l2/2)·ΣW² 加到損失上，只作用於權重矩陣（不含偏置）；torch：加到損失中。執行的 weight_decay 是 torch.optim 的，作用於所有引數</translation>
     </message>
     <message>
-        <source>probability of dropping a hidden unit during training</source>
-        <translation>訓練時丟棄一個隱藏單元的機率</translation>
+        <source>inverted dropout (torch.nn.Dropout): hidden units dropped with this probability while training, the rest × 1/(1−p)</source>
+        <translation>反向 dropout（torch.nn.Dropout）：訓練時以此機率丟棄隱藏單元，其餘乘以 1/(1−p)</translation>
     </message>
     <message>
-        <source>normalize each hidden layer over the batch</source>
-        <translation>在批次上歸一化每個隱藏層</translation>
+        <source>batch norm before each hidden activation (torch BatchNorm1d: momentum 0.1, eps 1e-5)</source>
+        <translation>每個隱藏層啟用前做批歸一化（torch BatchNorm1d：momentum 0.1，eps 1e-5）</translation>
+    </message>
+    <message>
+        <source>hold out 20 % of the training rows for validation; stop a run after this many epochs without a lower validation loss and restore its best weights (0 = off)</source>
+        <translation>留出 20% 的訓練行作驗證；驗證損失連續這麼多個週期沒有下降就停止執行，並恢復最佳權重（0 = 關閉）</translation>
+    </message>
+    <message>
+        <source>Every change here restarts all runs from the start point (while paused, they re-run at once up to the step shown); a new colour applies at once.</source>
+        <translation>這裡的每次修改都會讓所有執行從起點重新開始（暫停時會立即重新執行到當前顯示的步）；新顏色立即生效。</translation>
     </message>
     <message>
         <source>passes over the training set</source>
@@ -558,10 +646,6 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>samples per step: 0 = full batch, 1 = single sample</source>
         <translation>每步的樣本數：0 = 全批次，1 = 單個樣本</translation>
-    </message>
-    <message>
-        <source>stop after this many epochs without a better test loss and restore the best weights (0 = off)</source>
-        <translation>測試損失連續這麼多個週期沒有改善就停止，並恢復最佳權重（0 = 關閉）</translation>
     </message>
     <message>
         <source>seed for data, initial weights, batches and dropout</source>
@@ -628,10 +712,6 @@ The app keeps running; details were written to the terminal.</source>
         <translation>將滑鼠懸停在圖上讀取該處的 f 和梯度；點選即從該處出發</translation>
     </message>
     <message>
-        <source>Every change here restarts all runs from the start point (a new colour applies at once).</source>
-        <translation>這裡的每次修改都會讓所有執行從起點重新開始（新顏色立即生效）。</translation>
-    </message>
-    <message>
         <source>Label</source>
         <translation>標籤</translation>
     </message>
@@ -646,6 +726,10 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Status</source>
         <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Conv.</source>
+        <translation>收斂</translation>
     </message>
     <message>
         <source>Ravine: GD zig-zags, momentum glides</source>
@@ -686,6 +770,14 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Reduce on plateau: stairs down a noise floor</source>
         <translation>平臺期衰減：沿噪聲底部逐級下降</translation>
+    </message>
+    <message>
+        <source>Lion's sign steps vs Adam</source>
+        <translation>Lion 的符號步與 Adam</translation>
+    </message>
+    <message>
+        <source>Schedule-free AdamW vs AdamW + cosine</source>
+        <translation>無排程 AdamW 與 AdamW + 餘弦</translation>
     </message>
     <message>
         <source>XOR without a hidden layer</source>
@@ -818,6 +910,10 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Open &amp;Recent</source>
         <translation>最近開啟(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Open &amp;test data…</source>
+        <translation>開啟測試資料(&amp;T)…</translation>
     </message>
     <message>
         <source>&amp;Save</source>
@@ -960,6 +1056,14 @@ The app keeps running; details were written to the terminal.</source>
         <translation>已儲存 {0}</translation>
     </message>
     <message>
+        <source>A CSV export is already running (see its progress)</source>
+        <translation>已有一個 CSV 匯出正在進行（請檢視其進度）</translation>
+    </message>
+    <message>
+        <source>Preparing the CSV…</source>
+        <translation>正在準備 CSV…</translation>
+    </message>
+    <message>
         <source>Export trajectory CSV</source>
         <translation>匯出軌跡 CSV</translation>
     </message>
@@ -970,6 +1074,14 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Cannot export CSV</source>
         <translation>無法匯出 CSV</translation>
+    </message>
+    <message>
+        <source>Exporting {0}…</source>
+        <translation>正在匯出 {0}…</translation>
+    </message>
+    <message>
+        <source>Export cancelled: {0} was not written</source>
+        <translation>匯出已取消：未寫入 {0}</translation>
     </message>
     <message>
         <source>Exported {0}</source>
@@ -1032,24 +1144,54 @@ The app keeps running; details were written to the terminal.</source>
         <translation>啟用函式</translation>
     </message>
     <message>
+        <source>Every change here restarts all runs from the initial weights (a new colour applies at once). A run's weight_decay is torch.optim's: λ·θ on every parameter, biases too (decoupled in adamw); the Model tab's l2 penalizes weight matrices only.</source>
+        <translation>這裡的每次修改都會讓所有執行從初始權重重新開始（新顏色立即生效）。執行的 weight_decay 是 torch.optim 的：對每個引數（包括偏置）施加 λ·θ（adamw 中為解耦形式）；模型標籤頁的 l2 只懲罰權重矩陣。</translation>
+    </message>
+    <message>
         <source>Loss</source>
         <translation>損失</translation>
     </message>
     <message>
-        <source>Init</source>
-        <translation>初始化</translation>
+        <source> (+{0} validation)</source>
+        <translation>（+{0} 驗證）</translation>
     </message>
     <message>
-        <source>Regularization</source>
-        <translation>正則化</translation>
+        <source> from {0}</source>
+        <translation>（來自 {0}）</translation>
     </message>
     <message>
         <source>, {0} classes</source>
         <translation>，{0} 類</translation>
     </message>
     <message>
-        <source>{0} train · {1} test · {2} features · {3}</source>
-        <translation>訓練 {0} · 測試 {1} · {2} 個特徵 · {3}</translation>
+        <source>{0} train{1} · {2} test{3} · {4} features · {5}</source>
+        <translation>訓練 {0}{1} · 測試 {2}{3} · {4} 個特徵 · {5}</translation>
+    </message>
+    <message>
+        <source>, … ({0} in all)</source>
+        <translation>，…（共 {0} 個）</translation>
+    </message>
+    <message>
+        <source>
+classes (label → class): {0}{1}</source>
+        <translation>
+類別（標籤 → 類別）：{0}{1}</translation>
+    </message>
+    <message>
+        <source>Init</source>
+        <translation>初始化</translation>
+    </message>
+    <message>
+        <source>feed {0} to the network (2-D data only)</source>
+        <translation>把 {0} 輸入網路（僅二維資料）</translation>
+    </message>
+    <message>
+        <source>Inputs</source>
+        <translation>輸入</translation>
+    </message>
+    <message>
+        <source>Regularization</source>
+        <translation>正則化</translation>
     </message>
     <message>
         <source>{0} · {1} weights</source>
@@ -1058,10 +1200,6 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Open data CSV</source>
         <translation>開啟資料 CSV</translation>
-    </message>
-    <message>
-        <source>Every change here restarts all runs from the initial weights (a new colour applies at once).</source>
-        <translation>這裡的每次修改都會讓所有執行從初始權重重新開始（新顏色立即生效）。</translation>
     </message>
     <message>
         <source>Training</source>
@@ -1084,16 +1222,40 @@ The app keeps running; details were written to the terminal.</source>
         <translation> 預設 </translation>
     </message>
     <message>
+        <source>step taken ÷ gradient per coordinate: x solid, y dashed (plain GD: flat at η; AdaGrad decays; Adam normalises)</source>
+        <translation>每個座標的實際步長 ÷ 梯度：x 實線，y 虛線（普通 GD：恆為 η；AdaGrad 逐漸衰減；Adam 做歸一化）</translation>
+    </message>
+    <message>
+        <source>effective step size  −Δθᵢ / gᵢ</source>
+        <translation>有效步長  −Δθᵢ / gᵢ</translation>
+    </message>
+    <message>
+        <source>loss tolerance (loss − f* ≤)</source>
+        <translation>損失容差（loss − f* ≤）</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>匯出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export race table</source>
+        <translation>匯出競賽表</translation>
+    </message>
+    <message>
+        <source>Cannot export race table</source>
+        <translation>無法匯出競賽表</translation>
+    </message>
+    <message>
+        <source>Training steps per second achieved while playing (the speed setting is the most it asks for)</source>
+        <translation>播放時實際達到的每秒訓練步數（速度設定是它請求的上限）</translation>
+    </message>
+    <message>
         <source>Open…</source>
         <translation>開啟…</translation>
     </message>
     <message>
         <source>Save…</source>
         <translation>儲存…</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>匯出 CSV…</translation>
     </message>
     <message>
         <source>Save weights…</source>
@@ -1104,12 +1266,20 @@ The app keeps running; details were written to the terminal.</source>
         <translation>載入權重…</translation>
     </message>
     <message>
+        <source>Open test data…</source>
+        <translation>開啟測試資料…</translation>
+    </message>
+    <message>
         <source>The selected run's weights at the shown step</source>
         <translation>所選執行在當前顯示步的權重</translation>
     </message>
     <message>
         <source>Start every run from these weights</source>
         <translation>讓每個執行都從這些權重開始</translation>
+    </message>
+    <message>
+        <source>Test rows from a CSV with the training CSV's columns: every training row then trains</source>
+        <translation>從與訓練 CSV 列相同的 CSV 讀取測試行：此時所有訓練行都參與訓練</translation>
     </message>
     <message>
         <source>Export image</source>
@@ -1172,6 +1342,22 @@ The app keeps running; details were written to the terminal.</source>
         <translation>所有執行從 {0} 開始</translation>
     </message>
     <message>
+        <source>Cannot open test data</source>
+        <translation>無法開啟測試資料</translation>
+    </message>
+    <message>
+        <source>Test data goes with training data from a CSV file: choose Data set → CSV file… first</source>
+        <translation>測試資料需配合來自 CSV 檔案的訓練資料：請先選擇 資料集 → CSV 檔案…</translation>
+    </message>
+    <message>
+        <source>Testing on {0}; every row of {1} trains</source>
+        <translation>在 {0} 上測試；{1} 的每一行都參與訓練</translation>
+    </message>
+    <message>
+        <source>Open test data</source>
+        <translation>開啟測試資料</translation>
+    </message>
+    <message>
         <source>Load weights</source>
         <translation>載入權重</translation>
     </message>
@@ -1188,6 +1374,22 @@ The app keeps running; details were written to the terminal.</source>
         <translation>決策邊界</translation>
     </message>
     <message>
+        <source>predicted class</source>
+        <translation>預測類別</translation>
+    </message>
+    <message>
+        <source>true class</source>
+        <translation>真實類別</translation>
+    </message>
+    <message>
+        <source>true value</source>
+        <translation>真實值</translation>
+    </message>
+    <message>
+        <source>predicted value</source>
+        <translation>預測值</translation>
+    </message>
+    <message>
         <source>fit · all runs · step {0}</source>
         <translation>擬合 · 所有執行 · 第 {0} 步</translation>
     </message>
@@ -1200,24 +1402,12 @@ The app keeps running; details were written to the terminal.</source>
         <translation>測試</translation>
     </message>
     <message>
+        <source> (weights of step {0} restored)</source>
+        <translation>（已恢復第 {0} 步的權重）</translation>
+    </message>
+    <message>
         <source>, test acc {0:.1f}%</source>
         <translation>，測試準確率 {0:.1f}%</translation>
-    </message>
-    <message>
-        <source> · weights of step {0} restored</source>
-        <translation> · 已恢復第 {0} 步的權重</translation>
-    </message>
-    <message>
-        <source>decision map</source>
-        <translation>決策圖</translation>
-    </message>
-    <message>
-        <source>fit</source>
-        <translation>擬合</translation>
-    </message>
-    <message>
-        <source>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}{4}</source>
-        <translation>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步{4}</translation>
     </message>
     <message>
         <source>loss · train ─── solid, test ‒ ‒ ‒ dashed</source>
@@ -1236,6 +1426,34 @@ The app keeps running; details were written to the terminal.</source>
         <translation>每層梯度範數</translation>
     </message>
     <message>
+        <source>out</source>
+        <translation>輸出</translation>
+    </message>
+    <message>
+        <source>loss over 2 weights{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}</source>
+        <translation>兩個權重上的損失{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步</translation>
+    </message>
+    <message>
+        <source>decision map</source>
+        <translation>決策圖</translation>
+    </message>
+    <message>
+        <source>fit</source>
+        <translation>擬合</translation>
+    </message>
+    <message>
+        <source>confusion matrix (test)</source>
+        <translation>混淆矩陣（測試）</translation>
+    </message>
+    <message>
+        <source>predicted vs true</source>
+        <translation>預測值與真實值</translation>
+    </message>
+    <message>
+        <source>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}{4}</source>
+        <translation>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步{4}</translation>
+    </message>
+    <message>
         <source>regression: no accuracy</source>
         <translation>迴歸：沒有準確率</translation>
     </message>
@@ -1246,14 +1464,6 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>Show which colour is which run</source>
         <translation>顯示每種顏色對應哪個執行</translation>
-    </message>
-    <message>
-        <source>layer {0}</source>
-        <translation>第 {0} 層</translation>
-    </message>
-    <message>
-        <source> (out)</source>
-        <translation>（輸出）</translation>
     </message>
     <message>
         <source>weights</source>
@@ -1270,10 +1480,6 @@ The app keeps running; details were written to the terminal.</source>
     <message>
         <source>choose two different weights</source>
         <translation>請選擇兩個不同的權重</translation>
-    </message>
-    <message>
-        <source>loss over 2 weights · &lt;span style='color:{0}'&gt;{1}&lt;/span&gt; · step {2}</source>
-        <translation>兩個權重上的損失 · &lt;span style='color:{0}'&gt;{1}&lt;/span&gt; · 第 {2} 步</translation>
     </message>
     <message>
         <source>{0}
@@ -1314,6 +1520,14 @@ Allowed: {1}</source>
         <translation>無法匯出圖片</translation>
     </message>
     <message>
+        <source>ready</source>
+        <translation>就緒</translation>
+    </message>
+    <message>
+        <source>at the start point: press Step or Play</source>
+        <translation>位於起點：按單步或播放</translation>
+    </message>
+    <message>
         <source>step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
     </message>
@@ -1342,6 +1556,10 @@ Allowed: {1}; empty: the experiment's value</source>
     <message>
         <source>Optimizer</source>
         <translation>最佳化器</translation>
+    </message>
+    <message>
+        <source>Steps the run took to converge (gradient norm below tol), from the engine</source>
+        <translation>執行收斂所用的步數（梯度範數低於 tol），來自引擎</translation>
     </message>
     <message>
         <source>Learning rate and every hyperparameter not at its default, then the run's own noise σ or batch size where it overrides the experiment's</source>
@@ -1422,6 +1640,122 @@ Allowed: {1}; empty: the experiment's value</source>
     <message>
         <source>start</source>
         <translation>起點</translation>
+    </message>
+    <message>
+        <source>λmax of the Hessian along each path (solid); dashed: the largest stable curvature, 2/η for GD (2(1+μ)/η with momentum); adaptive rules precondition it</source>
+        <translation>沿每條路徑的 Hessian 最大特徵值 λmax（實線）；虛線：最大穩定曲率，GD 為 2/η（帶動量為 2(1+μ)/η）；自適應規則會對其預條件化</translation>
+    </message>
+    <message>
+        <source>sharpness λmax and 2/η</source>
+        <translation>尖銳度 λmax 與 2/η</translation>
+    </message>
+    <message>
+        <source>{0}: playing fast — pause to see the numbers</source>
+        <translation>{0}：正在快速播放——暫停後可檢視數值</translation>
+    </message>
+    <message>
+        <source>Momentum / first-moment arrows (direction of −m)</source>
+        <translation>動量 / 一階矩箭頭（−m 的方向）</translation>
+    </message>
+    <message>
+        <source>Adaptive step boxes (sides ∝ per-coordinate step size)</source>
+        <translation>自適應步長方框（邊長 ∝ 各座標的步長）</translation>
+    </message>
+    <message>
+        <source>{0} {1} step {2}</source>
+        <translation>{0} {1} 第 {2} 步</translation>
+    </message>
+    <message>
+        <source>stability map</source>
+        <translation>穩定性圖</translation>
+    </message>
+    <message>
+        <source>lr from</source>
+        <translation>lr 從</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>cells</source>
+        <translation>格數</translation>
+    </message>
+    <message>
+        <source>steps</source>
+        <translation>步數</translation>
+    </message>
+    <message>
+        <source>colour by</source>
+        <translation>著色依據</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>計算</translation>
+    </message>
+    <message>
+        <source>No run to map: add one in the Runs panel.</source>
+        <translation>沒有可繪製的執行：請在執行面板中新增一個。</translation>
+    </message>
+    <message>
+        <source>Run &lt;b&gt;{0}&lt;/b&gt; ({1}): lr × a second hyperparameter, from the run's start, full batch, no noise</source>
+        <translation>執行 &lt;b&gt;{0}&lt;/b&gt;（{1}）：lr × 第二個超引數，從該執行的起點出發，全批次，無噪聲</translation>
+    </message>
+    <message>
+        <source>&lt;span style='color:#c0392b'&gt;{0}&lt;/span&gt;</source>
+        <translation>&lt;span style='color:#c0392b'&gt;{0}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>Computing {0} cells × {1} steps…</source>
+        <translation>正在計算 {0} 格 × {1} 步…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>{0} ran all steps, {1} converged, {2} diverged. Click a cell to apply its values.</source>
+        <translation>{0} 個跑完所有步，{1} 個收斂，{2} 個發散。點選某一格即可應用其引數值。</translation>
+    </message>
+    <message>
+        <source>The mapped run changed optimizer: compute the map again.</source>
+        <translation>所繪製的執行更換了最佳化器：請重新計算。</translation>
+    </message>
+    <message>
+        <source>Applied {0} to run {1}.</source>
+        <translation>已將 {0} 應用到執行 {1}。</translation>
+    </message>
+    <message>
+        <source>{0} from ({1:g}, {2:g})</source>
+        <translation>{0} 從 ({1:g}, {2:g}) 出發</translation>
+    </message>
+    <message>
+        <source>Sharpness</source>
+        <translation>尖銳度</translation>
+    </message>
+    <message>
+        <source>Effective step</source>
+        <translation>有效步長</translation>
+    </message>
+    <message>
+        <source>Race</source>
+        <translation>競賽</translation>
+    </message>
+    <message>
+        <source>Explain step</source>
+        <translation>解釋這一步</translation>
+    </message>
+    <message>
+        <source>Curvature axes (Hessian eigenvectors, arms ∝ |λ|)</source>
+        <translation>曲率軸（Hessian 特徵向量，臂長 ∝ |λ|）</translation>
+    </message>
+    <message>
+        <source>Why: sharpness, effective step, race, explanation</source>
+        <translation>原因：尖銳度、有效步長、競賽、解釋</translation>
+    </message>
+    <message>
+        <source>Stability map (lr × a second hyperparameter)</source>
+        <translation>穩定性圖（lr × 第二個超引數）</translation>
     </message>
 </context>
 </TS>

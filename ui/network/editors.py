@@ -94,15 +94,15 @@ def data_summary(d, test_file: str | None = None) -> str:
     """The data line under the editor: sizes, features, task, and a CSV's label → class map."""
     from pathlib import Path
 
-    val = f" (+{len(d.x_val)} validation)" if d.x_val is not None else ""
-    test = f" from {Path(test_file).name}" if test_file else ""
-    task = d.task + (f", {d.n_classes} classes" if d.n_classes else "")
-    text = (f"{len(d.x_train)} train{val} · {len(d.x_test)} test{test} · "
-            f"{d.n_features} feature{'s' if d.n_features > 1 else ''} · {task}")
+    val = tr(" (+{0} validation)").format(len(d.x_val)) if d.x_val is not None else ""
+    test = tr(" from {0}").format(Path(test_file).name) if test_file else ""
+    task = tr(d.task) + (tr(", {0} classes").format(d.n_classes) if d.n_classes else "")
+    text = tr("{0} train{1} · {2} test{3} · {4} features · {5}").format(
+        len(d.x_train), val, len(d.x_test), test, d.n_features, task)
     if d.class_names:
         shown = ", ".join(f"{n} → {k}" for k, n in enumerate(d.class_names[:12]))
-        more = f", … ({len(d.class_names)} in all)" if len(d.class_names) > 12 else ""
-        text += f"\nclasses (label → class): {shown}{more}"
+        more = tr(", … ({0} in all)").format(len(d.class_names)) if len(d.class_names) > 12 else ""
+        text += tr("\nclasses (label → class): {0}{1}").format(shown, more)
     return text
 
 

@@ -206,12 +206,12 @@ class NetworkMode(QWidget):
         bar.addSeparator()
         self.buttons = {}
         for key, text, slot in (
-            ("open", "Open…", self.open_dialog),
-            ("save", "Save…", self.save_dialog),
-            ("csv", "Export CSV…", self.export_csv_dialog),
-            ("save_weights", "Save weights…", self.save_weights_dialog),
-            ("load_weights", "Load weights…", self.load_weights_dialog),
-            ("open_test", "Open test data…", self.open_test_data_dialog),
+            ("open", tr("Open…"), self.open_dialog),
+            ("save", tr("Save…"), self.save_dialog),
+            ("csv", tr("Export CSV…"), self.export_csv_dialog),
+            ("save_weights", tr("Save weights…"), self.save_weights_dialog),
+            ("load_weights", tr("Load weights…"), self.load_weights_dialog),
+            ("open_test", tr("Open test data…"), self.open_test_data_dialog),
         ):
             b = QPushButton(text)
             b.setObjectName(f"network_{key}Button")

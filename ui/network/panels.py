@@ -623,9 +623,10 @@ class MetricsView(StepPlots):
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         head.addWidget(self.hover_label, 1)
         lay.addLayout(head)
-        titles = {"loss": f"loss · {TRAIN_TEST_STYLES}",
-                  "accuracy": f"accuracy · {TRAIN_TEST_STYLES}",
-                  "lr": "learning rate · one line per run", "layers": "gradient norm per layer"}
+        titles = {"loss": tr("loss · train ─── solid, test ‒ ‒ ‒ dashed"),
+                  "accuracy": tr("accuracy · train ─── solid, test ‒ ‒ ‒ dashed"),
+                  "lr": tr("learning rate · one line per run"),
+                  "layers": tr("gradient norm per layer")}
         self.plots: dict[str, pg.PlotWidget] = {}
         self.cursor_lines = {}
         first = None
@@ -814,10 +815,11 @@ class MetricsView(StepPlots):
                         (0.0, max(float(x_last), 1.0)), c.playing, dict.fromkeys(bounds, True),
                         link_x=True)
         run = sim.runs[s]
+        out = tr("out")
         keys = "".join(
             f" <span style='color:{LAYER_COLORS[j % len(LAYER_COLORS)]}'>■</span>"
-            f"{'out' if j == sim.n_layers - 1 else f'L{j + 1}'}" for j in range(sim.n_layers))
-        title = (f"gradient norm per layer · <span style='color:{run.spec.color}'>"
+            f"{out if j == sim.n_layers - 1 else f'L{j + 1}'}" for j in range(sim.n_layers))
+        title = (tr("gradient norm per layer") + f" · <span style='color:{run.spec.color}'>"
                  f"{html.escape(run.label)}</span> ·{keys}")
         if title != self._layers_title:  # a new label's layout costs, every frame
             self._layers_title = title
