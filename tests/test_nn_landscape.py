@@ -80,3 +80,17 @@ def test_progress_and_cancel(trainer):
 def test_bad_arguments_are_refused(trainer, kw, match):
     with pytest.raises(GdsimError, match=match):
         L.landscape(trainer, 0, **kw)
+
+
+def test_snapshot_gives_the_same_landscape_and_ignores_later_training():
+    exp = NNExperiment(dataset="xor", samples=80, hidden=(4,), runs=[RunSpec("adam",
+                                                                         {"lr": 0.05})],
+                       epochs=40)
+    tr = Trainer(exp)
+    tr.step(20)
+    snap = L.snapshot(tr)
+    want = L.landscape(tr, 0, n=5, seed=1)
+    tr.step(20)  # training goes on: the snapshot keeps step 20
+    got = L.landscape(snap, 0, n=5, seed=1)
+    np.testing.assert_array_equal(got.loss, want.loss)
+    np.testing.assert_array_equal(got.paths[0], want.paths[0])

@@ -61,6 +61,7 @@ class DatasetInfo:
     description: str
     noise: float
     params: tuple[Param, ...] = ()
+    classes: int = 0  # a fixed number of classes (a real data set's), else 0
 
 
 _CLASSES = Param("classes", 2, "number of classes", kind=int, low=2, high=10)
@@ -77,8 +78,12 @@ DATASETS: dict[str, DatasetInfo] = {
             (_CLASSES,),
         ),
         DatasetInfo("sine", "regression", "y = sin(x) + noise on [−3, 3]", 0.1),
+        DatasetInfo("digits", "classification",
+                    "8×8 handwritten digits, 64 pixel inputs in [0, 1], 10 classes (1,797 "
+                    "images from scikit-learn; noise = pixel noise σ)", 0.0, classes=10),
     )
 }
+DIGITS_ROWS = 1797
 
 MAX_SAMPLES = 100_000
 
@@ -143,9 +148,26 @@ def _sine(rng, n, noise, p):
     return x, np.sin(x[:, 0]) + noise * rng.standard_normal(n)
 
 
+def _digits(rng, n, noise, p):
+    """``n`` of scikit-learn's 1,797 8×8 digit images (no download: they ship with it)."""
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as e:
+        raise GdsimError("the digits data set needs scikit-learn: "
+                         "pip install 'gdsim[data]' (or scikit-learn)") from e
+    if n > DIGITS_ROWS:
+        raise GdsimError(f"samples={n} is out of range: digits has {DIGITS_ROWS} images")
+    data = load_digits()
+    rows = rng.choice(DIGITS_ROWS, size=n, replace=False) if n < DIGITS_ROWS else np.arange(n)
+    x = data.data[rows] / 16.0
+    if noise:
+        x = x + noise * rng.standard_normal(x.shape)
+    return x, data.target[rows].astype(np.float64)
+
+
 _GENERATORS = {
     "xor": _xor, "circles": _circles, "moons": _moons,
-    "spiral": _spiral, "gaussians": _gaussians, "sine": _sine,
+    "spiral": _spiral, "gaussians": _gaussians, "sine": _sine, "digits": _digits,
 }
 
 
@@ -198,7 +220,7 @@ def make_dataset(
     rng = np.random.default_rng(seed)
     nz = info.noise if noise is None else float(noise)
     x, y = _GENERATORS[name](rng, samples, nz, p)
-    k = p.get("classes", 2) if info.task == "classification" else 0
+    k = (info.classes or p.get("classes", 2)) if info.task == "classification" else 0
     return split(name, info.task, k, x, y, test_fraction, rng)
 
 

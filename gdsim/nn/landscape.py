@@ -9,8 +9,10 @@ a caller can report progress and cancel between blocks.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -78,6 +80,18 @@ def project(points: np.ndarray, center: np.ndarray, d1: np.ndarray, d2: np.ndarr
     a = np.stack([d1, d2], axis=1)
     coef, *_ = np.linalg.lstsq(a, (np.asarray(points, np.float64) - center).T, rcond=None)
     return coef.T
+
+
+def snapshot(trainer) -> SimpleNamespace:
+    """What :func:`landscape` reads from a trainer, copied: a worker thread can compute on it
+    while the trainer keeps training (the network's scratch buffers are its own)."""
+    n = trainer.n_runs
+    weights = {i: trainer.weights(i) for i in range(n)}
+    snaps = {i: trainer.weight_snapshots(i) for i in range(n)}
+    return SimpleNamespace(
+        net=copy.deepcopy(trainer.net), n_runs=n, x_train=trainer.x_train.copy(),
+        t_train=trainer.t_train.copy(), weight_snapshots=lambda i: snaps[i],
+        weights=lambda i, step=None: weights[i])
 
 
 def landscape(trainer, i: int, mode: str = "random", n: int = 41, span: float = 1.0,

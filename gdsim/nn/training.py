@@ -685,6 +685,19 @@ class Trainer:
             vals = np.vstack([vals, now[[a, b]]])
         return steps, vals
 
+    def set_weight(self, i: int, k: int, value: float) -> None:
+        """Set run i's flat weight ``k`` to ``value`` now: the run continues from there
+        (the network diagram's edit). GdsimError for a bad index or value."""
+        if not 0 <= i < self.n_runs:
+            raise GdsimError(f"run index {i} is out of range")
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 0 <= k < self.net.size:
+            raise GdsimError(f"weight index {k!r} is out of range: need 0 ≤ index < "
+                             f"{self.net.size}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(
+                value):
+            raise GdsimError(f"a weight must be a finite number, got {value!r}")
+        self.params[i, k] = float(value)
+
     def weight_snapshots(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """(steps (k,), weights (k, D)) of run i over the kept snapshots, ending with the
         weights the run is in (or ends with): its trajectory in weight space."""

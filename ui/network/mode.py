@@ -212,6 +212,7 @@ class NetworkMode(QWidget):
             ("save_weights", tr("Save weights…"), self.save_weights_dialog),
             ("load_weights", tr("Load weights…"), self.load_weights_dialog),
             ("open_test", tr("Open test data…"), self.open_test_data_dialog),
+            ("landscape", tr("Loss landscape…"), self.open_landscape),
         ):
             b = QPushButton(text)
             b.setObjectName(f"network_{key}Button")
@@ -233,6 +234,18 @@ class NetworkMode(QWidget):
         img.setMenu(menu)
         bar.addWidget(img)
         return bar
+
+    def open_landscape(self) -> None:
+        """The loss-landscape tool window (built on first use, kept while the tab lives)."""
+        from ui.network.landscape_view import LandscapeWindow
+
+        win = getattr(self, "landscape_window", None)
+        if win is None:
+            win = self.landscape_window = LandscapeWindow(self.controller)
+            win.setWindowFlag(Qt.WindowType.Tool, True)
+            win.setParent(self, win.windowFlags())
+        win.show()
+        win.raise_()
 
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> title (File → Export image while this tab is shown)."""
