@@ -1270,6 +1270,10 @@ classes (label → class): {0}{1}</source>
         <translation>打开测试数据…</translation>
     </message>
     <message>
+        <source>Loss landscape…</source>
+        <translation>损失地形…</translation>
+    </message>
+    <message>
         <source>The selected run's weights at the shown step</source>
         <translation>所选运行在当前显示步的权重</translation>
     </message>
@@ -1690,8 +1694,60 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>着色依据</translation>
     </message>
     <message>
+        <source>Loss landscape</source>
+        <translation>损失地形</translation>
+    </message>
+    <message>
+        <source>Random directions (filter-normalized)</source>
+        <translation>随机方向（按滤波器归一化）</translation>
+    </message>
+    <message>
+        <source>Principal directions of the trajectory (PCA)</source>
+        <translation>轨迹的主方向（PCA）</translation>
+    </message>
+    <message>
+        <source>Half-width of the plane: in units of the directions (random) or of the trajectory's extent (PCA)</source>
+        <translation>平面的半宽：以方向为单位（随机）或以轨迹的范围为单位（PCA）</translation>
+    </message>
+    <message>
         <source>Compute</source>
         <translation>计算</translation>
+    </message>
+    <message>
+        <source>The plane goes through the selected run's weights at the shown step; press Compute.</source>
+        <translation>平面经过所选运行在当前显示步的权重；请按“计算”。</translation>
+    </message>
+    <message>
+        <source>span</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>α (direction 1)</source>
+        <translation>α（方向 1）</translation>
+    </message>
+    <message>
+        <source>β (direction 2)</source>
+        <translation>β（方向 2）</translation>
+    </message>
+    <message>
+        <source>Computing around {0}…</source>
+        <translation>正在围绕 {0} 计算…</translation>
+    </message>
+    <message>
+        <source>random filter-normalized directions</source>
+        <translation>按滤波器归一化的随机方向</translation>
+    </message>
+    <message>
+        <source>PCA directions ({0:.0%} + {1:.0%} of the trajectory's variance)</source>
+        <translation>PCA 方向（占轨迹方差的 {0:.0%} + {1:.0%}）</translation>
+    </message>
+    <message>
+        <source>Training objective around {0} along {1}; colours: log(loss − min), min {2:.4g}.</source>
+        <translation>围绕 {0} 沿{1}的训练目标；颜色：log(loss − min)，最小值 {2:.4g}。</translation>
     </message>
     <message>
         <source>No run to map: add one in the Runs panel.</source>

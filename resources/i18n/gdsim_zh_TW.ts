@@ -1270,6 +1270,10 @@ classes (label → class): {0}{1}</source>
         <translation>開啟測試資料…</translation>
     </message>
     <message>
+        <source>Loss landscape…</source>
+        <translation>損失地形…</translation>
+    </message>
+    <message>
         <source>The selected run's weights at the shown step</source>
         <translation>所選執行在當前顯示步的權重</translation>
     </message>
@@ -1690,8 +1694,60 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>著色依據</translation>
     </message>
     <message>
+        <source>Loss landscape</source>
+        <translation>損失地形</translation>
+    </message>
+    <message>
+        <source>Random directions (filter-normalized)</source>
+        <translation>隨機方向（按濾波器歸一化）</translation>
+    </message>
+    <message>
+        <source>Principal directions of the trajectory (PCA)</source>
+        <translation>軌跡的主方向（PCA）</translation>
+    </message>
+    <message>
+        <source>Half-width of the plane: in units of the directions (random) or of the trajectory's extent (PCA)</source>
+        <translation>平面的半寬：以方向為單位（隨機）或以軌跡的範圍為單位（PCA）</translation>
+    </message>
+    <message>
         <source>Compute</source>
         <translation>計算</translation>
+    </message>
+    <message>
+        <source>The plane goes through the selected run's weights at the shown step; press Compute.</source>
+        <translation>平面經過所選執行在當前顯示步的權重；請按“計算”。</translation>
+    </message>
+    <message>
+        <source>span</source>
+        <translation>範圍</translation>
+    </message>
+    <message>
+        <source>grid</source>
+        <translation>網格</translation>
+    </message>
+    <message>
+        <source>α (direction 1)</source>
+        <translation>α（方向 1）</translation>
+    </message>
+    <message>
+        <source>β (direction 2)</source>
+        <translation>β（方向 2）</translation>
+    </message>
+    <message>
+        <source>Computing around {0}…</source>
+        <translation>正在圍繞 {0} 計算…</translation>
+    </message>
+    <message>
+        <source>random filter-normalized directions</source>
+        <translation>按濾波器歸一化的隨機方向</translation>
+    </message>
+    <message>
+        <source>PCA directions ({0:.0%} + {1:.0%} of the trajectory's variance)</source>
+        <translation>PCA 方向（佔軌跡方差的 {0:.0%} + {1:.0%}）</translation>
+    </message>
+    <message>
+        <source>Training objective around {0} along {1}; colours: log(loss − min), min {2:.4g}.</source>
+        <translation>圍繞 {0} 沿{1}的訓練目標；顏色：log(loss − min)，最小值 {2:.4g}。</translation>
     </message>
     <message>
         <source>No run to map: add one in the Runs panel.</source>
