@@ -77,6 +77,22 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     s.add_argument("--steps", type=int, required=True, metavar="N")
     s.add_argument("--out", required=True, metavar="PNG")
     s.add_argument("--size", metavar="WxH")
+    a = sub.add_parser("animate", help="render an experiment's race or training to GIF/MP4",
+                       description="Render the race (surface + paths, with the loss curve) or "
+                                   "a network experiment's training to an animated GIF or an "
+                                   "MP4, frame by frame as the app draws it. Needs the anim "
+                                   "extra (pip install 'gdsim[anim]').")
+    a.add_argument("--experiment", metavar="FILE.json",
+                   help="surface or network experiment (default: the app's first race)")
+    a.add_argument("--steps", type=int, required=True, metavar="N", help="last step shown")
+    a.add_argument("--out", required=True, metavar="FILE.gif|FILE.mp4")
+    a.add_argument("--fps", type=int, metavar="F", help="frames per second (default 30)")
+    a.add_argument("--size", metavar="WxH", help="frame size (default 1280x720)")
+    a.add_argument("--frames", type=int, metavar="K",
+                   help="number of frames, spread evenly over steps 0..N "
+                        "(default: one per step, at most 300)")
+    a.add_argument("--no-loss-panel", action="store_true",
+                   help="the surface (or decision map) alone, without the loss curve")
     sw = sub.add_parser("sweep", help="stability map: a grid over two hyperparameters")
     from gdsim.sweep_cli import configure_sweep_parser
 
@@ -334,6 +350,8 @@ def _dispatch(argv: list[str]) -> int:
         return int(_front_end("ui.app", "run_app")(args.experiment) or 0)
     if cmd == "snapshot":
         return int(_front_end("ui.snapshot", "snapshot_main")(args) or 0)
+    if cmd == "animate":
+        return int(_front_end("ui.animate", "animate_main")(args) or 0)
     if cmd == "train":
         from gdsim.nn.cli import run_train
 

@@ -10,6 +10,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from ui.i18n import tr
+
 APP_NAME = "gdsim"
 
 
@@ -38,9 +40,9 @@ def install_excepthook(parent=None) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         sys.stderr.write(text)
         try:
-            QMessageBox.critical(parent, "Unexpected error",
-                                 f"{exc_type.__name__}: {exc}\n\nThe app keeps running; "
-                                 "details were written to the terminal.")
+            QMessageBox.critical(parent, tr("Unexpected error"),
+                                 tr('{0}: {1}\n\nThe app keeps running; details were written to '
+                                    'the terminal.').format(exc_type.__name__, exc))
         except Exception:  # noqa: BLE001 -- the hook itself must never raise
             pass
 
@@ -88,11 +90,37 @@ def initial_experiment(experiment_path: str | None):
     try:
         exp = files.read_autosave(strict=True)
     except GdsimError as e:  # a corrupt autosave: say so, start fresh
-        return default_experiment(), None, (f"Could not restore the last session ({e}); "
-                                            "started a new one")
+        return default_experiment(), None, (tr("Could not restore the last session") +
+                                            f" ({e}); " + tr("started a new one"))
     if exp is not None:
-        return exp, None, "Restored the last session"
+        return exp, None, tr("Restored the last session")
     return default_experiment(), None, ""
+
+
+def relaunch(win, lang: str | None):
+    """Switch the UI language: install its translators, then replace ``win`` by a new window
+    on the same experiments (surfaces and network), file, geometry and docks."""
+    from ui import i18n
+    from ui.main_window import MainWindow
+
+    i18n.save_language(lang)
+    i18n.install(lang)
+    new = MainWindow(win.controller.experiment, autosave=win.autosave_enabled)
+    new.current_path = win.current_path
+    if win.has_network() and new.has_network():
+        new.network.controller.set_experiment(win.network.controller.experiment)
+        new.network.current_path = win.network.current_path
+        new.show_mode(win.network_active())
+    new.restoreGeometry(win.saveGeometry())
+    new.restoreState(win.saveState())
+    new._update_title()
+    new.language_requested.connect(lambda code: relaunch(new, code))
+    win.autosave_enabled = False  # the new window saves from now on
+    win.close()
+    win.deleteLater()
+    new.show()
+    QCoreApplication.instance().setProperty("gdsimWindow", new)  # keep it alive
+    return new
 
 
 def missing_display() -> str:
@@ -117,6 +145,9 @@ def run_app(experiment_path: str | None = None) -> int:
     from ui.main_window import MainWindow
 
     app = make_application()
+    from ui import i18n
+
+    i18n.install()
     try:
         exp, path, message = initial_experiment(experiment_path)
     except GdsimError as e:
@@ -144,16 +175,21 @@ def run_app(experiment_path: str | None = None) -> int:
         win.open_path(experiment_path)
     win.restore_window_state()
     install_excepthook(win)
+    win.language_requested.connect(lambda lang: relaunch(win, lang))
     win.show()
     if os.environ.get("GDSIM_REPORT_SHOWN"):
-        QTimer.singleShot(0, lambda: print(f"gdsim: window shown ({app.platformName()})",
-                                           flush=True))
+        def report() -> None:
+            print(f"gdsim: window shown ({app.platformName()})", flush=True)
+            menus = [a.text() for a in win.menuBar().actions()]
+            print(f"gdsim: menus: {' | '.join(menus)}", flush=True)
+
+        QTimer.singleShot(0, report)
         report_first_paint(win)
     from ui import files
 
     problem = files.autosave_problem()
     if problem:  # e.g. a read-only profile: the app works, the session is not kept
-        message = (message + "; " if message else "") + f"Autosave is off: {problem}"
+        message = (message + "; " if message else "") + tr("Autosave is off") + f": {problem}"
     if message:
         win.statusBar().showMessage(message, 15000)
         if os.environ.get("GDSIM_REPORT_SHOWN"):

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, Signal
 from gdsim.basin import DIVERGED, NOT_SETTLED, basin_map
 from gdsim.errors import GdsimError
 from ui import theme
+from ui.i18n import tr
 
 SIDE = 128          # starts per axis
 MAX_STEPS = 1000    # each start runs min(experiment steps, this) updates
@@ -137,7 +138,8 @@ class BasinOverlay(QObject):
         self._key = key
         self.generation += 1
         self.busy = True
-        self.message(f"Computing basin map ({SIDE}×{SIDE} starts, {steps} steps)…", 0)
+        self.message(tr('Computing basin map ({0}×{1} starts, {2} steps)…')
+                     .format(SIDE, SIDE, steps), 0)
         QThreadPool.globalInstance().start(
             _Job(self.generation, (surface, spec, SIDE, SIDE, steps, view), self.finished))
 

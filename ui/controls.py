@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from gdsim.errors import GdsimError
 from ui.controller import MAX_SPEED, MIN_SPEED
+from ui.i18n import tr
 
 SPEED_TICKS = 1000  # slider resolution over log10(speed) in [0, 5]
 CUSTOM = "__custom__"
@@ -63,40 +64,40 @@ class PlaybackBar(QToolBar):
         self.setObjectName("playbackToolbar")
         self.controller = controller
         self.setMovable(False)
-        self.step_button = QPushButton("Step")
+        self.step_button = QPushButton(tr("Step"))
         self.step_button.setObjectName("stepButton")
-        self.step_button.setToolTip("Take one step (→)")
+        self.step_button.setToolTip(tr("Take one step (→)"))
         self.step_button.clicked.connect(lambda: controller.step(1))
         self.addWidget(self.step_button)
         self.step_n_spin = QSpinBox()
         self.step_n_spin.setObjectName("stepNSpin")
         self.step_n_spin.setRange(1, 1_000_000)
         self.step_n_spin.setValue(100)
-        self.step_n_spin.setToolTip("How many steps Step N takes")
+        self.step_n_spin.setToolTip(tr("How many steps Step N takes"))
         self.addWidget(self.step_n_spin)
-        self.step_n_button = QPushButton("Step N")
+        self.step_n_button = QPushButton(tr("Step N"))
         self.step_n_button.setObjectName("stepNButton")
         self.step_n_button.clicked.connect(lambda: controller.step_n(self.step_n_spin.value()))
         self.addWidget(self.step_n_button)
-        self.play_button = QPushButton("Play")
+        self.play_button = QPushButton(tr("Play"))
         self.play_button.setObjectName("playButton")
-        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setToolTip(tr("Play / pause (Space)"))
         self.play_button.setCheckable(True)
         self.play_button.clicked.connect(lambda: controller.toggle_play())
         self.addWidget(self.play_button)
-        self.reset_button = QPushButton("Reset")
+        self.reset_button = QPushButton(tr("Reset"))
         self.reset_button.setObjectName("resetButton")
-        self.reset_button.setToolTip("Back to step 0 (R)")
+        self.reset_button.setToolTip(tr("Back to step 0 (R)"))
         self.reset_button.clicked.connect(controller.reset)
         self.addWidget(self.reset_button)
         self.addSeparator()
-        self.addWidget(QLabel(" Speed "))
+        self.addWidget(QLabel(tr(" Speed ")))
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setObjectName("speedSlider")
         self.speed_slider.setRange(0, SPEED_TICKS)
         self.speed_slider.setMinimumWidth(140)
         self.speed_slider.setMaximumWidth(320)  # the Network tab's bar spans the window
-        self.speed_slider.setToolTip("Steps per second, log scale from 1 to 100,000")
+        self.speed_slider.setToolTip(tr("Steps per second, log scale from 1 to 100,000"))
         self.speed_slider.setValue(slider_from_speed(controller.speed))
         self.speed_slider.valueChanged.connect(self._speed_moved)
         self.addWidget(self.speed_slider)
@@ -106,8 +107,8 @@ class PlaybackBar(QToolBar):
         widest = speed_text(MAX_SPEED, MAX_SPEED)
         self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance(widest)
                                          + 8)
-        self.speed_label.setToolTip("Steps per second asked for; while playing, the rate "
-                                    "reached (the engine and the drawing may not keep up)")
+        self.speed_label.setToolTip(tr("Steps per second asked for; while playing, the rate "
+                                    "reached (the engine and the drawing may not keep up)"))
         self.addWidget(self.speed_label)
         controller.playing_changed.connect(self._playing)
         getattr(controller, "readout", controller.stepped).connect(self.show_speed)
@@ -137,10 +138,10 @@ class TimelineBar(QToolBar):
         self.setObjectName("timelineToolbar")
         self.controller = controller
         self.setMovable(False)
-        self.addWidget(QLabel(" Timeline "))
+        self.addWidget(QLabel(tr(" Timeline ")))
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("timelineSlider")
-        self.slider.setToolTip("Scrub back to any recorded step; Step or Play returns to live")
+        self.slider.setToolTip(tr("Scrub back to any recorded step; Step or Play returns to live"))
         self.slider.valueChanged.connect(self._moved)
         self.addWidget(self.slider)
         self.label = QLabel()
@@ -161,7 +162,7 @@ class TimelineBar(QToolBar):
         self.slider.setValue(c.shown_step)
         self._syncing = False
         live = "" if c.cursor < 0 else " (scrubbed)"
-        self.label.setText(f"step {c.shown_step} / {c.sim.t}{live}")
+        self.label.setText(tr('step {0} / {1}{2}').format(c.shown_step, c.sim.t, live))
 
     def _moved(self, value: int) -> None:
         if not self._syncing:
@@ -183,13 +184,13 @@ class SurfaceBar(QToolBar):
         self.setMovable(False)
         from gdsim.surfaces import SURFACES
 
-        self.addWidget(QLabel(" Surface "))
+        self.addWidget(QLabel(tr(" Surface ")))
         self.combo = QComboBox()
         self.combo.setObjectName("surfaceCombo")
-        self.combo.setToolTip("The loss surface f(x, y)")
+        self.combo.setToolTip(tr("The loss surface f(x, y)"))
         for name, info in SURFACES.items():
             self.combo.addItem(getattr(info, "title", name), name)
-        self.combo.addItem("Custom…", CUSTOM)
+        self.combo.addItem(tr("Custom…"), CUSTOM)
         self.combo.setItemData(self.combo.count() - 1, "Type your own f(x, y)",
                                Qt.ItemDataRole.ToolTipRole)
         # grows to fit the formula entry, which is elided to FORMULA_ENTRY_WIDTH
@@ -352,7 +353,7 @@ class SurfaceBar(QToolBar):
         try:
             from ui.formula_dialog import FormulaDialog
         except ImportError:
-            self.controller.error.emit("Custom surfaces are not available in this build")
+            self.controller.error.emit(tr("Custom surfaces are not available in this build"))
             self.sync()
             return
         view = exp.view if exp.view is not None else self.controller.sim.surface.domain

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from gdsim.errors import GdsimError
 from gdsim.io import atomic_write_chunks, csv_chunks, csv_rows
 from gdsim.simulation import Experiment, Simulation
+from ui.i18n import tr
 
 STEP_SHARE = 0.7  # of the progress bar, for running the experiment (the rest: writing)
 CHUNK_SECONDS = 0.05  # stepping time between two looks at Cancel
@@ -90,9 +91,10 @@ class CsvExportJob(QObject):
         self.running = True
         self.result: str | None = None
         self._cancel = threading.Event()
-        self.dialog = QProgressDialog("Preparing the CSV…", "Cancel", 0, PROGRESS_TICKS, parent)
+        self.dialog = QProgressDialog(tr("Preparing the CSV…"), tr("Cancel"), 0, PROGRESS_TICKS,
+                                      parent)
         self.dialog.setObjectName("csvExportProgress")
-        self.dialog.setWindowTitle("Export trajectory CSV")
+        self.dialog.setWindowTitle(tr("Export trajectory CSV"))
         self.dialog.setWindowModality(Qt.WindowModality.NonModal)  # the app stays usable
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)

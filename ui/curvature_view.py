@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QWidget
 from gdsim.curvature import Curvature, eigen, sharpness_along, stability_limit
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
+from ui.i18n import tr
 from ui.plots import cursor_line, hover_label, make_plot, panel_layout
 from ui.why_panels import DockPanel
 
@@ -140,14 +141,14 @@ class SharpnessPanel(DockPanel):
         self.source = source
         lay = panel_layout(self, spacing=2)
         self.hover_label = hover_label("sharpnessHover")
-        self.hover_label.setText("λmax of the Hessian along each path (solid); dashed: the "
+        self.hover_label.setText(tr("λmax of the Hessian along each path (solid); dashed: the "
                                  "largest stable curvature, 2/η for GD (2(1+μ)/η with "
-                                 "momentum); adaptive rules precondition it")
+                                 "momentum); adaptive rules precondition it"))
         lay.addWidget(self.hover_label)
-        self.plot = make_plot("sharpnessPlot", "sharpness λmax and 2/η", log_y=True)
+        self.plot = make_plot("sharpnessPlot", tr("sharpness λmax and 2/η"), log_y=True)
         pi = self.plot.getPlotItem()
         pi.getAxis("left").setLogMode(False, True)
-        pi.setLabel("bottom", "step")
+        pi.setLabel("bottom", tr("step"))
         self.cursor = cursor_line(pi)
         lay.addWidget(self.plot, 1)
         self.lines: list[tuple[pg.PlotCurveItem, pg.PlotCurveItem]] = []

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
+from ui.i18n import tr
 from ui.plots import (  # noqa: F401 (LogAxis, MIN_LABEL_GAP_PX, positive_or_nan re-exported)
     MIN_LABEL_GAP_PX,
     LogAxis,
@@ -56,7 +57,7 @@ class CurvesView(StepPlots):
 
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(controller, parent)
-        self._loss_title = "loss"
+        self._loss_title = tr("loss")
         self._follow = {key: True for key, _t, _o in CURVES}
         self.log = {key: True for key, _t, _o in CURVES}  # y axis in log10
         lay = panel_layout(self, spacing=2)
@@ -71,7 +72,7 @@ class CurvesView(StepPlots):
         self.cursor_lines: dict[str, pg.InfiniteLine] = {}
         self.start_dots: dict[str, pg.ScatterPlotItem] = {}  # step 0: a line has no length
         for key, title, obj in CURVES:
-            w = make_plot(obj, title, log_y=True, cache_axes=True)
+            w = make_plot(obj, tr(title), log_y=True, cache_axes=True)
             pi = w.getPlotItem()
             # Lines hold log10 of the values and only the axis is in log mode: pyqtgraph's
             # item log mode re-derives the data inside paint and paints every plot twice.
@@ -88,8 +89,8 @@ class CurvesView(StepPlots):
             lay.addWidget(w, 1)
             self.plots[key] = w
             self.lines[key] = []
-        self.plots["distance"].getPlotItem().setLabel("bottom", "step")
-        self.no_minimum = pg.TextItem("no known minimum", color="#777777", anchor=(0.5, 0.5))
+        self.plots["distance"].getPlotItem().setLabel("bottom", tr("step"))
+        self.no_minimum = pg.TextItem(tr("no known minimum"), color="#777777", anchor=(0.5, 0.5))
         self.plots["distance"].getPlotItem().addItem(self.no_minimum, ignoreBounds=True)
         self.no_minimum.setVisible(False)
         controller.experiment_changed.connect(self._build)
@@ -108,7 +109,7 @@ class CurvesView(StepPlots):
     # ---------------------------------------------------------------- hover readout
     def clear_hover(self, *_args) -> None:
         """Back to the idle hint (after a reset or an edit, or when the mouse leaves)."""
-        self.hover_label.setText(f"<span style='color:#888888'>{HOVER_HINT}</span>")
+        self.hover_label.setText(f"<span style='color:#888888'>{tr(HOVER_HINT)}</span>")
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.Leave:
@@ -273,9 +274,9 @@ class CurvesView(StepPlots):
 
     def loss_label(self) -> None:
         off = self.loss_offset()
-        title = "loss" if off == 0 else f"loss − ({off:.6g})"
+        title = tr("loss") if off == 0 else tr("loss − ({0})").format(f"{off:.6g}")
         if not self.log["loss"]:
-            title += " (linear: some values ≤ 0)"
+            title += tr(" (linear: some values ≤ 0)")
         if title != self._loss_title:  # setTitle re-lays out the plot: only on change
             self._loss_title = title
             self.plots["loss"].getPlotItem().setTitle(title, color=theme.FOREGROUND, size="10pt")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 from gdsim.errors import GdsimError
 from gdsim.explain import Explainer
 from ui import theme
+from ui.i18n import tr
 from ui.plots import panel_layout
 from ui.why_panels import DockPanel
 
@@ -103,7 +104,8 @@ class ExplainPanel(DockPanel):
         if e is None:
             self._show(f"{run.label}: no update yet — step once to see one explained.", "")
         elif e == "busy":
-            self.caption.setText(f"{run.label}: playing fast — pause to see the numbers")
+            self.caption.setText(tr('{0}: playing fast — pause to see the numbers').format(
+                    run.label))
         else:
             self.explanation = e
             self._show(f"<b>{run.label}</b>: the update that led to step {e.step + 1} "
@@ -145,10 +147,10 @@ class StateGlyphs(QObject):
 
     def actions(self, parent) -> list[QAction]:
         """The View-menu toggles."""
-        m = QAction("Momentum / first-moment arrows (direction of −m)", parent, checkable=True)
+        m = QAction(tr("Momentum / first-moment arrows (direction of −m)"), parent, checkable=True)
         m.setObjectName("actionMomentumGlyphs")
         m.toggled.connect(lambda on: self.set_shown(momentum=on))
-        s = QAction("Adaptive step boxes (sides ∝ per-coordinate step size)", parent,
+        s = QAction(tr("Adaptive step boxes (sides ∝ per-coordinate step size)"), parent,
                     checkable=True)
         s.setObjectName("actionScaleGlyphs")
         s.toggled.connect(lambda on: self.set_shown(scale=on))

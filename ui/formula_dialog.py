@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from gdsim.formula import DEFAULT_DOMAIN, check_formula, compile_formula, formula_surface
 from gdsim.formula_parse import FUNCTIONS, FormulaError
 from ui import theme
+from ui.i18n import tr
 
 COMPILE_DELAY_MS = 250   # pause in typing before the full (sympy) check and the preview
 PREVIEW_SIZE = 72        # preview grid points per axis
@@ -72,22 +73,22 @@ class FormulaDialog(QDialog):
                  domain: tuple | None = None):
         super().__init__(parent)
         self.setObjectName("formulaDialog")
-        self.setWindowTitle("Custom surface")
+        self.setWindowTitle(tr("Custom surface"))
         self.suggested = self._valid_domain(domain) or DEFAULT_DOMAIN
         self._text_ok = False
         self._compiled_text: str | None = None  # last text that compiled fully
         self._preview_key = None
 
         intro = QLabel(
-            "Type f(x, y) with x, y, numbers, + - * / and ^ (power), the constants pi and e, "
-            f"and the functions {', '.join(FUNCTIONS)} (min and max take two or more "
-            "arguments). The gradient is exact: it is derived symbolically.")
+            tr('Type f(x, y) with x, y, numbers, + - * / and ^ (power), the constants pi and e, '
+               'and the functions {0} (min and max take two or more arguments). The gradient is '
+               'exact: it is derived symbolically.').format(', '.join(FUNCTIONS)))
         intro.setWordWrap(True)
         intro.setObjectName("formulaHelp")
 
         self.examples = QComboBox()
         self.examples.setObjectName("exampleCombo")
-        self.examples.addItem("Examples…", None)
+        self.examples.addItem(tr("Examples…"), None)
         for title, formula, dom in EXAMPLES:
             self.examples.addItem(f"{title}:  {formula}", (formula, dom))
         self.examples.activated.connect(self._example_chosen)
@@ -117,7 +118,7 @@ class FormulaDialog(QDialog):
 
         self.spins: dict[str, QDoubleSpinBox] = {}
         grid = QGridLayout()
-        grid.addWidget(QLabel("View domain"), 0, 0, 1, 4)
+        grid.addWidget(QLabel(tr("View domain")), 0, 0, 1, 4)
         for i, key in enumerate(("xmin", "xmax", "ymin", "ymax")):
             spin = QDoubleSpinBox()
             spin.setObjectName(f"{key}Spin")
@@ -125,14 +126,15 @@ class FormulaDialog(QDialog):
             spin.setDecimals(3)
             spin.setSingleStep(0.5)
             spin.setKeyboardTracking(False)
-            spin.setToolTip(f"{key} of the view (the heatmap shown; runs may leave it)")
+            spin.setToolTip(
+                tr('{0} of the view (the heatmap shown; runs may leave it)').format(key))
             spin.valueChanged.connect(self._domain_changed)
             self.spins[key] = spin
             grid.addWidget(QLabel(key), 1 + i // 2, 2 * (i % 2))
             grid.addWidget(spin, 1 + i // 2, 2 * (i % 2) + 1)
-        self.reset_domain = QPushButton("Suggested")
+        self.reset_domain = QPushButton(tr("Suggested"))
         self.reset_domain.setObjectName("domainResetButton")
-        self.reset_domain.setToolTip("Back to the suggested view domain")
+        self.reset_domain.setToolTip(tr("Back to the suggested view domain"))
         self.reset_domain.clicked.connect(lambda: self.set_domain(self.suggested))
         grid.addWidget(self.reset_domain, 3, 3)
         self.domain_error = QLabel()

@@ -14,8 +14,8 @@ import logging
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -38,6 +38,7 @@ from ui import files
 from ui.controller import Controller, default_experiment
 from ui.controls import PlaybackBar, SurfaceBar, TimelineBar
 from ui.curves_view import CurvesView
+from ui.i18n import tr
 from ui.notices import DivergenceBanner, DivergenceMarks
 from ui.plots import export_plot_dialog
 from ui.status import StatusPanel
@@ -71,7 +72,8 @@ def optional_part(build, what: str) -> tuple[QWidget, bool]:
         return build(), True
     except Exception as e:  # noqa: BLE001 -- a broken optional panel must not stop the app
         log.warning("%s unavailable: %s", what, "".join(traceback.format_exception_only(e)))
-        return notice_widget(f"{what} is unavailable: {type(e).__name__}: {e}"), False
+        text = tr('{0} is unavailable: {1}: {2}').format(what, type(e).__name__, e)
+        return notice_widget(text), False
 
 
 def is_typing_field(widget) -> bool:
@@ -110,6 +112,8 @@ class GlobalKeys(QObject):
 class MainWindow(QMainWindow):
     """The gdsim desktop window over one :class:`Controller`."""
 
+    language_requested = Signal(object)  # "en" / "zh_CN" / "zh_TW", or None: the system's
+
     def __init__(self, experiment=None, controller: Controller | None = None,
                  autosave: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -118,7 +122,7 @@ class MainWindow(QMainWindow):
         self.current_path: Path | None = None
         self.csv_export = None  # the running or last CsvExportJob
         self.autosave_enabled = autosave
-        self.setWindowTitle("gdsim — gradient descent simulator")
+        self.setWindowTitle(tr("gdsim — gradient descent simulator"))
         self.resize(1440, 900)
         c = self.controller
 
@@ -134,8 +138,8 @@ class MainWindow(QMainWindow):
         self.curves_view = CurvesView(c)
         self.view_tabs = QTabWidget()
         self.view_tabs.setObjectName("viewTabs")
-        self.view_tabs.addTab(self.surface_view, "Surface")
-        self.view3d, self.has_3d = optional_part(self._build_3d, "The 3-D view")
+        self.view_tabs.addTab(self.surface_view, tr("Surface"))
+        self.view3d, self.has_3d = optional_part(self._build_3d, tr("The 3-D view"))
         self.view_tabs.addTab(self.view3d, "3-D")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -158,13 +162,13 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.splitter, 1)
         self.mode_tabs = QTabWidget()
         self.mode_tabs.setObjectName("modeTabs")
-        self.mode_tabs.addTab(page, "Surfaces")
+        self.mode_tabs.addTab(page, tr("Surfaces"))
         self._network = None  # the Network tab: built on first show or use (``network``)
         self._network_index = -1
         try:
             import ui.network.mode  # noqa: F401 (available; built later)
 
-            self._network_index = self.mode_tabs.addTab(QWidget(), "Network")  # stand-in
+            self._network_index = self.mode_tabs.addTab(QWidget(), tr("Network"))  # stand-in
             self.mode_tabs.currentChanged.connect(self._network_shown)
         except ImportError:
             pass
@@ -173,8 +177,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.mode_tabs)
 
         self.runs_panel, self.has_runs_panel = optional_part(self._build_runs_panel,
-                                                             "The runs panel")
-        self.runs_dock = QDockWidget("Runs", self)
+                                                             tr("The runs panel"))
+        self.runs_dock = QDockWidget(tr("Runs"), self)
         self.runs_dock.setObjectName("runsDock")
         self.runs_dock.setWidget(self.runs_panel)
         self.runs_dock.setFeatures(
@@ -186,6 +190,13 @@ class MainWindow(QMainWindow):
         width = self.runs_panel.preferred_width() if self.has_runs_panel else 380
         self.resizeDocks([self.runs_dock], [min(max(width, 380), RUNS_DOCK_MAX_WIDTH)],
                          Qt.Orientation.Horizontal)
+
+        self.learn_panel, self.has_learn = optional_part(self._build_learn, tr("The Learn panel"))
+        self.learn_dock = QDockWidget(tr("Learn"), self)
+        self.learn_dock.setObjectName("learnDock")
+        self.learn_dock.setWidget(self.learn_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.learn_dock)
+        self.learn_dock.hide()
 
         self.status = StatusPanel(c, self.statusBar())
         self.mode_tabs.currentChanged.connect(lambda _i: self._show_surface_status())
@@ -231,7 +242,7 @@ class MainWindow(QMainWindow):
         stand_in = tabs.widget(i)
         tabs.blockSignals(True)
         tabs.removeTab(i)
-        tabs.insertTab(i, network, "Network")
+        tabs.insertTab(i, network, tr("Network"))
         tabs.setCurrentIndex(current)
         tabs.blockSignals(False)
         stand_in.deleteLater()
@@ -261,6 +272,13 @@ class MainWindow(QMainWindow):
             panel.table.currentCellChanged.connect(lambda *_a: basin.update_map())
         return basin
 
+    def _build_learn(self) -> QWidget:
+        from ui import i18n
+        from ui.learn_panel import LearnPanel
+
+        panel = LearnPanel(i18n.current_language())
+        panel.demo_requested.connect(self.show_learn_demo)
+        return panel
     def _build_why(self):
         """The "see why" docks, curvature overlay and their View-menu entries (ui/why.py)."""
         try:
@@ -292,26 +310,26 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        m = bar.addMenu("&File")
-        self.act_new = self._action(m, "&New", self.new_experiment, QKeySequence.StandardKey.New,
-                                    "actionNew")
-        self.act_open = self._action(m, "&Open…", self.open_dialog, "Ctrl+O", "actionOpen")
-        self.recent_menu = m.addMenu("Open &Recent")
+        m = bar.addMenu(tr("&File"))
+        self.act_new = self._action(m, tr("&New"), self.new_experiment,
+                                    QKeySequence.StandardKey.New, "actionNew")
+        self.act_open = self._action(m, tr("&Open…"), self.open_dialog, "Ctrl+O", "actionOpen")
+        self.recent_menu = m.addMenu(tr("Open &Recent"))
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._fill_recent()
         self.act_open_test = None  # File → Open test data… (the Network tab, SPEC §11)
         if self.has_network():
-            self.act_open_test = self._action(m, "Open &test data…",
+            self.act_open_test = self._action(m, tr("Open &test data…"),
                                               lambda: self.network.open_test_data_dialog(),
                                               None, "actionOpenTestData")
-        self.act_save = self._action(m, "&Save", self.save, "Ctrl+S", "actionSave")
-        self.act_save_as = self._action(m, "Save &As…", self.save_as, "Ctrl+Shift+S",
+        self.act_save = self._action(m, tr("&Save"), self.save, "Ctrl+S", "actionSave")
+        self.act_save_as = self._action(m, tr("Save &As…"), self.save_as, "Ctrl+Shift+S",
                                         "actionSaveAs")
         m.addSeparator()
-        self.act_export_csv = self._action(m, "&Export trajectory CSV…", self.export_csv_dialog,
+        self.act_export_csv = self._action(m, tr("&Export trajectory CSV…"), self.export_csv_dialog,
                                            "Ctrl+E", "actionExportCsv")
-        img = m.addMenu("Export &image")
+        img = m.addMenu(tr("Export &image"))
         img.setObjectName("exportImageMenu")
         self.image_menu = img
         self.image_actions = {}
@@ -331,51 +349,60 @@ class MainWindow(QMainWindow):
                 f"actionExportNetworkImage_{key}")
         self._show_image_actions()
         self.mode_tabs.currentChanged.connect(lambda _i: self._show_image_actions())
+        self.act_export_animation = self._action(m, tr("Export &animation…"),
+                                                 self.export_animation_dialog, None,
+                                                 "actionExportAnimation")
         m.addSeparator()
-        self.act_quit = self._action(m, "&Quit", self.close, QKeySequence.StandardKey.Quit,
+        self.act_quit = self._action(m, tr("&Quit"), self.close, QKeySequence.StandardKey.Quit,
                                      "actionQuit")
 
-        s = bar.addMenu("&Simulation")
-        self.act_play = self._action(s, "Play / Pause",
+        s = bar.addMenu(tr("&Simulation"))
+        self.act_play = self._action(s, tr("Play / Pause"),
                                      lambda: self.active_controller().toggle_play(),
                                      Qt.Key.Key_Space, "actionPlay")
-        self.act_step = self._action(s, "Step", lambda: self.active_controller().step(1),
+        self.act_step = self._action(s, tr("Step"), lambda: self.active_controller().step(1),
                                      Qt.Key.Key_Right, "actionStep")
-        self.act_reset = self._action(s, "Reset", lambda: self.active_controller().reset(),
+        self.act_reset = self._action(s, tr("Reset"), lambda: self.active_controller().reset(),
                                       Qt.Key.Key_R, "actionReset")
 
-        v = bar.addMenu("&View")
-        self.act_grad = QAction("Gradient arrows (−∇f direction)", self, checkable=True)
+        v = bar.addMenu(tr("&View"))
+        self.act_grad = QAction(tr("Gradient arrows (−∇f direction)"), self, checkable=True)
         self.act_grad.setObjectName("actionGradientArrows")
         self.act_grad.toggled.connect(lambda on: self.surface_view.set_arrows(gradient=on))
         v.addAction(self.act_grad)
-        self.act_steps = QAction("Step arrows (last step of each run)", self, checkable=True)
+        self.act_steps = QAction(tr("Step arrows (last step of each run)"), self, checkable=True)
         self.act_steps.setObjectName("actionStepArrows")
         self.act_steps.toggled.connect(lambda on: self.surface_view.set_arrows(step=on))
         v.addAction(self.act_steps)
-        self.act_basin = QAction("Basin map (which minimum each start reaches)", self,
+        self.act_basin = QAction(tr("Basin map (which minimum each start reaches)"), self,
                                  checkable=True)
         self.act_basin.setObjectName("actionBasinMap")
         self.act_basin.toggled.connect(self.basin.set_enabled)
         v.addAction(self.act_basin)
-        self.act_stretch = QAction("Stretch to fill (unequal x and y scales)", self,
+        self.act_stretch = QAction(tr("Stretch to fill (unequal x and y scales)"), self,
                                    checkable=True)
         self.act_stretch.setObjectName("actionStretchToFill")
-        self.act_stretch.setToolTip("Off: one unit is as long on x as on y, so a round bowl "
-                                    "looks round")
+        self.act_stretch.setToolTip(tr("Off: one unit is as long on x as on y, so a round bowl "
+                                    "looks round"))
         self.act_stretch.setChecked(_setting_bool(STRETCH_KEY))
         self.surface_view.set_stretch(self.act_stretch.isChecked())
         self.act_stretch.toggled.connect(self._stretch_toggled)
         v.addAction(self.act_stretch)
         v.addSeparator()
         v.addAction(self.runs_dock.toggleViewAction())
-        self._action(v, "Reset zoom", self.surface_view.draw_surface, "Ctrl+0", "actionResetZoom")
+        learn_act = self.learn_dock.toggleViewAction()
+        learn_act.setObjectName("actionLearn")
+        learn_act.setShortcut(QKeySequence("F1"))
+        v.addAction(learn_act)
+        self._action(v, tr("Reset zoom"), self.surface_view.draw_surface, "Ctrl+0",
+                     "actionResetZoom")
 
-        p = bar.addMenu("&Presets")
+        p = bar.addMenu(tr("&Presets"))
         p.setObjectName("presetsMenu")
         self.preset_actions = []
         for preset in files.presets():
-            act = self._action(p, preset.title, lambda pr=preset: self.load_preset(pr.path))
+            act = self._action(p, tr(preset.title),
+                               lambda pr=preset: self.load_preset(pr.path))
             act.setStatusTip(preset.description)
             act.setToolTip(preset.description)
             self.preset_actions.append(act)
@@ -383,19 +410,56 @@ class MainWindow(QMainWindow):
         for preset in self._network_presets():
             if not self.network_preset_actions:
                 p.addSeparator()
-                self.network_presets_menu = p.addMenu("&Network")
+                self.network_presets_menu = p.addMenu(tr("&Network"))
                 self.network_presets_menu.setObjectName("networkPresetsMenu")
-            act = self._action(self.network_presets_menu, preset.title,
+            act = self._action(self.network_presets_menu, tr(preset.title),
                                lambda pr=preset: self.load_network_preset(pr.path))
             act.setStatusTip(preset.description)
             act.setToolTip(preset.description)
             self.network_preset_actions.append(act)
         if not self.preset_actions and not self.network_preset_actions:
-            none = p.addAction("(no presets found)")
+            none = p.addAction(tr("(no presets found)"))
             none.setEnabled(False)
 
-        h = bar.addMenu("&Help")
-        self._action(h, "&About gdsim", self.about, None, "actionAbout")
+        self._build_settings_menu(bar)
+
+        h = bar.addMenu(tr("&Help"))
+        self._action(h, tr("&About gdsim"), self.about, None, "actionAbout")
+
+    def _build_settings_menu(self, bar) -> None:
+        """Settings → Language: the system's, or one of ours (remembered; applied by
+        rebuilding the window, see ``ui.app.relaunch``)."""
+        from ui import i18n
+
+        st = bar.addMenu(tr("Se&ttings"))
+        st.setObjectName("settingsMenu")
+        lm = st.addMenu(tr("&Language"))
+        lm.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        saved = i18n.saved_language()
+        self.language_actions = {}
+        choices = [(None, tr("System default"))] + list(i18n.LANGUAGES.items())
+        for code, title in choices:
+            act = QAction(title, self, checkable=True)
+            act.setObjectName(f"actionLanguage_{code or 'system'}")
+            act.setChecked(code == saved)
+            act.triggered.connect(lambda _c=False, c=code: self.choose_language(c))
+            group.addAction(act)
+            lm.addAction(act)
+            self.language_actions[code] = act
+
+    def choose_language(self, code: str | None) -> None:
+        """Remember the language and ask the app to show it (``language_requested``); with
+        no app listening (tests, embedding), it applies on the next start."""
+        from ui import i18n
+
+        i18n.save_language(code)
+        if self.receivers("2language_requested(PyObject)") > 0:
+            self.language_requested.emit(code)
+        else:
+            self.statusBar().showMessage(tr("The language changes when gdsim restarts"),
+                                         8000)
 
     def _stretch_toggled(self, on: bool) -> None:
         self.surface_view.set_stretch(on)
@@ -437,11 +501,11 @@ class MainWindow(QMainWindow):
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> menu title."""
         return {
-            "surface": "Surface panel",
-            "loss": "Loss curve",
-            "lr": "Learning-rate curve",
-            "grad_norm": "Gradient-norm curve",
-            "distance": "Distance-to-minimum curve",
+            "surface": tr("Surface panel"),
+            "loss": tr("Loss curve"),
+            "lr": tr("Learning-rate curve"),
+            "grad_norm": tr("Gradient-norm curve"),
+            "distance": tr("Distance-to-minimum curve"),
         }
 
     def _show_image_actions(self) -> None:
@@ -467,7 +531,7 @@ class MainWindow(QMainWindow):
             act = self.recent_menu.addAction(path)
             act.triggered.connect(lambda _c=False, p=path: self.open_path(p))
         if not paths:
-            act = self.recent_menu.addAction("(none)")
+            act = self.recent_menu.addAction(tr("(none)"))
             act.setEnabled(False)
 
     # ------------------------------------------------------------- file actions
@@ -484,7 +548,7 @@ class MainWindow(QMainWindow):
             self._update_title()
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open experiment", self._dialog_dir(),
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open experiment"), self._dialog_dir(),
                                               EXPERIMENT_FILTER)
         if path:
             self.open_path(path)
@@ -497,9 +561,9 @@ class MainWindow(QMainWindow):
         """
         if files.is_network_file(path):
             if not self.has_network():
-                self.show_file_error("Cannot open experiment",
-                                     f"{Path(path).name!r} is a network experiment, and the "
-                                     "Network tab is unavailable")
+                self.show_file_error(tr("Cannot open experiment"),
+                                     tr('{0!r} is a network experiment, and the Network tab '
+                                        'is unavailable').format(Path(path).name))
                 return False
             if not self.network.open_path(path):
                 return False
@@ -510,7 +574,7 @@ class MainWindow(QMainWindow):
         try:
             exp = files.load(path)
         except GdsimError as e:
-            self.show_file_error("Cannot open experiment", str(e))
+            self.show_file_error(tr("Cannot open experiment"), str(e))
             return False
         if not self.controller.set_experiment_reporting(exp, self.show_file_error,
                                                        "Cannot open experiment"):
@@ -551,12 +615,12 @@ class MainWindow(QMainWindow):
         try:
             files.save(self.controller.experiment, path)
         except GdsimError as e:
-            self.show_file_error("Cannot save experiment", str(e))
+            self.show_file_error(tr("Cannot save experiment"), str(e))
             return False
         self.current_path = Path(path)
         files.add_recent(path)
         self._update_title()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(tr('Saved {0}').format(path), 5000)
         return True
 
     def export_csv_dialog(self) -> None:
@@ -564,11 +628,11 @@ class MainWindow(QMainWindow):
             self.network.export_csv_dialog()
             return
         if self.csv_export is not None and self.csv_export.running:
-            self.statusBar().showMessage("A CSV export is already running (see its progress)",
+            self.statusBar().showMessage(tr("A CSV export is already running (see its progress)"),
                                          5000)
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export trajectory CSV", self._dialog_dir(),
-                                              "CSV (*.csv);;All files (*)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export trajectory CSV"), self._dialog_dir(),
+                                              tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
         self.export_csv_to(path)
@@ -583,7 +647,7 @@ class MainWindow(QMainWindow):
         try:
             check_writable(path)
         except GdsimError as e:
-            self.show_file_error("Cannot export CSV", str(e))
+            self.show_file_error(tr("Cannot export CSV"), str(e))
             return False
         sim = self.controller.sim
         if sim.done:
@@ -595,7 +659,7 @@ class MainWindow(QMainWindow):
             source = snapshot(sim) if scope == "computed" else self.controller.experiment
         self.csv_export = CsvExportJob(source, path, self)
         self.csv_export.finished.connect(lambda message, p=path: self._csv_exported(p, message))
-        self.statusBar().showMessage(f"Exporting {path}…", 0)
+        self.statusBar().showMessage(tr('Exporting {0}…').format(path), 0)
         return True
 
     def ask_csv_scope(self, t: int, total: int) -> str | None:
@@ -618,12 +682,13 @@ class MainWindow(QMainWindow):
 
     def _csv_exported(self, path: str, message: str) -> None:
         if message == "cancelled":
-            self.statusBar().showMessage(f"Export cancelled: {path} was not written", 8000)
+            self.statusBar().showMessage(tr('Export cancelled: {0} was not written').format(
+                    path), 8000)
         elif message:
             self.statusBar().clearMessage()
-            self.show_file_error("Cannot export CSV", message)
+            self.show_file_error(tr("Cannot export CSV"), message)
         else:
-            self.statusBar().showMessage(f"Exported {path}", 5000)
+            self.statusBar().showMessage(tr('Exported {0}').format(path), 5000)
 
     def export_image_dialog(self, key: str, network: bool = False) -> None:
         """Ask for a .png/.svg path and export one panel (a Network tab panel if ``network``)."""
@@ -632,13 +697,41 @@ class MainWindow(QMainWindow):
                                   mode.panel_plot_item(key), self._dialog_dir(),
                                   self.show_file_error)
         if path:
-            self.statusBar().showMessage(f"Exported {path}", 5000)
+            self.statusBar().showMessage(tr('Exported {0}').format(path), 5000)
+
+    def export_animation_dialog(self) -> None:
+        """Ask for the animation's options, then render it with progress and Cancel."""
+        from ui.animate_dialog import AnimationDialog
+
+        c = self.active_controller()
+        max_step = int(c.sim.max_steps)
+        last = int(c.sim.t) if c.sim.t > 0 else min(max_step, 300)
+        dialog = AnimationDialog(last, max_step, self._dialog_dir(), self)
+        while dialog.exec():
+            try:
+                opts = dialog.options()
+            except GdsimError as e:
+                self.show_file_error(tr("Cannot export animation"), str(e))
+                continue
+            self.start_animation(opts)
+            return
+
+    def start_animation(self, opts):
+        """Export the shown mode's experiment as an animation (returns the running job)."""
+        from ui.animate_dialog import start_export
+
+        if self.network_active():
+            exp, title = self.network.controller.experiment, ""
+        else:
+            exp, title = self.controller.experiment, self.controller.experiment.title
+        self.animation_job = start_export(self, exp, opts, title)
+        return self.animation_job
 
     def load_preset(self, path) -> bool:
         try:
             exp, title, description = files.load_preset(path)
         except GdsimError as e:
-            self.show_file_error("Cannot load preset", str(e))
+            self.show_file_error(tr("Cannot load preset"), str(e))
             return False
         if not self.controller.set_experiment_reporting(exp, self.show_file_error,
                                                        "Cannot load preset"):
@@ -649,7 +742,31 @@ class MainWindow(QMainWindow):
         self._update_title()
         # the story label above the panels holds the description: a long one would be cut
         # at the status bar's edge
-        self.statusBar().showMessage(f"Loaded preset: {title}", 15000)
+        self.statusBar().showMessage(tr('Loaded preset: {0}').format(title), 15000)
+        return True
+
+    def show_learn_demo(self, kind: str, name: str) -> bool:
+        """Load the experiment the Learn panel names for optimizer/schedule ``name``."""
+        from gdsim import learn
+        from ui.resources import resource_path
+
+        try:
+            d = learn.demo(kind, name)
+            if "preset" in d:
+                return self.load_preset(resource_path("presets", f"{d['preset']}.json"))
+            exp = learn.demo_experiment(kind, name)
+        except GdsimError as e:
+            self.show_file_error(tr("Cannot load the example"), str(e))
+            return False
+        if not self.controller.set_experiment_reporting(exp, self.show_file_error,
+                                                       "Cannot load the example"):
+            return False
+        lang = getattr(self.learn_panel, "language", "en")
+        e = learn.entry(kind, name, lang)
+        self.current_path = None
+        self._set_story(e.get("title", name), e.get("intuition", ""))
+        self.show_mode(network=False)
+        self._update_title()
         return True
 
     def load_network_preset(self, path) -> bool:
@@ -684,13 +801,13 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         path = self._active_path()
-        name = Path(path).name if path else "untitled"
-        mode = " (network)" if self.network_active() else ""
-        self.setWindowTitle(f"{name}{mode} — gdsim")
+        name = Path(path).name if path else tr("untitled")
+        mode = tr(" (network)") if self.network_active() else ""
+        self.setWindowTitle(tr('{0}{1} — gdsim').format(name, mode))
 
     def about(self) -> None:
-        QMessageBox.about(self, "About gdsim",
-                          "gdsim — a simulator for the gradient-descent family of optimizers.")
+        QMessageBox.about(self, tr("About gdsim"),
+                          tr("gdsim — a simulator for the gradient-descent family of optimizers."))
 
     # ---------------------------------------------------------------- autosave
     def _experiment_edited(self) -> None:

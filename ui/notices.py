@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ui import theme
 from ui.controller import divergence_message
+from ui.i18n import tr
 
 MAX_LINES = 4  # the banner lists this many runs, then "… and N more"
 MARK_COLOR = "#b00020"
@@ -141,7 +142,8 @@ class DivergenceMarks:
             anchor = (0.0 if fx < 0.25 else 1.0 if fx > 0.75 else 0.5,
                       -0.5 if y > (ymin + ymax) / 2 else 1.5)
             verb = "blew up at" if what == "blew up" else "left after"
-            t = pg.TextItem(f"{', '.join(labels)} {verb} step {step}", color=MARK_COLOR,
+            t = pg.TextItem(tr('{0} {1} step {2}').format(
+                    ', '.join(labels), verb, step), color=MARK_COLOR,
                             anchor=anchor, fill=pg.mkBrush(255, 255, 255, 190))
             t.setPos(x, y)
             t.setZValue(26)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from gdsim.errors import GdsimError
 from gdsim.params import Param, Value
 from gdsim.params import format_value as engine_format
+from ui.i18n import tr
 
 SLIDER_TICKS = 1000
 _INVALID = object()  # what _check returns for a refused text
@@ -191,7 +192,8 @@ class ParamEditor(QWidget):
         for p in self.specs:
             row = _Row(p)
             self._rows[p.name] = row
-            tip = f"{p.help}\nAllowed: {p.range_text()}" + (" (log scale)" if p.log else "")
+            tip = tr("{0}\nAllowed: {1}").format(tr(p.help), p.range_text()) + (
+                tr(" (log scale)") if p.log else "")
             name = QLabel(p.name)
             name.setToolTip(tip)
             grid.addWidget(name, r, 0)
@@ -243,7 +245,7 @@ class ParamEditor(QWidget):
                 seedlike = p.name == "seed" or p.name.endswith("_seed")
                 sl.setVisible(p.name not in no_slider and not seedlike)
             r += 1
-            hint = QLabel(p.help)
+            hint = QLabel(tr(p.help))
             hint.setObjectName(f"hint_{p.name}")
             hint.setWordWrap(True)
             hint.setStyleSheet("color: palette(placeholder-text); font-size: 8pt;")

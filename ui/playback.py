@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor
 
 from gdsim.simulation import RunSpec
 from ui import theme
+from ui.i18n import tr
 
 FPS = 60.0
 MIN_SPEED = 1.0
@@ -227,7 +228,7 @@ class PlaybackController(QObject):
             return False
         qc = QColor(str(color))
         if not qc.isValid():
-            self.error.emit(f"colour {color!r} is not a colour name or #rrggbb")
+            self.error.emit(tr('colour {0!r} is not a colour name or #rrggbb').format(color))
             return False
         color = qc.name()
         runs = list(self.experiment.runs)
@@ -262,14 +263,15 @@ class PlaybackController(QObject):
         unknown = [k for k in kw if k not in self.SETTINGS_KEYS]
         if unknown:
             known = ", ".join(self.SETTINGS_KEYS)
-            self.error.emit(f"unknown setting {unknown[0]!r}; known: {known}")
+            self.error.emit(tr('unknown setting {0!r}; known: {1}').format(unknown[0], known))
             return False
         return self._edit(replay=True, **kw)
 
     def _check_index(self, index: int) -> bool:
         if 0 <= index < len(self.experiment.runs):
             return True
-        self.error.emit(f"no run {index}; there are {len(self.experiment.runs)} runs")
+        self.error.emit(tr('no run {0}; there are {1} runs').format(index,
+                                                                     len(self.experiment.runs)))
         return False
 
     # --------------------------------------------------------------- stepping
@@ -292,7 +294,7 @@ class PlaybackController(QObject):
         self._readout()
         if self.sim.done and self.playing:
             self.pause()
-            self.notice.emit(f"Finished at step {self.sim.t}")
+            self.notice.emit(tr('Finished at step {0}').format(self.sim.t))
 
     def play(self) -> None:
         if self.playing:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from ui import theme
+from ui.i18n import tr
 
 MIN_LABEL_GAP_PX = 18.0
 N_LEVELS = 14  # isolines per heatmap
@@ -407,8 +408,8 @@ def export_plot_dialog(parent: QWidget, what: str, plot_item, directory: str,
     from gdsim.errors import GdsimError
     from ui import files
 
-    path, _ = QFileDialog.getSaveFileName(parent, f"Export {what}", directory,
-                                          "PNG image (*.png);;SVG image (*.svg)")
+    path, _ = QFileDialog.getSaveFileName(parent, tr('Export {0}').format(what), directory,
+                                          tr("PNG image (*.png);;SVG image (*.svg)"))
     if not path:
         return None
     if not Path(path).suffix:
@@ -416,6 +417,6 @@ def export_plot_dialog(parent: QWidget, what: str, plot_item, directory: str,
     try:
         files.export_image(plot_item, path)
     except GdsimError as e:
-        show_error("Cannot export image", str(e))
+        show_error(tr("Cannot export image"), str(e))
         return None
     return path

@@ -40,6 +40,7 @@ from gdsim.optimizers import OPTIMIZERS, make_optimizer
 from gdsim.params import Param
 from gdsim.schedules import SCHEDULES, make_schedule
 from gdsim.simulation import RUN_BATCH_SIZE, RUN_NOISE, RunSpec, run_labels
+from ui.i18n import tr
 from ui.param_editor import ERROR_STYLE, ParamEditor, format_value
 
 COL_ENABLED, COL_COLOR, COL_LABEL, COL_OPT, COL_HPARAMS, COL_LOSS, COL_STATUS, COL_CONV = range(8)
@@ -126,11 +127,11 @@ def status_cell(status: str, stopped_at: int, shown: int, reason: str = "",
     stopped at and why are in the tooltip. Scrubbed back to before it stopped, it was running;
     before anything ran (not ``started``) it is ready."""
     if status == "running" and not started:
-        return "ready", "at the start point: press Step or Play"
+        return tr("ready"), tr("at the start point: press Step or Play")
     if status == "running" or shown < stopped_at:
-        return "running", f"step {shown} of {stopped_at}"
-    word = "max steps" if status == "max_steps" else status
-    return word, f"{word} at step {stopped_at}" + (f": {reason}" if reason else "")
+        return tr("running"), tr("step {0} of {1}").format(shown, stopped_at)
+    word = tr("max steps" if status == "max_steps" else status)
+    return word, tr("{0} at step {1}").format(word, stopped_at) + (f": {reason}" if reason else "")
 
 
 class OverrideField(QWidget):
@@ -171,15 +172,15 @@ class OverrideField(QWidget):
     def set_param(self, param: Param) -> None:
         """New bounds (e.g. the data set's size for a batch size)."""
         self.param = param
-        self.edit.setToolTip(f"{param.help}\nAllowed: {param.range_text()}; "
-                             "empty: the experiment's value")
+        self.edit.setToolTip(tr("{0}\nAllowed: {1}; empty: the experiment's value").format(
+            tr(param.help), param.range_text()))
 
     def set_value(self, value: object, default_text: str) -> None:
         """Show ``value`` (None: empty, with ``default_text`` as placeholder); clears errors."""
         self._value = value
         self.edit.setText("" if value is None else format_value(value))
         self.edit.setPlaceholderText(default_text)
-        self.hint.setText(f"this run only; empty: {default_text}")
+        self.hint.setText(tr('this run only; empty: {0}').format(default_text))
         self.set_error("")
 
     def value(self) -> object:
@@ -256,7 +257,7 @@ class RunsPanel(QWidget):
 
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("runsTable")
-        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.setHorizontalHeaderLabels([tr(h) if h else h for h in HEADERS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
@@ -279,14 +280,14 @@ class RunsPanel(QWidget):
         hh.sectionResized.connect(lambda *_a: self._fit_table())  # the scroll bar may come
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.setWordWrap(False)
-        self.table.horizontalHeaderItem(COL_ENABLED).setToolTip("Run enabled")
-        self.table.horizontalHeaderItem(COL_COLOR).setToolTip("Colour (click to change)")
-        self.table.horizontalHeaderItem(COL_OPT).setToolTip("Optimizer")
+        self.table.horizontalHeaderItem(COL_ENABLED).setToolTip(tr("Run enabled"))
+        self.table.horizontalHeaderItem(COL_COLOR).setToolTip(tr("Colour (click to change)"))
+        self.table.horizontalHeaderItem(COL_OPT).setToolTip(tr("Optimizer"))
         self.table.horizontalHeaderItem(COL_CONV).setToolTip(
-            "Steps the run took to converge (gradient norm below tol), from the engine")
+            tr("Steps the run took to converge (gradient norm below tol), from the engine"))
         self.table.horizontalHeaderItem(COL_HPARAMS).setToolTip(
-            "Learning rate and every hyperparameter not at its default, then the run's own "
-            "noise σ or batch size where it overrides the experiment's"
+            tr("Learning rate and every hyperparameter not at its default, then the run's own "
+            "noise σ or batch size where it overrides the experiment's")
         )
         self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.table.itemChanged.connect(self._on_item_changed)
@@ -295,14 +296,14 @@ class RunsPanel(QWidget):
         outer.addWidget(self.table)
 
         buttons = QHBoxLayout()
-        self.add_button = QPushButton("Add")
+        self.add_button = QPushButton(tr("Add"))
         self.add_button.setObjectName("addRunButton")
-        self.add_button.setToolTip("Add a run (Adam, default hyperparameters)")
+        self.add_button.setToolTip(tr("Add a run (Adam, default hyperparameters)"))
         self.add_button.clicked.connect(self._add)
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(tr("Remove"))
         self.remove_button.setObjectName("removeRunButton")
         self.remove_button.clicked.connect(self._remove)
-        self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button = QPushButton(tr("Duplicate"))
         self.duplicate_button.setObjectName("duplicateRunButton")
         self.duplicate_button.clicked.connect(self._duplicate)
         for b in (self.add_button, self.remove_button, self.duplicate_button):
@@ -310,7 +311,7 @@ class RunsPanel(QWidget):
         buttons.addStretch(1)
         outer.addLayout(buttons)
 
-        self.note = QLabel(RESTART_NOTE)
+        self.note = QLabel(tr(RESTART_NOTE))
         self.note.setObjectName("restartNote")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("font-style: italic;")
@@ -320,7 +321,7 @@ class RunsPanel(QWidget):
         self._body = QVBoxLayout(body)
         self._body.setContentsMargins(0, 0, 0, 0)
 
-        self.run_box = QGroupBox("Selected run")
+        self.run_box = QGroupBox(tr("Selected run"))
         self.run_box.setObjectName("runEditor")
         form = QFormLayout(self.run_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -329,7 +330,7 @@ class RunsPanel(QWidget):
         for name, info in OPTIMIZERS.items():
             self.optimizer_combo.addItem(f"{info.title} ({name})", name)
         self.optimizer_combo.activated.connect(self._on_optimizer_chosen)
-        form.addRow("Optimizer", self.optimizer_combo)
+        form.addRow(tr("Optimizer"), self.optimizer_combo)
         self.formula = QLabel()
         self.formula.setObjectName("formulaLabel")
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -345,9 +346,9 @@ class RunsPanel(QWidget):
         self.schedule_combo = QComboBox()
         self.schedule_combo.setObjectName("scheduleCombo")
         for name, info in SCHEDULES.items():
-            self.schedule_combo.addItem(info.title, name)
+            self.schedule_combo.addItem(tr(info.title), name)
         self.schedule_combo.activated.connect(self._on_schedule_chosen)
-        form.addRow("LR schedule", self.schedule_combo)
+        form.addRow(tr("LR schedule"), self.schedule_combo)
         self.schedule_formula = QLabel()
         self.schedule_formula.setObjectName("scheduleFormula")
         self.schedule_formula.setFont(mono)
@@ -370,7 +371,7 @@ class RunsPanel(QWidget):
         form.addRow(self.run_error)
         self._body.addWidget(self.run_box)
 
-        self.settings_box = QGroupBox("Experiment settings")
+        self.settings_box = QGroupBox(tr("Experiment settings"))
         self.settings_box.setObjectName("settingsEditor")
         self._settings_holder = QVBoxLayout(self.settings_box)
         self._body.addWidget(self.settings_box)
@@ -435,7 +436,7 @@ class RunsPanel(QWidget):
                 status, tip = status_cell(run.status, run.steps, rows - 1, run.reason,
                                           started=ctl.sim.t > 0)
                 item = self._set_text(i, COL_STATUS, status, tip)
-                red = status.startswith("diverged")
+                red = status == tr("diverged")
                 color = QColor(DIVERGED_COLOR) if red else self.palette().text().color()
                 if item.foreground().color() != color:
                     item.setForeground(color)
@@ -460,7 +461,7 @@ class RunsPanel(QWidget):
         sw.setBackground(QColor(color))
         # the icon stays visible when the row is selected (the background does not)
         sw.setData(Qt.ItemDataRole.DecorationRole, QColor(color))
-        sw.setToolTip(f"{color} (click to change)")
+        sw.setToolTip(tr('{0} (click to change)').format(color))
 
     def _n_samples(self) -> int | None:
         """Data set size of the surface (0: analytic), or None without a surface (networks)."""
@@ -479,11 +480,11 @@ class RunsPanel(QWidget):
                 # items are updated in place: this may run inside their own itemChanged signal
                 en = self._item(i, COL_ENABLED, Qt.ItemFlag.ItemIsUserCheckable)
                 en.setCheckState(Qt.CheckState.Checked if spec.enabled else Qt.CheckState.Unchecked)
-                en.setToolTip("Enabled: untick to leave this run out")
+                en.setToolTip(tr("Enabled: untick to leave this run out"))
                 self._paint_swatch(i)
                 lab = self._item(i, COL_LABEL, Qt.ItemFlag.ItemIsEditable)
                 lab.setText(self._label_of(i))
-                lab.setToolTip("Double-click to rename")
+                lab.setToolTip(tr("Double-click to rename"))
                 info = OPTIMIZERS.get(spec.optimizer)  # the short name fits a narrow dock
                 self._set_text(i, COL_OPT, spec.optimizer, info.title if info else "")
                 hp = " · ".join(t for t in (hparam_summary(spec),
@@ -583,7 +584,7 @@ class RunsPanel(QWidget):
         if self._selected < 0:
             return
         spec = runs[self._selected]
-        self.run_box.setTitle(f"Selected run: {self._label_of(self._selected)}")
+        self.run_box.setTitle(tr('Selected run: {0}').format(self._label_of(self._selected)))
         info = OPTIMIZERS[spec.optimizer]
         self.optimizer_combo.setCurrentIndex(self.optimizer_combo.findData(spec.optimizer))
         self.formula.setText(info.formula)
@@ -625,13 +626,15 @@ class RunsPanel(QWidget):
             return
         if n == 0:
             self.noise_override.set_param(RUN_NOISE)
+            sigma = format_value(float(exp.noise))
             self.noise_override.set_value(
-                spec.noise, f"experiment default (σ = {format_value(float(exp.noise))})")
+                spec.noise, tr("experiment default (σ = {0})").format(sigma))
         else:
             self.batch_override.set_param(dataclasses.replace(RUN_BATCH_SIZE, high=n))
             b = exp.batch_size
-            default = "full batch" if not b or b >= n else f"batch {b}"
-            self.batch_override.set_value(spec.batch_size, f"experiment default ({default})")
+            default = tr("full batch") if not b or b >= n else tr("batch {0}").format(b)
+            self.batch_override.set_value(spec.batch_size,
+                                          tr("experiment default ({0})").format(default))
 
     def _show_settings(self) -> None:
         """Noise σ on analytic surfaces, batch size on data surfaces; then seed, steps, tol."""

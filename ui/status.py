@@ -7,6 +7,7 @@ import html
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from ui import theme
+from ui.i18n import tr
 
 NOTICE_MS = 12_000
 MESSAGE_MARGIN_PX = 40  # the status bar's own margins and separators
@@ -41,7 +42,7 @@ class StatusPanel:
         c = self.controller
         shown = self.shown_at = c.shown_step
         tail = "" if c.cursor < 0 else f" (showing {shown})"
-        self.step_label.setText(f"Step {c.sim.t} / {c.sim.max_steps}{tail}")
+        self.step_label.setText(tr('Step {0} / {1}{2}').format(c.sim.t, c.sim.max_steps, tail))
         self.runs_label.setText(self.runs_text())
         self._make_room()
 

@@ -19,6 +19,7 @@ from ui import theme
 from ui.controller import HEATMAP_GRID, grid_values  # noqa: F401 (re-exported)
 from ui.curves_view import run_signature
 from ui.decimate import path_points
+from ui.i18n import tr
 from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
     PanelView,
     color_scale,
@@ -91,7 +92,7 @@ class SurfaceView(PanelView):
         pi.addItem(self.grad_lines)
         self.start_marker = pg.TargetItem(
             pos=(0, 0), size=14, symbol="crosshair", pen=pg.mkPen("#222222", width=2),
-            movable=True, label="start", labelOpts={"color": "#222222", "offset": (10, -10)},
+            movable=True, label=tr("start"), labelOpts={"color": "#222222", "offset": (10, -10)},
         )
         self.start_marker.setZValue(30)
         pi.addItem(self.start_marker)
@@ -306,7 +307,7 @@ class SurfaceView(PanelView):
     # ----------------------------------------------------------- interaction
     def clear_hover(self, *_args) -> None:
         """The idle hint instead of values (the mouse left, or the surface changed)."""
-        self.hover_label.setText(f"<span style='color:#888888'>{HOVER_HINT}</span>")
+        self.hover_label.setText(f"<span style='color:#888888'>{tr(HOVER_HINT)}</span>")
 
     def hover_text(self, x: float, y: float) -> str:
         """Rich text: the point, f there and its gradient (values from the engine)."""

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from gdsim.errors import GdsimError
 from gdsim.sweep import CONVERGED, DIVERGED, SweepCancelled, make_axis, sweep, sweepable
 from ui import theme
+from ui.i18n import tr
 from ui.plots import hover_label, make_plot
 
 DIVERGED_RGBA = (200, 60, 50, 255)
@@ -63,7 +64,7 @@ class StabilityMapPlot(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.hover = hover_label("stabilityHover")
         lay.addWidget(self.hover)
-        self.plot = make_plot("stabilityPlot", "stability map")
+        self.plot = make_plot("stabilityPlot", tr("stability map"))
         lay.addWidget(self.plot, 1)
         pi = self.plot.getPlotItem()
         pi.showGrid(False, False)
@@ -240,13 +241,13 @@ class StabilityPanel(QWidget):
         self.run_label = QLabel()
         self.run_label.setObjectName("stabilityRunLabel")
         grid.addWidget(self.run_label, 0, 0, 1, 6)
-        grid.addWidget(QLabel("lr from"), 1, 0)
+        grid.addWidget(QLabel(tr("lr from")), 1, 0)
         self.lr_lo, self.lr_hi = self._edit("stabilityLrLo"), self._edit("stabilityLrHi")
         grid.addWidget(self.lr_lo, 1, 1)
-        grid.addWidget(QLabel("to"), 1, 2)
+        grid.addWidget(QLabel(tr("to")), 1, 2)
         grid.addWidget(self.lr_hi, 1, 3)
         self.nx = self._spin("stabilityNx", 2, 256, 48)
-        grid.addWidget(QLabel("cells"), 1, 4)
+        grid.addWidget(QLabel(tr("cells")), 1, 4)
         grid.addWidget(self.nx, 1, 5)
         self.param = QComboBox()
         self.param.setObjectName("stabilityParamCombo")
@@ -254,15 +255,15 @@ class StabilityPanel(QWidget):
         grid.addWidget(self.param, 2, 0)
         self.y_lo, self.y_hi = self._edit("stabilityYLo"), self._edit("stabilityYHi")
         grid.addWidget(self.y_lo, 2, 1)
-        grid.addWidget(QLabel("to"), 2, 2)
+        grid.addWidget(QLabel(tr("to")), 2, 2)
         grid.addWidget(self.y_hi, 2, 3)
         self.ny = self._spin("stabilityNy", 1, 256, 48)
-        grid.addWidget(QLabel("cells"), 2, 4)
+        grid.addWidget(QLabel(tr("cells")), 2, 4)
         grid.addWidget(self.ny, 2, 5)
-        grid.addWidget(QLabel("steps"), 3, 0)
+        grid.addWidget(QLabel(tr("steps")), 3, 0)
         self.steps = self._spin("stabilitySteps", 1, 100_000, 500)
         grid.addWidget(self.steps, 3, 1)
-        grid.addWidget(QLabel("colour by"), 3, 2)
+        grid.addWidget(QLabel(tr("colour by")), 3, 2)
         self.color_by = QComboBox()
         self.color_by.setObjectName("stabilityColorBy")
         for key, text in COLOR_BY.items():
@@ -271,10 +272,10 @@ class StabilityPanel(QWidget):
         grid.addWidget(self.color_by, 3, 3, 1, 3)
         lay.addLayout(grid)
         row = QGridLayout()
-        self.compute_button = QPushButton("Compute")
+        self.compute_button = QPushButton(tr("Compute"))
         self.compute_button.setObjectName("stabilityComputeButton")
         self.compute_button.clicked.connect(self.compute)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.setObjectName("stabilityCancelButton")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
@@ -322,14 +323,15 @@ class StabilityPanel(QWidget):
         """Follow the selected run: its name, and the parameter list of its optimizer."""
         k = self._index()
         if k < 0:
-            self.run_label.setText("No run to map: add one in the Runs panel.")
+            self.run_label.setText(tr("No run to map: add one in the Runs panel."))
             self.compute_button.setEnabled(False)
             return
         spec = self.controller.experiment.runs[k]
         self.compute_button.setEnabled(self.job is None)
         label = spec.label or spec.optimizer
-        self.run_label.setText(f"Run <b>{label}</b> ({spec.optimizer}): lr × a second "
-                               "hyperparameter, from the run's start, full batch, no noise")
+        self.run_label.setText(tr("Run <b>{0}</b> ({1}): lr × a second hyperparameter, from the "
+                                  "run's start, full batch, no noise").format(
+                label, spec.optimizer))
         if spec.optimizer != self._optimizer:
             self._optimizer = spec.optimizer
             lo, hi = default_range(spec.optimizer, "lr")
@@ -384,7 +386,7 @@ class StabilityPanel(QWidget):
         try:
             surface, spec, x, y, steps, start = self.request()
         except GdsimError as e:
-            self.message.setText(f"<span style='color:#c0392b'>{e}</span>")
+            self.message.setText(tr("<span style='color:#c0392b'>{0}</span>").format(e))
             return False
         self.cancel()
         self.generation += 1
@@ -395,7 +397,7 @@ class StabilityPanel(QWidget):
         self.compute_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         cells = x.n * (1 if y is None else y.n)
-        self.message.setText(f"Computing {cells} cells × {steps} steps…")
+        self.message.setText(tr('Computing {0} cells × {1} steps…').format(cells, steps))
         QThreadPool.globalInstance().start(self.job)
         return True
 
@@ -405,7 +407,7 @@ class StabilityPanel(QWidget):
             self.job.cancel.set()
             self.job = None
             self.generation += 1
-            self.message.setText("Cancelled.")
+            self.message.setText(tr("Cancelled."))
         self.compute_button.setEnabled(self._index() >= 0)
         self.cancel_button.setEnabled(False)
 
@@ -425,17 +427,18 @@ class StabilityPanel(QWidget):
         self.compute_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         if result is None:
-            self.message.setText("Cancelled.")
+            self.message.setText(tr("Cancelled."))
             return
         if isinstance(result, str):
-            self.message.setText(f"<span style='color:#c0392b'>{result}</span>")
+            self.message.setText(tr("<span style='color:#c0392b'>{0}</span>").format(result))
             return
         self.result = result
         self.progress.setValue(1000)
         self.map.set_result(result, self.color_by.currentData())
         c = result.counts()
-        self.message.setText(f"{c['max_steps']} ran all steps, {c['converged']} converged, "
-                             f"{c['diverged']} diverged. Click a cell to apply its values.")
+        self.message.setText(tr('{0} ran all steps, {1} converged, {2} diverged. Click a cell to '
+                                'apply its values.').format(
+                c['max_steps'], c['converged'], c['diverged']))
 
     def _recolor(self) -> None:
         if self.result is not None:
@@ -448,7 +451,7 @@ class StabilityPanel(QWidget):
         k = getattr(self, "_run_index", self._index())
         runs = self.controller.experiment.runs
         if not 0 <= k < len(runs) or runs[k].optimizer != self.result.spec.optimizer:
-            self.message.setText("The mapped run changed optimizer: compute the map again.")
+            self.message.setText(tr("The mapped run changed optimizer: compute the map again."))
             return False
         values = self.result.cell_hparams(j, i)
         spec = runs[k]
@@ -457,7 +460,8 @@ class StabilityPanel(QWidget):
         if ok:
             self.map.mark(j, i)
             shown = ", ".join(f"{n}={v:.4g}" for n, v in values.items())
-            self.message.setText(f"Applied {shown} to run {spec.label or spec.optimizer}.")
+            self.message.setText(tr('Applied {0} to run {1}.').format(
+                    shown, spec.label or spec.optimizer))
             self.applied.emit(k, values)
         return ok
 
@@ -485,7 +489,8 @@ def write_png(result, path: str, color_by: str = "loss", size: tuple[int, int] =
     w = StabilityMapPlot()
     w.resize(*size)
     w.set_result(result, color_by)
-    w.hover.setText(f"{result.spec.optimizer} from ({result.start[0]:g}, {result.start[1]:g})")
+    w.hover.setText(tr('{0} from ({1:g}, {2:g})').format(
+            result.spec.optimizer, result.start[0], result.start[1]))
     w.show()
     app.processEvents()
     data = png_bytes(w)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from ui import theme
 from ui.decimate import MAX_PATH_POINTS, row_indices
+from ui.i18n import tr
 
 GRID = 90  # mesh resolution per side
 LOG_DECADES = 3.0  # log-height compression: u -> log1p(u·10³) / log1p(10³)
@@ -166,9 +167,10 @@ class View3D(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
-        self.log_check = QCheckBox("Log height")
+        self.log_check = QCheckBox(tr("Log height"))
         self.log_check.setObjectName("logHeightCheck")
-        self.log_check.setToolTip("Compress heights logarithmically so low valleys stay visible")
+        self.log_check.setToolTip(
+            tr("Compress heights logarithmically so low valleys stay visible"))
         self.log_check.toggled.connect(self._on_log_toggled)
         bar.addWidget(self.log_check)
         bar.addStretch(1)

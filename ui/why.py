@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
 from ui.curvature_view import CurvatureOverlay, CurvatureSource, SharpnessPanel
+from ui.i18n import tr
 from ui.sweep_view import StabilityPanel
 from ui.why_panels import EffectiveStepPanel, RacePanel
 
@@ -27,12 +28,12 @@ class WhyViews:
         self.race = RacePanel(c)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("whyTabs")
-        self.tabs.addTab(self.sharpness, "Sharpness")
-        self.tabs.addTab(self.effective, "Effective step")
-        self.tabs.addTab(self.race, "Race")
+        self.tabs.addTab(self.sharpness, tr("Sharpness"))
+        self.tabs.addTab(self.effective, tr("Effective step"))
+        self.tabs.addTab(self.race, tr("Race"))
         self.explain = self._explain_panel(c)
         if self.explain is not None:
-            self.tabs.addTab(self.explain, "Explain step")
+            self.tabs.addTab(self.explain, tr("Explain step"))
         # the Runs dock keeps the bottom-left corner: the Why dock goes under the panels only
         window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock = self._dock(window, "Why", "whyDock", self.tabs,
@@ -79,7 +80,7 @@ class WhyViews:
         if view is None:
             return
         view.addSeparator()
-        self.act_axes = QAction("Curvature axes (Hessian eigenvectors, arms ∝ |λ|)", window,
+        self.act_axes = QAction(tr("Curvature axes (Hessian eigenvectors, arms ∝ |λ|)"), window,
                                 checkable=True)
         self.act_axes.setObjectName("actionCurvatureAxes")
         self.act_axes.toggled.connect(self.axes.set_enabled)
@@ -88,11 +89,11 @@ class WhyViews:
             for act in self.glyphs.actions(window):
                 view.addAction(act)
         self.act_why = self.dock.toggleViewAction()
-        self.act_why.setText("Why: sharpness, effective step, race, explanation")
+        self.act_why.setText(tr("Why: sharpness, effective step, race, explanation"))
         self.act_why.setObjectName("actionWhyDock")
         view.addAction(self.act_why)
         self.act_stability = self.stability_dock.toggleViewAction()
-        self.act_stability.setText("Stability map (lr × a second hyperparameter)")
+        self.act_stability.setText(tr("Stability map (lr × a second hyperparameter)"))
         self.act_stability.setObjectName("actionStabilityMap")
         view.addAction(self.act_stability)
 

@@ -28,6 +28,7 @@ from gdsim.io import atomic_write_text
 from gdsim.race import effective_step, race_csv_text, race_rows
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
+from ui.i18n import tr
 from ui.plots import PanelView, cursor_line, hover_label, make_plot, panel_layout
 
 PLAY_REFRESH_HZ = 20.0
@@ -56,14 +57,14 @@ class EffectiveStepPanel(DockPanel):
         self.setObjectName("effectiveStepPanel")
         lay = panel_layout(self, spacing=2)
         note = hover_label("effectiveStepNote")
-        note.setText("step taken ÷ gradient per coordinate: x solid, y dashed "
-                     "(plain GD: flat at η; AdaGrad decays; Adam normalises)")
+        note.setText(tr("step taken ÷ gradient per coordinate: x solid, y dashed "
+                     "(plain GD: flat at η; AdaGrad decays; Adam normalises)"))
         lay.addWidget(note)
-        self.plot = make_plot("effectiveStepPlot", "effective step size  −Δθᵢ / gᵢ",
+        self.plot = make_plot("effectiveStepPlot", tr("effective step size  −Δθᵢ / gᵢ"),
                               log_y=True)
         pi = self.plot.getPlotItem()
         pi.getAxis("left").setLogMode(False, True)
-        pi.setLabel("bottom", "step")
+        pi.setLabel("bottom", tr("step"))
         self.cursor = cursor_line(pi)
         lay.addWidget(self.plot, 1)
         self.lines: list[tuple[pg.PlotCurveItem, pg.PlotCurveItem]] = []
@@ -154,7 +155,7 @@ class RacePanel(QWidget):
         self.controller = controller
         lay = panel_layout(self, spacing=4)
         top = QHBoxLayout()
-        top.addWidget(QLabel("loss tolerance (loss − f* ≤)"))
+        top.addWidget(QLabel(tr("loss tolerance (loss − f* ≤)")))
         self.tol_edit = QLineEdit(f"{DEFAULT_LOSS_TOL:g}")
         self.tol_edit.setObjectName("raceTolEdit")
         self.tol_edit.setValidator(QDoubleValidator(0.0, 1e300, 20))
@@ -162,7 +163,7 @@ class RacePanel(QWidget):
         self.tol_edit.editingFinished.connect(self.refresh)
         top.addWidget(self.tol_edit)
         top.addStretch(1)
-        self.export_button = QPushButton("Export CSV…")
+        self.export_button = QPushButton(tr("Export CSV…"))
         self.export_button.setObjectName("raceExportButton")
         self.export_button.clicked.connect(self.export_dialog)
         top.addWidget(self.export_button)
@@ -237,11 +238,11 @@ class RacePanel(QWidget):
         atomic_write_text(path, race_csv_text(self.rows))
 
     def export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export race table", "",
-                                              "CSV (*.csv);;All files (*)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export race table"), "",
+                                              tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
         try:
             self.export_to(path)
         except GdsimError as e:
-            QMessageBox.warning(self, "Cannot export race table", str(e))
+            QMessageBox.warning(self, tr("Cannot export race table"), str(e))

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from gdsim.errors import GdsimError
 from gdsim.nn.training import NNExperiment, Trainer
 from gdsim.simulation import RunSpec
+from ui.i18n import tr
 from ui.playback import PlaybackController, palette_runs, with_colors
 
 SETTINGS_KEYS = ("epochs", "batch_size", "early_stopping", "seed")
@@ -160,7 +161,7 @@ class NetworkController(PlaybackController):
                 self.error.emit(str(e2))
                 return False
             init = None
-            self.notice.emit("Loaded weights do not fit the new network; using fresh weights")
+            self.notice.emit(tr("Loaded weights do not fit the new network; using fresh weights"))
         self.init_weights = init
         self._adopt(exp, sim)
         return True

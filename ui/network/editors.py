@@ -33,6 +33,7 @@ from gdsim.nn.features import TITLES as FEATURE_TITLES
 from gdsim.nn.losses import LOSSES
 from gdsim.nn.training import TRAIN_LOSS
 from gdsim.params import Param, parse_spec
+from ui.i18n import tr
 from ui.param_editor import ParamEditor
 from ui.runs_panel import COL_LOSS, COL_STATUS, DIVERGED_COLOR, RunsPanel, status_cell
 
@@ -93,15 +94,15 @@ def data_summary(d, test_file: str | None = None) -> str:
     """The data line under the editor: sizes, features, task, and a CSV's label → class map."""
     from pathlib import Path
 
-    val = f" (+{len(d.x_val)} validation)" if d.x_val is not None else ""
-    test = f" from {Path(test_file).name}" if test_file else ""
-    task = d.task + (f", {d.n_classes} classes" if d.n_classes else "")
-    text = (f"{len(d.x_train)} train{val} · {len(d.x_test)} test{test} · "
-            f"{d.n_features} feature{'s' if d.n_features > 1 else ''} · {task}")
+    val = tr(" (+{0} validation)").format(len(d.x_val)) if d.x_val is not None else ""
+    test = tr(" from {0}").format(Path(test_file).name) if test_file else ""
+    task = tr(d.task) + (tr(", {0} classes").format(d.n_classes) if d.n_classes else "")
+    text = tr("{0} train{1} · {2} test{3} · {4} features · {5}").format(
+        len(d.x_train), val, len(d.x_test), test, d.n_features, task)
     if d.class_names:
         shown = ", ".join(f"{n} → {k}" for k, n in enumerate(d.class_names[:12]))
-        more = f", … ({len(d.class_names)} in all)" if len(d.class_names) > 12 else ""
-        text += f"\nclasses (label → class): {shown}{more}"
+        more = tr(", … ({0} in all)").format(len(d.class_names)) if len(d.class_names) > 12 else ""
+        text += tr("\nclasses (label → class): {0}{1}").format(shown, more)
     return text
 
 
@@ -140,16 +141,16 @@ class NetworkEditors(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
 
-        self.data_box = _Box("Data", "dataEditor")
+        self.data_box = _Box(tr("Data"), "dataEditor")
         self.dataset_combo = QComboBox()
         self.dataset_combo.setObjectName("datasetCombo")
         for name, info in DATASETS.items():
-            self.dataset_combo.addItem(f"{name} ({info.task})", name)
+            self.dataset_combo.addItem(f"{name} ({tr(info.task)})", name)
             self.dataset_combo.setItemData(self.dataset_combo.count() - 1, info.description,
                                            Qt.ItemDataRole.ToolTipRole)
-        self.dataset_combo.addItem("CSV file…", CSV_ITEM)
+        self.dataset_combo.addItem(tr("CSV file…"), CSV_ITEM)
         self.dataset_combo.activated.connect(self._dataset_chosen)
-        self.data_box.form.addRow("Data set", self.dataset_combo)
+        self.data_box.form.addRow(tr("Data set"), self.dataset_combo)
         self.data_params = ParamEditor((SAMPLES, NOISE, TEST_FRACTION, CLASSES), owner="data")
         self.data_params.setObjectName("dataParams")
         self.data_params.values_changed.connect(self._data_edited)
@@ -161,24 +162,24 @@ class NetworkEditors(QWidget):
         self.data_box.finish()
         lay.addWidget(self.data_box)
 
-        self.net_box = _Box("Network", "architectureEditor")
+        self.net_box = _Box(tr("Network"), "architectureEditor")
         self.hidden_edit = QLineEdit()
         self.hidden_edit.setObjectName("hiddenEdit")
-        self.hidden_edit.setToolTip("Hidden layer widths, e.g. 8,8 (empty: no hidden layer)")
+        self.hidden_edit.setToolTip(tr("Hidden layer widths, e.g. 8,8 (empty: no hidden layer)"))
         self.hidden_edit.editingFinished.connect(self._hidden_edited)
-        self.net_box.form.addRow("Hidden layers", self.hidden_edit)
+        self.net_box.form.addRow(tr("Hidden layers"), self.hidden_edit)
         self.activation_combo = self._combo("activationCombo", {
             n: a.formula for n, a in ACTIVATIONS.items()}, self._activation_chosen)
-        self.net_box.form.addRow("Activation", self.activation_combo)
+        self.net_box.form.addRow(tr("Activation"), self.activation_combo)
         self.loss_combo = self._combo("lossCombo", {
             n: f.formula for n, f in LOSSES.items()}, self._loss_chosen)
-        self.net_box.form.addRow("Loss", self.loss_combo)
+        self.net_box.form.addRow(tr("Loss"), self.loss_combo)
         self.init_combo = self._combo("initCombo", {
             "xavier": "Glorot uniform ±√(6/(fan_in+fan_out))",
             "he": "Kaiming normal, std √(2/fan_in)",
             "normal": "normal, std 1 (often too large: watch tanh/sigmoid saturate)",
         }, self._init_chosen)
-        self.net_box.form.addRow("Init", self.init_combo)
+        self.net_box.form.addRow(tr("Init"), self.init_combo)
         feats = QWidget()
         feats.setObjectName("featureChecks")
         grid = QGridLayout(feats)
@@ -188,18 +189,19 @@ class NetworkEditors(QWidget):
         for k, name in enumerate(FEATURES):
             box = QCheckBox(FEATURE_TITLES[name])
             box.setObjectName(FEATURE_OBJECT_NAMES[name])
-            box.setToolTip(f"feed {FEATURE_TITLES[name]} to the network (2-D data only)")
+            box.setToolTip(tr('feed {0} to the network (2-D data only)').format(
+                    FEATURE_TITLES[name]))
             box.toggled.connect(lambda _on: self._features_toggled())
             grid.addWidget(box, k // 4, k % 4)
             self.feature_checks[name] = box
-        self.net_box.form.addRow("Inputs", feats)
+        self.net_box.form.addRow(tr("Inputs"), feats)
         self.arch_label = QLabel()
         self.arch_label.setObjectName("architectureLabel")
         self.net_box.form.addRow(self.arch_label)
         self.net_box.finish()
         lay.addWidget(self.net_box)
 
-        self.reg_box = _Box("Regularization", "regularizationEditor")
+        self.reg_box = _Box(tr("Regularization"), "regularizationEditor")
         self.reg_params = ParamEditor((L1, L2, DROPOUT, BATCH_NORM), owner="regularization")
         self.reg_params.setObjectName("regularizationParams")
         self.reg_params.values_changed.connect(self._reg_edited)
@@ -233,7 +235,7 @@ class NetworkEditors(QWidget):
                 name, params = None, {}
             else:
                 self.dataset_combo.setItemText(self.dataset_combo.findData(CSV_ITEM),
-                                               "CSV file…")
+                                               tr("CSV file…"))
                 name, params = dataset_parts(exp.dataset)
                 self.dataset_combo.setCurrentIndex(self.dataset_combo.findData(name))
             noise = exp.noise if exp.noise is not None else (
@@ -263,7 +265,7 @@ class NetworkEditors(QWidget):
                 box.setChecked(name in chosen)
                 box.setEnabled(sim.data.n_features == 2)
             widths = "-".join(str(w) for w in sim.arch.widths)
-            self.arch_label.setText(f"{widths} · {sim.net.size} weights")
+            self.arch_label.setText(tr('{0} · {1} weights').format(widths, sim.net.size))
             self.reg_params.set_values({"l1": exp.l1, "l2": exp.l2, "dropout": exp.dropout,
                                         "batch_norm": exp.batch_norm})
             for box in (self.data_box, self.net_box, self.reg_box):
@@ -292,8 +294,8 @@ class NetworkEditors(QWidget):
         key = self.dataset_combo.currentData()
         exp = self.controller.experiment
         if key == CSV_ITEM:
-            path, _ = QFileDialog.getOpenFileName(self, "Open data CSV", "",
-                                                  "CSV (*.csv);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, tr("Open data CSV"), "",
+                                                  tr("CSV (*.csv);;All files (*)"))
             if not path:
                 self.refresh()
                 return
@@ -389,12 +391,12 @@ class NetworkRunsPanel(RunsPanel):
 
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(controller, parent)
-        self.note.setText("Every change here restarts all runs from the initial weights "
+        self.note.setText(tr("Every change here restarts all runs from the initial weights "
                           "(a new colour applies at once). A run's weight_decay is "
                           "torch.optim's: λ·θ on every parameter, biases too (decoupled in "
-                          "adamw); the Model tab's l2 penalizes weight matrices only.")
-        self.settings_box.setTitle("Training")
-        self.table.horizontalHeaderItem(COL_LOSS).setText("Train loss")
+                          "adamw); the Model tab's l2 penalizes weight matrices only."))
+        self.settings_box.setTitle(tr("Training"))
+        self.table.horizontalHeaderItem(COL_LOSS).setText(tr("Train loss"))
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._follow(r))
 
     def _follow(self, row: int) -> None:
@@ -412,7 +414,7 @@ class NetworkRunsPanel(RunsPanel):
                 j = sim_of.get(i)
                 if j is None or j >= ctl.sim.n_runs:
                     self._set_text(i, COL_LOSS, "—")
-                    self._set_text(i, COL_STATUS, "off", "run disabled")
+                    self._set_text(i, COL_STATUS, tr("off"), tr("run disabled"))
                     continue
                 run = ctl.sim.runs[j]
                 rows = ctl.shown_rows(j)
@@ -422,7 +424,7 @@ class NetworkRunsPanel(RunsPanel):
                 self._set_text(i, COL_LOSS, f"{loss:.5g}" if math.isfinite(loss) else str(loss))
                 status, tip = status_cell(run.status, len(rec) - 1, rows - 1, run.reason)
                 item = self._set_text(i, COL_STATUS, status, tip)
-                red = status.startswith("diverged")
+                red = status == tr("diverged")
                 item.setForeground(QColor(DIVERGED_COLOR) if red else
                                    self.palette().text().color())
         finally:

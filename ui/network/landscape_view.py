@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from gdsim.errors import GdsimError
 from gdsim.nn import landscape as L
 from ui import theme
+from ui.i18n import tr
 
 SIDES = (21, 41, 81)
 
@@ -71,7 +72,7 @@ class LandscapeWindow(QWidget):
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("landscapeWindow")
-        self.setWindowTitle("Loss landscape")
+        self.setWindowTitle(tr("Loss landscape"))
         self.controller = controller
         self._generation = 0
         self._job: _Job | None = None
@@ -81,34 +82,34 @@ class LandscapeWindow(QWidget):
         self._signals.done.connect(self._on_done)
 
         self.mode = QComboBox(objectName="landscapeMode")
-        self.mode.addItem("Random directions (filter-normalized)", "random")
-        self.mode.addItem("Principal directions of the trajectory (PCA)", "pca")
+        self.mode.addItem(tr("Random directions (filter-normalized)"), "random")
+        self.mode.addItem(tr("Principal directions of the trajectory (PCA)"), "pca")
         self.span = QDoubleSpinBox(objectName="landscapeSpan", minimum=0.05, maximum=10.0,
                                    singleStep=0.25, value=1.0, decimals=2)
-        self.span.setToolTip("Half-width of the plane: in units of the directions (random) or "
-                             "of the trajectory's extent (PCA)")
+        self.span.setToolTip(tr("Half-width of the plane: in units of the directions (random) or "
+                             "of the trajectory's extent (PCA)"))
         self.side = QComboBox(objectName="landscapeSide")
         for n in SIDES:
             self.side.addItem(f"{n} × {n}", n)
         self.side.setCurrentIndex(1)
-        self.compute = QPushButton("Compute", objectName="landscapeCompute")
-        self.cancel = QPushButton("Cancel", objectName="landscapeCancel", enabled=False)
+        self.compute = QPushButton(tr("Compute"), objectName="landscapeCompute")
+        self.cancel = QPushButton(tr("Cancel"), objectName="landscapeCancel", enabled=False)
         self.progress = QProgressBar(objectName="landscapeProgress", maximum=1000)
-        self.status = QLabel("The plane goes through the selected run's weights at the shown "
-                             "step; press Compute.", objectName="landscapeStatus")
+        self.status = QLabel(tr("The plane goes through the selected run's weights at the shown "
+                             "step; press Compute."), objectName="landscapeStatus")
         self.status.setWordWrap(True)
         self.compute.clicked.connect(self.start)
         self.cancel.clicked.connect(self.stop)
 
         row = QHBoxLayout()
-        for w in (self.mode, QLabel("span"), self.span, QLabel("grid"), self.side,
+        for w in (self.mode, QLabel(tr("span")), self.span, QLabel(tr("grid")), self.side,
                   self.compute, self.cancel):
             row.addWidget(w)
         self.plot = pg.PlotWidget(background=theme.BACKGROUND if hasattr(theme, "BACKGROUND")
                                   else "w")
         pi = self.plot.getPlotItem()
-        pi.setLabel("bottom", "α (direction 1)")
-        pi.setLabel("left", "β (direction 2)")
+        pi.setLabel("bottom", tr("α (direction 1)"))
+        pi.setLabel("left", tr("β (direction 2)"))
         self.image = pg.ImageItem()
         self.image.setZValue(-10)
         pi.addItem(self.image)
@@ -141,7 +142,7 @@ class LandscapeWindow(QWidget):
         self.compute.setEnabled(False)
         self.cancel.setEnabled(True)
         self.progress.setValue(0)
-        self.status.setText(f"Computing around {ctl.sim.runs[i].label}…")
+        self.status.setText(tr('Computing around {0}…').format(ctl.sim.runs[i].label))
         QThreadPool.globalInstance().start(self._job)
 
     def stop(self) -> None:
@@ -150,7 +151,7 @@ class LandscapeWindow(QWidget):
             self._job.cancel = True
             self._job = None
             self._generation += 1
-            self.status.setText("Cancelled.")
+            self.status.setText(tr("Cancelled."))
         self.compute.setEnabled(True)
         self.cancel.setEnabled(False)
 
@@ -165,7 +166,7 @@ class LandscapeWindow(QWidget):
         self.compute.setEnabled(True)
         self.cancel.setEnabled(False)
         if result is None:
-            self.status.setText("Cancelled.")
+            self.status.setText(tr("Cancelled."))
         elif isinstance(result, str):
             self.status.setText(result)
         else:
@@ -205,8 +206,9 @@ class LandscapeWindow(QWidget):
             pi.addItem(item)
             self.paths.append(item)
         pi.setRange(xRange=(a0, a1), yRange=(b0, b1), padding=0.02)
-        what = ("random filter-normalized directions" if ls.mode == "random" else
-                f"PCA directions ({ls.explained[0]:.0%} + {ls.explained[1]:.0%} of the "
-                "trajectory's variance)")
-        self.status.setText(f"Training objective around {sim.runs[self._run_index].label} "
-                            f"along {what}; colours: log(loss − min), min {lo:.4g}.")
+        what = (tr("random filter-normalized directions") if ls.mode == "random" else
+                tr("PCA directions ({0:.0%} + {1:.0%} of the trajectory's variance)").format(
+                    ls.explained[0], ls.explained[1]))
+        self.status.setText(tr("Training objective around {0} along {1}; colours: "
+                               "log(loss − min), min {2:.4g}.").format(
+            sim.runs[self._run_index].label, what, lo))

@@ -45,6 +45,7 @@ from gdsim.nn.io import (
 )
 from gdsim.nn.training import NNExperiment, Trainer
 from ui.controls import PlaybackBar, TimelineBar
+from ui.i18n import tr
 from ui.jobs import AT_ONCE_S, Job, run_to_end
 from ui.network.controller import NetworkController
 from ui.network.editors import NetworkEditors, NetworkRunsPanel
@@ -122,8 +123,8 @@ class NetworkMode(QWidget):
         self.playback.setObjectName("networkPlaybackToolbar")
         self.rate_label = QLabel("")
         self.rate_label.setObjectName("networkRateLabel")
-        self.rate_label.setToolTip("Training steps per second achieved while playing (the "
-                                   "speed setting is the most it asks for)")
+        self.rate_label.setToolTip(tr("Training steps per second achieved while playing (the "
+                                   "speed setting is the most it asks for)"))
         self.rate_label.setMinimumWidth(150)
         self.playback.addWidget(self.rate_label)
         c.rate_changed.connect(self._show_rate)
@@ -147,8 +148,8 @@ class NetworkMode(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.editors)
-        self.left_tabs.addTab(scroll, "Model")
-        self.left_tabs.addTab(self.runs_panel, "Runs")
+        self.left_tabs.addTab(scroll, tr("Model"))
+        self.left_tabs.addTab(self.runs_panel, tr("Runs"))
         ll.addWidget(self.left_tabs)
         # as wide as the runs panel needs (its table fits without clipping Status)
         left.setMinimumWidth(RUNS_MIN_WIDTH + 12)
@@ -195,13 +196,13 @@ class NetworkMode(QWidget):
     def _build_files_bar(self) -> QToolBar:
         bar = QToolBar("Network files", self)
         bar.setObjectName("networkFilesToolbar")
-        bar.addWidget(QLabel(" Preset "))
+        bar.addWidget(QLabel(tr(" Preset ")))
         self.preset_combo = QComboBox()
         self.preset_combo.setObjectName("networkPresetCombo")
         self.preset_combo.addItem("—", None)
         self.presets = network_presets()
         for p in self.presets:
-            self.preset_combo.addItem(p.title, str(p.path))
+            self.preset_combo.addItem(tr(p.title), str(p.path))
             self.preset_combo.setItemData(self.preset_combo.count() - 1, p.description,
                                           Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.activated.connect(self._preset_chosen)
@@ -209,27 +210,27 @@ class NetworkMode(QWidget):
         bar.addSeparator()
         self.buttons = {}
         for key, text, slot in (
-            ("open", "Open…", self.open_dialog),
-            ("save", "Save…", self.save_dialog),
-            ("csv", "Export CSV…", self.export_csv_dialog),
-            ("save_weights", "Save weights…", self.save_weights_dialog),
-            ("load_weights", "Load weights…", self.load_weights_dialog),
-            ("open_test", "Open test data…", self.open_test_data_dialog),
-            ("diagram", "Diagram…", self.open_diagram),
-            ("landscape", "Loss landscape…", self.open_landscape),
+            ("open", tr("Open…"), self.open_dialog),
+            ("save", tr("Save…"), self.save_dialog),
+            ("csv", tr("Export CSV…"), self.export_csv_dialog),
+            ("save_weights", tr("Save weights…"), self.save_weights_dialog),
+            ("load_weights", tr("Load weights…"), self.load_weights_dialog),
+            ("open_test", tr("Open test data…"), self.open_test_data_dialog),
+            ("diagram", tr("Diagram…"), self.open_diagram),
+            ("landscape", tr("Loss landscape…"), self.open_landscape),
         ):
             b = QPushButton(text)
             b.setObjectName(f"network_{key}Button")
             b.clicked.connect(lambda _c=False, s=slot: s())
             bar.addWidget(b)
             self.buttons[key] = b
-        self.buttons["save_weights"].setToolTip("The selected run's weights at the shown step")
-        self.buttons["load_weights"].setToolTip("Start every run from these weights")
-        self.buttons["open_test"].setToolTip("Test rows from a CSV with the training CSV's "
-                                             "columns: every training row then trains")
+        self.buttons["save_weights"].setToolTip(tr("The selected run's weights at the shown step"))
+        self.buttons["load_weights"].setToolTip(tr("Start every run from these weights"))
+        self.buttons["open_test"].setToolTip(tr("Test rows from a CSV with the training CSV's "
+                                             "columns: every training row then trains"))
         img = QToolButton()
         img.setObjectName("networkImageButton")
-        img.setText("Export image ▾")
+        img.setText(tr("Export image") + " ▾")
         # popup(), not setMenu + InstantPopup: that runs the menu in a nested event loop
         # inside the button's click() (QMenu.exec), which blocks whoever clicked it
         self.image_menu = menu = QMenu(img)
@@ -268,7 +269,7 @@ class NetworkMode(QWidget):
 
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> title (File → Export image while this tab is shown)."""
-        return dict(PANEL_TITLES)
+        return {key: tr(title) for key, title in PANEL_TITLES.items()}
 
     def panel_plot_item(self, key: str):
         """The pyqtgraph item behind an exportable panel (the small multiples when shown)."""
@@ -349,7 +350,7 @@ class NetworkMode(QWidget):
         try:
             exp, title, description = read_experiment(path)
         except GdsimError as e:
-            self.show_error("Cannot load preset", str(e))
+            self.show_error(tr("Cannot load preset"), str(e))
             return False
         if not self._set_experiment(exp, "Cannot load preset"):
             return False
@@ -357,7 +358,8 @@ class NetworkMode(QWidget):
         self.preset_combo.setCurrentIndex(max(shown, 0))
         self.current_path = None
         self._set_story(title, description)
-        self._notice(f"Loaded preset: {title}")  # the story label shows the description
+        # the story label shows the description
+        self._notice(tr('Loaded preset: {0}').format(title))
         self.path_changed.emit()
         return True
 
@@ -371,7 +373,7 @@ class NetworkMode(QWidget):
         try:
             exp, title, description = read_experiment(path)
         except GdsimError as e:
-            self.show_error("Cannot open experiment", str(e))
+            self.show_error(tr("Cannot open experiment"), str(e))
             return False
         if not self._set_experiment(exp, "Cannot open experiment"):
             return False
@@ -387,10 +389,10 @@ class NetworkMode(QWidget):
         try:
             atomic_write_bytes(path, text.encode("utf-8"))
         except GdsimError as e:
-            self.show_error("Cannot save experiment", str(e))
+            self.show_error(tr("Cannot save experiment"), str(e))
             return False
         self.current_path = Path(path)
-        self._notice(f"Saved {path}")
+        self._notice(tr('Saved {0}').format(path))
         self.path_changed.emit()
         return True
 
@@ -411,13 +413,15 @@ class NetworkMode(QWidget):
         return str(self.current_path.parent) if self.current_path else ""
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open network experiment", self.dialog_dir(),
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open network experiment"),
+                                              self.dialog_dir(),
                                               JSON_FILTER)
         if path:
             self.open_path(path)
 
     def save_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save network experiment", self.dialog_dir(),
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save network experiment"),
+                                              self.dialog_dir(),
                                               JSON_FILTER)
         if path:
             self.save_to(path if Path(path).suffix else path + ".json")
@@ -450,24 +454,24 @@ class NetworkMode(QWidget):
         return True
 
     def export_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export training CSV", self.dialog_dir(),
-                                              "CSV (*.csv);;All files (*)")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export training CSV"), self.dialog_dir(),
+                                              tr("CSV (*.csv);;All files (*)"))
         if not path:
             return
         try:  # a long training runs to its end off the UI thread
             at_once = self.export_csv(path, self.csv_job,
                                       lambda _r, error: self._csv_exported(path, error))
         except GdsimError as e:
-            self.show_error("Cannot export CSV", str(e))
+            self.show_error(tr("Cannot export CSV"), str(e))
             return
         if at_once:
             self._csv_exported(path, "")
 
     def _csv_exported(self, path: str, error: str) -> None:
         if error:
-            self.show_error("Cannot export CSV", error)
+            self.show_error(tr("Cannot export CSV"), error)
         else:
-            self._notice(f"Exported {path}")
+            self._notice(tr('Exported {0}').format(path))
 
     def save_weights(self, path: str | Path) -> None:
         """The selected run's weights at the shown step."""
@@ -475,27 +479,27 @@ class NetworkMode(QWidget):
         save_weights(path, c.sim.net, *c.sim.weights(c.selected, c.shown_step))
 
     def save_weights_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save weights", self.dialog_dir(),
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save weights"), self.dialog_dir(),
                                               WEIGHTS_FILTER)
         if not path:
             return
         try:
             self.save_weights(path if Path(path).suffix else path + ".npz")
         except GdsimError as e:
-            self.show_error("Cannot save weights", str(e))
+            self.show_error(tr("Cannot save weights"), str(e))
             return
-        self._notice(f"Saved weights to {path}")
+        self._notice(tr('Saved weights to {0}').format(path))
 
     def load_weights(self, path: str | Path) -> bool:
         """Start every run from the weights in ``path`` (shape-checked against the network)."""
         try:
             w = load_weights(path, self.controller.sim.net)
         except GdsimError as e:
-            self.show_error("Cannot load weights", str(e))
+            self.show_error(tr("Cannot load weights"), str(e))
             return False
         if not self.controller.set_initial_weights(w):
             return False
-        self._notice(f"All runs start from {Path(path).name}")
+        self._notice(tr('All runs start from {0}').format(Path(path).name))
         return True
 
     def open_test_data(self, path: str | Path) -> bool:
@@ -505,31 +509,31 @@ class NetworkMode(QWidget):
 
         exp = self.controller.experiment
         if not exp.data_file:
-            self.show_error("Cannot open test data",
-                            "Test data goes with training data from a CSV file: choose "
-                            "Data set → CSV file… first")
+            self.show_error(tr("Cannot open test data"),
+                            tr("Test data goes with training data from a CSV file: choose "
+                            "Data set → CSV file… first"))
             return False
         try:
             load_csv(exp.data_file, exp.test_fraction, exp.seed, test_path=path)
         except GdsimError as e:
-            self.show_error("Cannot open test data", str(e))
+            self.show_error(tr("Cannot open test data"), str(e))
             return False
         if not self.controller.set_experiment_reporting(
                 dataclasses.replace(exp, test_file=str(path)), self.show_error,
                 "Cannot open test data"):
             return False
-        self._notice(f"Testing on {Path(path).name}; every row of "
-                     f"{Path(exp.data_file).name} trains")
+        self._notice(tr('Testing on {0}; every row of {1} trains').format(
+                Path(path).name, Path(exp.data_file).name))
         return True
 
     def open_test_data_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open test data", self.dialog_dir(),
-                                              "CSV (*.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Open test data"), self.dialog_dir(),
+                                              tr("CSV (*.csv);;All files (*)"))
         if path:
             self.open_test_data(path)
 
     def load_weights_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load weights", self.dialog_dir(),
+        path, _ = QFileDialog.getOpenFileName(self, tr("Load weights"), self.dialog_dir(),
                                               WEIGHTS_FILTER)
         if path:
             self.load_weights(path)
@@ -538,4 +542,4 @@ class NetworkMode(QWidget):
         path = export_plot_dialog(self, self.panel_titles()[key], self.panel_plot_item(key),
                                   self.dialog_dir(), self.show_error)
         if path:
-            self._notice(f"Exported {path}")
+            self._notice(tr('Exported {0}').format(path))

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from gdsim.nn.training import LR, TEST_ACC, TEST_LOSS, TRAIN_ACC, TRAIN_LOSS
 from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
+from ui.i18n import tr
 from ui.plots import (
     LOG_SKEW,
     PanelView,
@@ -228,14 +229,14 @@ class BoundaryView(PanelView):
         lay = panel_layout(self, spacing=0)
         head = QHBoxLayout()
         head.addStretch(1)
-        self.all_check = QCheckBox("all runs")
+        self.all_check = QCheckBox(tr("all runs"))
         self.all_check.setObjectName("allRunsCheck")
-        self.all_check.setToolTip("Small multiples: every run's decision map side by side "
-                                  "(on 1-D data, every run's fit in one plot)")
+        self.all_check.setToolTip(tr("Small multiples: every run's decision map side by side "
+                                  "(on 1-D data, every run's fit in one plot)"))
         self.all_check.toggled.connect(self.set_all_runs)
         head.addWidget(self.all_check)
         lay.addLayout(head)
-        self.plot = make_plot("boundaryPlot", "decision boundary", cache_axes=True)
+        self.plot = make_plot("boundaryPlot", tr("decision boundary"), cache_axes=True)
         lay.addWidget(self.plot, 1)
         self.multi = pg.GraphicsLayoutWidget()
         self.multi.setObjectName("boundaryMultiples")
@@ -325,11 +326,11 @@ class BoundaryView(PanelView):
             pi.setLabel("bottom", names[0] if names else "x")
             pi.setLabel("left", "y")
         elif kind == "confusion":
-            pi.setLabel("bottom", "predicted class")
-            pi.setLabel("left", "true class")
+            pi.setLabel("bottom", tr("predicted class"))
+            pi.setLabel("left", tr("true class"))
         else:
-            pi.setLabel("bottom", "true value")
-            pi.setLabel("left", "predicted value")
+            pi.setLabel("bottom", tr("true value"))
+            pi.setLabel("left", tr("predicted value"))
         self.image.setVisible(two_d or kind == "confusion")
         self.boundary.setVisible(two_d)
         self.fit.setVisible(kind in ("fit", "scatter"))
@@ -467,7 +468,7 @@ class BoundaryView(PanelView):
         xs = np.linspace(x0, x1, 400)
         for i, item in enumerate(self.fits):
             item.setData(xs, sim.predict(i, xs[:, None], step=step)[:, 0])
-        self.plot.getPlotItem().setTitle(f"fit · all runs · step {step}",
+        self.plot.getPlotItem().setTitle(tr('fit · all runs · step {0}').format(step),
                                          color=theme.FOREGROUND, size="10pt")
 
     def _draw_points(self) -> None:
@@ -506,8 +507,8 @@ class BoundaryView(PanelView):
             if has_val:
                 self.val_pts.setData(d.x_val[:, 0], d.y_val, brush=pg.mkBrush("#56b4e9"))
         if not self._legend_items:
-            self.legend.addItem(self.train_pts, "train")
-            self.legend.addItem(self.test_pts, "test")
+            self.legend.addItem(self.train_pts, tr("train"))
+            self.legend.addItem(self.test_pts, tr("test"))
             self._legend_items = True
         self.legend.removeItem(self.val_pts)
         if has_val:
@@ -552,14 +553,15 @@ class BoundaryView(PanelView):
         acc = sim.row_at(i, step)[TEST_ACC] if rows else np.nan  # of the weights drawn
         extra = ""
         if run.status == "early_stopped" and step >= rows - 1:
-            extra += f" (weights of step {run.best_step} restored)"
+            extra += tr(" (weights of step {0} restored)").format(run.best_step)
         if np.isfinite(acc):
-            extra += f", test acc {100 * acc:.1f}%"
-        what = {"map": "decision map", "fit": "fit", "confusion": "confusion matrix (test)",
-                "scatter": "predicted vs true"}[kind]
-        self.plot.getPlotItem().setTitle(
-            f"{what} · <span style='color:{run.spec.color}'>{html.escape(run.label)}</span>"
-            f" · step {min(step, rows - 1)}{extra}", color=theme.FOREGROUND, size="10pt")
+            extra += tr(", test acc {0:.1f}%").format(100 * acc)
+        what = {"map": tr("decision map"), "fit": tr("fit"),
+                "confusion": tr("confusion matrix (test)"),
+                "scatter": tr("predicted vs true")}[kind]
+        title = tr("{0} · <span style='color:{1}'>{2}</span> · step {3}{4}").format(
+            what, run.spec.color, html.escape(run.label), min(step, rows - 1), extra)
+        self.plot.getPlotItem().setTitle(title, color=theme.FOREGROUND, size="10pt")
 
     @staticmethod
     def _level_line(xs, ys, z, level):
@@ -630,9 +632,10 @@ class MetricsView(StepPlots):
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         head.addWidget(self.hover_label, 1)
         lay.addLayout(head)
-        titles = {"loss": f"loss · {TRAIN_TEST_STYLES}",
-                  "accuracy": f"accuracy · {TRAIN_TEST_STYLES}",
-                  "lr": "learning rate · one line per run", "layers": "gradient norm per layer"}
+        titles = {"loss": tr("loss · train ─── solid, test ‒ ‒ ‒ dashed"),
+                  "accuracy": tr("accuracy · train ─── solid, test ‒ ‒ ‒ dashed"),
+                  "lr": tr("learning rate · one line per run"),
+                  "layers": tr("gradient norm per layer")}
         self.plots: dict[str, pg.PlotWidget] = {}
         self.cursor_lines = {}
         first = None
@@ -658,12 +661,12 @@ class MetricsView(StepPlots):
             w.setMinimumHeight(110)
             lay.addWidget(w, 1)
             self.plots[key] = w
-        self.plots["layers"].getPlotItem().setLabel("bottom", "step")
+        self.plots["layers"].getPlotItem().setLabel("bottom", tr("step"))
         acc = self.plots["accuracy"].getPlotItem()
         acc.setYRange(-0.02, 1.04, padding=0)
         # fixed ticks: the top label reads 1.0 whatever the panel's height
         acc.getAxis("left").setTicks([[(v / 5, f"{v / 5:.1f}") for v in range(6)]])
-        self.no_acc = pg.TextItem("regression: no accuracy", color="#777777", anchor=(0.5, 0.5))
+        self.no_acc = pg.TextItem(tr("regression: no accuracy"), color="#777777", anchor=(0.5, 0.5))
         self.plots["accuracy"].getPlotItem().addItem(self.no_acc, ignoreBounds=True)
         # the layers' colours are named in their plot's title, where they cover no curve
         self._build_run_legend(lay)
@@ -703,9 +706,9 @@ class MetricsView(StepPlots):
         self.run_legend.setObjectName("networkRunLegend")
         self.run_legend.setTextFormat(Qt.TextFormat.RichText)
         self.run_legend.setWordWrap(True)
-        self.legend_check = QCheckBox("legend")
+        self.legend_check = QCheckBox(tr("legend"))
         self.legend_check.setObjectName("networkLegendCheck")
-        self.legend_check.setToolTip("Show which colour is which run")
+        self.legend_check.setToolTip(tr("Show which colour is which run"))
         self.legend_check.setChecked(True)
         self.legend_check.toggled.connect(self.run_legend.setVisible)
         row = QHBoxLayout()
@@ -821,10 +824,11 @@ class MetricsView(StepPlots):
                         (0.0, max(float(x_last), 1.0)), c.playing, dict.fromkeys(bounds, True),
                         link_x=True)
         run = sim.runs[s]
+        out = tr("out")
         keys = "".join(
             f" <span style='color:{LAYER_COLORS[j % len(LAYER_COLORS)]}'>■</span>"
-            f"{'out' if j == sim.n_layers - 1 else f'L{j + 1}'}" for j in range(sim.n_layers))
-        title = (f"gradient norm per layer · <span style='color:{run.spec.color}'>"
+            f"{out if j == sim.n_layers - 1 else f'L{j + 1}'}" for j in range(sim.n_layers))
+        title = (tr("gradient norm per layer") + f" · <span style='color:{run.spec.color}'>"
                  f"{html.escape(run.label)}</span> ·{keys}")
         if title != self._layers_title:  # a new label's layout costs, every frame
             self._layers_title = title
@@ -869,18 +873,19 @@ class WeightSliceView(PanelView):
         self._drawn = None
         lay = panel_layout(self)
         row = QHBoxLayout()
-        row.addWidget(QLabel("weights"))
+        row.addWidget(QLabel(tr("weights")))
         self.combo_a = QComboBox()
         self.combo_a.setObjectName("weightACombo")
         self.combo_b = QComboBox()
         self.combo_b.setObjectName("weightBCombo")
         for cb in (self.combo_a, self.combo_b):
-            cb.setToolTip("Weight on this axis (Wk[i,j] connects unit i of layer k−1 to unit j)")
+            cb.setToolTip(tr("Weight on this axis (Wk[i,j] connects unit i of layer k−1 to "
+                             "unit j)"))
             cb.setMaxVisibleItems(20)
             cb.activated.connect(lambda _i: self._choice_changed())
             row.addWidget(cb, 1)
         lay.addLayout(row)
-        self.plot = make_plot("slicePlot", "weight-space slice", cache_axes=True)
+        self.plot = make_plot("slicePlot", tr("weight-space slice"), cache_axes=True)
         lay.addWidget(self.plot, 1)
         pi = self.plot.getPlotItem()
         self.image, self.colorbar, self.iso = heatmap_items(pi, 12)
@@ -999,7 +1004,7 @@ class WeightSliceView(PanelView):
         i = c.selected
         a, b = self.weights
         if a == b:
-            self.plot.getPlotItem().setTitle("choose two different weights",
+            self.plot.getPlotItem().setTitle(tr("choose two different weights"),
                                              color=theme.FOREGROUND, size="10pt")
             return
         n = self.grid_size()
@@ -1037,7 +1042,8 @@ class WeightSliceView(PanelView):
             pi.setLabel("left", labels[1])
         pi.setRange(xRange=(va[0], va[-1]), yRange=(vb[0], vb[-1]), padding=0)
         scale = " (log colours)" if is_log else ""
-        pi.setTitle(f"loss over 2 weights{scale} · <span style='color:{color}'>"
-                    f"{html.escape(run.label)}</span> · step {steps[-1]}",
+        pi.setTitle(tr("loss over 2 weights{0} · <span style='color:{1}'>{2}</span> · step "
+                       "{3}").format(
+                scale, color, html.escape(run.label), steps[-1]),
                     color=theme.FOREGROUND, size="10pt")
         self.last_grid = (va, vb, z)
