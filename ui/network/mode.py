@@ -487,7 +487,7 @@ class NetworkMode(QWidget):
             self.show_error("Cannot open test data", str(e))
             return False
         if not self.controller.set_experiment_reporting(
-                dataclasses.replace(exp, test_file=str(path)), self.show_error,
+                dataclasses.replace(exp, test_file=str(path), data=None), self.show_error,
                 "Cannot open test data"):
             return False
         self._notice(f"Testing on {Path(path).name}; every row of "
