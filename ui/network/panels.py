@@ -237,6 +237,8 @@ class BoundaryView(PanelView):
         self.class_spin.setToolTip("Click on the map adds a training point of this class; "
                                    "shift-click one of the next class; right-click removes "
                                    "the nearest training point")
+        self.class_spin.valueChanged.connect(self._class_colour)
+        self._class_colour(0)
         head.addWidget(self.class_spin)
         self.regenerate_button = QPushButton("Regenerate")
         self.regenerate_button.setObjectName("regenerateButton")
@@ -340,6 +342,10 @@ class BoundaryView(PanelView):
         elif ev.button() == Qt.MouseButton.RightButton:
             ev.accept()
             self.controller.remove_point(p.x(), p.y(), PICK_PIXELS, self.pixels_per_unit())
+
+    def _class_colour(self, k: int) -> None:
+        self.class_spin.setStyleSheet(
+            f"QSpinBox {{ color: {CLASS_COLORS[k % len(CLASS_COLORS)]}; font-weight: bold }}")
 
     def pixels_per_unit(self) -> tuple[float, float]:
         """Screen pixels per data unit along x and y on the map."""
