@@ -376,3 +376,107 @@ def _all_numbers(cells: list[str]) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- editable data (the Network tab's clicks on the decision map) -------------------------
+def _check_label(data: Dataset, label) -> float:
+    if data.task != "classification":
+        raise GdsimError(f"{data.name!r} is a regression data set: points are added to "
+                         f"classification data only")
+    if isinstance(label, bool) or not float(label).is_integer() or \
+            not 0 <= int(label) < data.n_classes:
+        raise GdsimError(f"class {label!r} is out of range: {data.name!r} has classes "
+                         f"0…{data.n_classes - 1}")
+    return float(int(label))
+
+
+def with_point(data: Dataset, x: float, y: float, label: int) -> Dataset:
+    """A copy of 2-D classification ``data`` with one more training point (x, y) of class
+    ``label`` appended (test rows unchanged)."""
+    if data.n_features != 2:
+        raise GdsimError(f"points can be added to 2-D data only; {data.name!r} has "
+                         f"{data.n_features} input columns")
+    c = _check_label(data, label)
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise GdsimError(f"point ({x!r}, {y!r}) is not finite")
+    return dataclasses.replace(
+        data, x_train=np.concatenate([data.x_train, [[float(x), float(y)]]]),
+        y_train=np.concatenate([data.y_train, [c]]), x_val=None, y_val=None)
+
+
+def nearest_train(data: Dataset, x: float, y: float,
+                  scale: tuple[float, float] = (1.0, 1.0)) -> tuple[int, float]:
+    """(index, distance) of the training point nearest (x, y), distances measured after
+    multiplying the coordinates by ``scale`` (e.g. pixels per data unit on each axis)."""
+    d = (data.x_train[:, :2] - [x, y]) * np.asarray(scale, np.float64)
+    dist = np.hypot(d[:, 0], d[:, 1])
+    i = int(np.argmin(dist))
+    return i, float(dist[i])
+
+
+def without_nearest(data: Dataset, x: float, y: float, radius: float = math.inf,
+                    scale: tuple[float, float] = (1.0, 1.0)) -> Dataset:
+    """A copy of 2-D ``data`` without the training point nearest (x, y), or ``data`` itself
+    when no point lies within ``radius`` (distances as :func:`nearest_train`). The last
+    training point stays (GdsimError)."""
+    if data.n_features != 2:
+        raise GdsimError(f"points can be removed from 2-D data only; {data.name!r} has "
+                         f"{data.n_features} input columns")
+    i, dist = nearest_train(data, x, y, scale)
+    if dist > radius:
+        return data
+    if len(data.x_train) <= 1:
+        raise GdsimError("the last training point cannot be removed")
+    keep = np.arange(len(data.x_train)) != i
+    return dataclasses.replace(data, x_train=np.ascontiguousarray(data.x_train[keep]),
+                               y_train=np.ascontiguousarray(data.y_train[keep]),
+                               x_val=None, y_val=None)
+
+
+POINT_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+def points_dict(data: Dataset) -> dict:
+    """The data's rows as JSON-ready lists (what a network experiment file's ``"data"``
+    holds): ``x_train`` [[x₁, x₂, …], …], ``y_train`` [label, …], ``x_test``, ``y_test``
+    (class labels as integers, regression targets as floats)."""
+    def labels(y):
+        if data.task == "classification":
+            return [int(v) for v in y]
+        return [float(v) for v in y]
+
+    return {"x_train": data.x_train.tolist(), "y_train": labels(data.y_train),
+            "x_test": data.x_test.tolist(), "y_test": labels(data.y_test)}
+
+
+def with_points(data: Dataset, points: dict) -> Dataset:
+    """``data`` (its name, task, classes, feature names) holding the rows of ``points``
+    (:func:`points_dict`'s form) instead of its own; GdsimError names what is wrong."""
+    if not isinstance(points, dict):
+        raise GdsimError("data: expected an object with x_train, y_train, x_test, y_test")
+    missing = [k for k in POINT_KEYS if k not in points]
+    extra = [k for k in points if k not in POINT_KEYS]
+    if missing or extra:
+        raise GdsimError(f"data: expected the keys {', '.join(POINT_KEYS)}; "
+                         + (f"missing {missing[0]!r}" if missing else f"unknown {extra[0]!r}"))
+    arrays = {}
+    for side in ("train", "test"):
+        xk, yk = f"x_{side}", f"y_{side}"
+        try:
+            x = np.array(points[xk], dtype=np.float64)
+            y = np.array(points[yk], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise GdsimError(f"data: {xk} and {yk} must hold numbers") from None
+        if x.ndim != 2 or x.shape[1] != data.n_features or len(x) < 1:
+            raise GdsimError(f"data: {xk} must be a non-empty list of rows of "
+                             f"{data.n_features} numbers")
+        if y.shape != (len(x),):
+            raise GdsimError(f"data: {yk} must hold one label per row of {xk} "
+                             f"({len(x)}), got {y.size}")
+        if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+            raise GdsimError(f"data: {xk}/{yk} contain non-finite values")
+        if data.task == "classification" and not (
+                np.all(y == np.round(y)) and np.all((y >= 0) & (y < data.n_classes))):
+            raise GdsimError(f"data: {yk} must hold class labels 0…{data.n_classes - 1}")
+        arrays[xk], arrays[yk] = np.ascontiguousarray(x), np.ascontiguousarray(y)
+    return dataclasses.replace(data, x_val=None, y_val=None, **arrays)

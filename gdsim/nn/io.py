@@ -217,6 +217,9 @@ _FIELD_TYPES = {
     "batch_size": (lambda v: v is None or is_int(v), "null or an integer"),
     "early_stopping": (lambda v: v is None or is_int(v), "null or an integer"),
     "seed": (is_int, "an integer"),
+    "data_seed": (lambda v: v is None or is_int(v), "null or an integer"),
+    "data": (lambda v: v is None or isinstance(v, dict), "null or an object of x_train, "
+             "y_train, x_test, y_test"),
 }
 
 

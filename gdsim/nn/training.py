@@ -35,6 +35,7 @@ from gdsim.nn.datasets import (
     carve_validation,
     load_csv,
     make_dataset,
+    with_points,
 )
 from gdsim.nn.features import feature_matrix, parse_features
 from gdsim.nn.losses import get_loss
@@ -75,17 +76,24 @@ class NNExperiment:
     batch_size: int | None = None  # None or 0: full batch
     early_stopping: int | None = None  # patience in epochs; None or 0: off
     seed: int = 0
+    data_seed: int | None = None  # the generated data's seed (None: ``seed``); Regenerate
+    # the explicit rows (``points_dict``'s lists) of edited data (clicks on the map), else None
+    data: dict | None = None
 
 
 def build_dataset(exp: NNExperiment) -> Dataset:
-    """The experiment's data set (generated with ``exp.seed``, or read from ``data_file``)."""
-    seed = _check_int(exp.seed, "seed", 0, 2**63 - 1)
+    """The experiment's data set (generated with ``exp.data_seed`` or else ``exp.seed``, or
+    read from ``data_file``), holding the explicit rows of ``exp.data`` when set."""
+    seed = _check_int(exp.seed if exp.data_seed is None else exp.data_seed,
+                      "data seed", 0, 2**63 - 1)
     if exp.test_file and not exp.data_file:
         raise GdsimError("test data needs training data from a CSV file too "
                          f"(test file {exp.test_file!r}, data set {exp.dataset!r})")
     if exp.data_file:
-        return load_csv(exp.data_file, exp.test_fraction, seed, test_path=exp.test_file or None)
-    return make_dataset(exp.dataset, exp.samples, exp.noise, exp.test_fraction, seed)
+        d = load_csv(exp.data_file, exp.test_fraction, seed, test_path=exp.test_file or None)
+    else:
+        d = make_dataset(exp.dataset, exp.samples, exp.noise, exp.test_fraction, seed)
+    return d if exp.data is None else with_points(d, exp.data)
 
 
 def build_architecture(exp: NNExperiment, data: Dataset) -> Architecture:

@@ -16,12 +16,16 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from gdsim.errors import GdsimError
-from gdsim.nn.training import NNExperiment, Trainer
+from gdsim.nn.datasets import Dataset, points_dict, with_point, without_nearest
+from gdsim.nn.training import NNExperiment, Trainer, build_dataset
 from gdsim.simulation import RunSpec
 from ui.i18n import tr
 from ui.playback import PlaybackController, palette_runs, with_colors
 
 SETTINGS_KEYS = ("epochs", "batch_size", "early_stopping", "seed")
+# Edits of these fields make new data: explicit (clicked) points are dropped with them
+DATA_KEYS = frozenset(("dataset", "data_file", "test_file", "samples", "noise",
+                       "test_fraction", "data_seed"))
 # While playing fast, each tick steps for about DRAW_RATIO × the time the last frame spent
 # drawing (within these bounds): training gets about 2/3 of the time, the views stay live.
 DRAW_RATIO = 2.0
@@ -167,7 +171,12 @@ class NetworkController(PlaybackController):
         return True
 
     def update(self, **fields) -> bool:
-        """Change experiment fields (dataset, hidden, activation, l2, ...) and rebuild."""
+        """Change experiment fields (dataset, hidden, activation, l2, ...) and rebuild. A
+        change of the data's fields (DATA_KEYS) drops points edited on the map."""
+        if DATA_KEYS & fields.keys() and "data" not in fields and any(
+                getattr(self.experiment, k, None) != v for k, v in fields.items()
+                if k in DATA_KEYS):
+            fields["data"] = None
         try:
             exp = dataclasses.replace(self.experiment, **fields)
         except TypeError as e:
@@ -183,3 +192,47 @@ class NetworkController(PlaybackController):
             self.init_weights = old
             return False
         return True
+
+    # --- data edits (clicks on the decision map) ------------------------------------------
+    def dataset(self) -> Dataset:
+        """The experiment's data as edited (without a validation split carved out)."""
+        return build_dataset(self.experiment)
+
+    def set_data(self, data: Dataset) -> bool:
+        """Train on ``data``'s rows from now on (stored in the experiment: saved with it)."""
+        return self.update(data=points_dict(data))
+
+    def add_point(self, x: float, y: float, label: int) -> bool:
+        """One more training point of class ``label`` at (x, y); runs restart."""
+        try:
+            data = with_point(self.dataset(), x, y, label)
+        except GdsimError as e:
+            self.error.emit(str(e))
+            return False
+        return self.set_data(data)
+
+    def remove_point(self, x: float, y: float, radius: float = float("inf"),
+                     scale: tuple[float, float] = (1.0, 1.0)) -> bool:
+        """Drop the training point nearest (x, y) if within ``radius`` (after ``scale``)."""
+        try:
+            old = self.dataset()
+            data = without_nearest(old, x, y, radius, scale)
+        except GdsimError as e:
+            self.error.emit(str(e))
+            return False
+        if data is old:
+            return False
+        return self.set_data(data)
+
+    def regenerate(self, seed: int | None = None) -> bool:
+        """The same generated data set with a new seed (edited points are dropped)."""
+        exp = self.experiment
+        if exp.data_file:
+            self.error.emit("Regenerate makes new points of a generated data set; "
+                            "this one is read from a CSV file")
+            return False
+        if seed is None:
+            old = exp.seed if exp.data_seed is None else exp.data_seed
+            seed = int(np.random.default_rng([old, int(time.time_ns() % 2**32)])
+                       .integers(0, 2**31))
+        return self.update(data_seed=int(seed), data=None)

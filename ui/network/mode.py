@@ -519,7 +519,7 @@ class NetworkMode(QWidget):
             self.show_error(tr("Cannot open test data"), str(e))
             return False
         if not self.controller.set_experiment_reporting(
-                dataclasses.replace(exp, test_file=str(path)), self.show_error,
+                dataclasses.replace(exp, test_file=str(path), data=None), self.show_error,
                 "Cannot open test data"):
             return False
         self._notice(tr('Testing on {0}; every row of {1} trains').format(

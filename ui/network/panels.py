@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSizePolicy,
+    QSpinBox,
     QWidget,
 )
 
@@ -66,6 +68,7 @@ COLORBAR_TICKS = 5
 PLAY_PAD = 0.1  # while playing, the slice's colour range has this much room to spare
 STICKY_SHRINK = 0.7  # while playing, the slice colours stay until the range shrinks below this
 # Class colours (ColorBrewer Dark2): distinct from the runs' Okabe–Ito line colours.
+PICK_PIXELS = 8  # a right-click removes the nearest training point within this many pixels
 CLASS_COLORS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                 "#666666")
 # Panel titles say which line is which (the lines: train solid, test dashed)
@@ -228,6 +231,23 @@ class BoundaryView(PanelView):
         self.fits: list[pg.PlotDataItem] = []  # 1-D data: every run's fitted curve
         lay = panel_layout(self, spacing=0)
         head = QHBoxLayout()
+        self.class_label = QLabel("click adds class")
+        head.addWidget(self.class_label)
+        self.class_spin = QSpinBox()
+        self.class_spin.setObjectName("pointClassSpin")
+        self.class_spin.setRange(0, 1)
+        self.class_spin.setToolTip("Click on the map adds a training point of this class; "
+                                   "shift-click one of the next class; right-click removes "
+                                   "the nearest training point")
+        self.class_spin.valueChanged.connect(self._class_colour)
+        self._class_colour(0)
+        head.addWidget(self.class_spin)
+        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button.setObjectName("regenerateButton")
+        self.regenerate_button.setToolTip("The same data set with a new seed (edited points "
+                                          "are dropped)")
+        self.regenerate_button.clicked.connect(lambda: controller.regenerate())
+        head.addWidget(self.regenerate_button)
         head.addStretch(1)
         self.all_check = QCheckBox(tr("all runs"))
         self.all_check.setObjectName("allRunsCheck")
@@ -269,6 +289,7 @@ class BoundaryView(PanelView):
         self._drawn = None
         self._sec_per_point = 0.0  # measured cost of one map point (sizes the Play grid)
         self.throttle = Throttle(self.refresh, MAP_INTERVAL_MS, self)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.follow_all(self.rebuild, self._changed, self._recolor, controller.selection_changed,
                         controller.playing_changed)
         self.rebuild()
@@ -297,6 +318,43 @@ class BoundaryView(PanelView):
         if d.n_features == 1:
             return "fit"
         return "confusion" if d.task == "classification" else "scatter"
+
+    @property
+    def editable(self) -> bool:
+        """Clicks edit the data: a 2-D classification map."""
+        d = self.controller.sim.data
+        return self.kind == "map" and d.task == "classification" and d.n_classes >= 1
+
+    def _clicked(self, ev) -> None:
+        """Click: add a point of the chosen class; shift-click: of the next class;
+        right-click: remove the nearest training point (within PICK_PIXELS)."""
+        if ev.double() or not self.editable or self.all_runs:
+            return
+        vb = self.plot.getPlotItem().vb
+        scene_pos = ev.scenePos()
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return
+        p = vb.mapSceneToView(scene_pos)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            k = self.class_spin.value()
+            if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                k = (k + 1) % max(self.controller.sim.data.n_classes, 1)
+            self.controller.add_point(p.x(), p.y(), k)
+        elif ev.button() == Qt.MouseButton.RightButton:
+            ev.accept()
+            self.controller.remove_point(p.x(), p.y(), PICK_PIXELS, self.pixels_per_unit())
+
+    def _class_colour(self, k: int) -> None:
+        self.class_spin.setStyleSheet(
+            f"QSpinBox {{ color: {CLASS_COLORS[k % len(CLASS_COLORS)]}; font-weight: bold }}")
+
+    def pixels_per_unit(self) -> tuple[float, float]:
+        """Screen pixels per data unit along x and y on the map."""
+        vb = self.plot.getPlotItem().vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        r = vb.sceneBoundingRect()
+        return r.width() / max(x1 - x0, 1e-12), r.height() / max(y1 - y0, 1e-12)
 
     def _recolor(self, index: int) -> None:
         """Run ``index`` of the experiment got a new colour (training goes on): repaint."""
@@ -338,6 +396,12 @@ class BoundaryView(PanelView):
             item.setVisible(kind != "confusion")
         self.legend.setVisible(kind != "confusion")
         self.all_check.setEnabled(kind in ("map", "fit"))
+        editable = self.editable
+        for w in (self.class_label, self.class_spin):
+            w.setVisible(editable)
+        if editable:
+            self.class_spin.setMaximum(max(d.n_classes - 1, 0))
+        self.regenerate_button.setEnabled(not self.controller.experiment.data_file)
         pi.invertY(kind == "confusion")  # the first class at the top left, as usual
         self._drawn = None
         self._sec_per_point = 0.0
