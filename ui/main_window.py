@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         if self.has_network():
             import ui.network.mode as network_mode
 
-            titles = getattr(network_mode, "PANEL_TITLES", {})
+            titles = network_mode.panel_titles()
         for key, title in titles.items():
             self.network_image_actions[key] = self._action(
                 img, f"{title}…", lambda k=key: self.export_image_dialog(k, network=True), None,

@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>step</source>
         <translation>步</translation>
@@ -96,8 +96,20 @@ The app keeps running; details were written to the terminal.</source>
 程序会继续运行；详细信息已写入终端。</translation>
     </message>
     <message>
+        <source>Could not restore the last session</source>
+        <translation>无法恢复上次的会话</translation>
+    </message>
+    <message>
+        <source>started a new one</source>
+        <translation>已开始新的会话</translation>
+    </message>
+    <message>
         <source>Restored the last session</source>
         <translation>已恢复上次的会话</translation>
+    </message>
+    <message>
+        <source>Autosave is off</source>
+        <translation>自动保存已关闭</translation>
     </message>
     <message>
         <source>Computing basin map ({0}×{1} starts, {2} steps)…</source>
@@ -280,7 +292,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>AMSGrad：除以 v 的历史最大值</translation>
     </message>
     <message>
-        <source>decoupled weight decay (AdamW's): θ ← θ(1 − ηλ) instead of adding λθ to g</source>
+        <source>decoupled weight decay (AdamW&apos;s): θ ← θ(1 − ηλ) instead of adding λθ to g</source>
         <translation>解耦权重衰减（AdamW 的做法）：θ ← θ(1 − ηλ)，而不是把 λθ 加到 g 上</translation>
     </message>
     <message>
@@ -328,15 +340,15 @@ The app keeps running; details were written to the terminal.</source>
         <translation>β₂ 衰减：1 − β₂,t = t^beta2_decay</translation>
     </message>
     <message>
-        <source>ε₁ floor of v (none: the machine ε, as torch's None)</source>
+        <source>ε₁ floor of v (none: the machine ε, as torch&apos;s None)</source>
         <translation>v 的下限 ε₁（none：机器 ε，同 torch 的 None）</translation>
     </message>
     <message>
-        <source>ε₂ floor of the parameters' RMS in the relative step</source>
+        <source>ε₂ floor of the parameters&apos; RMS in the relative step</source>
         <translation>相对步长中参数 RMS 的下限 ε₂</translation>
     </message>
     <message>
-        <source>clipping threshold d of the update's RMS (torch: ≥ 1)</source>
+        <source>clipping threshold d of the update&apos;s RMS (torch: ≥ 1)</source>
         <translation>更新量 RMS 的裁剪阈值 d（torch：≥ 1）</translation>
     </message>
     <message>
@@ -576,11 +588,11 @@ The app keeps running; details were written to the terminal.</source>
         <translation>平台期衰减</translation>
     </message>
     <message>
-        <source>σ of the Gaussian noise added to this run's gradients</source>
+        <source>σ of the Gaussian noise added to this run&apos;s gradients</source>
         <translation>加到此运行梯度上的高斯噪声的 σ</translation>
     </message>
     <message>
-        <source>samples in this run's mini-batch gradients (data surfaces only)</source>
+        <source>samples in this run&apos;s mini-batch gradients (data surfaces only)</source>
         <translation>此运行小批量梯度的样本数（仅数据曲面）</translation>
     </message>
     <message>
@@ -620,7 +632,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>权重矩阵上的 L1 惩罚 l1·Σ|W|（稀疏权重）</translation>
     </message>
     <message>
-        <source>model L2: (l2/2)·ΣW² added to the loss, weight matrices only (not biases); torch: add it to the loss. A run's weight_decay is torch.optim's, on every parameter</source>
+        <source>model L2: (l2/2)·ΣW² added to the loss, weight matrices only (not biases); torch: add it to the loss. A run&apos;s weight_decay is torch.optim&apos;s, on every parameter</source>
         <translation>模型 L2：把 (l2/2)·ΣW² 加到损失上，只作用于权重矩阵（不含偏置）；torch：加到损失中。运行的 weight_decay 是 torch.optim 的，作用于所有参数</translation>
     </message>
     <message>
@@ -704,7 +716,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>到最近最小值的距离</translation>
     </message>
     <message>
-        <source>hover a plot to read each run's value at that step</source>
+        <source>hover a plot to read each run&apos;s value at that step</source>
         <translation>将鼠标悬停在图上，读取每个运行在该步的值</translation>
     </message>
     <message>
@@ -748,7 +760,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>鞍点：在轴上卡住，离轴即可逃脱</translation>
     </message>
     <message>
-        <source>AdaGrad's shrinking steps vs RMSprop</source>
+        <source>AdaGrad&apos;s shrinking steps vs RMSprop</source>
         <translation>AdaGrad 不断缩小的步长与 RMSprop</translation>
     </message>
     <message>
@@ -772,7 +784,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>平台期衰减：沿噪声底部逐级下降</translation>
     </message>
     <message>
-        <source>Lion's sign steps vs Adam</source>
+        <source>Lion&apos;s sign steps vs Adam</source>
         <translation>Lion 的符号步与 Adam</translation>
     </message>
     <message>
@@ -1144,7 +1156,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>激活函数</translation>
     </message>
     <message>
-        <source>Every change here restarts all runs from the initial weights (a new colour applies at once). A run's weight_decay is torch.optim's: λ·θ on every parameter, biases too (decoupled in adamw); the Model tab's l2 penalizes weight matrices only.</source>
+        <source>Every change here restarts all runs from the initial weights (a new colour applies at once). A run&apos;s weight_decay is torch.optim&apos;s: λ·θ on every parameter, biases too (decoupled in adamw); the Model tab&apos;s l2 penalizes weight matrices only.</source>
         <translation>这里的每次修改都会让所有运行从初始权重重新开始（新颜色立即生效）。运行的 weight_decay 是 torch.optim 的：对每个参数（包括偏置）施加 λ·θ（adamw 中为解耦形式）；模型标签页的 l2 只惩罚权重矩阵。</translation>
     </message>
     <message>
@@ -1246,6 +1258,30 @@ classes (label → class): {0}{1}</source>
         <translation>无法导出竞赛表</translation>
     </message>
     <message>
+        <source>Decision boundary / fit</source>
+        <translation>决策边界 / 拟合</translation>
+    </message>
+    <message>
+        <source>Weight-space slice</source>
+        <translation>权重空间切片</translation>
+    </message>
+    <message>
+        <source>Loss curves</source>
+        <translation>损失曲线</translation>
+    </message>
+    <message>
+        <source>Accuracy curves</source>
+        <translation>准确率曲线</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Gradient norm per layer</source>
+        <translation>每层梯度范数</translation>
+    </message>
+    <message>
         <source>Training steps per second achieved while playing (the speed setting is the most it asks for)</source>
         <translation>播放时实际达到的每秒训练步数（速度设置是它请求的上限）</translation>
     </message>
@@ -1270,11 +1306,15 @@ classes (label → class): {0}{1}</source>
         <translation>打开测试数据…</translation>
     </message>
     <message>
+        <source>Diagram…</source>
+        <translation>网络图…</translation>
+    </message>
+    <message>
         <source>Loss landscape…</source>
         <translation>损失地形…</translation>
     </message>
     <message>
-        <source>The selected run's weights at the shown step</source>
+        <source>The selected run&apos;s weights at the shown step</source>
         <translation>所选运行在当前显示步的权重</translation>
     </message>
     <message>
@@ -1282,36 +1322,12 @@ classes (label → class): {0}{1}</source>
         <translation>让每个运行都从这些权重开始</translation>
     </message>
     <message>
-        <source>Test rows from a CSV with the training CSV's columns: every training row then trains</source>
+        <source>Test rows from a CSV with the training CSV&apos;s columns: every training row then trains</source>
         <translation>从与训练 CSV 列相同的 CSV 读取测试行：此时所有训练行都参与训练</translation>
     </message>
     <message>
         <source>Export image</source>
         <translation>导出图片</translation>
-    </message>
-    <message>
-        <source>Decision boundary / fit</source>
-        <translation>决策边界 / 拟合</translation>
-    </message>
-    <message>
-        <source>Weight-space slice</source>
-        <translation>权重空间切片</translation>
-    </message>
-    <message>
-        <source>Loss curves</source>
-        <translation>损失曲线</translation>
-    </message>
-    <message>
-        <source>Accuracy curves</source>
-        <translation>准确率曲线</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>Gradient norm per layer</source>
-        <translation>每层梯度范数</translation>
     </message>
     <message>
         <source>Open network experiment</source>
@@ -1370,7 +1386,7 @@ classes (label → class): {0}{1}</source>
         <translation>所有运行</translation>
     </message>
     <message>
-        <source>Small multiples: every run's decision map side by side (on 1-D data, every run's fit in one plot)</source>
+        <source>Small multiples: every run&apos;s decision map side by side (on 1-D data, every run&apos;s fit in one plot)</source>
         <translation>小图并列：每个运行的决策图并排显示（一维数据时，所有运行的拟合画在同一图中）</translation>
     </message>
     <message>
@@ -1434,12 +1450,20 @@ classes (label → class): {0}{1}</source>
         <translation>输出</translation>
     </message>
     <message>
-        <source>loss over 2 weights{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}</source>
-        <translation>两个权重上的损失{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步</translation>
+        <source>loss over 2 weights{0} · &lt;span style=&apos;color:{1}&apos;&gt;{2}&lt;/span&gt; · step {3}</source>
+        <translation>两个权重上的损失{0} · &lt;span style=&apos;color:{1}&apos;&gt;{2}&lt;/span&gt; · 第 {3} 步</translation>
     </message>
     <message>
         <source>decision map</source>
         <translation>决策图</translation>
+    </message>
+    <message>
+        <source>click adds class</source>
+        <translation>点击添加类别</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
     </message>
     <message>
         <source>fit</source>
@@ -1454,8 +1478,8 @@ classes (label → class): {0}{1}</source>
         <translation>预测值与真实值</translation>
     </message>
     <message>
-        <source>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}{4}</source>
-        <translation>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步{4}</translation>
+        <source>{0} · &lt;span style=&apos;color:{1}&apos;&gt;{2}&lt;/span&gt; · step {3}{4}</source>
+        <translation>{0} · &lt;span style=&apos;color:{1}&apos;&gt;{2}&lt;/span&gt; · 第 {3} 步{4}</translation>
     </message>
     <message>
         <source>regression: no accuracy</source>
@@ -1541,7 +1565,7 @@ Allowed: {1}</source>
     </message>
     <message>
         <source>{0}
-Allowed: {1}; empty: the experiment's value</source>
+Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>{0}
 允许：{1}；留空：使用实验的值</translation>
     </message>
@@ -1566,7 +1590,7 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>运行收敛所用的步数（梯度范数低于 tol），来自引擎</translation>
     </message>
     <message>
-        <source>Learning rate and every hyperparameter not at its default, then the run's own noise σ or batch size where it overrides the experiment's</source>
+        <source>Learning rate and every hyperparameter not at its default, then the run&apos;s own noise σ or batch size where it overrides the experiment&apos;s</source>
         <translation>学习率和所有非默认的超参数，以及此运行覆盖实验设置的噪声 σ 或批量大小</translation>
     </message>
     <message>
@@ -1706,7 +1730,7 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>轨迹的主方向（PCA）</translation>
     </message>
     <message>
-        <source>Half-width of the plane: in units of the directions (random) or of the trajectory's extent (PCA)</source>
+        <source>Half-width of the plane: in units of the directions (random) or of the trajectory&apos;s extent (PCA)</source>
         <translation>平面的半宽：以方向为单位（随机）或以轨迹的范围为单位（PCA）</translation>
     </message>
     <message>
@@ -1714,7 +1738,7 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>计算</translation>
     </message>
     <message>
-        <source>The plane goes through the selected run's weights at the shown step; press Compute.</source>
+        <source>The plane goes through the selected run&apos;s weights at the shown step; press Compute.</source>
         <translation>平面经过所选运行在当前显示步的权重；请按“计算”。</translation>
     </message>
     <message>
@@ -1742,7 +1766,7 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>按滤波器归一化的随机方向</translation>
     </message>
     <message>
-        <source>PCA directions ({0:.0%} + {1:.0%} of the trajectory's variance)</source>
+        <source>PCA directions ({0:.0%} + {1:.0%} of the trajectory&apos;s variance)</source>
         <translation>PCA 方向（占轨迹方差的 {0:.0%} + {1:.0%}）</translation>
     </message>
     <message>
@@ -1754,12 +1778,12 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>没有可绘制的运行：请在运行面板中添加一个。</translation>
     </message>
     <message>
-        <source>Run &lt;b&gt;{0}&lt;/b&gt; ({1}): lr × a second hyperparameter, from the run's start, full batch, no noise</source>
+        <source>Run &lt;b&gt;{0}&lt;/b&gt; ({1}): lr × a second hyperparameter, from the run&apos;s start, full batch, no noise</source>
         <translation>运行 &lt;b&gt;{0}&lt;/b&gt;（{1}）：lr × 第二个超参数，从该运行的起点出发，全批量，无噪声</translation>
     </message>
     <message>
-        <source>&lt;span style='color:#c0392b'&gt;{0}&lt;/span&gt;</source>
-        <translation>&lt;span style='color:#c0392b'&gt;{0}&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;color:#c0392b&apos;&gt;{0}&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;{0}&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Computing {0} cells × {1} steps…</source>
@@ -1812,6 +1836,22 @@ Allowed: {1}; empty: the experiment's value</source>
     <message>
         <source>Stability map (lr × a second hyperparameter)</source>
         <translation>稳定性图（lr × 第二个超参数）</translation>
+    </message>
+    <message>
+        <source>Network diagram</source>
+        <translation>网络图</translation>
+    </message>
+    <message>
+        <source>one sample:</source>
+        <translation>单个样本：</translation>
+    </message>
+    <message>
+        <source>click a link to edit its weight</source>
+        <translation>点击连线以编辑其权重</translation>
+    </message>
+    <message>
+        <source>weight:</source>
+        <translation>权重：</translation>
     </message>
 </context>
 </TS>

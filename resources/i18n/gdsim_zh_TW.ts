@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
 <context>
-    <name />
+    <name></name>
     <message>
         <source>step</source>
         <translation>步</translation>
@@ -96,8 +96,20 @@ The app keeps running; details were written to the terminal.</source>
 程式會繼續執行；詳細資訊已寫入終端。</translation>
     </message>
     <message>
+        <source>Could not restore the last session</source>
+        <translation>無法還原上次的工作階段</translation>
+    </message>
+    <message>
+        <source>started a new one</source>
+        <translation>已開始新的工作階段</translation>
+    </message>
+    <message>
         <source>Restored the last session</source>
         <translation>已恢復上次的會話</translation>
+    </message>
+    <message>
+        <source>Autosave is off</source>
+        <translation>自動儲存已關閉</translation>
     </message>
     <message>
         <source>Computing basin map ({0}×{1} starts, {2} steps)…</source>
@@ -280,7 +292,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>AMSGrad：除以 v 的歷史最大值</translation>
     </message>
     <message>
-        <source>decoupled weight decay (AdamW's): θ ← θ(1 − ηλ) instead of adding λθ to g</source>
+        <source>decoupled weight decay (AdamW&apos;s): θ ← θ(1 − ηλ) instead of adding λθ to g</source>
         <translation>解耦權重衰減（AdamW 的做法）：θ ← θ(1 − ηλ)，而不是把 λθ 加到 g 上</translation>
     </message>
     <message>
@@ -328,15 +340,15 @@ The app keeps running; details were written to the terminal.</source>
         <translation>β₂ 衰減：1 − β₂,t = t^beta2_decay</translation>
     </message>
     <message>
-        <source>ε₁ floor of v (none: the machine ε, as torch's None)</source>
+        <source>ε₁ floor of v (none: the machine ε, as torch&apos;s None)</source>
         <translation>v 的下限 ε₁（none：機器 ε，同 torch 的 None）</translation>
     </message>
     <message>
-        <source>ε₂ floor of the parameters' RMS in the relative step</source>
+        <source>ε₂ floor of the parameters&apos; RMS in the relative step</source>
         <translation>相對步長中引數 RMS 的下限 ε₂</translation>
     </message>
     <message>
-        <source>clipping threshold d of the update's RMS (torch: ≥ 1)</source>
+        <source>clipping threshold d of the update&apos;s RMS (torch: ≥ 1)</source>
         <translation>更新量 RMS 的裁剪閾值 d（torch：≥ 1）</translation>
     </message>
     <message>
@@ -576,11 +588,11 @@ The app keeps running; details were written to the terminal.</source>
         <translation>平臺期衰減</translation>
     </message>
     <message>
-        <source>σ of the Gaussian noise added to this run's gradients</source>
+        <source>σ of the Gaussian noise added to this run&apos;s gradients</source>
         <translation>加到此執行梯度上的高斯噪聲的 σ</translation>
     </message>
     <message>
-        <source>samples in this run's mini-batch gradients (data surfaces only)</source>
+        <source>samples in this run&apos;s mini-batch gradients (data surfaces only)</source>
         <translation>此執行小批次梯度的樣本數（僅資料曲面）</translation>
     </message>
     <message>
@@ -620,7 +632,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>權重矩陣上的 L1 懲罰 l1·Σ|W|（稀疏權重）</translation>
     </message>
     <message>
-        <source>model L2: (l2/2)·ΣW² added to the loss, weight matrices only (not biases); torch: add it to the loss. A run's weight_decay is torch.optim's, on every parameter</source>
+        <source>model L2: (l2/2)·ΣW² added to the loss, weight matrices only (not biases); torch: add it to the loss. A run&apos;s weight_decay is torch.optim&apos;s, on every parameter</source>
         <translation>模型 L2：把 (l2/2)·ΣW² 加到損失上，只作用於權重矩陣（不含偏置）；torch：加到損失中。執行的 weight_decay 是 torch.optim 的，作用於所有引數</translation>
     </message>
     <message>
@@ -704,7 +716,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>到最近最小值的距離</translation>
     </message>
     <message>
-        <source>hover a plot to read each run's value at that step</source>
+        <source>hover a plot to read each run&apos;s value at that step</source>
         <translation>將滑鼠懸停在圖上，讀取每個執行在該步的值</translation>
     </message>
     <message>
@@ -748,7 +760,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>鞍點：在軸上卡住，離軸即可逃脫</translation>
     </message>
     <message>
-        <source>AdaGrad's shrinking steps vs RMSprop</source>
+        <source>AdaGrad&apos;s shrinking steps vs RMSprop</source>
         <translation>AdaGrad 不斷縮小的步長與 RMSprop</translation>
     </message>
     <message>
@@ -772,7 +784,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>平臺期衰減：沿噪聲底部逐級下降</translation>
     </message>
     <message>
-        <source>Lion's sign steps vs Adam</source>
+        <source>Lion&apos;s sign steps vs Adam</source>
         <translation>Lion 的符號步與 Adam</translation>
     </message>
     <message>
@@ -1144,7 +1156,7 @@ The app keeps running; details were written to the terminal.</source>
         <translation>啟用函式</translation>
     </message>
     <message>
-        <source>Every change here restarts all runs from the initial weights (a new colour applies at once). A run's weight_decay is torch.optim's: λ·θ on every parameter, biases too (decoupled in adamw); the Model tab's l2 penalizes weight matrices only.</source>
+        <source>Every change here restarts all runs from the initial weights (a new colour applies at once). A run&apos;s weight_decay is torch.optim&apos;s: λ·θ on every parameter, biases too (decoupled in adamw); the Model tab&apos;s l2 penalizes weight matrices only.</source>
         <translation>這裡的每次修改都會讓所有執行從初始權重重新開始（新顏色立即生效）。執行的 weight_decay 是 torch.optim 的：對每個引數（包括偏置）施加 λ·θ（adamw 中為解耦形式）；模型標籤頁的 l2 只懲罰權重矩陣。</translation>
     </message>
     <message>
@@ -1246,6 +1258,30 @@ classes (label → class): {0}{1}</source>
         <translation>無法匯出競賽表</translation>
     </message>
     <message>
+        <source>Decision boundary / fit</source>
+        <translation>決策邊界 / 擬合</translation>
+    </message>
+    <message>
+        <source>Weight-space slice</source>
+        <translation>權重空間切片</translation>
+    </message>
+    <message>
+        <source>Loss curves</source>
+        <translation>損失曲線</translation>
+    </message>
+    <message>
+        <source>Accuracy curves</source>
+        <translation>準確率曲線</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>學習率</translation>
+    </message>
+    <message>
+        <source>Gradient norm per layer</source>
+        <translation>每層梯度範數</translation>
+    </message>
+    <message>
         <source>Training steps per second achieved while playing (the speed setting is the most it asks for)</source>
         <translation>播放時實際達到的每秒訓練步數（速度設定是它請求的上限）</translation>
     </message>
@@ -1270,11 +1306,15 @@ classes (label → class): {0}{1}</source>
         <translation>開啟測試資料…</translation>
     </message>
     <message>
+        <source>Diagram…</source>
+        <translation>網路圖…</translation>
+    </message>
+    <message>
         <source>Loss landscape…</source>
         <translation>損失地形…</translation>
     </message>
     <message>
-        <source>The selected run's weights at the shown step</source>
+        <source>The selected run&apos;s weights at the shown step</source>
         <translation>所選執行在當前顯示步的權重</translation>
     </message>
     <message>
@@ -1282,36 +1322,12 @@ classes (label → class): {0}{1}</source>
         <translation>讓每個執行都從這些權重開始</translation>
     </message>
     <message>
-        <source>Test rows from a CSV with the training CSV's columns: every training row then trains</source>
+        <source>Test rows from a CSV with the training CSV&apos;s columns: every training row then trains</source>
         <translation>從與訓練 CSV 列相同的 CSV 讀取測試行：此時所有訓練行都參與訓練</translation>
     </message>
     <message>
         <source>Export image</source>
         <translation>匯出圖片</translation>
-    </message>
-    <message>
-        <source>Decision boundary / fit</source>
-        <translation>決策邊界 / 擬合</translation>
-    </message>
-    <message>
-        <source>Weight-space slice</source>
-        <translation>權重空間切片</translation>
-    </message>
-    <message>
-        <source>Loss curves</source>
-        <translation>損失曲線</translation>
-    </message>
-    <message>
-        <source>Accuracy curves</source>
-        <translation>準確率曲線</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>學習率</translation>
-    </message>
-    <message>
-        <source>Gradient norm per layer</source>
-        <translation>每層梯度範數</translation>
     </message>
     <message>
         <source>Open network experiment</source>
@@ -1370,7 +1386,7 @@ classes (label → class): {0}{1}</source>
         <translation>所有執行</translation>
     </message>
     <message>
-        <source>Small multiples: every run's decision map side by side (on 1-D data, every run's fit in one plot)</source>
+        <source>Small multiples: every run&apos;s decision map side by side (on 1-D data, every run&apos;s fit in one plot)</source>
         <translation>小圖並列：每個執行的決策圖並排顯示（一維資料時，所有執行的擬合畫在同一圖中）</translation>
     </message>
     <message>
@@ -1434,12 +1450,20 @@ classes (label → class): {0}{1}</source>
         <translation>輸出</translation>
     </message>
     <message>
-        <source>loss over 2 weights{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}</source>
-        <translation>兩個權重上的損失{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步</translation>
+        <source>loss over 2 weights{0} · &lt;span style=&apos;color:{1}&apos;&gt;{2}&lt;/span&gt; · step {3}</source>
+        <translation>兩個權重上的損失{0} · &lt;span style=&apos;color:{1}&apos;&gt;{2}&lt;/span&gt; · 第 {3} 步</translation>
     </message>
     <message>
         <source>decision map</source>
         <translation>決策圖</translation>
+    </message>
+    <message>
+        <source>click adds class</source>
+        <translation>點擊新增類別</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新產生</translation>
     </message>
     <message>
         <source>fit</source>
@@ -1454,8 +1478,8 @@ classes (label → class): {0}{1}</source>
         <translation>預測值與真實值</translation>
     </message>
     <message>
-        <source>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · step {3}{4}</source>
-        <translation>{0} · &lt;span style='color:{1}'&gt;{2}&lt;/span&gt; · 第 {3} 步{4}</translation>
+        <source>{0} · &lt;span style=&apos;color:{1}&apos;&gt;{2}&lt;/span&gt; · step {3}{4}</source>
+        <translation>{0} · &lt;span style=&apos;color:{1}&apos;&gt;{2}&lt;/span&gt; · 第 {3} 步{4}</translation>
     </message>
     <message>
         <source>regression: no accuracy</source>
@@ -1541,7 +1565,7 @@ Allowed: {1}</source>
     </message>
     <message>
         <source>{0}
-Allowed: {1}; empty: the experiment's value</source>
+Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>{0}
 允許：{1}；留空：使用實驗的值</translation>
     </message>
@@ -1566,7 +1590,7 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>執行收斂所用的步數（梯度範數低於 tol），來自引擎</translation>
     </message>
     <message>
-        <source>Learning rate and every hyperparameter not at its default, then the run's own noise σ or batch size where it overrides the experiment's</source>
+        <source>Learning rate and every hyperparameter not at its default, then the run&apos;s own noise σ or batch size where it overrides the experiment&apos;s</source>
         <translation>學習率和所有非預設的超引數，以及此執行覆蓋實驗設定的噪聲 σ 或批次大小</translation>
     </message>
     <message>
@@ -1706,7 +1730,7 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>軌跡的主方向（PCA）</translation>
     </message>
     <message>
-        <source>Half-width of the plane: in units of the directions (random) or of the trajectory's extent (PCA)</source>
+        <source>Half-width of the plane: in units of the directions (random) or of the trajectory&apos;s extent (PCA)</source>
         <translation>平面的半寬：以方向為單位（隨機）或以軌跡的範圍為單位（PCA）</translation>
     </message>
     <message>
@@ -1714,7 +1738,7 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>計算</translation>
     </message>
     <message>
-        <source>The plane goes through the selected run's weights at the shown step; press Compute.</source>
+        <source>The plane goes through the selected run&apos;s weights at the shown step; press Compute.</source>
         <translation>平面經過所選執行在當前顯示步的權重；請按“計算”。</translation>
     </message>
     <message>
@@ -1742,7 +1766,7 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>按濾波器歸一化的隨機方向</translation>
     </message>
     <message>
-        <source>PCA directions ({0:.0%} + {1:.0%} of the trajectory's variance)</source>
+        <source>PCA directions ({0:.0%} + {1:.0%} of the trajectory&apos;s variance)</source>
         <translation>PCA 方向（佔軌跡方差的 {0:.0%} + {1:.0%}）</translation>
     </message>
     <message>
@@ -1754,12 +1778,12 @@ Allowed: {1}; empty: the experiment's value</source>
         <translation>沒有可繪製的執行：請在執行面板中新增一個。</translation>
     </message>
     <message>
-        <source>Run &lt;b&gt;{0}&lt;/b&gt; ({1}): lr × a second hyperparameter, from the run's start, full batch, no noise</source>
+        <source>Run &lt;b&gt;{0}&lt;/b&gt; ({1}): lr × a second hyperparameter, from the run&apos;s start, full batch, no noise</source>
         <translation>執行 &lt;b&gt;{0}&lt;/b&gt;（{1}）：lr × 第二個超引數，從該執行的起點出發，全批次，無噪聲</translation>
     </message>
     <message>
-        <source>&lt;span style='color:#c0392b'&gt;{0}&lt;/span&gt;</source>
-        <translation>&lt;span style='color:#c0392b'&gt;{0}&lt;/span&gt;</translation>
+        <source>&lt;span style=&apos;color:#c0392b&apos;&gt;{0}&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#c0392b&apos;&gt;{0}&lt;/span&gt;</translation>
     </message>
     <message>
         <source>Computing {0} cells × {1} steps…</source>
@@ -1812,6 +1836,22 @@ Allowed: {1}; empty: the experiment's value</source>
     <message>
         <source>Stability map (lr × a second hyperparameter)</source>
         <translation>穩定性圖（lr × 第二個超引數）</translation>
+    </message>
+    <message>
+        <source>Network diagram</source>
+        <translation>網路圖</translation>
+    </message>
+    <message>
+        <source>one sample:</source>
+        <translation>單一樣本：</translation>
+    </message>
+    <message>
+        <source>click a link to edit its weight</source>
+        <translation>點擊連線以編輯其權重</translation>
+    </message>
+    <message>
+        <source>weight:</source>
+        <translation>權重：</translation>
     </message>
 </context>
 </TS>

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from gdsim.errors import GdsimError
 from gdsim.nn.trace import node_values, sample_trace
+from ui.i18n import tr
 from ui.plots import PanelView
 
 GRID = 20  # node maps: GRID × GRID points of the input plane
@@ -74,14 +75,14 @@ class DiagramWindow(PanelView):
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(controller, parent)
         self.setObjectName("diagramWindow")
-        self.setWindowTitle("Network diagram")
+        self.setWindowTitle(tr("Network diagram"))
         self.selected_link: _Link | None = None
-        self.one = QCheckBox("one sample:", objectName="diagramOneSample")
+        self.one = QCheckBox(tr("one sample:"), objectName="diagramOneSample")
         self.sample = QSpinBox(objectName="diagramSample", minimum=0)
         self.sample.setToolTip("Index of the training point whose forward and backward pass "
                                "the diagram shows")
         self.edit = QLineEdit(objectName="diagramWeightEdit", enabled=False)
-        self.edit.setPlaceholderText("click a link to edit its weight")
+        self.edit.setPlaceholderText(tr("click a link to edit its weight"))
         self.edit.returnPressed.connect(self.apply_edit)
         self.message = QLabel(objectName="diagramMessage")
         self.message.setWordWrap(True)
@@ -89,7 +90,7 @@ class DiagramWindow(PanelView):
         row.addWidget(self.one)
         row.addWidget(self.sample)
         row.addStretch(1)
-        row.addWidget(QLabel("weight:"))
+        row.addWidget(QLabel(tr("weight:")))
         row.addWidget(self.edit)
         self.plot = pg.PlotWidget(background="w")
         pi = self.plot.getPlotItem()

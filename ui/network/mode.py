@@ -62,6 +62,13 @@ JSON_FILTER = "gdsim network experiment (*.json);;All files (*)"
 WEIGHTS_FILTER = "Weights (*.npz);;All files (*)"
 
 
+def panel_titles() -> dict[str, str]:
+    """PANEL_TITLES in the UI's language (literal tr() calls, so lupdate finds them)."""
+    return {"boundary": tr("Decision boundary / fit"), "slice": tr("Weight-space slice"),
+            "loss": tr("Loss curves"), "accuracy": tr("Accuracy curves"),
+            "lr": tr("Learning rate"), "layers": tr("Gradient norm per layer")}
+
+
 @dataclass(frozen=True)
 class NetworkPreset:
     path: Path
@@ -269,7 +276,7 @@ class NetworkMode(QWidget):
 
     def panel_titles(self) -> dict[str, str]:
         """Exportable panels: key -> title (File → Export image while this tab is shown)."""
-        return {key: tr(title) for key, title in PANEL_TITLES.items()}
+        return panel_titles()
 
     def panel_plot_item(self, key: str):
         """The pyqtgraph item behind an exportable panel (the small multiples when shown)."""

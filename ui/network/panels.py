@@ -231,7 +231,7 @@ class BoundaryView(PanelView):
         self.fits: list[pg.PlotDataItem] = []  # 1-D data: every run's fitted curve
         lay = panel_layout(self, spacing=0)
         head = QHBoxLayout()
-        self.class_label = QLabel("click adds class")
+        self.class_label = QLabel(tr("click adds class"))
         head.addWidget(self.class_label)
         self.class_spin = QSpinBox()
         self.class_spin.setObjectName("pointClassSpin")
@@ -242,7 +242,7 @@ class BoundaryView(PanelView):
         self.class_spin.valueChanged.connect(self._class_colour)
         self._class_colour(0)
         head.addWidget(self.class_spin)
-        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button = QPushButton(tr("Regenerate"))
         self.regenerate_button.setObjectName("regenerateButton")
         self.regenerate_button.setToolTip("The same data set with a new seed (edited points "
                                           "are dropped)")
