@@ -28,3 +28,16 @@ def isolated_app_state(tmp_path, monkeypatch):
     QSettings().clear()
     monkeypatch.setattr(files, "autosave_path", lambda: tmp_path / "appdata" / "autosave.json")
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _drain_thread_pool():
+    """Work a test left on Qt's global thread pool (a basin map, sweep or landscape still
+    computing) finishes before the next test, so it cannot starve that test's own jobs."""
+    yield
+    import sys
+
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(60_000)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QWidget,
 )
+from shiboken6 import isValid
 
 from gdsim.errors import GdsimError
 from ui import animate
@@ -124,18 +125,25 @@ def start_export(window, experiment, opts: animate.AnimationOptions, title: str 
     job.progress_dialog = progress
 
     def on_progress(done: int, total: int) -> None:
+        if not isValid(progress):  # closed (or its window gone) while a signal was queued
+            return
         progress.setMaximum(max(total, 1))
         progress.setValue(done)
         progress.setLabelText(tr("Frame {0} of {1}").format(done, total))
 
     def on_preparing(step: int, last: int) -> None:
+        if not isValid(progress):
+            return
         progress.setMaximum(max(last, 1))
         progress.setValue(step)
         progress.setLabelText(tr("Running the simulation: step {0} of {1}").format(step, last))
 
     def on_finished(summary, error: str) -> None:
-        progress.close()
-        progress.deleteLater()
+        if isValid(progress):
+            progress.close()
+            progress.deleteLater()
+        if not isValid(window):
+            return
         if summary is not None:
             window.statusBar().showMessage(
                 tr("Exported {0} ({1} frames)").format(summary["path"], summary["frames"]), 8000)

@@ -155,6 +155,11 @@ class LandscapeWindow(QWidget):
         self.compute.setEnabled(True)
         self.cancel.setEnabled(False)
 
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """A hidden (or closing) window drops its computation: nothing runs for nobody."""
+        self.stop()
+        super().hideEvent(event)
+
     def _on_progress(self, generation: int, fraction: float) -> None:
         if generation == self._generation:
             self.progress.setValue(int(fraction * 1000))
