@@ -158,10 +158,12 @@ class _StageBase:
 
     @staticmethod
     def _settle() -> None:
-        from PySide6.QtWidgets import QApplication
+        """Deliver posted events (layout, polish) without running an event loop: no timer of
+        the app's fires inside an export action (the monkey walk counts that as nesting)."""
+        from PySide6.QtCore import QCoreApplication
 
         for _ in range(2):
-            QApplication.processEvents()
+            QCoreApplication.sendPostedEvents(None, 0)
 
     def prepare(self, last_step: int) -> int:
         """Run the controller to ``last_step`` (or until it stops); returns the step reached."""
