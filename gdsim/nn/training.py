@@ -681,16 +681,21 @@ class Trainer:
 
     def weight_history(self, i: int, a: int, b: int) -> tuple[np.ndarray, np.ndarray]:
         """(steps (k,), values (k, 2)) of weights ``a`` and ``b`` of run i over the snapshots."""
+        return self._history(i, [a, b])
+
+    def _history(self, i: int, cols: list[int] | slice) -> tuple[np.ndarray, np.ndarray]:
+        """(steps (k,), weights ``cols`` (k, c)) of run i over the kept snapshots, ending with
+        the weights the run is in (or ends with)."""
         k = len(self._hist_steps)
         steps = np.array(self._hist_steps[:k], dtype=np.int64)
-        vals = self._hist[:k, i][:, [a, b]]
+        vals = self._hist[:k, i][:, cols]
         last = int(self._n[i] - 1)
         keep = steps <= last
         steps, vals = steps[keep], vals[keep]
         if len(steps) == 0 or steps[-1] != last:  # the state the run is in (or ends with)
             now = self.params[i] if self.active[i] else self._frozen_p[i]
             steps = np.append(steps, last)
-            vals = np.vstack([vals, now[[a, b]]])
+            vals = np.vstack([vals, now[cols][None, :]])
         return steps, vals
 
     def set_weight(self, i: int, k: int, value: float) -> None:
@@ -708,18 +713,8 @@ class Trainer:
 
     def weight_snapshots(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """(steps (k,), weights (k, D)) of run i over the kept snapshots, ending with the
-        weights the run is in (or ends with): its trajectory in weight space."""
-        k = len(self._hist_steps)
-        steps = np.array(self._hist_steps[:k], dtype=np.int64)
-        vals = self._hist[:k, i, : self.net.size]
-        last = int(self._n[i] - 1)
-        keep = steps <= last
-        steps, vals = steps[keep], vals[keep]
-        if len(steps) == 0 or steps[-1] != last:
-            now = self.params[i] if self.active[i] else self._frozen_p[i]
-            steps = np.append(steps, last)
-            vals = np.vstack([vals, now[None, :]])
-        return steps, vals.copy()
+        weights the run is in (or ends with): its trajectory in weight space (a new array)."""
+        return self._history(i, slice(0, self.net.size))
 
     def objective(self, i: int) -> float:
         """Run i's current training objective (data loss + penalty, evaluation mode)."""
