@@ -17,11 +17,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from gdsim.curvature import Curvature, eigen, sharpness_along, stability_limit
-from ui import theme
 from ui.decimate import MAX_CURVE_POINTS, row_indices
 from ui.i18n import tr
 from ui.plots import cursor_line, hover_label, make_plot, panel_layout
-from ui.why_panels import DockPanel
+from ui.why_panels import DockPanel, run_curve_pairs
 
 PLAY_REFRESH_HZ = 20.0
 AXIS_FRACTION = 0.07      # the longer arm of a cross: this fraction of the view's size
@@ -168,19 +167,7 @@ class SharpnessPanel(DockPanel):
         if sig == self._signature and not force:
             return
         self._signature = sig
-        pi = self.plot.getPlotItem()
-        for a, b in self.lines:
-            pi.removeItem(a)
-            pi.removeItem(b)
-        self.lines = []
-        for i, run in enumerate(sim.runs):
-            color = run.spec.color or theme.run_color(i)
-            lam = pg.PlotCurveItem(pen=pg.mkPen(color, width=1.5), connect="finite")
-            lim = pg.PlotCurveItem(pen=pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine),
-                                   connect="finite")
-            pi.addItem(lam)
-            pi.addItem(lim)
-            self.lines.append((lam, lim))
+        self.lines = run_curve_pairs(self.plot.getPlotItem(), sim.runs, self.lines, 1.0)
 
     def sharpness(self, i: int, curv: Curvature) -> np.ndarray:
         """λmax at every recorded row of run ``i`` (extended incrementally, one engine call

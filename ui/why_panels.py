@@ -36,6 +36,26 @@ TABLE_REFRESH_MS = 250
 DEFAULT_LOSS_TOL = 1e-6
 
 
+def run_curve_pairs(pi, runs, old: list, dashed_width: float
+                    ) -> list[tuple[pg.PlotCurveItem, pg.PlotCurveItem]]:
+    """Replace ``old`` with one (solid, dashed) pair of curves per run in the run's colour
+    (the dashed one ``dashed_width`` wide): the see-why panels' per-run line sets."""
+    for pair in old:
+        for item in pair:
+            pi.removeItem(item)
+    out = []
+    for i, run in enumerate(runs):
+        color = run.spec.color or theme.run_color(i)
+        solid = pg.PlotCurveItem(pen=pg.mkPen(color, width=1.5), connect="finite")
+        dashed = pg.PlotCurveItem(
+            pen=pg.mkPen(color, width=dashed_width, style=Qt.PenStyle.DashLine),
+            connect="finite")
+        pi.addItem(solid)
+        pi.addItem(dashed)
+        out.append((solid, dashed))
+    return out
+
+
 class DockPanel(PanelView):
     """A panel in a dock that starts hidden: it draws (and asks the engine for anything) only
     while shown; a change meanwhile is drawn when it is shown."""
@@ -81,19 +101,7 @@ class EffectiveStepPanel(DockPanel):
         if sig == self._signature and not force:
             return
         self._signature = sig
-        pi = self.plot.getPlotItem()
-        for pair in self.lines:
-            for item in pair:
-                pi.removeItem(item)
-        self.lines = []
-        for i, run in enumerate(sim.runs):
-            color = run.spec.color or theme.run_color(i)
-            ax = pg.PlotCurveItem(pen=pg.mkPen(color, width=1.5), connect="finite")
-            ay = pg.PlotCurveItem(pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine),
-                                  connect="finite")
-            pi.addItem(ax)
-            pi.addItem(ay)
-            self.lines.append((ax, ay))
+        self.lines = run_curve_pairs(self.plot.getPlotItem(), sim.runs, self.lines, 1.5)
 
     def refresh(self, *_args) -> None:
         if self._hidden():
