@@ -155,7 +155,7 @@ def engine_texts() -> list[str]:
 
     out += [p.title for p in files.presets()]
     try:
-        from ui.network.mode import network_presets
+        from ui.network.catalog import network_presets
 
         out += [p.title for p in network_presets()]
     except ImportError:

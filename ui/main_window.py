@@ -10,7 +10,9 @@ imported inside try blocks: when one is missing or fails, a one-line notice stan
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import sys
 import traceback
 from pathlib import Path
 
@@ -74,6 +76,18 @@ def optional_part(build, what: str) -> tuple[QWidget, bool]:
         log.warning("%s unavailable: %s", what, "".join(traceback.format_exception_only(e)))
         text = tr('{0} is unavailable: {1}: {2}').format(what, type(e).__name__, e)
         return notice_widget(text), False
+
+
+def module_available(name: str) -> bool:
+    """Whether ``name`` can be imported, found without importing it (the start-up does not
+    wait for a part the first paint does not show); a failure while importing it is
+    reported where it is built."""
+    if name in sys.modules:  # already imported, or blocked with None
+        return sys.modules[name] is not None
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def is_typing_field(widget) -> bool:
@@ -165,13 +179,9 @@ class MainWindow(QMainWindow):
         self.mode_tabs.addTab(page, tr("Surfaces"))
         self._network = None  # the Network tab: built on first show or use (``network``)
         self._network_index = -1
-        try:
-            import ui.network.mode  # noqa: F401 (available; built later)
-
+        if module_available("ui.network.mode"):  # imported when the tab is first built
             self._network_index = self.mode_tabs.addTab(QWidget(), tr("Network"))  # stand-in
             self.mode_tabs.currentChanged.connect(self._network_shown)
-        except ImportError:
-            pass
         self.mode_tabs.tabBar().setVisible(self.mode_tabs.count() > 1)
         self.mode_tabs.currentChanged.connect(lambda _i: self._update_title())
         self.setCentralWidget(self.mode_tabs)
@@ -229,10 +239,10 @@ class MainWindow(QMainWindow):
 
     def _build_network(self) -> None:
         """Put the real Network tab in place of its stand-in (same index, same current tab)."""
-        from ui.network.mode import NetworkMode
-
         i, tabs = self._network_index, self.mode_tabs
         try:
+            from ui.network.mode import NetworkMode
+
             network = NetworkMode(self)
         except Exception as e:  # noqa: BLE001 -- a broken optional tab must not stop the app
             log.warning("Network tab unavailable: %s", e)
@@ -340,9 +350,12 @@ class MainWindow(QMainWindow):
         self.network_image_actions = {}  # shown instead while the Network tab is
         titles = {}
         if self.has_network():
-            import ui.network.mode as network_mode
+            try:
+                from ui.network.catalog import panel_titles
 
-            titles = network_mode.panel_titles()
+                titles = panel_titles()
+            except ImportError:  # a stand-in ui.network (tests): no export entries for it
+                pass
         for key, title in titles.items():
             self.network_image_actions[key] = self._action(
                 img, f"{title}…", lambda k=key: self.export_image_dialog(k, network=True), None,
@@ -468,9 +481,11 @@ class MainWindow(QMainWindow):
     def _network_presets(self) -> list:
         if not self.has_network():
             return []
-        import ui.network.mode as network_mode
-
-        return getattr(network_mode, "network_presets", list)()
+        try:
+            from ui.network.catalog import network_presets
+        except ImportError:  # a stand-in ui.network (tests): no presets
+            return []
+        return network_presets()
 
     # ------------------------------------------------------------------ modes
     def has_network(self) -> bool:

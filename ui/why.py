@@ -4,47 +4,100 @@ overlay on the surface panel, and their View-menu toggles."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
-from ui.curvature_view import CurvatureOverlay, CurvatureSource, SharpnessPanel
+from ui.curvature_view import CurvatureOverlay, CurvatureSource
 from ui.i18n import tr
-from ui.sweep_view import StabilityPanel
-from ui.why_panels import EffectiveStepPanel, RacePanel
+
+if TYPE_CHECKING:  # imported where the dock panels are built, on first use
+    from ui.curvature_view import SharpnessPanel
+    from ui.sweep_view import StabilityPanel
+    from ui.why_panels import EffectiveStepPanel, RacePanel
 
 
 class WhyViews:
-    """Holds the views (tests reach them as ``window.why.<name>``)."""
+    """Holds the views (tests reach them as ``window.why.<name>``).
+
+    The curvature overlay, state glyphs, docks and menu entries exist from the start; the
+    panels inside the docks (eight plots' worth of widgets) are built when their dock is
+    first shown or when code first asks for them (``tabs``, ``sharpness``, ``stability``,
+    …), so they cost nothing before the window's first paint."""
 
     def __init__(self, window) -> None:
         c = window.controller
+        self.controller = c
         panel = window.runs_panel if getattr(window, "has_runs_panel", False) else None
         self.selected = (lambda: panel.selected) if panel is not None else (lambda: 0)
         self.source = CurvatureSource(c, window)
         self.axes = CurvatureOverlay(c, window.surface_view, self.source)
-        self.sharpness = SharpnessPanel(c, self.source)
-        self.effective = EffectiveStepPanel(c)
-        self.race = RacePanel(c)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("whyTabs")
-        self.tabs.addTab(self.sharpness, tr("Sharpness"))
-        self.tabs.addTab(self.effective, tr("Effective step"))
-        self.tabs.addTab(self.race, tr("Race"))
-        self.explain = self._explain_panel(c)
-        if self.explain is not None:
-            self.tabs.addTab(self.explain, tr("Explain step"))
+        self._tabs: dict | None = None       # built on first use: see _why_tabs
+        self._stability: StabilityPanel | None = None
         # the Runs dock keeps the bottom-left corner: the Why dock goes under the panels only
         window.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.dock = self._dock(window, "Why", "whyDock", self.tabs,
-                               Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.stability = StabilityPanel(c, self.selected)
+        self.dock = self._dock(window, "Why", "whyDock", Qt.DockWidgetArea.BottomDockWidgetArea,
+                               lambda: self.tabs)
         self.stability_dock = self._dock(window, "Stability map", "stabilityDock",
-                                         self.stability, Qt.DockWidgetArea.RightDockWidgetArea)
+                                         Qt.DockWidgetArea.RightDockWidgetArea,
+                                         lambda: self.stability)
         if panel is not None:
             panel.table.currentCellChanged.connect(lambda *_a: self._selection_changed())
         self.glyphs = self._glyphs(window)
         self._menu(window)
+
+    # the dock panels, built on first use ------------------------------------------
+    def _why_tabs(self) -> dict:
+        if self._tabs is None:
+            from ui.curvature_view import SharpnessPanel
+            from ui.why_panels import EffectiveStepPanel, RacePanel
+
+            c = self.controller
+            tabs = QTabWidget()
+            tabs.setObjectName("whyTabs")
+            built = {"tabs": tabs, "sharpness": SharpnessPanel(c, self.source),
+                     "effective": EffectiveStepPanel(c), "race": RacePanel(c),
+                     "explain": self._explain_panel(c)}
+            tabs.addTab(built["sharpness"], tr("Sharpness"))
+            tabs.addTab(built["effective"], tr("Effective step"))
+            tabs.addTab(built["race"], tr("Race"))
+            if built["explain"] is not None:
+                tabs.addTab(built["explain"], tr("Explain step"))
+            self._tabs = built
+            self.dock.setWidget(tabs)
+        return self._tabs
+
+    @property
+    def tabs(self) -> QTabWidget:
+        return self._why_tabs()["tabs"]
+
+    @property
+    def sharpness(self) -> SharpnessPanel:
+        return self._why_tabs()["sharpness"]
+
+    @property
+    def effective(self) -> EffectiveStepPanel:
+        return self._why_tabs()["effective"]
+
+    @property
+    def race(self) -> RacePanel:
+        return self._why_tabs()["race"]
+
+    @property
+    def explain(self):
+        """The Explain-step panel, or None when ``ui.explain_view`` cannot be imported."""
+        return self._why_tabs()["explain"]
+
+    @property
+    def stability(self) -> StabilityPanel:
+        if self._stability is None:
+            from ui.sweep_view import StabilityPanel
+
+            self._stability = StabilityPanel(self.controller, self.selected)
+            self.stability_dock.setWidget(self._stability)
+        return self._stability
 
     def _explain_panel(self, c):
         try:
@@ -61,17 +114,19 @@ class WhyViews:
         return StateGlyphs(window.controller, window.surface_view)
 
     def _selection_changed(self) -> None:
-        self.stability.sync_run()
-        if self.explain is not None:
-            self.explain.refresh()
+        if self._stability is not None:
+            self._stability.sync_run()
+        if self._tabs is not None and self._tabs["explain"] is not None:
+            self._tabs["explain"].refresh()
 
     @staticmethod
-    def _dock(window, title: str, name: str, widget, area) -> QDockWidget:
+    def _dock(window, title: str, name: str, area, build) -> QDockWidget:
+        """A hidden dock whose contents ``build()`` makes the first time it is shown."""
         dock = QDockWidget(title, window)
         dock.setObjectName(name)
-        dock.setWidget(widget)
         window.addDockWidget(area, dock)
         dock.setVisible(False)
+        dock.visibilityChanged.connect(lambda shown: build() if shown else None)
         return dock
 
     def _menu(self, window) -> None:

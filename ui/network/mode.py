@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Signal
@@ -47,11 +46,11 @@ from gdsim.nn.training import NNExperiment, Trainer
 from ui.controls import PlaybackBar, TimelineBar
 from ui.i18n import tr
 from ui.jobs import AT_ONCE_S, Job, run_to_end
+from ui.network.catalog import NetworkPreset, network_presets, panel_titles  # noqa: F401
 from ui.network.controller import NetworkController
 from ui.network.editors import NetworkEditors, NetworkRunsPanel
 from ui.network.panels import BoundaryView, MetricsView, WeightSliceView
 from ui.plots import export_plot_dialog
-from ui.resources import resource_path
 from ui.runs_panel import MIN_WIDTH as RUNS_MIN_WIDTH
 
 log = logging.getLogger(__name__)
@@ -60,41 +59,6 @@ PANEL_TITLES = {"boundary": "Decision boundary / fit", "slice": "Weight-space sl
                 "layers": "Gradient norm per layer"}
 JSON_FILTER = "gdsim network experiment (*.json);;All files (*)"
 WEIGHTS_FILTER = "Weights (*.npz);;All files (*)"
-
-
-def panel_titles() -> dict[str, str]:
-    """PANEL_TITLES in the UI's language (literal tr() calls, so lupdate finds them)."""
-    return {"boundary": tr("Decision boundary / fit"), "slice": tr("Weight-space slice"),
-            "loss": tr("Loss curves"), "accuracy": tr("Accuracy curves"),
-            "lr": tr("Learning rate"), "layers": tr("Gradient norm per layer")}
-
-
-@dataclass(frozen=True)
-class NetworkPreset:
-    path: Path
-    title: str
-    description: str
-
-
-def preset_folder() -> Path:
-    """Network presets live in ``resources/presets/network/`` (the surface presets' loader
-    and tests read ``resources/presets/*.json`` as surface experiments)."""
-    return resource_path("presets", "network")
-
-
-def network_presets() -> list[NetworkPreset]:
-    """``nn_*.json`` presets (``"mode": "network"``), sorted by file name; bad files skipped."""
-    out = []
-    folder = preset_folder()
-    for p in sorted(folder.glob("nn_*.json")) if folder.is_dir() else []:
-        try:
-            d = read_json(p)
-        except GdsimError:
-            continue
-        if isinstance(d, dict) and d.get("mode") == "network":
-            out.append(NetworkPreset(p, str(d.get("title") or p.stem),
-                                     str(d.get("description") or "")))
-    return out
 
 
 def read_experiment(path: str | Path) -> tuple[NNExperiment, str, str]:
