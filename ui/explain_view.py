@@ -118,6 +118,16 @@ class ExplainPanel(DockPanel):
             self.text.setPlainText(text)
 
 
+def glyph_actions(parent) -> tuple[QAction, QAction]:
+    """The View-menu toggles of :class:`StateGlyphs` (momentum arrows, adaptive-step boxes)."""
+    m = QAction(tr("Momentum / first-moment arrows (direction of −m)"), parent, checkable=True)
+    m.setObjectName("actionMomentumGlyphs")
+    s = QAction(tr("Adaptive step boxes (sides ∝ per-coordinate step size)"), parent,
+                checkable=True)
+    s.setObjectName("actionScaleGlyphs")
+    return m, s
+
+
 class StateGlyphs(QObject):
     """Momentum arrows and adaptive-scale boxes at every run's shown point (View toggles)."""
 
@@ -147,15 +157,18 @@ class StateGlyphs(QObject):
 
     def actions(self, parent) -> list[QAction]:
         """The View-menu toggles."""
-        m = QAction(tr("Momentum / first-moment arrows (direction of −m)"), parent, checkable=True)
-        m.setObjectName("actionMomentumGlyphs")
-        m.toggled.connect(lambda on: self.set_shown(momentum=on))
-        s = QAction(tr("Adaptive step boxes (sides ∝ per-coordinate step size)"), parent,
-                    checkable=True)
-        s.setObjectName("actionScaleGlyphs")
-        s.toggled.connect(lambda on: self.set_shown(scale=on))
-        self.act_momentum, self.act_scale = m, s
+        m, s = glyph_actions(parent)
+        self.attach(m, s)
         return [m, s]
+
+    def attach(self, momentum: QAction, scale: QAction) -> None:
+        """Follow the View-menu toggles ``momentum`` and ``scale`` (from :func:`glyph_actions`;
+        the glyphs may be built after the menu, on the first toggle)."""
+        self.act_momentum, self.act_scale = momentum, scale
+        momentum.toggled.connect(lambda on: self.set_shown(momentum=on))
+        scale.toggled.connect(lambda on: self.set_shown(scale=on))
+        if momentum.isChecked() or scale.isChecked():
+            self.set_shown(momentum=momentum.isChecked(), scale=scale.isChecked())
 
     def set_shown(self, momentum: bool | None = None, scale: bool | None = None) -> None:
         if momentum is not None:

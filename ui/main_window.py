@@ -201,12 +201,12 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.runs_dock], [min(max(width, 380), RUNS_DOCK_MAX_WIDTH)],
                          Qt.Orientation.Horizontal)
 
-        self.learn_panel, self.has_learn = optional_part(self._build_learn, tr("The Learn panel"))
+        self._learn: tuple[QWidget, bool] | None = None  # built when first shown: learn_panel
         self.learn_dock = QDockWidget(tr("Learn"), self)
         self.learn_dock.setObjectName("learnDock")
-        self.learn_dock.setWidget(self.learn_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.learn_dock)
         self.learn_dock.hide()
+        self.learn_dock.visibilityChanged.connect(lambda on: self.learn_panel if on else None)
 
         self.status = StatusPanel(c, self.statusBar())
         self.mode_tabs.currentChanged.connect(lambda _i: self._show_surface_status())
@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
         self._autosave_timer.timeout.connect(self.autosave)
         c.experiment_changed.connect(self._experiment_edited)
         c.run_color_changed.connect(lambda _i: self._experiment_edited())
-        self.basin = self._build_basin()
+        self._basin = None  # the basin-map overlay: built when first switched on (basin)
         self._build_menus()
         exp = self.controller.experiment  # e.g. a preset restored from the autosave
         self._set_story(exp.title, exp.description)
@@ -270,8 +270,15 @@ class MainWindow(QMainWindow):
 
         return View3D(self.controller)
 
+    @property
+    def basin(self):
+        """The basin-map overlay on the surface panel, for the runs panel's selected run
+        (built on first use: it is off until View → Basin map)."""
+        if self._basin is None:
+            self._basin = self._build_basin()
+        return self._basin
+
     def _build_basin(self):
-        """The basin-map overlay on the surface panel, for the runs panel's selected run."""
         from ui.basin import BasinOverlay
 
         panel = self.runs_panel if self.has_runs_panel else None
@@ -281,6 +288,20 @@ class MainWindow(QMainWindow):
         if panel is not None:
             panel.table.currentCellChanged.connect(lambda *_a: basin.update_map())
         return basin
+
+    @property
+    def learn_panel(self) -> QWidget:
+        """The Learn dock's panel (or a notice), built the first time the dock is shown or the
+        panel is asked for."""
+        if self._learn is None:
+            self._learn = optional_part(self._build_learn, tr("The Learn panel"))
+            self.learn_dock.setWidget(self._learn[0])
+        return self._learn[0]
+
+    @property
+    def has_learn(self) -> bool:
+        _ = self.learn_panel  # built on first use
+        return self._learn[1]
 
     def _build_learn(self) -> QWidget:
         from ui import i18n
@@ -390,7 +411,7 @@ class MainWindow(QMainWindow):
         self.act_basin = QAction(tr("Basin map (which minimum each start reaches)"), self,
                                  checkable=True)
         self.act_basin.setObjectName("actionBasinMap")
-        self.act_basin.toggled.connect(self.basin.set_enabled)
+        self.act_basin.toggled.connect(lambda on: self.basin.set_enabled(on))
         v.addAction(self.act_basin)
         self.act_stretch = QAction(tr("Stretch to fill (unequal x and y scales)"), self,
                                    checkable=True)

@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
-from ui.curvature_view import CurvatureOverlay, CurvatureSource
 from ui.i18n import tr
 
-if TYPE_CHECKING:  # imported where the dock panels are built, on first use
-    from ui.curvature_view import SharpnessPanel
+if TYPE_CHECKING:  # imported where the views are built, on first use
+    from ui.curvature_view import CurvatureOverlay, CurvatureSource, SharpnessPanel
+    from ui.explain_view import StateGlyphs
     from ui.sweep_view import StabilityPanel
     from ui.why_panels import EffectiveStepPanel, RacePanel
 
@@ -22,18 +22,22 @@ if TYPE_CHECKING:  # imported where the dock panels are built, on first use
 class WhyViews:
     """Holds the views (tests reach them as ``window.why.<name>``).
 
-    The curvature overlay, state glyphs, docks and menu entries exist from the start; the
-    panels inside the docks (eight plots' worth of widgets) are built when their dock is
-    first shown or when code first asks for them (``tabs``, ``sharpness``, ``stability``,
-    …), so they cost nothing before the window's first paint."""
+    The docks and menu entries exist from the start; the overlays on the surface panel are
+    built when first switched on, the panels inside the docks (eight plots' worth of
+    widgets) when their dock is first shown, or either when code first asks for them
+    (``axes``, ``glyphs``, ``tabs``, ``sharpness``, ``stability``, …): they cost nothing
+    before the window's first paint."""
 
     def __init__(self, window) -> None:
-        c = window.controller
-        self.controller = c
+        self.window = window
+        self.controller = window.controller
         panel = window.runs_panel if getattr(window, "has_runs_panel", False) else None
         self.selected = (lambda: panel.selected) if panel is not None else (lambda: 0)
-        self.source = CurvatureSource(c, window)
-        self.axes = CurvatureOverlay(c, window.surface_view, self.source)
+        self._source: CurvatureSource | None = None
+        self._axes: CurvatureOverlay | None = None
+        # the glyphs' View-menu toggles exist from the start; the glyphs on first use
+        self._glyph_actions = None
+        self._glyphs: StateGlyphs | None = None
         self._tabs: dict | None = None       # built on first use: see _why_tabs
         self._stability: StabilityPanel | None = None
         # the Runs dock keeps the bottom-left corner: the Why dock goes under the panels only
@@ -45,8 +49,36 @@ class WhyViews:
                                          lambda: self.stability)
         if panel is not None:
             panel.table.currentCellChanged.connect(lambda *_a: self._selection_changed())
-        self.glyphs = self._glyphs(window)
         self._menu(window)
+
+    # the overlays on the surface panel, built on first use ---------------------------
+    @property
+    def source(self) -> CurvatureSource:
+        """The current surface's curvature, compiled off the UI thread when first asked."""
+        if self._source is None:
+            from ui.curvature_view import CurvatureSource
+
+            self._source = CurvatureSource(self.controller, self.window)
+        return self._source
+
+    @property
+    def axes(self) -> CurvatureOverlay:
+        if self._axes is None:
+            from ui.curvature_view import CurvatureOverlay
+
+            self._axes = CurvatureOverlay(self.controller, self.window.surface_view, self.source)
+        return self._axes
+
+    @property
+    def glyphs(self) -> StateGlyphs | None:
+        """Momentum arrows and adaptive-step boxes; None when ``ui.explain_view`` cannot be
+        imported or the View menu (with their toggles) was not found."""
+        if self._glyphs is None and self._glyph_actions is not None:
+            from ui.explain_view import StateGlyphs
+
+            self._glyphs = StateGlyphs(self.controller, self.window.surface_view)
+            self._glyphs.attach(*self._glyph_actions)
+        return self._glyphs
 
     # the dock panels, built on first use ------------------------------------------
     def _why_tabs(self) -> dict:
@@ -106,13 +138,6 @@ class WhyViews:
             return None
         return ExplainPanel(c, self.selected)
 
-    def _glyphs(self, window):
-        try:
-            from ui.explain_view import StateGlyphs
-        except ImportError:
-            return None
-        return StateGlyphs(window.controller, window.surface_view)
-
     def _selection_changed(self) -> None:
         if self._stability is not None:
             self._stability.sync_run()
@@ -138,10 +163,16 @@ class WhyViews:
         self.act_axes = QAction(tr("Curvature axes (Hessian eigenvectors, arms ∝ |λ|)"), window,
                                 checkable=True)
         self.act_axes.setObjectName("actionCurvatureAxes")
-        self.act_axes.toggled.connect(self.axes.set_enabled)
+        self.act_axes.toggled.connect(lambda on: self.axes.set_enabled(on))
         view.addAction(self.act_axes)
-        if self.glyphs is not None:
-            for act in self.glyphs.actions(window):
+        try:
+            from ui.explain_view import glyph_actions
+        except ImportError:
+            glyph_actions = None
+        if glyph_actions is not None:
+            self._glyph_actions = glyph_actions(window)
+            for act in self._glyph_actions:
+                act.toggled.connect(lambda _on: self.glyphs)  # built on the first toggle
                 view.addAction(act)
         self.act_why = self.dock.toggleViewAction()
         self.act_why.setText(tr("Why: sharpness, effective step, race, explanation"))
