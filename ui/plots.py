@@ -9,7 +9,6 @@ import math
 import time
 from pathlib import Path
 
-import contourpy
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
@@ -252,6 +251,15 @@ def heatmap_items(plot_item: pg.PlotItem, colorbar_width: int, cache: bool = Fal
     return image, colorbar, iso
 
 
+def _median(v: np.ndarray) -> float:
+    """``np.median`` of a 1-D array without NaN, the same value, without importing
+    ``numpy.ma`` (np.median's NaN check does: a cost before the window's first paint)."""
+    n = v.size
+    lo, hi = (n - 1) // 2, n // 2
+    part = np.partition(v, [lo, hi])
+    return float(part[hi]) if lo == hi else float((part[lo] + part[hi]) / 2)
+
+
 def color_scale(z: np.ndarray) -> tuple[np.ndarray, bool]:
     """Map values to colour coordinates: log10(z - min + delta) when the range is skewed.
 
@@ -264,7 +272,7 @@ def color_scale(z: np.ndarray) -> tuple[np.ndarray, bool]:
     span = hi - lo
     if span <= 0 or not math.isfinite(span):
         return np.where(finite, z, np.nan), False
-    median = float(np.median(z[finite]))
+    median = _median(z[finite])
     if (median - lo) / span >= LOG_SKEW:
         return np.where(finite, z, np.nan), False
     delta = span * 1e-5
@@ -282,6 +290,8 @@ def isolines(xs, ys, t: np.ndarray, n_levels: int = N_LEVELS) -> tuple[np.ndarra
     if not hi > lo:
         return np.empty(0), np.empty(0)
     levels = np.linspace(lo, hi, n_levels + 2)[1:-1]
+    import contourpy  # here: not needed before the window's first paint
+
     gen = contourpy.contour_generator(
         xs, ys, np.ma.masked_invalid(t), line_type=contourpy.LineType.ChunkCombinedNan
     )
@@ -298,9 +308,10 @@ def isolines(xs, ys, t: np.ndarray, n_levels: int = N_LEVELS) -> tuple[np.ndarra
 
 
 def draw_heatmap(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDataItem,
-                 xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> bool:
+                 xs: np.ndarray, ys: np.ndarray, z: np.ndarray, contours: bool = True) -> bool:
     """Show ``z[j, i] = f(xs[i], ys[j])`` (evenly spaced xs, ys) on the items made by
-    :func:`heatmap_items`: colours by :func:`color_scale`, levels, isolines, pixel-centred
+    :func:`heatmap_items`: colours by :func:`color_scale`, levels, isolines (none unless
+    ``contours``: the caller draws them later with :func:`draw_isolines`), pixel-centred
     extent. Returns whether the colour scale is logarithmic."""
     t, is_log = color_scale(z)
     finite = np.isfinite(t)
@@ -316,8 +327,16 @@ def draw_heatmap(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDat
     colorbar.axis.setLogMode(False)
     colorbar.setLevels((lo, hi))
     colorbar.axis.setLogMode(is_log)
-    iso.setData(*isolines(xs, ys, t))
+    if contours:
+        iso.setData(*isolines(xs, ys, t))
+    else:
+        iso.setData([], [])
     return is_log
+
+
+def draw_isolines(iso: pg.PlotDataItem, xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> None:
+    """The isolines :func:`draw_heatmap` draws for the same grid (on the same colour scale)."""
+    iso.setData(*isolines(xs, ys, color_scale(z)[0]))
 
 
 def positive_or_nan(y: np.ndarray) -> np.ndarray:

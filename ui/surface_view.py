@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ui import theme
@@ -24,6 +24,7 @@ from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
     PanelView,
     color_scale,
     draw_heatmap,
+    draw_isolines,
     heatmap_items,
     isolines,
     make_plot,
@@ -40,8 +41,12 @@ HOVER_HINT = "hover the map to read f and its gradient there; click to start fro
 class SurfaceView(PanelView):
     """Heatmap + isolines + paths; draws the controller's simulation at the shown step."""
 
-    def __init__(self, controller, parent: QWidget | None = None):
+    def __init__(self, controller, parent: QWidget | None = None,
+                 defer_first_isolines: bool = False):
+        """``defer_first_isolines``: the first surface's isolines are drawn just after the
+        window's first paint (a zero timer), not before it (the main window's start-up)."""
         super().__init__(controller, parent)
+        self._defer_isolines = defer_first_isolines
         self.show_gradient = False
         self.show_step = False
         self._surface_key = None
@@ -168,7 +173,11 @@ class SurfaceView(PanelView):
         else:
             xs, ys, z = grid_values(surface, view)
         xmin, xmax, ymin, ymax = view
-        is_log = draw_heatmap(self.image, self.colorbar, self.iso, xs, ys, z)
+        defer, self._defer_isolines = self._defer_isolines, False
+        is_log = draw_heatmap(self.image, self.colorbar, self.iso, xs, ys, z, contours=not defer)
+        if defer:
+            key = self._surface_key
+            QTimer.singleShot(0, self, lambda: self._late_isolines(key, xs, ys, z))
         self.colorbar.axis.setLabel("f − min f" if is_log else "f")
         pi = self.plot.getPlotItem()
         pi.setLabel("bottom", surface.axis_names[0])
@@ -179,6 +188,10 @@ class SurfaceView(PanelView):
         )
         self.minima.setData(pos=m[inside])
         self.vb.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
+
+    def _late_isolines(self, key, xs, ys, z) -> None:
+        if key == self._surface_key:  # not meanwhile redrawn for another surface or view
+            draw_isolines(self.iso, xs, ys, z)
 
     def _build_runs(self) -> None:
         pi = self.plot.getPlotItem()
