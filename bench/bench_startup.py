@@ -78,7 +78,10 @@ def main() -> None:
         env = {**os.environ, "QT_QPA_PLATFORM": args.platform, "GDSIM_REPORT_SHOWN": "1",
                "GDSIM_QUIT_AFTER_MS": "60000", "XDG_CONFIG_HOME": f"{tmp}/config",
                "XDG_DATA_HOME": f"{tmp}/data", "PYTHONPATH": str(ROOT),
-               "PYTHONDONTWRITEBYTECODE": ""}
+               "PYTHONDONTWRITEBYTECODE": "",
+               # main.py sets this before numpy is imported; the bare window must too, or its
+               # CPU time counts OpenBLAS's worker threads starting (CPU > wall, ratio flatters)
+               "OPENBLAS_NUM_THREADS": "1"}
         bare_script = Path(tmp) / "bare.py"
         bare_script.write_text(BARE)
         app_cmd = [sys.executable, str(ROOT / "main.py")]
