@@ -17,6 +17,7 @@ callers then redo that step on ARRAY (:data:`FLOAT_ERRORS`).
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from collections.abc import Callable
@@ -111,6 +112,32 @@ FLOAT = Backend("float", math.sqrt, _fmax, abs, _fsign, _fwhere, operator.pow, _
                 _ffull, _fper_run)
 ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.sign, np.where, hpow, _azeros,
                 _afull, _aper_run)
+
+
+def per_run(fn: Callable) -> Callable:
+    """Decorator for a rule's helper ``fn(xp, a, b, c)`` of per-run quantities: a function of
+    per-run state fields, ``lr``, ``k`` and hyperparameters, never of a coordinate's values.
+
+    On FLOAT a run's coordinates call it in turn with the same argument objects (a FloatRun
+    holds one object per per-run field for all its coordinates; the helper's results keep
+    that so), so the last call is kept and a call with the same objects (``is``: floats are
+    immutable, and the memo keeps them alive) returns its result: once per run and step
+    instead of once per coordinate. Arrays are computed each call (they change in place).
+    """
+    last: list = [(None, None, None, None)]  # (a, b, c, result), replaced as one tuple
+
+    @functools.wraps(fn)
+    def once(xp: Backend, a: Any, b: Any, c: Any) -> Any:
+        if xp is not FLOAT:
+            return fn(xp, a, b, c)
+        memo = last[0]
+        if a is memo[0] and b is memo[1] and c is memo[2]:
+            return memo[3]
+        out = fn(xp, a, b, c)
+        last[0] = (a, b, c, out)
+        return out
+
+    return once
 
 
 def active(x: Hyper) -> bool:

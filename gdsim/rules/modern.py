@@ -21,6 +21,7 @@ from gdsim.rules.base import (
     documented,
     eps_param,
     lr_param,
+    per_run,
     unit_param,
     wd_param,
 )
@@ -215,6 +216,7 @@ class ScheduleFreeAdamState(NamedTuple):
     lr_max: Any
 
 
+@per_run
 def _average_weight(xp: Backend, weight_sum: Any, lr_max: Any, lr: Any) -> tuple:
     """schedulefree's weights (warmup 0, r = 0, weight_lr_power = 2): c_{t+1} and state."""
     lr_max = xp.maximum(lr_max * 0.0 + lr, lr_max)
