@@ -253,3 +253,72 @@ def test_group_of_mixed_slots_keeps_the_array_path():
     (group,) = pair._groups
     runs = pair._point_runs(group)
     assert [r.params.base is group.params for r in runs] == [True, True]
+
+
+@pytest.mark.parametrize("name", ["nadam", "qhadam", "sf_sgd", "sf_adamw", "asgd"])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_per_run_fields_step_as_one_scalar_with_the_floats_of_each_row(name, order):
+    """Per-run (N, 1) fields whose rows agree step as one scalar (optimizers._uniform_per_run);
+    rows that differ (an lr column, an edited row, 0.0 against −0.0) keep the column: every
+    row equals its run stepped alone either way."""
+    opt = make_optimizer(name)
+    rng = np.random.default_rng(11)
+    p = np.array(rng.normal(size=(5, 2)), order=order)
+    singles = [p[i:i + 1].copy() for i in range(5)]
+    s, ss = opt.init(p), [opt.init(q) for q in singles]
+    lr_col = np.array([[0.01], [0.02], [0.01], [0.005], [0.01]])
+    for k in range(14):
+        g = rng.normal(size=(5, 2))
+        lr = 0.01 if k < 5 or k >= 10 else lr_col
+        if k == 8:  # row 2's per-run fields edited; row 3's become −0.0 if 0.0
+            for f, a in enumerate(s.buffers):
+                if a is not None and a.shape == (5, 1):
+                    a[2] *= 1.5
+                    a[3] = -0.0 if a[3] == 0.0 else a[3]
+                    ss[2].buffers[f][0, 0] = a[2, 0]
+                    ss[3].buffers[f][0, 0] = a[3, 0]
+        with np.errstate(all="ignore"):
+            opt.step_(g, s, p, lr)
+            for i in range(5):
+                opt.step_(g[i:i + 1], ss[i], singles[i], lr if k < 5 or k >= 10
+                          else float(lr_col[i, 0]))
+        assert all(a.shape[0] == 5 for a in s.slots.values())
+        for i in range(5):
+            assert same_floats(p[i], singles[i][0]), (k, i)
+            for f, a in s.slots.items():
+                assert same_floats(a[i], ss[i].slots[f][0]), (k, i, f)
+
+
+def test_uniform_per_run_takes_equal_bits_only():
+    from gdsim.optimizers import _uniform_per_run
+    from gdsim.rules.adam import NAdamState
+
+    z = np.zeros((3, 2))
+    nan = np.full((3, 1), np.nan)
+    out = _uniform_per_run(NAdamState(z, z, nan), 2)
+    assert out.exp_avg is z and np.isnan(out.mu_product) and np.ndim(out.mu_product) == 0
+    signed = np.array([[0.0], [-0.0], [0.0]])
+    assert _uniform_per_run(NAdamState(z, z, signed), 2).mu_product is signed
+    assert _uniform_per_run(NAdamState(z, z, signed), 1).mu_product is signed  # D = 1: as is
+
+
+def test_per_run_helpers_run_once_per_run_on_floats_and_always_on_arrays():
+    from gdsim.rules import base
+
+    calls = []
+
+    @base.per_run
+    def helper(xp, a, b, c):
+        calls.append(xp.name)
+        return a * b + c
+
+    a, b, c = 1.5, 2.0, -0.0
+    assert helper(FLOAT, a, b, c) == helper(FLOAT, a, b, c) == 3.0
+    assert calls == ["float"]  # the second coordinate's call reuses the first's
+    assert helper(FLOAT, a, b, float(c + 0.0)) == 3.0  # equal, another object: computed
+    assert calls == ["float"] * 2
+    col = np.array([[1.5], [1.0]])
+    helper(ARRAY, col, b, c)
+    col[1] = 3.0
+    assert helper(ARRAY, col, b, c)[1, 0] == 6.0
+    assert calls == ["float"] * 2 + ["array"] * 2
