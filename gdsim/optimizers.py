@@ -43,6 +43,10 @@ _BLOCK_ELEMENTS = 1 << 15
 # One (1, D) run of an elementwise rule steps on Python floats; False steps it on arrays like a
 # batch: the same floats, slower (kept for benchmarks and tests).
 POINT_PATH = True
+# Per-run (N, 1) fields whose rows agree step as one scalar from this many rows on (below,
+# the check and the column rebuilt after it cost more than they save; measured crossover
+# ~1,000 rows of NAdam and QHAdam)
+_UNIFORM_MIN_ROWS = 1024
 
 
 @dataclass
@@ -171,7 +175,7 @@ class Optimizer:
         rows = max(1, _BLOCK_ELEMENTS // max(d, 1))
         if n <= rows:
             bufs = state.buffers
-            new_p, new_s = self.rule.update(grads, _uniform_per_run(bufs, d), params, lr, k)
+            new_p, new_s = self.rule.update(grads, _uniform_per_run(bufs, n, d), params, lr, k)
             params[...] = new_p
             # a buffer may be an input itself (SGD's b₁ = g): keep a copy, never the caller's;
             # a per-run field stepped as one scalar becomes its (N, 1) column again
@@ -184,8 +188,9 @@ class Optimizer:
             for i in range(0, n, rows):
                 sl = slice(i, min(i + rows, n))
                 rule = self._rows_rule(sl) if self._cols else self.rule
-                new_p, new_s = rule.update(grads[sl], _uniform_per_run(state.rows(sl).buffers, d),
-                                           params[sl], lr[sl] if lr_rows else lr, k)
+                bufs = _uniform_per_run(state.rows(sl).buffers, sl.stop - i, d)
+                new_p, new_s = rule.update(grads[sl], bufs, params[sl],
+                                           lr[sl] if lr_rows else lr, k)
                 params[sl] = new_p
                 for dst, src in zip(state.buffers, new_s, strict=True):
                     if dst is not None:
@@ -217,17 +222,17 @@ class Optimizer:
         return p, s
 
 
-def _uniform_per_run(buffers: Any, d: int) -> Any:
-    """``buffers`` with each per-run ``(N, 1)`` field (of ``(N, d)`` runs, d > 1) whose rows
+def _uniform_per_run(buffers: Any, n: int, d: int) -> Any:
+    """``buffers`` with each per-run ``(n, 1)`` field (of ``(n, d)`` runs, d > 1) whose rows
     hold one value, bit for bit, as that NumPy scalar: the rule then computes its per-run
     quantities once, and its ``(N, d)`` passes take a scalar instead of broadcasting a column
     (two-wide rows make that broadcast several times slower). Same floats: ``+ − × ÷ √``
     are correctly rounded on a scalar as on each row, and NumPy scalars give NumPy's inf/nan."""
-    if d <= 1:
+    if d <= 1 or n < _UNIFORM_MIN_ROWS:
         return buffers
     out = None
     for f, a in enumerate(buffers):
-        if a is not None and a.shape[1] == 1 and a.shape[0] > 1:
+        if a is not None and a.shape[1] == 1:
             bits = a.view(np.int64)
             if (bits == bits[0, 0]).all():
                 if out is None:

@@ -256,11 +256,15 @@ def test_group_of_mixed_slots_keeps_the_array_path():
 
 
 @pytest.mark.parametrize("name", ["nadam", "qhadam", "sf_sgd", "sf_adamw", "asgd"])
-@pytest.mark.parametrize("order", ["C", "F"])
-def test_per_run_fields_step_as_one_scalar_with_the_floats_of_each_row(name, order):
+@pytest.mark.parametrize(("order", "block"), [("C", None), ("F", None), ("C", 4)])
+def test_per_run_fields_step_as_one_scalar_with_the_floats_of_each_row(name, order, block,
+                                                                       monkeypatch):
     """Per-run (N, 1) fields whose rows agree step as one scalar (optimizers._uniform_per_run);
     rows that differ (an lr column, an edited row, 0.0 against −0.0) keep the column: every
-    row equals its run stepped alone either way."""
+    row equals its run stepped alone either way, in one block or in row blocks."""
+    monkeypatch.setattr(optimizers, "_UNIFORM_MIN_ROWS", 1)
+    if block is not None:
+        monkeypatch.setattr(optimizers, "_BLOCK_ELEMENTS", block)
     opt = make_optimizer(name)
     rng = np.random.default_rng(11)
     p = np.array(rng.normal(size=(5, 2)), order=order)
@@ -289,17 +293,21 @@ def test_per_run_fields_step_as_one_scalar_with_the_floats_of_each_row(name, ord
                 assert same_floats(a[i], ss[i].slots[f][0]), (k, i, f)
 
 
-def test_uniform_per_run_takes_equal_bits_only():
+def test_uniform_per_run_takes_equal_bits_only(monkeypatch):
     from gdsim.optimizers import _uniform_per_run
     from gdsim.rules.adam import NAdamState
 
+    monkeypatch.setattr(optimizers, "_UNIFORM_MIN_ROWS", 3)
     z = np.zeros((3, 2))
     nan = np.full((3, 1), np.nan)
-    out = _uniform_per_run(NAdamState(z, z, nan), 2)
+    out = _uniform_per_run(NAdamState(z, z, nan), 3, 2)
     assert out.exp_avg is z and np.isnan(out.mu_product) and np.ndim(out.mu_product) == 0
     signed = np.array([[0.0], [-0.0], [0.0]])
-    assert _uniform_per_run(NAdamState(z, z, signed), 2).mu_product is signed
-    assert _uniform_per_run(NAdamState(z, z, signed), 1).mu_product is signed  # D = 1: as is
+    assert _uniform_per_run(NAdamState(z, z, signed), 3, 2).mu_product is signed
+    ones = NAdamState(z, z, np.ones((3, 1)))
+    assert _uniform_per_run(ones, 3, 1) is ones  # D = 1: every field is (N, 1)
+    assert _uniform_per_run(ones, 2, 2) is ones  # fewer rows than _UNIFORM_MIN_ROWS
+    assert _uniform_per_run(ones, 3, 2).mu_product == 1.0
 
 
 def test_per_run_helpers_run_once_per_run_on_floats_and_always_on_arrays():
