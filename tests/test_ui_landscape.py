@@ -167,3 +167,16 @@ def test_3d_view_draws_the_landscape_and_the_paths_on_it_under_xvfb(tmp_path):
     assert out["colors"] > 50 and out["orange"] > 3  # a shaded mesh and the adam path
     assert out["names"] == ["α", "β"]
     assert out["rows_after_log"] == out["rows"] and out["contour_back"]
+
+
+def test_without_the_3d_module_the_contour_still_works(mode, qtbot, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ui.view3d", None)  # import fails
+    mode.controller.step(10)
+    mode.open_landscape()
+    win = mode.landscape_window
+    win.side.setCurrentIndex(0)
+    win.show_3d.click()
+    assert win.view3d is None and "3-D view unavailable" in win.pages.currentWidget().text()
+    win.start()
+    qtbot.waitUntil(lambda: win.result is not None, timeout=20_000)
+    assert len(win.paths) == 2

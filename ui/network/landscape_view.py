@@ -27,7 +27,6 @@ from gdsim.errors import GdsimError
 from gdsim.nn import landscape as L
 from ui import theme
 from ui.i18n import tr
-from ui.view3d import MeshView3D
 
 SIDES = (21, 41, 81)
 
@@ -121,12 +120,18 @@ class LandscapeWindow(QWidget):
         self.paths: list[pg.PlotDataItem] = []
         self.legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200))
         # contour or 3-D: the 3-D page makes its OpenGL widget (or a notice) when first shown
-        self.view3d = MeshView3D()
-        self.view3d.setObjectName("landscape3d")
-        self.view3d.camera_distance = 2.3  # room for the axis names in a shorter window
+        try:
+            from ui.view3d import MeshView3D
+        except ImportError as e:  # as the main window's 3-D tab: the contour still works
+            self.view3d = None
+            page3d: QWidget = QLabel(tr("3-D view unavailable: {0}").format(e))
+        else:
+            self.view3d = page3d = MeshView3D()
+            self.view3d.setObjectName("landscape3d")
+            self.view3d.camera_distance = 2.3  # room for the axis names in a shorter window
         self.pages = QStackedWidget(objectName="landscapePages")
         self.pages.addWidget(self.plot)
-        self.pages.addWidget(self.view3d)
+        self.pages.addWidget(page3d)
         self.show_contour = QPushButton(tr("Contour"), objectName="landscapeContourButton",
                                         checkable=True, checked=True)
         self.show_3d = QPushButton(tr("3-D"), objectName="landscape3dButton", checkable=True)
@@ -248,6 +253,8 @@ class LandscapeWindow(QWidget):
     def draw_3d(self, ls: L.Landscape) -> None:
         """The same grid as a surface; each run's projected path drawn on it at the grid's
         height under it (the part of the path over the grid)."""
+        if self.view3d is None:
+            return
         sim = self.controller.sim
         self.view3d.set_mesh(ls.alphas, ls.betas, ls.loss.T, ("α", "β", tr("loss")))
         self.view3d.set_paths([
