@@ -330,3 +330,18 @@ def test_per_run_helpers_run_once_per_run_on_floats_and_always_on_arrays():
     col[1] = 3.0
     assert helper(ARRAY, col, b, c)[1, 0] == 6.0
     assert calls == ["float"] * 2 + ["array"] * 2
+
+
+def test_hpow_on_columns_is_pythons_pow_per_row():
+    """hpow: a column against a number (β₂ᵗ of a stacked β₂, 0.96^(t·ψ) of a stacked ψ) or
+    two columns give each row's Python ``**`` bit for bit (±0 kept apart)."""
+    from gdsim.rules.base import hpow
+
+    col = np.array([[0.9], [-0.0], [0.999], [0.0], [0.9], [2.5], [-1.5]])
+    for k in (1, 3, 37, 2.0):
+        assert same_floats(hpow(col, k), [[v**k] for v in col[:, 0].tolist()])
+    exps = np.array([[0.004], [0.0], [1.0], [0.004], [-0.0], [7.5], [3.0]])
+    assert same_floats(hpow(0.96, exps * 12), [[0.96 ** (e * 12)] for e in exps[:, 0].tolist()])
+    assert same_floats(hpow(col, exps), [[b**e] for b, e in zip(col[:, 0].tolist(),
+                                                               exps[:, 0].tolist(), strict=True)])
+    assert hpow(0.9, 3) == 0.9**3

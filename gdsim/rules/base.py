@@ -39,8 +39,16 @@ def hpow(base: Hyper, exp: Hyper) -> Hyper:
     NumPy's SIMD ``power`` differs from libm in the last bit, so columns are evaluated per
     distinct value with Python's ``**``: a stacked row then equals the run stepped alone.
     """
-    if not isinstance(base, np.ndarray) and not isinstance(exp, np.ndarray):
+    base_col, exp_col = isinstance(base, np.ndarray), isinstance(exp, np.ndarray)
+    if not base_col and not exp_col:
         return base**exp
+    if base_col != exp_col:  # one column and one number (β₂ᵗ): the column's distinct bits
+        col = np.asarray(base if base_col else exp, dtype=np.float64)
+        uniq, inv = np.unique(col.view(np.int64), return_inverse=True)
+        x = float(exp if base_col else base)
+        vals = np.array([v**x if base_col else x**v
+                         for v in uniq.view(np.float64).tolist()], dtype=np.float64)
+        return vals[inv.ravel()].reshape(col.shape)
     b, e = np.broadcast_arrays(np.asarray(base, dtype=np.float64), np.asarray(exp, np.float64))
     pairs = np.stack([b.ravel(), e.ravel()], axis=1)
     uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
