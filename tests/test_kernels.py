@@ -139,7 +139,7 @@ def test_typed_formula_and_data_surfaces_fall_back_to_numpy():
     for surf in (formula, logreg):
         assert not codegen.supports(surf)
         spec = RunSpec("adam", {"lr": 0.05})
-        a, b = both_ways(lambda s=surf: basin_map(s, spec, 4, 4, 20))
+        a, b = both_ways(lambda s=surf, r=spec: basin_map(s, r, 4, 4, 20))
         assert np.array_equal(a.final, b.final, equal_nan=True)
 
 
