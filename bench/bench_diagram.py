@@ -1,6 +1,7 @@
 """Network diagram frame cost: one refresh (node maps + link pens + tooltips) at 6 hidden
 layers × 8 neurons against a 1 × 2 network in the same run (target: ≥ 30 fps, ≤ 33 ms);
-and the loss landscape 41×41 on the spiral net (target ≤ 1 s).
+and the loss landscape 41×41 on the spiral net (target ≤ 1 s) against one evaluation per
+point in the same run.
 
 Run: ``QT_QPA_PLATFORM=offscreen python bench/bench_diagram.py``.
 """
@@ -13,6 +14,7 @@ import sys
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as main.py: the app's BLAS setting
 
 
 def median_ms(fn, repeats: int = 21) -> float:
@@ -22,6 +24,17 @@ def median_ms(fn, repeats: int = 21) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return 1000 * statistics.median(times)
+
+
+def median_ms_cpu(fn, repeats: int) -> tuple[float, float]:
+    """Medians of (wall clock, CPU time) in ms."""
+    wall, cpu = [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return 1000 * statistics.median(wall), 1000 * statistics.median(cpu)
 
 
 def main() -> None:
@@ -50,10 +63,40 @@ def main() -> None:
     tr = Trainer(NNExperiment(dataset="spiral", samples=500, hidden=(16, 16), loss="ce",
                               runs=[RunSpec("adam", {"lr": 0.01})], epochs=200))
     tr.run()
-    ev = median_ms(lambda: tr.objective(0), 21)
-    ls = median_ms(lambda: L.landscape(tr, 0, n=41), 3)
-    print(f"landscape 41×41 spiral 2-16-16-3: {ls:.0f} ms (one evaluation of the objective "
-          f"{ev:.2f} ms, so {ls / ev:.0f} evaluations' worth for 1,681 points; target ≤ 1000)")
+    print(f"machine load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(wall clock grows with the load; CPU time much less)")
+    ls, ls_cpu = median_ms_cpu(lambda: L.landscape(tr, 0, n=41), 5)
+    print(f"landscape 41×41 spiral 2-16-16-3: {ls:.0f} ms wall, {ls_cpu:.0f} ms CPU, median "
+          "of 5 (target ≤ 1000)")
+    # baseline in the same run: the same grid one forward pass per point (41 of the 1,681
+    # points, scaled), i.e. what the batched blocks replace
+    res = L.landscape(tr, 0, n=41)
+    _, bn = tr.weights(0)
+    pts = [res.center + a * res.d1 + res.betas[20] * res.d2 for a in res.alphas]
+
+    def per_point() -> None:
+        for p in pts:
+            tr.net.evaluate(p[None, :], tr.x_train, tr.t_train, bn[None, :])
+
+    loop, loop_cpu = (41 * v for v in median_ms_cpu(per_point, 5))
+    print(f"  baseline, one evaluation per point: {loop:.0f} ms wall, {loop_cpu:.0f} ms CPU "
+          f"for 1,681 points; batched / per point: {ls / loop:.2f}× wall, "
+          f"{ls_cpu / loop_cpu:.2f}× CPU")
+    import numpy as np
+
+    # the floor no NumPy implementation skips: tanh of every hidden unit at every grid point
+    # for every training row (1,681 × 400 × 32), in blocks as the landscape makes them
+    z = np.random.default_rng(0).standard_normal((64, len(tr.x_train), 16)) * 2
+    buf = np.empty_like(z)
+    reps = -(-2 * 1681 // 64)
+
+    def tanh_floor() -> None:
+        for _ in range(reps):
+            np.tanh(z, out=buf)
+
+    fl, fl_cpu = median_ms_cpu(tanh_floor, 5)
+    print(f"  floor, np.tanh of the hidden units alone: {fl:.0f} ms wall, {fl_cpu:.0f} ms CPU "
+          f"({100 * fl_cpu / ls_cpu:.0f}% of the landscape's CPU time)")
 
 
 if __name__ == "__main__":
