@@ -170,7 +170,8 @@ def basin_map(surface: Any, spec: RunSpec, nx: int, ny: int, steps: int,
         final[a:b] = p.reshape(b - a, nx, 2)
         escaped[a:b] = out.reshape(b - a, nx)
 
-    if schedule.reactive or not _compiled(surface, spec, xs, ys, lrs, box, final, escaped):
+    if schedule.reactive or not _compiled(surface, spec, xs, ys, lrs, box, final, escaped,
+                                                threads):
         if len(blocks) == 1:
             run_block(blocks[0])
         else:
@@ -182,7 +183,7 @@ def basin_map(surface: Any, spec: RunSpec, nx: int, ny: int, steps: int,
 
 
 def _compiled(surface: Any, spec: RunSpec, xs: np.ndarray, ys: np.ndarray, lrs: list,
-              box: tuple, final: np.ndarray, escaped: np.ndarray) -> bool:
+              box: tuple, final: np.ndarray, escaped: np.ndarray, threads: int) -> bool:
     """The whole grid through a compiled kernel (:mod:`gdsim.kernels`; same floats as
     ``_descend``) into ``final``/``escaped``; False when there is none (numba missing, a
     surface or rule that cannot be traced)."""
@@ -194,7 +195,7 @@ def _compiled(surface: Any, spec: RunSpec, xs: np.ndarray, ys: np.ndarray, lrs: 
     p = np.empty((ny * nx, 2), order="F")
     p[:, 0] = np.tile(xs, ny)
     p[:, 1] = np.repeat(ys, nx)
-    out = kernels.basin_descend(_private_copy(surface), _build(spec)[0], p, lrs, box)
+    out = kernels.basin_descend(_private_copy(surface), _build(spec)[0], p, lrs, box, threads)
     if out is None:
         return False
     final[...] = p.reshape(ny, nx, 2)

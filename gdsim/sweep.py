@@ -356,7 +356,8 @@ def sweep(surface: Any, spec: RunSpec, x: Axis, y: Axis | None, steps: int,
         if b < 0:
             out = kernels.sweep_descend(_private_copy(surface), opt, (sx, sy), len(J), rates,
                                         steps, box, tol, fstar + loss_tol,
-                                        lambda k: report(-1, k), CHUNK_STEPS * 8)
+                                        lambda k: report(-1, k), CHUNK_STEPS * 8,
+                                        threads)
             if out is None:
                 return False
         else:

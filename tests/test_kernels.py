@@ -61,8 +61,9 @@ LR = {"adadelta": 1.0, "rprop": 0.01, "asgd": 1e-3, "gd": 1e-3, "sgd": 1e-3,
 
 
 @needs_numba
-@pytest.mark.parametrize("surface", ["himmelblau", "rosenbrock", "rastrigin"])
-@pytest.mark.parametrize("name", list(OPTIMIZERS))
+@pytest.mark.parametrize("name,surface", [(n, "himmelblau") for n in OPTIMIZERS] + [
+    (n, s) for s in ("rosenbrock", "rastrigin")
+    for n in ("adam", "rmsprop", "lion", "sf_adamw", "adafactor", "rprop", "nadam")])
 def test_every_optimizer_has_a_kernel_with_the_numpy_floats(name, surface):
     surf = make_surface(surface)
     spec = RunSpec(name, {"lr": LR.get(name, 0.01)})
