@@ -234,3 +234,22 @@ def test_unwritable_cache_folder_falls_back_to_a_temporary_one(tmp_path, monkeyp
 def test_bad_input_still_gets_the_engine_errors():
     with pytest.raises(GdsimError, match="steps"):
         basin_map(make_surface("himmelblau"), RunSpec("adam", {}), 4, 4, -1)
+
+
+def test_traces_in_parallel_threads_do_not_mix():
+    """The app may build a basin map and a stability map at once: each thread traces into
+    its own Tracer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    surf = make_surface("himmelblau")
+
+    def source(name: str) -> str:
+        opt = make_optimizer(name, lr=0.01)
+        return codegen.build(opt, surf, opt.init(np.zeros((2, 2), order="F")), False,
+                             "basin").source
+
+    names = ["adam", "nadam", "yogi", "lion", "rprop", "adagrad"] * 4
+    alone = {n: source(n) for n in set(names)}
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(source, names))
+    assert together == [alone[n] for n in names]

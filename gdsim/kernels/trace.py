@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import operator
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -50,13 +51,21 @@ class Tracer:
         return name
 
 
-_current: list[Tracer] = []
+_local = threading.local()  # each thread traces into its own Tracer stack
+
+
+def _stack() -> list[Tracer]:
+    stack = getattr(_local, "stack", None)
+    if stack is None:
+        stack = _local.stack = []
+    return stack
 
 
 def _tracer() -> Tracer:
-    if not _current:
+    stack = _stack()
+    if not stack:
         raise TraceError("traced value used outside a trace")
-    return _current[-1]
+    return stack[-1]
 
 
 def literal(v: float) -> str:
@@ -299,8 +308,8 @@ class Trace:
 
     def __enter__(self) -> Tracer:
         tr = Tracer(self.prefix)
-        _current.append(tr)
+        _stack().append(tr)
         return tr
 
     def __exit__(self, *exc: object) -> None:
-        _current.pop()
+        _stack().pop()
