@@ -19,23 +19,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from timing import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
 N_SIDE, STEPS, LR = 256, 500, 0.01
 BOX = (0.0, 0.0, 500.0, 500.0)
-
-
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def starts(n_side: int) -> np.ndarray:
