@@ -11,7 +11,6 @@ from gdsim.params import Param
 from gdsim.rules.base import (
     ARRAY,
     BETA1,
-    FLOAT,
     MOMENTUM_HELP,
     Backend,
     Hyper,
@@ -228,8 +227,8 @@ def _average_weight(xp: Backend, weight_sum: Any, lr_max: Any, lr: Any) -> tuple
 
 def _lerp(xp: Backend, a: Any, b: Any, w: Any) -> Any:
     """torch's ``lerp``: a + w(b − a) for w < ½, else b − (b − a)(1 − w) (one weight per run:
-    a single weight computes only its branch)."""
-    if xp is FLOAT or np.ndim(w) == 0:
+    a single weight, a float or one NumPy scalar for all runs, computes only its branch)."""
+    if isinstance(w, float):
         return a + (b - a) * w if w < 0.5 else b - (b - a) * (1.0 - w)
     return xp.where(w < 0.5, a + (b - a) * w, b - (b - a) * (1.0 - w))
 
