@@ -112,12 +112,13 @@ class DiagramPanel(PanelView):
         self.edit.returnPressed.connect(self.apply_edit)
         self.message = QLabel(objectName="diagramMessage")
         self.message.setWordWrap(True)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # two short rows: the panel shares its width with the map
         row.addWidget(self.one)
         row.addWidget(self.sample)
         row.addStretch(1)
-        row.addWidget(QLabel(tr("weight:")))
-        row.addWidget(self.edit, 1)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel(tr("weight:")))
+        row2.addWidget(self.edit, 1)
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("diagramPlot")
         pi = self.plot.getPlotItem()
@@ -129,11 +130,17 @@ class DiagramPanel(PanelView):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(row)
+        lay.addLayout(row2)
         lay.addWidget(self.message)
         lay.addWidget(self.plot, 1)
         self.atlas = pg.ImageItem(axisOrder="row-major")  # (y, x, RGBA): no copy to paint
         self.atlas.setZValue(5)
         pi.addItem(self.atlas)
+        # the inspected sample's place in every node's map (one item, one dot per node)
+        self.sample_dots = pg.ScatterPlotItem(size=6, pen=pg.mkPen("#000000", width=1.2),
+                                              brush=pg.mkBrush("#ffffff"))
+        self.sample_dots.setZValue(7)
+        pi.addItem(self.sample_dots)
         lut = pg.colormap.get("CET-D1").getLookupTable(nPts=256)
         self._lut = np.concatenate([lut, np.full((256, 1), 255, np.uint8)], axis=1)
         self.nodes: list[list[_Node]] = []
@@ -281,6 +288,25 @@ class DiagramPanel(PanelView):
         self._draw_links(p)
         self.maps = self._node_maps(p, bn)
         self._draw_nodes(trace)
+        self._draw_sample_dots(k if trace is not None and self.maps is not None else None)
+
+    def _draw_sample_dots(self, k: int | None) -> None:
+        """Training point ``k`` marked where it lies on every node's map (or no marks)."""
+        if k is None:
+            self.sample_dots.setData([], [])
+            return
+        sim = self.controller.sim
+        x0, x1, y0, y1 = sim.data.domain[:4]
+        px, py = sim.data.x_train[k, :2]
+        # grid point j of GRID is drawn at the centre of the tile's pixel j
+        fx = ((px - x0) / (x1 - x0) * (GRID - 1) + 0.5) / GRID * NODE - NODE / 2
+        fy = ((py - y0) / (y1 - y0) * (GRID - 1) + 0.5) / GRID * NODE - NODE / 2
+        c = np.array([nd.node_rect.center().toTuple() for col in self.nodes for nd in col])
+        inside = abs(fx) <= NODE / 2 and abs(fy) <= NODE / 2
+        if not inside:
+            self.sample_dots.setData([], [])
+            return
+        self.sample_dots.setData(c[:, 0] + fx, c[:, 1] + fy)
 
     def _draw_links(self, p: np.ndarray) -> None:
         """New pens only for links whose sign or width bucket (or selection) changed."""

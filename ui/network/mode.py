@@ -273,14 +273,22 @@ class NetworkMode(QWidget):
         from ui.network.diagram import DiagramPanel
 
         panel = self.diagram_panel
-        if on and panel is None:
+        first = on and panel is None
+        if first:
             panel = self.diagram_panel = DiagramPanel(self.controller)
-            panel.setMinimumWidth(220)
+            panel.setMinimumWidth(240)
             self.map_splitter.addWidget(panel)
-            w = max(self.map_splitter.width(), 540)
-            self.map_splitter.setSizes([w // 2, w - w // 2])
+            self.map_splitter.setStretchFactor(0, 1)
+            self.map_splitter.setStretchFactor(1, 1)
         if panel is not None:
             panel.setVisible(on)
+        if first:  # the centre column widens (from the curves) to hold map and diagram
+            left, centre, right = self.splitter.sizes()
+            if centre < 2 * right:
+                wide = (centre + right) * 7 // 10
+                self.splitter.setSizes([left, wide, centre + right - wide])
+            w = max(self.map_splitter.width(), 2 * 240)
+            self.map_splitter.setSizes([w - w * 9 // 20, w * 9 // 20])
         b = self.buttons["diagram"]
         if b.isChecked() != on:
             b.setChecked(on)
