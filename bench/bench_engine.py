@@ -10,6 +10,8 @@
     same batch through the engine API ``gdsim.basin.basin_map`` with 1 and 2 threads.
 (c) Bytes the trajectory stores per run-step.
 (d) ``--optimizers``: every optimizer of the registry, single run and batched, against Adam.
+(e) ``--kernels``: the compiled batch kernels (bench/bench_kernels.py): 65,536 runs × 500
+    Adam steps on Himmelblau against the NumPy path and JAX-jit, first use, every optimizer.
 
 Figures are medians of repeats; run with ``python bench/bench_engine.py [--quick]``.
 """
@@ -199,10 +201,18 @@ def registry_table(reps: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    ap.add_argument("--kernels", action="store_true",
+                    help="only (e): the compiled kernels against NumPy and JAX-jit "
+                         "(bench/bench_kernels.py)")
     ap.add_argument("--optimizers", action="store_true",
                     help="only (d): every optimizer of the registry against Adam")
     args = ap.parse_args()
     reps = 3 if args.quick else 7
+    if args.kernels:
+        import bench_kernels
+
+        bench_kernels.run(3 if args.quick else 5)
+        return
     if args.optimizers:
         registry_table(reps)
         return

@@ -57,6 +57,11 @@ def _fmax(a: float, b: float) -> float:
     return a if a > b or a != a else b
 
 
+def _fmin(a: float, b: float) -> float:
+    """NumPy's ``minimum`` on floats: the NaN if either is NaN, ``b`` on ties."""
+    return a if a < b or a != a else b
+
+
 def _fsign(a: float) -> float:
     """NumPy's ``sign`` on a float: ±1.0, 0.0 for ±0, NaN for NaN."""
     return 1.0 if a > 0 else -1.0 if a < 0 else a * 0.0 + 0.0
@@ -92,6 +97,15 @@ def _aper_run(p: np.ndarray, value: float) -> np.ndarray:
     return np.full((p.shape[0], 1), value)
 
 
+def _arms(a: np.ndarray) -> np.ndarray:
+    """Each run's root mean square, as torch's ``a.norm(2) / √numel``: an (N, 1) column."""
+    return np.sqrt(np.sum(a * a, axis=1, keepdims=True)) / (a.shape[1] ** 0.5)
+
+
+def _frms(a: float) -> float:
+    raise TypeError("rms couples a run's coordinates: there is no per-coordinate float rms")
+
+
 class Backend(NamedTuple):
     """The few functions rules call besides ``+ − × ÷``, for floats or for arrays."""
 
@@ -105,17 +119,19 @@ class Backend(NamedTuple):
     zeros: Callable  # zeros(p): a buffer like p
     full: Callable  # full(p, value): a buffer like p filled with value (float or column)
     per_run: Callable  # per_run(p, value): one value per run ((N, 1); one float)
+    minimum: Callable  # NumPy's NaN-propagating minimum
+    rms: Callable  # each run's root mean square over its coordinates ((N, 1)); arrays only
 
 
 FLOAT = Backend("float", math.sqrt, _fmax, abs, _fsign, _fwhere, operator.pow, _fzeros,
-                _ffull, _fper_run)
+                _ffull, _fper_run, _fmin, _frms)
 ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.sign, np.where, hpow, _azeros,
-                _afull, _aper_run)
+                _afull, _aper_run, np.minimum, _arms)
 
 
 def active(x: Hyper) -> bool:
     """Whether a term scaled by ``x`` must be computed (columns always are: 0·x is exact)."""
-    return isinstance(x, np.ndarray) or x != 0
+    return isinstance(x, np.ndarray) or getattr(x, "column", False) or bool(x != 0)
 
 
 class Rule(NamedTuple):

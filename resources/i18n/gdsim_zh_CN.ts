@@ -1698,6 +1698,18 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>按对数压缩高度，让低谷保持可见</translation>
     </message>
     <message>
+        <source>3-D view unavailable: no OpenGL context could be created on this display.</source>
+        <translation>三维视图不可用：无法在此显示器上创建 OpenGL 上下文。</translation>
+    </message>
+    <message>
+        <source>3-D view unavailable: {0}</source>
+        <translation>三维视图不可用：{0}</translation>
+    </message>
+    <message>
+        <source> (log height)</source>
+        <translation>（对数高度）</translation>
+    </message>
+    <message>
         <source>start</source>
         <translation>起点</translation>
     </message>
@@ -1788,6 +1800,18 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
     <message>
         <source>β (direction 2)</source>
         <translation>β（方向 2）</translation>
+    </message>
+    <message>
+        <source>Contour</source>
+        <translation>等高线</translation>
+    </message>
+    <message>
+        <source>3-D</source>
+        <translation>三维</translation>
+    </message>
+    <message>
+        <source>The landscape as a surface with every run&apos;s path on it (needs OpenGL)</source>
+        <translation>以曲面显示地形，并在其上画出每次运行的路径（需要 OpenGL）</translation>
     </message>
     <message>
         <source>Computing around {0}…</source>

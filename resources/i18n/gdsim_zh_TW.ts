@@ -1698,6 +1698,18 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>按對數壓縮高度，讓低谷保持可見</translation>
     </message>
     <message>
+        <source>3-D view unavailable: no OpenGL context could be created on this display.</source>
+        <translation>三維檢視無法使用：無法在此顯示器上建立 OpenGL 環境。</translation>
+    </message>
+    <message>
+        <source>3-D view unavailable: {0}</source>
+        <translation>三維檢視無法使用：{0}</translation>
+    </message>
+    <message>
+        <source> (log height)</source>
+        <translation>（對數高度）</translation>
+    </message>
+    <message>
         <source>start</source>
         <translation>起點</translation>
     </message>
@@ -1788,6 +1800,18 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
     <message>
         <source>β (direction 2)</source>
         <translation>β（方向 2）</translation>
+    </message>
+    <message>
+        <source>Contour</source>
+        <translation>等高線</translation>
+    </message>
+    <message>
+        <source>3-D</source>
+        <translation>三維</translation>
+    </message>
+    <message>
+        <source>The landscape as a surface with every run&apos;s path on it (needs OpenGL)</source>
+        <translation>以曲面顯示地形，並在其上畫出每次執行的路徑（需要 OpenGL）</translation>
     </message>
     <message>
         <source>Computing around {0}…</source>
