@@ -3,6 +3,8 @@ exactly that weight of the selected run."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -207,3 +209,25 @@ def test_digits_show_plain_nodes_and_the_samples_values(qtbot, isolated_app_stat
     u = (np.clip(a, -1, 1) + 1) / 2
     assert panel.node_pixels(1, 0)[3, 3].tolist() == panel._lut[int(u * 255 + 0.5)].tolist()
     m.controller.pause()
+
+
+def test_while_playing_the_panel_draws_at_most_thirty_frames_a_second(qtbot, mode):
+    from ui.network.diagram import DIAGRAM_FPS
+
+    ctl = mode.controller
+    mode.show_diagram(True)
+    panel = mode.diagram_panel
+    assert panel.throttle.interval_ms == pytest.approx(1000 / DIAGRAM_FPS)
+    ctl.sim.step(1)
+    ctl.play()
+    frames = panel.frames
+    t0 = time.perf_counter()
+    for _ in range(40):  # forty ticks as fast as they come
+        ctl.stepped.emit()
+    elapsed = time.perf_counter() - t0
+    assert panel.frames - frames <= elapsed * DIAGRAM_FPS + 1  # one a 1/30 s at most
+    assert panel.throttle.pending  # the latest state waits for its turn
+    qtbot.waitUntil(lambda: not panel.throttle.pending, timeout=2000)
+    ctl.pause()  # a pause draws the last state at once
+    p, _ = ctl.sim.weights(ctl.selected, ctl.shown_step)
+    np.testing.assert_array_equal(panel._p, p)
