@@ -226,7 +226,8 @@ def test_while_playing_the_panel_draws_at_most_thirty_frames_a_second(qtbot, mod
         ctl.stepped.emit()
     elapsed = time.perf_counter() - t0
     assert panel.frames - frames <= elapsed * DIAGRAM_FPS + 1  # one a 1/30 s at most
-    assert panel.throttle.pending  # the latest state waits for its turn
+    if panel.frames - frames == 1:  # (one refresh slower than 1/30 s lets the next go)
+        assert panel.throttle.pending  # the latest state waits for its turn
     qtbot.waitUntil(lambda: not panel.throttle.pending, timeout=2000)
     ctl.pause()  # a pause draws the last state at once
     p, _ = ctl.sim.weights(ctl.selected, ctl.shown_step)
