@@ -288,7 +288,8 @@ class NetworkMode(QWidget):
                 wide = (centre + right) * 7 // 10
                 self.splitter.setSizes([left, wide, centre + right - wide])
             w = max(self.map_splitter.width(), 2 * 240)
-            self.map_splitter.setSizes([w - w * 9 // 20, w * 9 // 20])
+            # the map keeps room for its title (the plot cannot shrink below it)
+            self.map_splitter.setSizes([w - w * 2 // 5, w * 2 // 5])
         b = self.buttons["diagram"]
         if b.isChecked() != on:
             b.setChecked(on)
