@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.kernels.trace import TraceError
 from gdsim.params import resolve, unknown_name
 from gdsim.rules import (
     ARRAY,
@@ -32,8 +33,8 @@ from gdsim.rules import (
     maximized,
 )
 
-__all__ = ["OPTIMIZERS", "FloatRun", "OptState", "Optimizer", "OptimizerInfo", "build_rule",
-           "make_optimizer", "markdown_table", "stack_optimizers"]
+__all__ = ["OPTIMIZERS", "FloatRun", "OptState", "Optimizer", "OptimizerInfo", "VectorRun",
+           "build_rule", "make_optimizer", "markdown_table", "stack_optimizers"]
 
 OPTIMIZERS: dict[str, OptimizerInfo] = {info.name: info for info in ENTRIES}
 
@@ -126,6 +127,7 @@ class Optimizer:
         self.float_rule = (None if self._cols or not self.rule.elementwise
                            else build_rule(self.info, internal, FLOAT))
         self._block_rules: dict[tuple[int, int], Rule] = {}
+        self._vector_steps: dict[tuple, Any] = {}
 
     def __repr__(self) -> str:
         return f"Optimizer({self.name!r}, {self.hparams!r})"
@@ -206,12 +208,31 @@ class Optimizer:
             rule = self._block_rules[key] = build_rule(self.info, h, ARRAY)
         return rule
 
-    def float_run(self, state: OptState, params: np.ndarray) -> FloatRun | None:
+    def float_run(self, state: OptState, params: np.ndarray) -> FloatRun | VectorRun | None:
         """``params`` (1, D) and ``state`` held in Python floats for fast repeated steps (see
-        :class:`FloatRun`), or None when this optimizer has per-run columns or another shape."""
-        if params.shape[0] != 1 or self.float_rule is None or not POINT_PATH:
+        :class:`FloatRun`; :class:`VectorRun` for a rule coupling a run's coordinates), or
+        None when this optimizer has per-run columns or another shape."""
+        if params.shape[0] != 1 or not POINT_PATH:
             return None
-        return FloatRun(self, state, params)
+        if self.float_rule is not None:
+            return FloatRun(self, state, params)
+        if self._cols or self.rule.elementwise:
+            return None
+        try:
+            return VectorRun(self, state, params)
+        except TraceError:
+            return None
+
+    def vector_step(self, state: OptState, d: int) -> Any:
+        """The traced one-run step of a coupled rule (:mod:`gdsim.kernels.pystep`), built
+        once per state layout and run size."""
+        from gdsim.kernels import pystep
+
+        key = (d, tuple(None if a is None else a.shape[1] for a in state.buffers))
+        fn = self._vector_steps.get(key)
+        if fn is None:
+            fn = self._vector_steps[key] = pystep.build(self, state, d)
+        return fn
 
     def update(self, grads: np.ndarray, state: OptState, params: np.ndarray,
                lr: Hyper | None = None) -> tuple[np.ndarray, OptState]:
@@ -300,6 +321,57 @@ class FloatRun:
         for f, (a, one) in enumerate(zip(self.state.buffers, self._per_run, strict=True)):
             if a is not None:
                 a[0, :] = self.s[0][f] if one else [c[f] for c in self.s]
+        self.state.count = self.count
+
+
+class VectorRun:
+    """One (1, D) run of a rule that couples its coordinates (Adafactor's RMS) held in Python
+    floats: ``p`` its coordinates, ``s`` its state's floats field by field, stepped by the
+    rule's traced straight-line form (:mod:`gdsim.kernels.pystep`: the array form's
+    operations in order, so its floats). A step that raises is redone on arrays."""
+
+    coupled = True  # Simulation steps it with one call per step, not one per coordinate
+
+    def __init__(self, opt: Optimizer, state: OptState, params: np.ndarray) -> None:
+        self.opt, self.state, self.params = opt, state, params
+        self.count = state.count
+        self.p: list[float] = params.tolist()[0]
+        self.fields = [(f, a.shape[1]) for f, a in enumerate(state.buffers) if a is not None]
+        self.s: tuple = tuple(v for f, _ in self.fields for v in state.buffers[f].tolist()[0])
+        self.update = opt.vector_step(state, len(self.p))
+
+    def step(self, g: list[float], lr: float) -> None:
+        """One update of ``p`` and ``s`` from the gradient coordinates ``g``."""
+        k = self.count + 1
+        try:
+            self.p, self.s = self.update(self.p, g, self.s, lr, k)
+        except FLOAT_ERRORS:
+            self.p, self.s = self.fallback(g, lr, k)
+        self.count = k
+
+    def _buffers(self, flat: Any) -> Any:
+        """The state fields as (1, width) arrays from their flat floats."""
+        out: list = [None] * len(self.state.buffers)
+        i = 0
+        for f, w in self.fields:
+            out[f] = np.array([flat[i:i + w]], dtype=np.float64)
+            i += w
+        return type(self.state.buffers)(*out)
+
+    def fallback(self, g: list[float], lr: float, k: int) -> tuple[list[float], tuple]:
+        """Step ``k`` on (1, D) arrays (NumPy's inf/nan where Python raises)."""
+        new_p, new_s = self.opt.rule.update(np.array([g], dtype=np.float64),
+                                            self._buffers(self.s),
+                                            np.array([self.p], dtype=np.float64), lr, k)
+        flat = [v for f, _ in self.fields
+                for v in np.asarray(new_s[f], np.float64).reshape(-1).tolist()]
+        return np.asarray(new_p, np.float64).reshape(-1).tolist(), tuple(flat)
+
+    def store(self) -> None:
+        """Write params, buffers and the step count back into the arrays and ``OptState``."""
+        self.params[0, :] = self.p
+        for (f, _), arr in zip(self.fields, self._buffers(self.s), strict=False):
+            self.state.buffers[f][0, :] = arr
         self.state.count = self.count
 
 

@@ -32,6 +32,9 @@ VARIANTS = [
     ("nadam", {"lr": 0.05, "momentum_decay": 0.1}),
     ("radam", {"lr": 0.01}),
     ("radam", {"beta1": 0.5, "beta2": 0.6}),
+    # a coordinate-coupled rule: its traced one-run form (VectorRun), not per coordinate
+    ("adafactor", {"lr": 0.05, "weight_decay": 0.1, "d": 1.5}),
+    ("adafactor", {"lr": 0.2, "beta2_decay": -0.5, "eps2": 0.5}),
 ]
 IDS = [f"{n}-{i}" for i, (n, _) in enumerate(VARIANTS)]
 
@@ -89,11 +92,16 @@ def test_float_path_equals_the_array_path_bitwise(name, hp, monkeypatch):
 
 
 def test_every_registered_rule_has_a_float_form():
-    coupled = {"adafactor"}  # RMS over a run's coordinates: array path only, by design
+    coupled = {"adafactor"}  # RMS over a run's coordinates: one traced call per step
     for name in OPTIMIZERS:
         opt = make_optimizer(name)
         if name in coupled:
             assert not opt.rule.elementwise and opt.float_rule is None
+            p = np.array([[0.5, -1.0]])
+            run = opt.float_run(opt.init(p), p)
+            assert isinstance(run, optimizers.VectorRun)
+            run.step([0.25, 2.0], 0.01)
+            assert all(type(v) is float for v in (*run.p, *run.s)), name
             continue
         assert opt.rule.elementwise and opt.float_rule is not None, name
         # one coordinate on floats: floats in, floats out (no NumPy scalars sneak in)
@@ -159,6 +167,8 @@ SIM_CASES = [
     ("himmelblau", "nadam", {"lr": 0.05}, {"noise": 0.5}),
     ("ackley", "rmsprop", {"centered": True}, {"noise": 0.1}),
     ("levi13", "momentum", {}, {}),
+    ("rosenbrock", "adafactor", {"lr": 0.05}, {"noise": 0.2}),
+    ("rastrigin", "adafactor", {"lr": 0.5, "weight_decay": 0.01}, {}),
     ("beale", "radam", {}, {"tol": 1e-6}),
     ("expr:x^2 + 3*y^2 + sin(x*y)", "adagrad", {"lr": 0.5}, {"start": (1.0, -1.0)}),
     ("linreg", "adamw", {}, {}),
@@ -345,3 +355,18 @@ def test_hpow_on_columns_is_pythons_pow_per_row():
     assert same_floats(hpow(col, exps), [[b**e] for b, e in zip(col[:, 0].tolist(),
                                                                exps[:, 0].tolist(), strict=True)])
     assert hpow(0.9, 3) == 0.9**3
+
+
+def test_vector_run_fallback_gives_the_traced_steps_floats():
+    """A coupled run's array fallback (taken where Python raises) and its traced step agree
+    bit for bit, from a state several steps in."""
+    opt = make_optimizer("adafactor", lr=0.05, weight_decay=0.1)
+    p = np.array([[1.5, -0.25]])
+    run = opt.float_run(opt.init(p), p)
+    for g in rosen_grads((1.5, -0.25), 9):
+        run.step(list(g), 0.05)
+    g = [3.0, -0.5]
+    want_p, want_s = run.update(run.p, g, run.s, 0.05, run.count + 1)
+    got_p, got_s = run.fallback(g, 0.05, run.count + 1)
+    assert same_floats(got_p, want_p) and same_floats(got_s, want_s)
+    assert not same_floats(got_p, run.p)

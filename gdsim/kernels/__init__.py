@@ -138,14 +138,17 @@ def _prepare(opt: Any, surface: Any, p: np.ndarray, lr_table: np.ndarray, mode: 
 
 
 def _run_blocks(call: Any, n: int, threads: int) -> None:
-    """``call(i0, i1)`` over row blocks on ``threads`` threads (the kernels release the GIL)."""
-    threads = max(1, min(threads, (n + 255) // 256))
-    if threads == 1:
+    """``call(i0, i1)`` over row chunks on ``threads`` threads (the kernels release the GIL).
+
+    Many more chunks than threads, taken in turn: on a busy machine a thread that gets less
+    CPU takes fewer chunks instead of holding up the end."""
+    chunks = max(1, min(threads * 8, (n + 2047) // 2048))
+    if threads == 1 or chunks == 1:
         call(0, n)
         return
-    bounds = [n * t // threads for t in range(threads + 1)]
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(lambda t: call(bounds[t], bounds[t + 1]), range(threads)))
+    bounds = [n * c // chunks for c in range(chunks + 1)]
+    with ThreadPoolExecutor(min(threads, chunks)) as pool:
+        list(pool.map(lambda c: call(bounds[c], bounds[c + 1]), range(chunks)))
 
 
 def default_threads() -> int:
