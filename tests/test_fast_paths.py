@@ -370,3 +370,15 @@ def test_vector_run_fallback_gives_the_traced_steps_floats():
     got_p, got_s = run.fallback(g, 0.05, run.count + 1)
     assert same_floats(got_p, want_p) and same_floats(got_s, want_s)
     assert not same_floats(got_p, run.p)
+
+
+@settings(max_examples=60, deadline=None)
+@given(d=st.integers(1, 12), n=st.integers(1, 40), order=st.sampled_from("CF"),
+       seed=st.integers(0, 2**32 - 1), scale=st.sampled_from([1e-200, 1e-3, 1.0, 1e150]))
+def test_rms_columns_equal_numpy_sum(d, n, order, seed, scale):
+    """Adafactor's per-run RMS adds short rows' columns in turn: NumPy's sum, bit for bit."""
+    from gdsim.rules.base import _arms
+
+    a = np.array(np.random.default_rng(seed).standard_normal((n, d)) * scale, order=order)
+    want = np.sqrt(np.sum(a * a, axis=1, keepdims=True)) / (d ** 0.5)
+    assert same_floats(_arms(a), want)

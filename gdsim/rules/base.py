@@ -107,8 +107,19 @@ def _aper_run(p: np.ndarray, value: float) -> np.ndarray:
 
 
 def _arms(a: np.ndarray) -> np.ndarray:
-    """Each run's root mean square, as torch's ``a.norm(2) / √numel``: an (N, 1) column."""
-    return np.sqrt(np.sum(a * a, axis=1, keepdims=True)) / (a.shape[1] ** 0.5)
+    """Each run's root mean square, as torch's ``a.norm(2) / √numel``: an (N, 1) column.
+
+    NumPy sums fewer than 8 terms left to right, so for D < 8 the columns are added in that
+    order (the same floats, without a strided reduction over each short row)."""
+    sq = a * a
+    d = a.shape[1]
+    if 1 <= d < 8:
+        total = sq[:, 0:1].copy()
+        for j in range(1, d):
+            total += sq[:, j:j + 1]
+    else:
+        total = np.sum(sq, axis=1, keepdims=True)
+    return np.sqrt(total) / (d ** 0.5)
 
 
 def _frms(a: float) -> float:
@@ -162,6 +173,14 @@ def per_run(fn: Callable) -> Callable:
         return out
 
     return once
+
+
+def lerp(xp: Backend, a: Any, b: Any, w: Any) -> Any:
+    """torch's ``lerp``: a + w(b − a) for w < ½, else b − (b − a)(1 − w) (one weight per run:
+    a single weight, a float or one NumPy scalar for all runs, computes only its branch)."""
+    if isinstance(w, float):
+        return a + (b - a) * w if w < 0.5 else b - (b - a) * (1.0 - w)
+    return xp.where(w < 0.5, a + (b - a) * w, b - (b - a) * (1.0 - w))
 
 
 def active(x: Hyper) -> bool:

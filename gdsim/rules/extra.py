@@ -15,6 +15,7 @@ from gdsim.rules.base import (
     Rule,
     active,
     documented,
+    lerp,
     lr_param,
     wd_param,
 )
@@ -108,8 +109,7 @@ def adafactor(beta2_decay: Hyper, eps1: Hyper | None, eps2: Hyper, d: Hyper,
     update clipping; a run's coordinates are one vector, so v is not factored."""
     if xp.name == "float":
         raise GdsimError("adafactor couples a run's coordinates: it steps on arrays only")
-    sqrt, pow, maximum, minimum, where, rms = xp.sqrt, xp.pow, xp.maximum, xp.minimum, \
-        xp.where, xp.rms
+    sqrt, pow, maximum, minimum, rms = xp.sqrt, xp.pow, xp.maximum, xp.minimum, xp.rms
     e1 = sys.float_info.epsilon if eps1 is None else eps1  # torch's None: finfo(float64).eps
 
     def init(p):
@@ -122,8 +122,7 @@ def adafactor(beta2_decay: Hyper, eps1: Hyper | None, eps2: Hyper, d: Hyper,
         a = maximum(eps2, rms(p)) * rho
         if active(weight_decay):
             p = p * (1.0 - lr * weight_decay)
-        t = g * g
-        v = where(w < 0.5, v + (t - v) * w, t - (t - v) * (1.0 - w))  # torch's lerp
+        v = lerp(xp, v, g * g, w)
         u = g * (1.0 / sqrt(maximum(v, e1 * e1)))
         denom = maximum(1.0, rms(u) / d)
         return p - u * (a / denom), (v,)

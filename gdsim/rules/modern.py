@@ -19,6 +19,7 @@ from gdsim.rules.base import (
     active,
     documented,
     eps_param,
+    lerp,
     lr_param,
     per_run,
     unit_param,
@@ -225,14 +226,6 @@ def _average_weight(xp: Backend, weight_sum: Any, lr_max: Any, lr: Any) -> tuple
     return ckp1, weight_sum, lr_max
 
 
-def _lerp(xp: Backend, a: Any, b: Any, w: Any) -> Any:
-    """torch's ``lerp``: a + w(b − a) for w < ½, else b − (b − a)(1 − w) (one weight per run:
-    a single weight, a float or one NumPy scalar for all runs, computes only its branch)."""
-    if isinstance(w, float):
-        return a + (b - a) * w if w < 0.5 else b - (b - a) * (1.0 - w)
-    return xp.where(w < 0.5, a + (b - a) * w, b - (b - a) * (1.0 - w))
-
-
 @documented("Schedule-free SGD", SF_SGD, "Defazio et al. (2024), The Road Less Scheduled; "
             "schedulefree 1.4.1 SGDScheduleFree")
 def sf_sgd(momentum: Hyper, xp: Backend = ARRAY) -> Rule:
@@ -245,7 +238,7 @@ def sf_sgd(momentum: Hyper, xp: Backend = ARRAY) -> Rule:
     def update(g, s, p, lr, k):
         z, weight_sum, lr_max = s
         ckp1, weight_sum, lr_max = _average_weight(xp, weight_sum, lr_max, lr)
-        y = _lerp(xp, p, z, ckp1)
+        y = lerp(xp, p, z, ckp1)
         y = y + g * (lr * (momentum * (1.0 - ckp1) - 1.0))
         return y, (z - g * lr, weight_sum, lr_max)
 
@@ -274,7 +267,7 @@ def sf_adamw(beta1: Hyper, beta2: Hyper, eps: Hyper, weight_decay: Hyper,
         u = g / (sqrt(v / bc2) + eps)
         if decay:
             u = u + p * weight_decay
-        y = _lerp(xp, p, z, ckp1)
+        y = lerp(xp, p, z, ckp1)
         y = y + u * (lr * (beta1 * (1.0 - ckp1) - 1.0))
         return y, (z - u * lr, v, weight_sum, lr_max)
 
