@@ -10,6 +10,8 @@
     same batch through the engine API ``gdsim.basin.basin_map`` with 1 and 2 threads.
 (c) Bytes the trajectory stores per run-step.
 (d) ``--optimizers``: every optimizer of the registry, single run and batched, against Adam.
+(e) ``--kernels``: the compiled batch kernels (bench/bench_kernels.py): 65,536 runs × 500
+    Adam steps on Himmelblau against the NumPy path and JAX-jit, first use, every optimizer.
 
 Figures are medians of repeats; run with ``python bench/bench_engine.py [--quick]``.
 """
@@ -161,11 +163,15 @@ REGISTRY_LR = {"gd": 1e-3, "sgd": 1e-3, "momentum": 1e-4, "nesterov": 1e-4, "asg
 
 def registry_table(reps: int) -> None:
     """(d) Every optimizer of the registry: one run through Simulation (5,000 Rosenbrock
-    steps) and 16,384 runs × 200 Himmelblau steps through ``step_``, as ratios to Adam's."""
-    single, batch = {}, {}
-    ros, him = make_surface("rosenbrock"), make_surface("himmelblau")
+    steps) and 16,384 runs × 200 Himmelblau steps through ``step_``, as ratios to Adam's.
+
+    CPU time (``process_time``), the optimizers taken in turn in each of ``reps`` rounds, so
+    a change in the machine's load lands on all of them alike; medians over the rounds."""
+    him = make_surface("himmelblau")
     p0 = basin_starts(128)
-    for name in optimizers.OPTIMIZERS:
+    names = list(optimizers.OPTIMIZERS)
+    cases = {}
+    for name in names:
         lr = REGISTRY_LR.get(name, 1e-3)
 
         def one(name=name, lr=lr):
@@ -175,7 +181,6 @@ def registry_table(reps: int) -> None:
             return sim
 
         assert one().runs[0].status == "max_steps", name
-        single[name] = 5_000 / median_time(one, reps)
         opt = make_optimizer(name, lr=lr)
 
         def many(opt=opt):
@@ -186,11 +191,19 @@ def registry_table(reps: int) -> None:
                     him.grad(p, out=g)
                     opt.step_(g, s, p)
 
-        batch[name] = len(p0) * 200 / median_time(many, max(1, reps // 2))
-    del ros
+        cases[name] = (one, many)
+    times: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in names}
+    for _ in range(reps):
+        for name in names:
+            for fn, out in zip(cases[name], times[name], strict=True):
+                c0 = time.process_time()
+                fn()
+                out.append(time.process_time() - c0)
+    single = {n: 5_000 / statistics.median(times[n][0]) for n in names}
+    batch = {n: len(p0) * 200 / statistics.median(times[n][1]) for n in names}
     print(f"{'optimizer':<10} {'single steps/s':>15} {'÷ Adam':>7} {'batch run-steps/s':>18}"
-          f" {'÷ Adam':>7}")
-    for name in optimizers.OPTIMIZERS:
+          f" {'÷ Adam':>7}   (CPU time, medians of {reps} interleaved rounds)")
+    for name in names:
         print(f"{name:<10} {single[name]:>15.4g} {single[name] / single['adam']:>7.2f} "
               f"{batch[name]:>18.4g} {batch[name] / batch['adam']:>7.2f}")
     print("target: every optimizer within 1.5× of Adam (÷ Adam ≥ 0.67), single and batched")
@@ -199,10 +212,18 @@ def registry_table(reps: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
+    ap.add_argument("--kernels", action="store_true",
+                    help="only (e): the compiled kernels against NumPy and JAX-jit "
+                         "(bench/bench_kernels.py)")
     ap.add_argument("--optimizers", action="store_true",
                     help="only (d): every optimizer of the registry against Adam")
     args = ap.parse_args()
     reps = 3 if args.quick else 7
+    if args.kernels:
+        import bench_kernels
+
+        bench_kernels.run(3 if args.quick else 5)
+        return
     if args.optimizers:
         registry_table(reps)
         return

@@ -4,6 +4,8 @@ Four optimizers train a 2-16-16-1 tanh/bce network side by side on 1,000 trainin
 (moons, full batch), with every per-step record (train and test loss/accuracy, lr, gradient
 norms): target ≥ 7,000 run-steps/s in total. Baseline measured in the same run: torch (if
 importable), one model trained the same way (forward, backward, step, test loss).
+Baselines: JAX-jit (if importable; not a dependency) training four Adam models of the same
+net at once, in float64 (gdsim's precision) and float32 (JAX's default).
 Also printed: the first repeat after a reset (fresh record arrays: the allocator's cold
 state), and the floor set by the kernels no implementation can skip (tanh of every hidden
 unit, train and test, and the eight matrix products at these shapes), timed in the same run.
@@ -124,6 +126,65 @@ def bench_torch(tr: Trainer) -> tuple[float, float] | None:
     return STEPS / statistics.median(times), STEPS / statistics.median(cpu)
 
 
+def bench_jax(tr: Trainer, dtype: str) -> float | None:
+    """JAX-jit run-steps/s (wall, median) training 4 Adam models of the same net at once
+    (vmapped), full batch, + the test loss each step, in ``dtype`` ("float64"/"float32",
+    JAX's default); None when jax is not importable (not a dependency)."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    f = jnp.float64 if dtype == "float64" else jnp.float32
+    x, xt = jnp.asarray(tr.data.x_train, f), jnp.asarray(tr.data.x_test, f)
+    y = jnp.asarray(tr.data.y_train, f)
+    yt = jnp.asarray(tr.data.y_test, f)
+    sizes = [(2, 16), (16, 16), (16, 1)]
+    key = jax.random.PRNGKey(0)
+    params = []
+    for a, b in sizes:
+        key, k1 = jax.random.split(key)
+        params.append((jax.random.normal(k1, (4, a, b), f) / a ** 0.5, jnp.zeros((4, b), f)))
+
+    def loss(ps, xx, yy):
+        h = xx
+        for i, (w, b) in enumerate(ps):
+            h = h @ w + b
+            if i < len(ps) - 1:
+                h = jnp.tanh(h)
+        z = h[:, 0]
+        return jnp.mean(jnp.maximum(z, 0) - z * yy + jnp.log1p(jnp.exp(-jnp.abs(z))))
+
+    def one(ps, m, v, k):
+        lv, g = jax.value_and_grad(loss)(ps, x, y)
+        m = jax.tree.map(lambda a, b: 0.9 * a + 0.1 * b, m, g)
+        v = jax.tree.map(lambda a, b: 0.999 * a + 0.001 * b * b, v, g)
+        c1, c2 = 1 - 0.9 ** k, 1 - 0.999 ** k
+        ps = jax.tree.map(lambda p, a, b: p - 0.01 * (a / c1) / (jnp.sqrt(b / c2) + 1e-8),
+                          ps, m, v)
+        return ps, m, v, lv, loss(ps, xt, yt)
+
+    vstep = jax.jit(jax.vmap(one, in_axes=(0, 0, 0, None)))
+    unstack = [tuple((w[i], b[i]) for w, b in params) for i in range(4)]
+    ps = jax.tree.map(lambda *a: jnp.stack(a), *unstack)
+    zeros = jax.tree.map(jnp.zeros_like, ps)
+
+    def train() -> None:
+        p, m, v = ps, zeros, zeros
+        for k in range(1, STEPS + 1):
+            p, m, v, lv, lt = vstep(p, m, v, jnp.asarray(k, f))
+        jax.block_until_ready(lt)
+
+    train()
+    times = []
+    for _ in range(REPEATS):
+        t0 = time.perf_counter()
+        train()
+        times.append(time.perf_counter() - t0)
+    return 4 * STEPS / statistics.median(times)
+
+
 def bench_grid(tr: Trainer) -> tuple[float, float]:
     """Decision map latency in ms: (wall clock, CPU time), medians."""
     tr.predict_grid(0, 200, 200)
@@ -166,6 +227,13 @@ def main() -> None:
         print(f"torch (same net, one model, adam, + test loss, 1 thread): {base[0]:,.0f} "
               f"run-steps/s wall, {base[1]:,.0f} CPU; gdsim total / torch = "
               f"{rate / base[0]:.2f}× wall, {rate_cpu / base[1]:.2f}× CPU")
+    for dtype in ("float64", "float32"):
+        jx = bench_jax(tr, dtype)
+        if jx is None:
+            print("JAX-jit: jax not importable (pip install jax for this baseline)")
+            break
+        print(f"JAX-jit ({dtype}, 4 Adam models vmapped, + test loss): {jx:,.0f} run-steps/s "
+              f"wall; gdsim total / JAX = {rate / jx:.2f}×")
     wall, cpu = bench_grid(tr)
     print(f"decision map 200×200 for one run: {wall:.2f} ms wall, {cpu:.2f} ms CPU "
           "(target ≤ 5 ms)")

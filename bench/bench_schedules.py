@@ -9,8 +9,8 @@ Run with ``python bench/bench_schedules.py [--quick]``; figures are medians of r
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+
+from timing import median_time
 
 from gdsim.basin import basin_map
 from gdsim.simulation import Experiment, RunSpec, Simulation
@@ -24,15 +24,6 @@ SCHEDULES = [
     ("multistep", {"milestones": (2000, 5000, 8000)}),
     ("plateau", {"patience": 50, "factor": 0.5}),
 ]
-
-
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def single(name: str, params: dict, steps: int) -> None:

@@ -21,6 +21,7 @@ import statistics
 import time
 
 import numpy as np
+from timing import median_time
 
 from gdsim.curvature import Curvature, eigen, sharpness_along
 from gdsim.simulation import Experiment, RunSpec, Simulation
@@ -28,15 +29,6 @@ from gdsim.surfaces import make_surface
 from gdsim.sweep import _block_cells, _Rates, parse_axis, sweep
 
 START = (-1.5, 2.0)
-
-
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def bare_loop(surface, spec, x, y, steps: int) -> None:

@@ -170,14 +170,37 @@ def basin_map(surface: Any, spec: RunSpec, nx: int, ny: int, steps: int,
         final[a:b] = p.reshape(b - a, nx, 2)
         escaped[a:b] = out.reshape(b - a, nx)
 
-    if len(blocks) == 1:
-        run_block(blocks[0])
-    else:
-        with ThreadPoolExecutor(len(blocks)) as pool:
-            list(pool.map(run_block, blocks))  # list(): re-raise any worker's exception
+    if schedule.reactive or not _compiled(surface, spec, xs, ys, lrs, box, final, escaped,
+                                                threads):
+        if len(blocks) == 1:
+            run_block(blocks[0])
+        else:
+            with ThreadPoolExecutor(len(blocks)) as pool:
+                list(pool.map(run_block, blocks))  # list(): re-raise any worker's exception
     minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
     labels = _label(_private_copy(surface), final, escaped, minima, radius)
     return BasinMap(xs, ys, final, labels, minima, float(radius), steps, dom)
+
+
+def _compiled(surface: Any, spec: RunSpec, xs: np.ndarray, ys: np.ndarray, lrs: list,
+              box: tuple, final: np.ndarray, escaped: np.ndarray, threads: int) -> bool:
+    """The whole grid through a compiled kernel (:mod:`gdsim.kernels`; same floats as
+    ``_descend``) into ``final``/``escaped``; False when there is none (numba missing, a
+    surface or rule that cannot be traced)."""
+    from gdsim import kernels
+
+    if not kernels.enabled():
+        return False
+    ny, nx = len(ys), len(xs)
+    p = np.empty((ny * nx, 2), order="F")
+    p[:, 0] = np.tile(xs, ny)
+    p[:, 1] = np.repeat(ys, nx)
+    out = kernels.basin_descend(_private_copy(surface), _build(spec)[0], p, lrs, box, threads)
+    if out is None:
+        return False
+    final[...] = p.reshape(ny, nx, 2)
+    escaped[...] = out.reshape(ny, nx)
+    return True
 
 
 def _label(surface: Any, final: np.ndarray, escaped: np.ndarray, minima: np.ndarray,

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from gdsim.errors import GdsimError
+from gdsim.kernels.trace import TraceError
 from gdsim.params import resolve, unknown_name
 from gdsim.rules import (
     ARRAY,
@@ -32,8 +33,8 @@ from gdsim.rules import (
     maximized,
 )
 
-__all__ = ["OPTIMIZERS", "FloatRun", "OptState", "Optimizer", "OptimizerInfo", "build_rule",
-           "make_optimizer", "markdown_table", "stack_optimizers"]
+__all__ = ["OPTIMIZERS", "FloatRun", "OptState", "Optimizer", "OptimizerInfo", "VectorRun",
+           "build_rule", "make_optimizer", "markdown_table", "stack_optimizers"]
 
 OPTIMIZERS: dict[str, OptimizerInfo] = {info.name: info for info in ENTRIES}
 
@@ -43,6 +44,10 @@ _BLOCK_ELEMENTS = 1 << 15
 # One (1, D) run of an elementwise rule steps on Python floats; False steps it on arrays like a
 # batch: the same floats, slower (kept for benchmarks and tests).
 POINT_PATH = True
+# Per-run (N, 1) fields whose rows agree step as one scalar from this many rows on (below,
+# the check and the column rebuilt after it cost more than they save; measured crossover
+# ~1,000 rows of NAdam and QHAdam)
+_UNIFORM_MIN_ROWS = 1024
 
 
 @dataclass
@@ -122,6 +127,7 @@ class Optimizer:
         self.float_rule = (None if self._cols or not self.rule.elementwise
                            else build_rule(self.info, internal, FLOAT))
         self._block_rules: dict[tuple[int, int], Rule] = {}
+        self._vector_steps: dict[tuple, Any] = {}
 
     def __repr__(self) -> str:
         return f"Optimizer({self.name!r}, {self.hparams!r})"
@@ -170,17 +176,22 @@ class Optimizer:
         n, d = params.shape
         rows = max(1, _BLOCK_ELEMENTS // max(d, 1))
         if n <= rows:
-            new_p, new_s = self.rule.update(grads, state.buffers, params, lr, k)
+            bufs = state.buffers
+            new_p, new_s = self.rule.update(grads, _uniform_per_run(bufs, n, d), params, lr, k)
             params[...] = new_p
-            # a buffer may be an input itself (SGD's b₁ = g): keep a copy, never the caller's
-            state.buffers = type(state.buffers)(
-                *(np.copy(a) if a is grads or a is params else a for a in new_s))
+            # a buffer may be an input itself (SGD's b₁ = g): keep a copy, never the caller's;
+            # a per-run field stepped as one scalar becomes its (N, 1) column again
+            state.buffers = type(bufs)(
+                *(np.copy(a) if a is grads or a is params
+                  else np.full(old.shape, a) if old is not None and np.shape(a) != old.shape
+                  else a for a, old in zip(new_s, bufs, strict=True)))
         else:
             lr_rows = isinstance(lr, np.ndarray) and lr.shape[0] == n
             for i in range(0, n, rows):
                 sl = slice(i, min(i + rows, n))
                 rule = self._rows_rule(sl) if self._cols else self.rule
-                new_p, new_s = rule.update(grads[sl], state.rows(sl).buffers, params[sl],
+                bufs = _uniform_per_run(state.rows(sl).buffers, sl.stop - i, d)
+                new_p, new_s = rule.update(grads[sl], bufs, params[sl],
                                            lr[sl] if lr_rows else lr, k)
                 params[sl] = new_p
                 for dst, src in zip(state.buffers, new_s, strict=True):
@@ -197,12 +208,31 @@ class Optimizer:
             rule = self._block_rules[key] = build_rule(self.info, h, ARRAY)
         return rule
 
-    def float_run(self, state: OptState, params: np.ndarray) -> FloatRun | None:
+    def float_run(self, state: OptState, params: np.ndarray) -> FloatRun | VectorRun | None:
         """``params`` (1, D) and ``state`` held in Python floats for fast repeated steps (see
-        :class:`FloatRun`), or None when this optimizer has per-run columns or another shape."""
-        if params.shape[0] != 1 or self.float_rule is None or not POINT_PATH:
+        :class:`FloatRun`; :class:`VectorRun` for a rule coupling a run's coordinates), or
+        None when this optimizer has per-run columns or another shape."""
+        if params.shape[0] != 1 or not POINT_PATH:
             return None
-        return FloatRun(self, state, params)
+        if self.float_rule is not None:
+            return FloatRun(self, state, params)
+        if self._cols or self.rule.elementwise:
+            return None
+        try:
+            return VectorRun(self, state, params)
+        except TraceError:
+            return None
+
+    def vector_step(self, state: OptState, d: int) -> Any:
+        """The traced one-run step of a coupled rule (:mod:`gdsim.kernels.pystep`), built
+        once per state layout and run size."""
+        from gdsim.kernels import pystep
+
+        key = (d, tuple(None if a is None else a.shape[1] for a in state.buffers))
+        fn = self._vector_steps.get(key)
+        if fn is None:
+            fn = self._vector_steps[key] = pystep.build(self, state, d)
+        return fn
 
     def update(self, grads: np.ndarray, state: OptState, params: np.ndarray,
                lr: Hyper | None = None) -> tuple[np.ndarray, OptState]:
@@ -211,6 +241,25 @@ class Optimizer:
         s = state.copy()
         self.step_(np.asarray(grads, dtype=np.float64), s, p, lr)
         return p, s
+
+
+def _uniform_per_run(buffers: Any, n: int, d: int) -> Any:
+    """``buffers`` with each per-run ``(n, 1)`` field (of ``(n, d)`` runs, d > 1) whose rows
+    hold one value, bit for bit, as that NumPy scalar: the rule then computes its per-run
+    quantities once, and its ``(N, d)`` passes take a scalar instead of broadcasting a column
+    (two-wide rows make that broadcast several times slower). Same floats: ``+ − × ÷ √``
+    are correctly rounded on a scalar as on each row, and NumPy scalars give NumPy's inf/nan."""
+    if d <= 1 or n < _UNIFORM_MIN_ROWS:
+        return buffers
+    out = None
+    for f, a in enumerate(buffers):
+        if a is not None and a.shape[1] == 1:
+            bits = a.view(np.int64)
+            if (bits == bits[0, 0]).all():
+                if out is None:
+                    out = list(buffers)
+                out[f] = a[0, 0]
+    return buffers if out is None else type(buffers)(*out)
 
 
 class FloatRun:
@@ -272,6 +321,57 @@ class FloatRun:
         for f, (a, one) in enumerate(zip(self.state.buffers, self._per_run, strict=True)):
             if a is not None:
                 a[0, :] = self.s[0][f] if one else [c[f] for c in self.s]
+        self.state.count = self.count
+
+
+class VectorRun:
+    """One (1, D) run of a rule that couples its coordinates (Adafactor's RMS) held in Python
+    floats: ``p`` its coordinates, ``s`` its state's floats field by field, stepped by the
+    rule's traced straight-line form (:mod:`gdsim.kernels.pystep`: the array form's
+    operations in order, so its floats). A step that raises is redone on arrays."""
+
+    coupled = True  # Simulation steps it with one call per step, not one per coordinate
+
+    def __init__(self, opt: Optimizer, state: OptState, params: np.ndarray) -> None:
+        self.opt, self.state, self.params = opt, state, params
+        self.count = state.count
+        self.p: list[float] = params.tolist()[0]
+        self.fields = [(f, a.shape[1]) for f, a in enumerate(state.buffers) if a is not None]
+        self.s: tuple = tuple(v for f, _ in self.fields for v in state.buffers[f].tolist()[0])
+        self.update = opt.vector_step(state, len(self.p))
+
+    def step(self, g: list[float], lr: float) -> None:
+        """One update of ``p`` and ``s`` from the gradient coordinates ``g``."""
+        k = self.count + 1
+        try:
+            self.p, self.s = self.update(self.p, g, self.s, lr, k)
+        except FLOAT_ERRORS:
+            self.p, self.s = self.fallback(g, lr, k)
+        self.count = k
+
+    def _buffers(self, flat: Any) -> Any:
+        """The state fields as (1, width) arrays from their flat floats."""
+        out: list = [None] * len(self.state.buffers)
+        i = 0
+        for f, w in self.fields:
+            out[f] = np.array([flat[i:i + w]], dtype=np.float64)
+            i += w
+        return type(self.state.buffers)(*out)
+
+    def fallback(self, g: list[float], lr: float, k: int) -> tuple[list[float], tuple]:
+        """Step ``k`` on (1, D) arrays (NumPy's inf/nan where Python raises)."""
+        new_p, new_s = self.opt.rule.update(np.array([g], dtype=np.float64),
+                                            self._buffers(self.s),
+                                            np.array([self.p], dtype=np.float64), lr, k)
+        flat = [v for f, _ in self.fields
+                for v in np.asarray(new_s[f], np.float64).reshape(-1).tolist()]
+        return np.asarray(new_p, np.float64).reshape(-1).tolist(), tuple(flat)
+
+    def store(self) -> None:
+        """Write params, buffers and the step count back into the arrays and ``OptState``."""
+        self.params[0, :] = self.p
+        for (f, _), arr in zip(self.fields, self._buffers(self.s), strict=False):
+            self.state.buffers[f][0, :] = arr
         self.state.count = self.count
 
 

@@ -504,7 +504,7 @@ class Simulation:
         idx = (np.stack([self._batches[i].take(m * batch).reshape(m, batch)
                          for i in g.members], axis=1) if batch else None)
         noise = self._noise_block(g, m)
-        point_runs = (self._point_runs(g) if not batch and surface._scalar_f
+        point_runs = (self._point_runs(g, coupled=False) if not batch and surface._scalar_f
                       and surface._scalar_g else None)
         if point_runs is not None:  # floats, run by run: the same numbers, ~50× faster
             with np.errstate(all="ignore"):
@@ -532,10 +532,11 @@ class Simulation:
         g.loss = loss.copy()
         return P, G, LR, L
 
-    def _point_runs(self, g: _Group) -> list | None:
+    def _point_runs(self, g: _Group, coupled: bool = True) -> list | None:
         """One :class:`~gdsim.optimizers.FloatRun` per member of a small group, over views of
         the group's params and state rows (each run's own optimizer: a stacked row equals
-        its run alone), or None: the group is stepped on arrays."""
+        its run alone), or None: the group is stepped on arrays. ``coupled``: a
+        :class:`~gdsim.optimizers.VectorRun` may stand for a coordinate-coupled rule."""
         if len(g.members) > _POINT_GROUP_MAX:
             return None
         out = []
@@ -544,7 +545,7 @@ class Simulation:
             if len(g.members) > 1 and set(opt.state_fields) != set(g.state.slots):
                 return None  # e.g. gd stacked with momentum: the group has slots gd lacks
             run = opt.float_run(g.state.rows(slice(j, j + 1)), g.params[j : j + 1])
-            if run is None:
+            if run is None or (not coupled and getattr(run, "coupled", False)):
                 return None
             out.append(run)
         return out
@@ -567,12 +568,27 @@ class Simulation:
                 return surface.grad(pt, out=gbuf).tolist()[0]
 
         nz = noise.tolist() if noise is not None else None
-        update = run.update
-        (x, y), (sx, sy) = run.p, run.s
-        count = run.count
         gx, gy = G[0].tolist()
         rows: list[float] = []
         extend = rows.extend
+        if getattr(run, "coupled", False):  # VectorRun: one traced call per step
+            step = run.step
+            for k in range(m):
+                if nz is not None:
+                    nx, ny = nz[k]
+                    gx += nx
+                    gy += ny
+                step([gx, gy], lr[k])
+                x, y = run.p
+                gx, gy = grad2(x, y)
+                if type(gx) is not float or type(gy) is not float:
+                    gx, gy = float(gx), float(gy)
+                extend((x, y, gx, gy))
+            self._store_point(run, rows, m, P, G)
+            return
+        update = run.update
+        (x, y), (sx, sy) = run.p, run.s
+        count = run.count
         for k in range(m):
             if nz is not None:
                 nx, ny = nz[k]
@@ -590,10 +606,17 @@ class Simulation:
             if type(gx) is not float or type(gy) is not float:  # np.float64, 0-d arrays
                 gx, gy = float(gx), float(gy)
             extend((x, y, gx, gy))
+        run.p, run.s, run.count = [x, y], [sx, sy], count
+        self._store_point(run, rows, m, P, G)
+
+    @staticmethod
+    def _store_point(run: Any, rows: list[float], m: int, P: np.ndarray,
+                     G: np.ndarray) -> None:
+        """A one-run chunk's ``(x, y, gx, gy)`` rows into its ``P``/``G`` columns, and the
+        run's floats back into its arrays."""
         out = np.array(rows, dtype=np.float64).reshape(m, 4)
         P[1:] = out[:, 0:2]
         G[1:] = out[:, 2:4]
-        run.p, run.s, run.count = [x, y], [sx, sy], count
         run.store()
 
     def _step_point_reactive(self, run: Any, m: int, P: np.ndarray, G: np.ndarray,

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from gdsim import kernels
 from gdsim.basin import _build, _private_copy
 from gdsim.errors import GdsimError
 from gdsim.simulation import BOX_FACTOR, RunSpec
@@ -340,21 +341,36 @@ def sweep(surface: Any, spec: RunSpec, x: Axis, y: Axis | None, steps: int,
             raise SweepCancelled()
         if progress is not None:
             with lock:
-                done[b] = k
+                if b < 0:  # the compiled kernel steps every block at once
+                    done[:] = [k] * len(done)
+                else:
+                    done[b] = k
                 frac = sum(done) / total
             progress(frac)
 
-    def run_block(b: int) -> None:
-        rows = blocks[b]
+    def run_block(b: int) -> bool:
+        """Step block ``b`` (−1: the whole grid through a compiled kernel, False if none)."""
+        rows = range(ny) if b < 0 else blocks[b]
         opt, J, I = _block_cells(spec, x, y, rows)
         rates = _Rates(spec, schedule, x, y, J, I)
-        out = _descend(_private_copy(surface), opt, (sx, sy), len(J), rates,
-                       steps, box, tol, fstar + loss_tol, lambda k: report(b, k))
+        if b < 0:
+            out = kernels.sweep_descend(_private_copy(surface), opt, (sx, sy), len(J), rates,
+                                        steps, box, tol, fstar + loss_tol,
+                                        lambda k: report(-1, k), CHUNK_STEPS * 8,
+                                        threads)
+            if out is None:
+                return False
+        else:
+            out = _descend(_private_copy(surface), opt, (sx, sy), len(J), rates,
+                           steps, box, tol, fstar + loss_tol, lambda k: report(b, k))
         final[J, I] = out[0]
         for arr, v in zip((loss, status, stop, stt), out[1:], strict=True):
             arr[J, I] = v
+        return True
 
-    if len(blocks) == 1:
+    if kernels.enabled() and run_block(-1):
+        pass
+    elif len(blocks) == 1:
         run_block(0)
     else:
         with ThreadPoolExecutor(len(blocks)) as pool:

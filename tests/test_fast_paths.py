@@ -32,6 +32,9 @@ VARIANTS = [
     ("nadam", {"lr": 0.05, "momentum_decay": 0.1}),
     ("radam", {"lr": 0.01}),
     ("radam", {"beta1": 0.5, "beta2": 0.6}),
+    # a coordinate-coupled rule: its traced one-run form (VectorRun), not per coordinate
+    ("adafactor", {"lr": 0.05, "weight_decay": 0.1, "d": 1.5}),
+    ("adafactor", {"lr": 0.2, "beta2_decay": -0.5, "eps2": 0.5}),
 ]
 IDS = [f"{n}-{i}" for i, (n, _) in enumerate(VARIANTS)]
 
@@ -89,11 +92,16 @@ def test_float_path_equals_the_array_path_bitwise(name, hp, monkeypatch):
 
 
 def test_every_registered_rule_has_a_float_form():
-    coupled = {"adafactor"}  # RMS over a run's coordinates: array path only, by design
+    coupled = {"adafactor"}  # RMS over a run's coordinates: one traced call per step
     for name in OPTIMIZERS:
         opt = make_optimizer(name)
         if name in coupled:
             assert not opt.rule.elementwise and opt.float_rule is None
+            p = np.array([[0.5, -1.0]])
+            run = opt.float_run(opt.init(p), p)
+            assert isinstance(run, optimizers.VectorRun)
+            run.step([0.25, 2.0], 0.01)
+            assert all(type(v) is float for v in (*run.p, *run.s)), name
             continue
         assert opt.rule.elementwise and opt.float_rule is not None, name
         # one coordinate on floats: floats in, floats out (no NumPy scalars sneak in)
@@ -159,6 +167,8 @@ SIM_CASES = [
     ("himmelblau", "nadam", {"lr": 0.05}, {"noise": 0.5}),
     ("ackley", "rmsprop", {"centered": True}, {"noise": 0.1}),
     ("levi13", "momentum", {}, {}),
+    ("rosenbrock", "adafactor", {"lr": 0.05}, {"noise": 0.2}),
+    ("rastrigin", "adafactor", {"lr": 0.5, "weight_decay": 0.01}, {}),
     ("beale", "radam", {}, {"tol": 1e-6}),
     ("expr:x^2 + 3*y^2 + sin(x*y)", "adagrad", {"lr": 0.5}, {"start": (1.0, -1.0)}),
     ("linreg", "adamw", {}, {}),
@@ -253,3 +263,122 @@ def test_group_of_mixed_slots_keeps_the_array_path():
     (group,) = pair._groups
     runs = pair._point_runs(group)
     assert [r.params.base is group.params for r in runs] == [True, True]
+
+
+@pytest.mark.parametrize("name", ["nadam", "qhadam", "sf_sgd", "sf_adamw", "asgd"])
+@pytest.mark.parametrize(("order", "block"), [("C", None), ("F", None), ("C", 4)])
+def test_per_run_fields_step_as_one_scalar_with_the_floats_of_each_row(name, order, block,
+                                                                       monkeypatch):
+    """Per-run (N, 1) fields whose rows agree step as one scalar (optimizers._uniform_per_run);
+    rows that differ (an lr column, an edited row, 0.0 against −0.0) keep the column: every
+    row equals its run stepped alone either way, in one block or in row blocks."""
+    monkeypatch.setattr(optimizers, "_UNIFORM_MIN_ROWS", 1)
+    if block is not None:
+        monkeypatch.setattr(optimizers, "_BLOCK_ELEMENTS", block)
+    opt = make_optimizer(name)
+    rng = np.random.default_rng(11)
+    p = np.array(rng.normal(size=(5, 2)), order=order)
+    singles = [p[i:i + 1].copy() for i in range(5)]
+    s, ss = opt.init(p), [opt.init(q) for q in singles]
+    lr_col = np.array([[0.01], [0.02], [0.01], [0.005], [0.01]])
+    for k in range(14):
+        g = rng.normal(size=(5, 2))
+        lr = 0.01 if k < 5 or k >= 10 else lr_col
+        if k == 8:  # row 2's per-run fields edited; row 3's become −0.0 if 0.0
+            for f, a in enumerate(s.buffers):
+                if a is not None and a.shape == (5, 1):
+                    a[2] *= 1.5
+                    a[3] = -0.0 if a[3] == 0.0 else a[3]
+                    ss[2].buffers[f][0, 0] = a[2, 0]
+                    ss[3].buffers[f][0, 0] = a[3, 0]
+        with np.errstate(all="ignore"):
+            opt.step_(g, s, p, lr)
+            for i in range(5):
+                opt.step_(g[i:i + 1], ss[i], singles[i], lr if k < 5 or k >= 10
+                          else float(lr_col[i, 0]))
+        assert all(a.shape[0] == 5 for a in s.slots.values())
+        for i in range(5):
+            assert same_floats(p[i], singles[i][0]), (k, i)
+            for f, a in s.slots.items():
+                assert same_floats(a[i], ss[i].slots[f][0]), (k, i, f)
+
+
+def test_uniform_per_run_takes_equal_bits_only(monkeypatch):
+    from gdsim.optimizers import _uniform_per_run
+    from gdsim.rules.adam import NAdamState
+
+    monkeypatch.setattr(optimizers, "_UNIFORM_MIN_ROWS", 3)
+    z = np.zeros((3, 2))
+    nan = np.full((3, 1), np.nan)
+    out = _uniform_per_run(NAdamState(z, z, nan), 3, 2)
+    assert out.exp_avg is z and np.isnan(out.mu_product) and np.ndim(out.mu_product) == 0
+    signed = np.array([[0.0], [-0.0], [0.0]])
+    assert _uniform_per_run(NAdamState(z, z, signed), 3, 2).mu_product is signed
+    ones = NAdamState(z, z, np.ones((3, 1)))
+    assert _uniform_per_run(ones, 3, 1) is ones  # D = 1: every field is (N, 1)
+    assert _uniform_per_run(ones, 2, 2) is ones  # fewer rows than _UNIFORM_MIN_ROWS
+    assert _uniform_per_run(ones, 3, 2).mu_product == 1.0
+
+
+def test_per_run_helpers_run_once_per_run_on_floats_and_always_on_arrays():
+    from gdsim.rules import base
+
+    calls = []
+
+    @base.per_run
+    def helper(xp, a, b, c):
+        calls.append(xp.name)
+        return a * b + c
+
+    a, b, c = 1.5, 2.0, -0.0
+    assert helper(FLOAT, a, b, c) == helper(FLOAT, a, b, c) == 3.0
+    assert calls == ["float"]  # the second coordinate's call reuses the first's
+    assert helper(FLOAT, a, b, float(c + 0.0)) == 3.0  # equal, another object: computed
+    assert calls == ["float"] * 2
+    col = np.array([[1.5], [1.0]])
+    helper(ARRAY, col, b, c)
+    col[1] = 3.0
+    assert helper(ARRAY, col, b, c)[1, 0] == 6.0
+    assert calls == ["float"] * 2 + ["array"] * 2
+
+
+def test_hpow_on_columns_is_pythons_pow_per_row():
+    """hpow: a column against a number (β₂ᵗ of a stacked β₂, 0.96^(t·ψ) of a stacked ψ) or
+    two columns give each row's Python ``**`` bit for bit (±0 kept apart)."""
+    from gdsim.rules.base import hpow
+
+    col = np.array([[0.9], [-0.0], [0.999], [0.0], [0.9], [2.5], [-1.5]])
+    for k in (1, 3, 37, 2.0):
+        assert same_floats(hpow(col, k), [[v**k] for v in col[:, 0].tolist()])
+    exps = np.array([[0.004], [0.0], [1.0], [0.004], [-0.0], [7.5], [3.0]])
+    assert same_floats(hpow(0.96, exps * 12), [[0.96 ** (e * 12)] for e in exps[:, 0].tolist()])
+    assert same_floats(hpow(col, exps), [[b**e] for b, e in zip(col[:, 0].tolist(),
+                                                               exps[:, 0].tolist(), strict=True)])
+    assert hpow(0.9, 3) == 0.9**3
+
+
+def test_vector_run_fallback_gives_the_traced_steps_floats():
+    """A coupled run's array fallback (taken where Python raises) and its traced step agree
+    bit for bit, from a state several steps in."""
+    opt = make_optimizer("adafactor", lr=0.05, weight_decay=0.1)
+    p = np.array([[1.5, -0.25]])
+    run = opt.float_run(opt.init(p), p)
+    for g in rosen_grads((1.5, -0.25), 9):
+        run.step(list(g), 0.05)
+    g = [3.0, -0.5]
+    want_p, want_s = run.update(run.p, g, run.s, 0.05, run.count + 1)
+    got_p, got_s = run.fallback(g, 0.05, run.count + 1)
+    assert same_floats(got_p, want_p) and same_floats(got_s, want_s)
+    assert not same_floats(got_p, run.p)
+
+
+@settings(max_examples=60, deadline=None)
+@given(d=st.integers(1, 12), n=st.integers(1, 40), order=st.sampled_from("CF"),
+       seed=st.integers(0, 2**32 - 1), scale=st.sampled_from([1e-200, 1e-3, 1.0, 1e150]))
+def test_rms_columns_equal_numpy_sum(d, n, order, seed, scale):
+    """Adafactor's per-run RMS adds short rows' columns in turn: NumPy's sum, bit for bit."""
+    from gdsim.rules.base import _arms
+
+    a = np.array(np.random.default_rng(seed).standard_normal((n, d)) * scale, order=order)
+    want = np.sqrt(np.sum(a * a, axis=1, keepdims=True)) / (d ** 0.5)
+    assert same_floats(_arms(a), want)

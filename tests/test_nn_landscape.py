@@ -94,3 +94,14 @@ def test_snapshot_gives_the_same_landscape_and_ignores_later_training():
     got = L.landscape(snap, 0, n=5, seed=1)
     np.testing.assert_array_equal(got.loss, want.loss)
     np.testing.assert_array_equal(got.paths[0], want.paths[0])
+
+
+def test_on_grid_interpolates_the_grid_and_is_nan_outside(trainer):
+    ls = L.landscape(trainer, 0, n=7, span=0.5)
+    nodes = np.array([[ls.alphas[2], ls.betas[5]], [ls.alphas[0], ls.betas[6]]])
+    np.testing.assert_array_equal(ls.on_grid(nodes), [ls.loss[5, 2], ls.loss[6, 0]])
+    mid = (ls.alphas[3] + ls.alphas[4]) / 2
+    want = (ls.loss[1, 3] + ls.loss[1, 4]) / 2
+    assert ls.on_grid(np.array([[mid, ls.betas[1]]]))[0] == pytest.approx(want, rel=1e-12)
+    out = ls.on_grid(np.array([[2 * ls.alphas[-1], 0.0], [0.0, -2 * ls.betas[-1]]]))
+    assert np.isnan(out).all()

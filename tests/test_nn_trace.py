@@ -59,6 +59,19 @@ def test_node_values_are_the_forward_pass():
         np.testing.assert_allclose(one.a[layer], vals[layer][2], rtol=1e-12)
 
 
+@pytest.mark.parametrize("kw", [{}, {"batch_norm": True}, {"hidden": (3, 3, 3, 3)}])
+def test_node_values_in_one_pass_equal_each_layer_forwarded_from_the_input(kw):
+    tr = trained("relu", "ce", **kw)
+    p, bn = tr.weights(0)
+    grid = np.random.default_rng(1).uniform(-2, 2, size=(50, 2))
+    vals = node_values(tr.net, p, bn, grid)
+    for i in range(len(tr.net.layers) - 1):  # hidden layer i + 1 from the input each time
+        h, _ = tr.net._forward(p[None, :], grid, False, None, bn[None, :], False, False, 0, i + 1)
+        np.testing.assert_allclose(vals[i + 1], h[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(vals[-1], tr.net.outputs(p[None, :], grid, bn[None, :])[0],
+                               rtol=1e-12)
+
+
 def test_batch_norm_networks_are_refused_with_a_reason():
     tr = trained("tanh", "bce", batch_norm=True)
     p, _ = tr.weights(0)

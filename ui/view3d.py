@@ -145,22 +145,27 @@ def path_xyz(controller, j: int, heights: HeightMap, max_points: int = MAX_PATH_
     return np.column_stack([pts[ok], z])
 
 
-class View3D(QWidget):
-    """Surface mesh + run paths in a GLViewWidget, or a notice where OpenGL is unavailable."""
+class MeshView3D(QWidget):
+    """A mesh ``z[i, j] = f(x[i], y[j])`` with axes, a colour bar and coloured paths on it, in
+    a GLViewWidget made on first show; a notice in its place where OpenGL is unavailable.
 
-    def __init__(self, controller, parent: QWidget | None = None) -> None:
+    Callers give the grid (:meth:`set_mesh`) and the paths as (points (k, 2), values (k,))
+    in the grid's units (:meth:`set_paths`); heights are only rescaled for display.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.controller = controller
         self.gl_view = None  # created lazily on first show
         self.notice: QLabel | None = None
         self._mesh = None
         self._wire = None
-        self._stale = False
         self._lines: list = []
         self._heads: list = []
         self._heights: HeightMap | None = None
-        self._surface_key = None
-        self._z: np.ndarray | None = None
+        self._x = self._y = self._z = None
+        self._names: tuple[str, str, str] = ("x", "y", "f")
+        self._paths: list[tuple[np.ndarray, np.ndarray, object]] = []
+        self.camera_distance = 1.9  # × the larger side of the grid
         self._axes: list = []  # axis lines, tick labels and names
         self.legend = None  # the colour bar (a GLGradientLegendItem)
         self.axis_labels: dict[str, list[str]] = {}  # "x", "y", "f" -> tick texts drawn
@@ -175,18 +180,11 @@ class View3D(QWidget):
         bar.addWidget(self.log_check)
         bar.addStretch(1)
         self._layout.addLayout(bar)
-        controller.experiment_changed.connect(self._on_experiment_changed)
-        controller.reset_done.connect(self.update_paths)
-        controller.stepped.connect(self.update_paths)
-        controller.cursor_changed.connect(self._on_cursor)
-        if hasattr(controller, "run_color_changed"):
-            controller.run_color_changed.connect(self._recolor)
 
     # --- lazy creation ----------------------------------------------------------------------
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.ensure_view() and self._stale:
-            self.update_paths()
+        self.ensure_view()
         super().showEvent(event)
 
     def ensure_view(self) -> bool:
@@ -196,22 +194,28 @@ class View3D(QWidget):
         if self.notice is not None:
             return False
         if not gl_available():
-            self._show_notice(NOTICE)
+            self._show_notice(tr("3-D view unavailable: no OpenGL context could be created "
+                                 "on this display."))
             return False
         try:
             import pyqtgraph.opengl as gl
 
             view = gl.GLViewWidget()
         except Exception as exc:  # noqa: BLE001 - missing PyOpenGL, driver trouble...
-            self._show_notice(f"3-D view unavailable: {exc}")
+            self._show_notice(tr("3-D view unavailable: {0}").format(exc))
             return False
         view.setObjectName("view3dGL")
         view.setBackgroundColor(QColor(theme.BACKGROUND))
         self._gl = gl
         self.gl_view = view
         self._layout.addWidget(view, 1)
-        self._rebuild_surface()
+        self._view_created()
         return True
+
+    def _view_created(self) -> None:
+        """Draw what was given before the GL widget existed."""
+        if self._z is not None:
+            self._draw_mesh()
 
     def _show_notice(self, text: str) -> None:
         self.notice = QLabel(text)
@@ -223,42 +227,32 @@ class View3D(QWidget):
 
     # --- drawing ----------------------------------------------------------------------------
 
-    def _domain(self):
-        exp = self.controller.experiment
-        return exp.view if exp.view is not None else self.controller.sim.surface.domain
-
-    def _on_experiment_changed(self) -> None:
+    def set_mesh(self, x: np.ndarray, y: np.ndarray, z: np.ndarray,
+                 names: tuple[str, str, str] = ("x", "y", "f"), log: bool | None = None) -> None:
+        """The grid to draw (``z`` (len(x), len(y))); ``log``: log heights (None: chosen by
+        :func:`prefers_log`). Kept and drawn when the GL widget exists."""
+        self._x, self._y, self._z = (np.asarray(a, dtype=np.float64) for a in (x, y, z))
+        self._names = names
+        self.log_check.blockSignals(True)
+        self.log_check.setChecked(prefers_log(self._z) if log is None else log)
+        self.log_check.blockSignals(False)
         if self.gl_view is not None:
-            self._rebuild_surface()
+            self._draw_mesh()
 
-    def _key(self):
-        exp = self.controller.experiment
-        return (exp.surface, repr(sorted(exp.surface_params.items())), exp.formula,
-                tuple(self._domain()))
+    def domain(self) -> tuple[float, float, float, float]:
+        """(xmin, xmax, ymin, ymax) of the grid."""
+        return (float(self._x[0]), float(self._x[-1]), float(self._y[0]), float(self._y[-1]))
 
     def _on_log_toggled(self, _on: bool) -> None:
         if self.gl_view is not None and self._z is not None:
             self._draw_mesh()
-
-    def _rebuild_surface(self) -> None:
-        """Grid the surface over its view domain (only when surface or domain changed)."""
-        key = self._key()
-        if key != self._surface_key:
-            self._surface_key = key
-            x, y, z = surface_grid(self.controller.sim.surface, self._domain())
-            self._x, self._y, self._z = x, y, z
-            self.log_check.blockSignals(True)
-            self.log_check.setChecked(prefers_log(z))
-            self.log_check.blockSignals(False)
-            self._draw_mesh()
-        self._rebuild_paths()
 
     def _draw_mesh(self) -> None:
         gl = self._gl
         x, y, z = self._x, self._y, self._z
         finite = z[np.isfinite(z)]
         zmin, zmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        xmin, xmax, ymin, ymax = (float(v) for v in self._domain())
+        xmin, xmax, ymin, ymax = self.domain()
         size = max(xmax - xmin, ymax - ymin)
         self._heights = HeightMap(zmin, zmax, HEIGHT_RATIO * size, self.log_check.isChecked())
         h = self._heights(np.where(np.isfinite(z), z, zmax))
@@ -284,7 +278,8 @@ class View3D(QWidget):
         from PySide6.QtGui import QVector3D
 
         self.gl_view.setCameraPosition(pos=QVector3D(cx, cy, self._heights.height / 3),
-                                       distance=1.9 * size, elevation=32, azimuth=-60)
+                                       distance=self.camera_distance * size, elevation=32,
+                                       azimuth=-60)
         self.update_paths()
 
     def _draw_axes(self, cmap) -> None:
@@ -294,12 +289,12 @@ class View3D(QWidget):
         for item in self._axes:
             view.removeItem(item)
         self._axes = []
-        xmin, xmax, ymin, ymax = (float(v) for v in self._domain())
+        xmin, xmax, ymin, ymax = self.domain()
         size = max(xmax - xmin, ymax - ymin)
         tick = TICK * size
         font = QFont()
         font.setPointSize(8)
-        names = tuple(getattr(self.controller.sim.surface, "axis_names", ("x", "y")))
+        names = self._names
         segs: list = [[xmin, ymin, 0], [xmax, ymin, 0], [xmin, ymin, 0], [xmin, ymax, 0],
                       [xmin, ymin, 0], [xmin, ymin, hm.height]]
 
@@ -326,15 +321,15 @@ class View3D(QWidget):
             self.axis_labels["f"].append(f"{v:.3g}")
         text((xmax + 4 * tick, ymin, 0), names[0])
         text((xmin, ymax + 4 * tick, 0), names[1])
-        text((xmin, ymin, hm.height * 1.08), "f")
+        text((xmin, ymin, hm.height * 1.08), names[2])
         lines = gl.GLLinePlotItem(pos=np.asarray(segs, dtype=np.float64), color=AXIS_COLOR,
                                   width=1.0, antialias=True, mode="lines")
         lines.setDepthValue(DEPTH_AXES)
         self._axes.insert(0, lines)
         # colour bar: position 0..1 along it is height / max height, as in the mesh colours
         fracs = {f"{v:.3g}": float(hm(np.array(v))) / max(hm.height, 1e-300) for v in values}
-        scale = " (log height)" if hm.log else ""
-        fracs[f"f{scale}"] = 1.12
+        scale = tr(" (log height)") if hm.log else ""
+        fracs[f"{names[2]}{scale}"] = 1.12
         self.legend = gl.GLGradientLegendItem(pos=self._legend_pos(), size=LEGEND_SIZE,
                                               gradient=cmap, labels=fracs, fontColor=TEXT_COLOR)
         self.legend.setDepthValue(DEPTH_LEGEND)
@@ -351,16 +346,16 @@ class View3D(QWidget):
         if self.legend is not None:
             self.legend.setData(pos=self._legend_pos())
 
-    def _rebuild_paths(self) -> None:
+    def set_path_colors(self, colors: list) -> None:
+        """One line (with a dot at its head) per colour, replacing the previous ones."""
         if self.gl_view is None:
             return
         for item in self._lines + self._heads:
             self.gl_view.removeItem(item)
         self._lines, self._heads = [], []
         gl = self._gl
-        for exp_i in self.controller.enabled_indices():
-            spec = self.controller.experiment.runs[exp_i]
-            c = QColor(spec.color or theme.run_color(exp_i))
+        for color in colors:
+            c = QColor(color)
             rgba = (c.redF(), c.greenF(), c.blueF(), 1.0)
             line = gl.GLLinePlotItem(pos=np.zeros((0, 3)), color=rgba, width=2.5,
                                      antialias=True, mode="line_strip")
@@ -374,6 +369,99 @@ class View3D(QWidget):
             self.gl_view.addItem(head)
             self._lines.append(line)
             self._heads.append(head)
+
+    def set_path_color(self, j: int, color) -> None:
+        c = QColor(color)
+        rgba = (c.redF(), c.greenF(), c.blueF(), 1.0)
+        self._lines[j].setData(color=rgba)
+        self._heads[j].setData(color=rgba)
+
+    def set_path(self, j: int, points: np.ndarray, values: np.ndarray) -> None:
+        """Path ``j`` through ``points`` (k, 2) at the heights of ``values`` (k,), a little
+        above the mesh; rows with a non-finite coordinate or value are dropped."""
+        points, values = np.asarray(points, np.float64), np.asarray(values, np.float64)
+        ok = np.isfinite(points).all(axis=1) & np.isfinite(values)
+        hm = self._heights
+        z = hm(values[ok]) + LIFT * hm.height
+        xyz = np.column_stack([points[ok], z])
+        self._lines[j].setData(pos=xyz)
+        self._heads[j].setData(pos=xyz[-1:])
+
+    def set_paths(self, paths: list[tuple[np.ndarray, np.ndarray, object]]) -> None:
+        """The paths to draw on the mesh: (points (k, 2), values (k,), colour) each; kept and
+        redrawn with the mesh (e.g. when "Log height" is toggled)."""
+        self._paths = list(paths)
+        if self.gl_view is not None:
+            self.set_path_colors([c for _, _, c in self._paths])
+            self.update_paths()
+
+    def update_paths(self) -> None:
+        """Redraw the paths given to :meth:`set_paths` on the current height map."""
+        if self.gl_view is None or self._heights is None:
+            return
+        if len(self._lines) != len(self._paths):
+            self.set_path_colors([c for _, _, c in self._paths])
+        for j, (pts, vals, _) in enumerate(self._paths):
+            self.set_path(j, pts, vals)
+
+    def path_data(self, j: int) -> np.ndarray:
+        """(k, 3) points currently drawn for path ``j`` (for tests and exports)."""
+        return np.asarray(self._lines[j].pos) if self.gl_view is not None else np.zeros((0, 3))
+
+
+class View3D(MeshView3D):
+    """The Surfaces tab's 3-D view: the surface over its view domain with each enabled run's
+    path up to the shown step, following the controller."""
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._stale = False
+        self._surface_key = None
+        controller.experiment_changed.connect(self._on_experiment_changed)
+        controller.reset_done.connect(self.update_paths)
+        controller.stepped.connect(self.update_paths)
+        controller.cursor_changed.connect(self._on_cursor)
+        if hasattr(controller, "run_color_changed"):
+            controller.run_color_changed.connect(self._recolor)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.ensure_view() and self._stale:
+            self.update_paths()
+        QWidget.showEvent(self, event)
+
+    def _view_created(self) -> None:
+        self._rebuild_surface()
+
+    def _domain(self):
+        exp = self.controller.experiment
+        return exp.view if exp.view is not None else self.controller.sim.surface.domain
+
+    def _on_experiment_changed(self) -> None:
+        if self.gl_view is not None:
+            self._rebuild_surface()
+
+    def _key(self):
+        exp = self.controller.experiment
+        return (exp.surface, repr(sorted(exp.surface_params.items())), exp.formula,
+                tuple(self._domain()))
+
+    def _rebuild_surface(self) -> None:
+        """Grid the surface over its view domain (only when surface or domain changed)."""
+        key = self._key()
+        if key != self._surface_key:
+            self._surface_key = key
+            x, y, z = surface_grid(self.controller.sim.surface, self._domain())
+            names = tuple(getattr(self.controller.sim.surface, "axis_names", ("x", "y")))
+            self.set_mesh(x, y, z, (*names, "f"))
+        self._rebuild_paths()
+
+    def _rebuild_paths(self) -> None:
+        if self.gl_view is None:
+            return
+        exp = self.controller.experiment
+        self.set_path_colors([exp.runs[i].color or theme.run_color(i)
+                              for i in self.controller.enabled_indices()])
         self.update_paths()
 
     def _on_cursor(self, _step: int) -> None:
@@ -384,11 +472,9 @@ class View3D(QWidget):
         enabled = self.controller.enabled_indices()
         if index not in enabled or enabled.index(index) >= len(self._lines):
             return
-        j = enabled.index(index)
-        c = QColor(self.controller.experiment.runs[index].color or theme.run_color(index))
-        rgba = (c.redF(), c.greenF(), c.blueF(), 1.0)
-        self._lines[j].setData(color=rgba)
-        self._heads[j].setData(color=rgba)
+        self.set_path_color(enabled.index(index),
+                            self.controller.experiment.runs[index].color
+                            or theme.run_color(index))
 
     def update_paths(self) -> None:
         """Redraw every run's path up to the shown step."""
@@ -405,10 +491,6 @@ class View3D(QWidget):
             xyz = path_xyz(self.controller, j, self._heights)
             line.setData(pos=xyz)
             head.setData(pos=xyz[-1:])
-
-    def path_data(self, j: int) -> np.ndarray:
-        """(k, 3) points currently drawn for enabled run ``j`` (for tests and exports)."""
-        return np.asarray(self._lines[j].pos) if self.gl_view is not None else np.zeros((0, 3))
 
 
 def _on_top_options() -> dict:

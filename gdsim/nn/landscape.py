@@ -43,6 +43,23 @@ class Landscape:
     steps: dict[int, np.ndarray]
     explained: tuple[float, float] | None = None  # PCA: variance fraction of d1, d2
 
+    def on_grid(self, points: np.ndarray) -> np.ndarray:
+        """The grid's values at (α, β) ``points`` (k, 2), bilinearly interpolated (exact at
+        grid nodes); NaN outside the grid. Where a projected path meets the drawn surface."""
+        pts = np.asarray(points, np.float64).reshape(-1, 2)
+        a, b = self.alphas, self.betas
+        fa = (pts[:, 0] - a[0]) / (a[-1] - a[0]) * (len(a) - 1)
+        fb = (pts[:, 1] - b[0]) / (b[-1] - b[0]) * (len(b) - 1)
+        inside = (fa >= 0) & (fa <= len(a) - 1) & (fb >= 0) & (fb <= len(b) - 1)
+        fa, fb = np.where(inside, fa, 0.0), np.where(inside, fb, 0.0)
+        i0 = np.minimum(np.floor(fa).astype(np.int64), len(a) - 2)
+        j0 = np.minimum(np.floor(fb).astype(np.int64), len(b) - 2)
+        ta, tb = fa - i0, fb - j0
+        z = self.loss
+        v = ((1 - tb) * ((1 - ta) * z[j0, i0] + ta * z[j0, i0 + 1])
+             + tb * ((1 - ta) * z[j0 + 1, i0] + ta * z[j0 + 1, i0 + 1]))
+        return np.where(inside, v, np.nan)
+
 
 def filter_normalized(net, center: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A Gaussian direction whose every filter (a unit's incoming weights) has the norm of the

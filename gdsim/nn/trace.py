@@ -17,15 +17,23 @@ from gdsim.nn.losses import loss_value, output_values
 def node_values(net, params: np.ndarray, bn: np.ndarray, x: np.ndarray) -> list[np.ndarray]:
     """Per layer, input first: the value of every node at each input row ``x`` (B, n_in):
     the inputs, each hidden layer's activations, then the outputs (probabilities for bce/ce,
-    the prediction for mse). A list of (B, width) arrays."""
+    the prediction for mse). A list of (B, width) arrays.
+
+    One forward pass over all rows at once: each layer starts from the previous one's
+    activation (the diagram evaluates a whole grid of the input plane per frame)."""
     p = np.asarray(params, np.float64).reshape(1, -1)
     b = np.asarray(bn, np.float64).reshape(1, -1)
-    out = [np.asarray(x, np.float64)]
+    x = np.asarray(x, np.float64)
+    out = [x]
+    h = x
+    last = len(net.layers) - 1
     with np.errstate(all="ignore"):
-        for i in range(len(net.layers) - 1):
-            h, _ = net._forward(p, x, False, None, b, False, False, 0, i + 1)
-            out.append(np.array(h[0]))
-        out.append(output_values(net.arch.loss, net.forward(p, x, bn=b))[0])
+        for i in range(last):
+            h, _ = net._forward(p, h, False, None, b, False, False, i, i + 1)
+            h = np.array(h)  # the engine's kept buffer: copied before the next layer
+            out.append(h[0])
+        z, _ = net._forward(p, h, False, None, b, False, False, last)
+        out.append(output_values(net.arch.loss, z)[0])
     return out
 
 

@@ -17,6 +17,7 @@ callers then redo that step on ARRAY (:data:`FLOAT_ERRORS`).
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from collections.abc import Callable
@@ -38,8 +39,16 @@ def hpow(base: Hyper, exp: Hyper) -> Hyper:
     NumPy's SIMD ``power`` differs from libm in the last bit, so columns are evaluated per
     distinct value with Python's ``**``: a stacked row then equals the run stepped alone.
     """
-    if not isinstance(base, np.ndarray) and not isinstance(exp, np.ndarray):
+    base_col, exp_col = isinstance(base, np.ndarray), isinstance(exp, np.ndarray)
+    if not base_col and not exp_col:
         return base**exp
+    if base_col != exp_col:  # one column and one number (β₂ᵗ): the column's distinct bits
+        col = np.asarray(base if base_col else exp, dtype=np.float64)
+        uniq, inv = np.unique(col.view(np.int64), return_inverse=True)
+        x = float(exp if base_col else base)
+        vals = np.array([v**x if base_col else x**v
+                         for v in uniq.view(np.float64).tolist()], dtype=np.float64)
+        return vals[inv.ravel()].reshape(col.shape)
     b, e = np.broadcast_arrays(np.asarray(base, dtype=np.float64), np.asarray(exp, np.float64))
     pairs = np.stack([b.ravel(), e.ravel()], axis=1)
     uniq, inv = np.unique(pairs, axis=0, return_inverse=True)
@@ -55,6 +64,11 @@ def _order(a: np.ndarray) -> str:
 def _fmax(a: float, b: float) -> float:
     """NumPy's ``maximum`` on floats: the NaN if either is NaN, ``b`` on ties."""
     return a if a > b or a != a else b
+
+
+def _fmin(a: float, b: float) -> float:
+    """NumPy's ``minimum`` on floats: the NaN if either is NaN, ``b`` on ties."""
+    return a if a < b or a != a else b
 
 
 def _fsign(a: float) -> float:
@@ -92,6 +106,26 @@ def _aper_run(p: np.ndarray, value: float) -> np.ndarray:
     return np.full((p.shape[0], 1), value)
 
 
+def _arms(a: np.ndarray) -> np.ndarray:
+    """Each run's root mean square, as torch's ``a.norm(2) / √numel``: an (N, 1) column.
+
+    NumPy sums fewer than 8 terms left to right, so for D < 8 the columns are added in that
+    order (the same floats, without a strided reduction over each short row)."""
+    sq = a * a
+    d = a.shape[1]
+    if 1 <= d < 8:
+        total = sq[:, 0:1].copy()
+        for j in range(1, d):
+            total += sq[:, j:j + 1]
+    else:
+        total = np.sum(sq, axis=1, keepdims=True)
+    return np.sqrt(total) / (d ** 0.5)
+
+
+def _frms(a: float) -> float:
+    raise TypeError("rms couples a run's coordinates: there is no per-coordinate float rms")
+
+
 class Backend(NamedTuple):
     """The few functions rules call besides ``+ − × ÷``, for floats or for arrays."""
 
@@ -105,17 +139,53 @@ class Backend(NamedTuple):
     zeros: Callable  # zeros(p): a buffer like p
     full: Callable  # full(p, value): a buffer like p filled with value (float or column)
     per_run: Callable  # per_run(p, value): one value per run ((N, 1); one float)
+    minimum: Callable  # NumPy's NaN-propagating minimum
+    rms: Callable  # each run's root mean square over its coordinates ((N, 1)); arrays only
 
 
 FLOAT = Backend("float", math.sqrt, _fmax, abs, _fsign, _fwhere, operator.pow, _fzeros,
-                _ffull, _fper_run)
+                _ffull, _fper_run, _fmin, _frms)
 ARRAY = Backend("array", np.sqrt, np.maximum, np.abs, np.sign, np.where, hpow, _azeros,
-                _afull, _aper_run)
+                _afull, _aper_run, np.minimum, _arms)
+
+
+def per_run(fn: Callable) -> Callable:
+    """Decorator for a rule's helper ``fn(xp, a, b, c)`` of per-run quantities: a function of
+    per-run state fields, ``lr``, ``k`` and hyperparameters, never of a coordinate's values.
+
+    On FLOAT a run's coordinates call it in turn with the same argument objects (a FloatRun
+    holds one object per per-run field for all its coordinates; the helper's results keep
+    that so), so the last call is kept and a call with the same objects (``is``: floats are
+    immutable, and the memo keeps them alive) returns its result: once per run and step
+    instead of once per coordinate. Arrays are computed each call (they change in place).
+    """
+    last: list = [(None, None, None, None)]  # (a, b, c, result), replaced as one tuple
+
+    @functools.wraps(fn)
+    def once(xp: Backend, a: Any, b: Any, c: Any) -> Any:
+        if xp is not FLOAT:
+            return fn(xp, a, b, c)
+        memo = last[0]
+        if a is memo[0] and b is memo[1] and c is memo[2]:
+            return memo[3]
+        out = fn(xp, a, b, c)
+        last[0] = (a, b, c, out)
+        return out
+
+    return once
+
+
+def lerp(xp: Backend, a: Any, b: Any, w: Any) -> Any:
+    """torch's ``lerp``: a + w(b − a) for w < ½, else b − (b − a)(1 − w) (one weight per run:
+    a single weight, a float or one NumPy scalar for all runs, computes only its branch)."""
+    if isinstance(w, float):
+        return a + (b - a) * w if w < 0.5 else b - (b - a) * (1.0 - w)
+    return xp.where(w < 0.5, a + (b - a) * w, b - (b - a) * (1.0 - w))
 
 
 def active(x: Hyper) -> bool:
     """Whether a term scaled by ``x`` must be computed (columns always are: 0·x is exact)."""
-    return isinstance(x, np.ndarray) or x != 0
+    return isinstance(x, np.ndarray) or getattr(x, "column", False) or bool(x != 0)
 
 
 class Rule(NamedTuple):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from gdsim.errors import GdsimError
 from gdsim.params import Param
 from gdsim.rules.base import (
@@ -15,7 +13,9 @@ from gdsim.rules.base import (
     Hyper,
     OptimizerInfo,
     Rule,
+    active,
     documented,
+    lerp,
     lr_param,
     wd_param,
 )
@@ -102,18 +102,14 @@ class AdafactorState(NamedTuple):
     variance: Any  # v, the decayed average of g² (a run's parameters form one vector)
 
 
-def _rms(a: np.ndarray) -> np.ndarray:
-    """Each run's root mean square, as torch's ``a.norm(2) / √numel``: an (N, 1) column."""
-    return np.sqrt(np.sum(a * a, axis=1, keepdims=True)) / (a.shape[1] ** 0.5)
-
-
 @documented("Adafactor", ADAFACTOR, "Shazeer & Stern (2018); torch.optim.Adafactor")
 def adafactor(beta2_decay: Hyper, eps1: Hyper | None, eps2: Hyper, d: Hyper,
               weight_decay: Hyper, xp: Backend = ARRAY) -> Rule:
     """Adafactor: Adam-like scaling by √v with a relative step size (the parameters' RMS) and
     update clipping; a run's coordinates are one vector, so v is not factored."""
-    if xp is not ARRAY:
+    if xp.name == "float":
         raise GdsimError("adafactor couples a run's coordinates: it steps on arrays only")
+    sqrt, pow, maximum, minimum, rms = xp.sqrt, xp.pow, xp.maximum, xp.minimum, xp.rms
     e1 = sys.float_info.epsilon if eps1 is None else eps1  # torch's None: finfo(float64).eps
 
     def init(p):
@@ -121,15 +117,14 @@ def adafactor(beta2_decay: Hyper, eps1: Hyper | None, eps2: Hyper, d: Hyper,
 
     def update(g, s, p, lr, k):
         (v,) = s
-        w = xp.pow(float(k), beta2_decay)  # 1 − β₂,t
-        rho = np.minimum(lr, 1.0 / float(k) ** 0.5)
-        a = np.maximum(eps2, _rms(p)) * rho
-        if isinstance(weight_decay, np.ndarray) or weight_decay != 0:
+        w = pow(k, beta2_decay)  # 1 − β₂,t
+        rho = minimum(lr, 1.0 / pow(k, 0.5))
+        a = maximum(eps2, rms(p)) * rho
+        if active(weight_decay):
             p = p * (1.0 - lr * weight_decay)
-        t = g * g
-        v = np.where(w < 0.5, v + (t - v) * w, t - (t - v) * (1.0 - w))  # torch's lerp
-        u = g * (1.0 / np.sqrt(np.maximum(v, e1 * e1)))
-        denom = np.maximum(1.0, _rms(u) / d)
+        v = lerp(xp, v, g * g, w)
+        u = g * (1.0 / sqrt(maximum(v, e1 * e1)))
+        denom = maximum(1.0, rms(u) / d)
         return p - u * (a / denom), (v,)
 
     return Rule(init, update, elementwise=False)

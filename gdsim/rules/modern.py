@@ -19,7 +19,9 @@ from gdsim.rules.base import (
     active,
     documented,
     eps_param,
+    lerp,
     lr_param,
+    per_run,
     unit_param,
     wd_param,
 )
@@ -214,6 +216,7 @@ class ScheduleFreeAdamState(NamedTuple):
     lr_max: Any
 
 
+@per_run
 def _average_weight(xp: Backend, weight_sum: Any, lr_max: Any, lr: Any) -> tuple:
     """schedulefree's weights (warmup 0, r = 0, weight_lr_power = 2): c_{t+1} and state."""
     lr_max = xp.maximum(lr_max * 0.0 + lr, lr_max)
@@ -221,11 +224,6 @@ def _average_weight(xp: Backend, weight_sum: Any, lr_max: Any, lr: Any) -> tuple
     weight_sum = weight_sum + weight
     ckp1 = weight / xp.where(weight_sum == 0.0, 1.0, weight_sum)  # theirs: 0 on ÷0
     return ckp1, weight_sum, lr_max
-
-
-def _lerp(xp: Backend, a: Any, b: Any, w: Any) -> Any:
-    """torch's ``lerp``: a + w(b − a) for w < ½, else b − (b − a)(1 − w)."""
-    return xp.where(w < 0.5, a + (b - a) * w, b - (b - a) * (1.0 - w))
 
 
 @documented("Schedule-free SGD", SF_SGD, "Defazio et al. (2024), The Road Less Scheduled; "
@@ -240,7 +238,7 @@ def sf_sgd(momentum: Hyper, xp: Backend = ARRAY) -> Rule:
     def update(g, s, p, lr, k):
         z, weight_sum, lr_max = s
         ckp1, weight_sum, lr_max = _average_weight(xp, weight_sum, lr_max, lr)
-        y = _lerp(xp, p, z, ckp1)
+        y = lerp(xp, p, z, ckp1)
         y = y + g * (lr * (momentum * (1.0 - ckp1) - 1.0))
         return y, (z - g * lr, weight_sum, lr_max)
 
@@ -269,7 +267,7 @@ def sf_adamw(beta1: Hyper, beta2: Hyper, eps: Hyper, weight_decay: Hyper,
         u = g / (sqrt(v / bc2) + eps)
         if decay:
             u = u + p * weight_decay
-        y = _lerp(xp, p, z, ckp1)
+        y = lerp(xp, p, z, ckp1)
         y = y + u * (lr * (beta1 * (1.0 - ckp1) - 1.0))
         return y, (z - u * lr, v, weight_sum, lr_max)
 

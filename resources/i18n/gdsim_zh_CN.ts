@@ -1306,12 +1306,16 @@ classes (label → class): {0}{1}</source>
         <translation>打开测试数据…</translation>
     </message>
     <message>
-        <source>Diagram…</source>
-        <translation>网络图…</translation>
+        <source>Diagram</source>
+        <translation>网络图</translation>
     </message>
     <message>
         <source>Loss landscape…</source>
         <translation>损失地形…</translation>
+    </message>
+    <message>
+        <source>The network diagram beside the decision map: each neuron&apos;s map, the weights as links; Ctrl-click a training point to follow it</source>
+        <translation>决策图旁的网络图：每个神经元的取值图，权重画成连线；Ctrl+单击训练点可跟踪它</translation>
     </message>
     <message>
         <source>The selected run&apos;s weights at the shown step</source>
@@ -1394,6 +1398,22 @@ classes (label → class): {0}{1}</source>
         <translation>决策边界</translation>
     </message>
     <message>
+        <source>Inspect: click a training point to follow it through the network diagram</source>
+        <translation>检查：单击训练点，在网络图中跟踪它</translation>
+    </message>
+    <message>
+        <source>Edit data: click adds a point, shift-click one of the next class, right-click removes</source>
+        <translation>编辑数据：单击添加点，Shift+单击添加下一类的点，右键删除</translation>
+    </message>
+    <message>
+        <source>No training point there: click on (or next to) one to inspect it</source>
+        <translation>那里没有训练点：单击训练点（或其附近）以检查它</translation>
+    </message>
+    <message>
+        <source>Inspecting training point {0} at ({1:.3g}, {2:.3g}): its forward and backward pass is in the network diagram</source>
+        <translation>正在检查训练点 {0}，位于 ({1:.3g}, {2:.3g})：其前向和反向传播见网络图</translation>
+    </message>
+    <message>
         <source>predicted class</source>
         <translation>预测类别</translation>
     </message>
@@ -1462,8 +1482,20 @@ classes (label → class): {0}{1}</source>
         <translation>点击添加类别</translation>
     </message>
     <message>
+        <source>Click on the map adds a training point of this class; shift-click one of the next class; right-click removes the nearest training point; Ctrl-click inspects one in the network diagram</source>
+        <translation>在图上单击添加此类的训练点；Shift+单击添加下一类的点；右键删除最近的训练点；Ctrl+单击在网络图中检查训练点</translation>
+    </message>
+    <message>
         <source>Regenerate</source>
         <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Inspect a point: a click on a training point shows its forward and backward pass in the network diagram (Ctrl-click does so at any time). Off: clicks edit the data</source>
+        <translation>检查点：单击训练点，在网络图中显示其前向和反向传播（任何时候 Ctrl+单击均可）。关闭时：单击编辑数据</translation>
     </message>
     <message>
         <source>fit</source>
@@ -1666,6 +1698,18 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>按对数压缩高度，让低谷保持可见</translation>
     </message>
     <message>
+        <source>3-D view unavailable: no OpenGL context could be created on this display.</source>
+        <translation>三维视图不可用：无法在此显示器上创建 OpenGL 上下文。</translation>
+    </message>
+    <message>
+        <source>3-D view unavailable: {0}</source>
+        <translation>三维视图不可用：{0}</translation>
+    </message>
+    <message>
+        <source> (log height)</source>
+        <translation>（对数高度）</translation>
+    </message>
+    <message>
         <source>start</source>
         <translation>起点</translation>
     </message>
@@ -1758,6 +1802,18 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>β（方向 2）</translation>
     </message>
     <message>
+        <source>Contour</source>
+        <translation>等高线</translation>
+    </message>
+    <message>
+        <source>3-D</source>
+        <translation>三维</translation>
+    </message>
+    <message>
+        <source>The landscape as a surface with every run&apos;s path on it (needs OpenGL)</source>
+        <translation>以曲面显示地形，并在其上画出每次运行的路径（需要 OpenGL）</translation>
+    </message>
+    <message>
         <source>Computing around {0}…</source>
         <translation>正在围绕 {0} 计算…</translation>
     </message>
@@ -1838,12 +1894,16 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>稳定性图（lr × 第二个超参数）</translation>
     </message>
     <message>
-        <source>Network diagram</source>
-        <translation>网络图</translation>
-    </message>
-    <message>
         <source>one sample:</source>
         <translation>单个样本：</translation>
+    </message>
+    <message>
+        <source>Show one training point&apos;s forward and backward pass. Ctrl-click a point on the decision map (or turn on Inspect there) to choose it</source>
+        <translation>显示一个训练点的前向和反向传播。在决策图上 Ctrl+单击一个点（或打开那里的“检查”）来选择它</translation>
+    </message>
+    <message>
+        <source>Index of the training point whose forward and backward pass the diagram shows</source>
+        <translation>网络图显示其前向和反向传播的训练点的序号</translation>
     </message>
     <message>
         <source>click a link to edit its weight</source>
@@ -1852,6 +1912,38 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
     <message>
         <source>weight:</source>
         <translation>权重：</translation>
+    </message>
+    <message>
+        <source>Sample {0}: loss {1}. Nodes: z (pre-activation) → a; ∂L/∂z. Links: ∂L/∂W.</source>
+        <translation>样本 {0}：损失 {1}。节点：z（激活前）→ a；∂L/∂z。连线：∂L/∂W。</translation>
+    </message>
+    <message>
+        <source>{0} at step {1}: each node maps its value over the input plane; hover for numbers. Ctrl-click a training point on the decision map to follow it through the network.</source>
+        <translation>{0}，第 {1} 步：每个节点显示其在输入平面上的取值；悬停查看数值。在决策图上 Ctrl+单击训练点可在网络中跟踪它。</translation>
+    </message>
+    <message>
+        <source>∂L/∂W (last step, batch) = {0}</source>
+        <translation>∂L/∂W（上一步，批量）= {0}</translation>
+    </message>
+    <message>
+        <source>∂L/∂W (sample {0}) = {1}</source>
+        <translation>∂L/∂W（样本 {0}）= {1}</translation>
+    </message>
+    <message>
+        <source>layer {0}, node {1}</source>
+        <translation>第 {0} 层，节点 {1}</translation>
+    </message>
+    <message>
+        <source>input = {0}</source>
+        <translation>输入 = {0}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not a number</source>
+        <translation>“{0}”不是数字</translation>
+    </message>
+    <message>
+        <source>W{0}[{1},{2}] set to {3}: the run continues from there.</source>
+        <translation>W{0}[{1},{2}] 已设为 {3}：运行从此继续。</translation>
     </message>
 </context>
 </TS>

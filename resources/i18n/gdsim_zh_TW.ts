@@ -1306,12 +1306,16 @@ classes (label → class): {0}{1}</source>
         <translation>開啟測試資料…</translation>
     </message>
     <message>
-        <source>Diagram…</source>
-        <translation>網路圖…</translation>
+        <source>Diagram</source>
+        <translation>網路圖</translation>
     </message>
     <message>
         <source>Loss landscape…</source>
         <translation>損失地形…</translation>
+    </message>
+    <message>
+        <source>The network diagram beside the decision map: each neuron&apos;s map, the weights as links; Ctrl-click a training point to follow it</source>
+        <translation>決策圖旁的網路圖：每個神經元的取值圖，權重畫成連線；Ctrl+按一下訓練點可追蹤它</translation>
     </message>
     <message>
         <source>The selected run&apos;s weights at the shown step</source>
@@ -1394,6 +1398,22 @@ classes (label → class): {0}{1}</source>
         <translation>決策邊界</translation>
     </message>
     <message>
+        <source>Inspect: click a training point to follow it through the network diagram</source>
+        <translation>檢查：按一下訓練點，在網路圖中追蹤它</translation>
+    </message>
+    <message>
+        <source>Edit data: click adds a point, shift-click one of the next class, right-click removes</source>
+        <translation>編輯資料：按一下新增點，Shift+按一下新增下一類的點，右鍵刪除</translation>
+    </message>
+    <message>
+        <source>No training point there: click on (or next to) one to inspect it</source>
+        <translation>那裡沒有訓練點：按一下訓練點（或其附近）以檢查它</translation>
+    </message>
+    <message>
+        <source>Inspecting training point {0} at ({1:.3g}, {2:.3g}): its forward and backward pass is in the network diagram</source>
+        <translation>正在檢查訓練點 {0}，位於 ({1:.3g}, {2:.3g})：其前向和反向傳播見網路圖</translation>
+    </message>
+    <message>
         <source>predicted class</source>
         <translation>預測類別</translation>
     </message>
@@ -1462,8 +1482,20 @@ classes (label → class): {0}{1}</source>
         <translation>點擊新增類別</translation>
     </message>
     <message>
+        <source>Click on the map adds a training point of this class; shift-click one of the next class; right-click removes the nearest training point; Ctrl-click inspects one in the network diagram</source>
+        <translation>在圖上按一下新增此類的訓練點；Shift+按一下新增下一類的點；右鍵刪除最近的訓練點；Ctrl+按一下在網路圖中檢查訓練點</translation>
+    </message>
+    <message>
         <source>Regenerate</source>
         <translation>重新產生</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>檢查</translation>
+    </message>
+    <message>
+        <source>Inspect a point: a click on a training point shows its forward and backward pass in the network diagram (Ctrl-click does so at any time). Off: clicks edit the data</source>
+        <translation>檢查點：按一下訓練點，在網路圖中顯示其前向和反向傳播（任何時候 Ctrl+按一下均可）。關閉時：按一下編輯資料</translation>
     </message>
     <message>
         <source>fit</source>
@@ -1666,6 +1698,18 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>按對數壓縮高度，讓低谷保持可見</translation>
     </message>
     <message>
+        <source>3-D view unavailable: no OpenGL context could be created on this display.</source>
+        <translation>三維檢視無法使用：無法在此顯示器上建立 OpenGL 環境。</translation>
+    </message>
+    <message>
+        <source>3-D view unavailable: {0}</source>
+        <translation>三維檢視無法使用：{0}</translation>
+    </message>
+    <message>
+        <source> (log height)</source>
+        <translation>（對數高度）</translation>
+    </message>
+    <message>
         <source>start</source>
         <translation>起點</translation>
     </message>
@@ -1758,6 +1802,18 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>β（方向 2）</translation>
     </message>
     <message>
+        <source>Contour</source>
+        <translation>等高線</translation>
+    </message>
+    <message>
+        <source>3-D</source>
+        <translation>三維</translation>
+    </message>
+    <message>
+        <source>The landscape as a surface with every run&apos;s path on it (needs OpenGL)</source>
+        <translation>以曲面顯示地形，並在其上畫出每次執行的路徑（需要 OpenGL）</translation>
+    </message>
+    <message>
         <source>Computing around {0}…</source>
         <translation>正在圍繞 {0} 計算…</translation>
     </message>
@@ -1838,12 +1894,16 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
         <translation>穩定性圖（lr × 第二個超引數）</translation>
     </message>
     <message>
-        <source>Network diagram</source>
-        <translation>網路圖</translation>
-    </message>
-    <message>
         <source>one sample:</source>
         <translation>單一樣本：</translation>
+    </message>
+    <message>
+        <source>Show one training point&apos;s forward and backward pass. Ctrl-click a point on the decision map (or turn on Inspect there) to choose it</source>
+        <translation>顯示一個訓練點的前向和反向傳播。在決策圖上 Ctrl+按一下一個點（或開啟那裡的「檢查」）來選擇它</translation>
+    </message>
+    <message>
+        <source>Index of the training point whose forward and backward pass the diagram shows</source>
+        <translation>網路圖顯示其前向和反向傳播的訓練點的序號</translation>
     </message>
     <message>
         <source>click a link to edit its weight</source>
@@ -1852,6 +1912,38 @@ Allowed: {1}; empty: the experiment&apos;s value</source>
     <message>
         <source>weight:</source>
         <translation>權重：</translation>
+    </message>
+    <message>
+        <source>Sample {0}: loss {1}. Nodes: z (pre-activation) → a; ∂L/∂z. Links: ∂L/∂W.</source>
+        <translation>樣本 {0}：損失 {1}。節點：z（激活前）→ a；∂L/∂z。連線：∂L/∂W。</translation>
+    </message>
+    <message>
+        <source>{0} at step {1}: each node maps its value over the input plane; hover for numbers. Ctrl-click a training point on the decision map to follow it through the network.</source>
+        <translation>{0}，第 {1} 步：每個節點顯示其在輸入平面上的取值；懸停查看數值。在決策圖上 Ctrl+按一下訓練點可在網路中追蹤它。</translation>
+    </message>
+    <message>
+        <source>∂L/∂W (last step, batch) = {0}</source>
+        <translation>∂L/∂W（上一步，批次）= {0}</translation>
+    </message>
+    <message>
+        <source>∂L/∂W (sample {0}) = {1}</source>
+        <translation>∂L/∂W（樣本 {0}）= {1}</translation>
+    </message>
+    <message>
+        <source>layer {0}, node {1}</source>
+        <translation>第 {0} 層，節點 {1}</translation>
+    </message>
+    <message>
+        <source>input = {0}</source>
+        <translation>輸入 = {0}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not a number</source>
+        <translation>「{0}」不是數字</translation>
+    </message>
+    <message>
+        <source>W{0}[{1},{2}] set to {3}: the run continues from there.</source>
+        <translation>W{0}[{1},{2}] 已設為 {3}：執行從此繼續。</translation>
     </message>
 </context>
 </TS>

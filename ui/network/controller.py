@@ -16,7 +16,13 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from gdsim.errors import GdsimError
-from gdsim.nn.datasets import Dataset, points_dict, with_point, without_nearest
+from gdsim.nn.datasets import (
+    Dataset,
+    nearest_train,
+    points_dict,
+    with_point,
+    without_nearest,
+)
 from gdsim.nn.training import NNExperiment, Trainer, build_dataset
 from gdsim.simulation import RunSpec
 from ui.i18n import tr
@@ -50,6 +56,8 @@ class NetworkController(PlaybackController):
 
     selection_changed = Signal(int)  # index into sim.runs of the run the panels show
     rate_changed = Signal(float)  # achieved training steps per second while playing (0: idle)
+    # the training row whose one-sample pass the diagram shows (-1: none)
+    inspected_changed = Signal(int)
 
     DEFAULT_SPEED = 100.0
     SEC_PER_STEP = 1e-3  # a training step costs far more than a surface step
@@ -64,6 +72,7 @@ class NetworkController(PlaybackController):
         self.sim = Trainer(self.experiment)
         self.generation = 0  # bumped whenever ``sim`` is rebuilt or reset (views key caches on it)
         self._selected = 0
+        self._inspected = -1
         self._init_playback()
         self._step_time = 0.0  # seconds the last tick spent stepping
         self._tick_at = 0.0  # perf_counter of the last Play tick (0: none yet)
@@ -143,6 +152,42 @@ class NetworkController(PlaybackController):
         if i != self._selected:
             self._selected = i
             self.selection_changed.emit(i)
+
+    @property
+    def inspected(self) -> int | None:
+        """The training row (index into ``sim.x_train``) whose forward and backward pass the
+        diagram shows, or None."""
+        i = self._inspected
+        return i if 0 <= i < len(self.sim.x_train) else None
+
+    def inspect(self, i: int | None) -> None:
+        """Show training row ``i``'s one-sample pass (None, or a row that does not exist: none)."""
+        i = -1 if i is None or not 0 <= int(i) < len(self.sim.x_train) else int(i)
+        if i != self._inspected:
+            self._inspected = i
+            self.inspected_changed.emit(i)
+
+    def inspect_at(self, x: float, y: float, radius: float = float("inf"),
+                   scale: tuple[float, float] = (1.0, 1.0)) -> int | None:
+        """Inspect the training point nearest (x, y) of 2-D data if within ``radius`` (after
+        ``scale``, as :meth:`remove_point`); returns its row, or None (nothing changes)."""
+        d = self.sim.data
+        if d.n_features != 2 or not len(d.x_train):
+            return None
+        i, dist = nearest_train(d, x, y, scale)
+        if dist > radius:
+            return None
+        self.inspect(i)
+        return i
+
+    def _adopt(self, exp, sim) -> None:
+        """A new Trainer: the inspected row stays if it is still the same point."""
+        old = self.sim.data.x_train
+        super()._adopt(exp, sim)
+        i = self._inspected
+        new = sim.data.x_train
+        if i >= 0 and not (i < len(new) and i < len(old) and np.array_equal(old[i], new[i])):
+            self.inspect(None)
 
     def view_key(self, *extra) -> tuple:
         """What a drawing of the shown state depends on: equal keys, equal pictures."""

@@ -11,12 +11,14 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -67,7 +69,8 @@ class _Job(QRunnable):
 
 
 class LandscapeWindow(QWidget):
-    """Mode (random / PCA directions), span and grid; Compute / Cancel; the contour map."""
+    """Mode (random / PCA directions), span and grid; Compute / Cancel; the landscape as a
+    contour map or (where OpenGL works) a 3-D surface, every run's path on it."""
 
     def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(parent)
@@ -116,12 +119,40 @@ class LandscapeWindow(QWidget):
         self.isos: list[pg.IsocurveItem] = []
         self.paths: list[pg.PlotDataItem] = []
         self.legend = pi.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 200))
+        # contour or 3-D: the 3-D page makes its OpenGL widget (or a notice) when first shown
+        try:
+            from ui.view3d import MeshView3D
+        except ImportError as e:  # as the main window's 3-D tab: the contour still works
+            self.view3d = None
+            page3d: QWidget = QLabel(tr("3-D view unavailable: {0}").format(e))
+        else:
+            self.view3d = page3d = MeshView3D()
+            self.view3d.setObjectName("landscape3d")
+            self.view3d.camera_distance = 2.3  # room for the axis names in a shorter window
+        self.pages = QStackedWidget(objectName="landscapePages")
+        self.pages.addWidget(self.plot)
+        self.pages.addWidget(page3d)
+        self.show_contour = QPushButton(tr("Contour"), objectName="landscapeContourButton",
+                                        checkable=True, checked=True)
+        self.show_3d = QPushButton(tr("3-D"), objectName="landscape3dButton", checkable=True)
+        self.show_3d.setToolTip(tr("The landscape as a surface with every run's path on it "
+                                   "(needs OpenGL)"))
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        for i, b in enumerate((self.show_contour, self.show_3d)):
+            group.addButton(b, i)
+            row.addWidget(b)
+        group.idToggled.connect(self._on_page)
         lay = QVBoxLayout(self)
         lay.addLayout(row)
         lay.addWidget(self.progress)
         lay.addWidget(self.status)
-        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.pages, 1)
         self.resize(760, 640)
+
+    def _on_page(self, page: int, checked: bool) -> None:
+        if checked:
+            self.pages.setCurrentIndex(page)
 
     # -- computing ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -211,9 +242,21 @@ class LandscapeWindow(QWidget):
             pi.addItem(item)
             self.paths.append(item)
         pi.setRange(xRange=(a0, a1), yRange=(b0, b1), padding=0.02)
+        self.draw_3d(ls)
         what = (tr("random filter-normalized directions") if ls.mode == "random" else
                 tr("PCA directions ({0:.0%} + {1:.0%} of the trajectory's variance)").format(
                     ls.explained[0], ls.explained[1]))
         self.status.setText(tr("Training objective around {0} along {1}; colours: "
                                "log(loss − min), min {2:.4g}.").format(
             sim.runs[self._run_index].label, what, lo))
+
+    def draw_3d(self, ls: L.Landscape) -> None:
+        """The same grid as a surface; each run's projected path drawn on it at the grid's
+        height under it (the part of the path over the grid)."""
+        if self.view3d is None:
+            return
+        sim = self.controller.sim
+        self.view3d.set_mesh(ls.alphas, ls.betas, ls.loss.T, ("α", "β", tr("loss")))
+        self.view3d.set_paths([
+            (path, ls.on_grid(path), sim.runs[r].spec.color or theme.run_color(r))
+            for r, path in ls.paths.items()])

@@ -13,7 +13,7 @@ import json
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -58,6 +58,7 @@ PANEL_TITLES = {"boundary": "Decision boundary / fit", "slice": "Weight-space sl
                 "loss": "Loss curves", "accuracy": "Accuracy curves", "lr": "Learning rate",
                 "layers": "Gradient norm per layer"}
 JSON_FILTER = "gdsim network experiment (*.json);;All files (*)"
+DIAGRAM_KEY = "network/diagramShown"  # QSettings: the diagram panel beside the decision map
 WEIGHTS_FILTER = "Weights (*.npz);;All files (*)"
 
 
@@ -128,8 +129,14 @@ class NetworkMode(QWidget):
         self.boundary = BoundaryView(c)
         self.slice = WeightSliceView(c)
         self.metrics = MetricsView(c)
+        # the decision map, and beside it the network diagram when shown (built on first use)
+        self.map_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.map_splitter.setObjectName("networkMapSplitter")
+        self.map_splitter.setChildrenCollapsible(False)
+        self.map_splitter.addWidget(self.boundary)
+        self.diagram_panel = None
         centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(self.boundary)
+        centre.addWidget(self.map_splitter)
         centre.addWidget(self.slice)
         centre.setSizes([420, 340])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -162,6 +169,10 @@ class NetworkMode(QWidget):
         tabs = getattr(main_window, "mode_tabs", None)
         if tabs is not None:
             tabs.currentChanged.connect(self._mode_changed)
+        c.inspected_changed.connect(self._inspected)
+        v = QSettings().value(DIAGRAM_KEY, False)
+        if (v.lower() == "true") if isinstance(v, str) else bool(v):
+            self.show_diagram(True, remember=False)
 
     # --- construction -----------------------------------------------------------------------
     def _build_files_bar(self) -> QToolBar:
@@ -187,14 +198,21 @@ class NetworkMode(QWidget):
             ("save_weights", tr("Save weights…"), self.save_weights_dialog),
             ("load_weights", tr("Load weights…"), self.load_weights_dialog),
             ("open_test", tr("Open test data…"), self.open_test_data_dialog),
-            ("diagram", tr("Diagram…"), self.open_diagram),
+            ("diagram", tr("Diagram"), self.show_diagram),
             ("landscape", tr("Loss landscape…"), self.open_landscape),
         ):
             b = QPushButton(text)
             b.setObjectName(f"network_{key}Button")
-            b.clicked.connect(lambda _c=False, s=slot: s())
+            if key == "diagram":
+                b.clicked.connect(lambda on, s=slot: s(on))
+            else:
+                b.clicked.connect(lambda _c=False, s=slot: s())
             bar.addWidget(b)
             self.buttons[key] = b
+        self.buttons["diagram"].setCheckable(True)
+        self.buttons["diagram"].setToolTip(tr("The network diagram beside the decision map: "
+                                              "each neuron's map, the weights as links; "
+                                              "Ctrl-click a training point to follow it"))
         self.buttons["save_weights"].setToolTip(tr("The selected run's weights at the shown step"))
         self.buttons["load_weights"].setToolTip(tr("Start every run from these weights"))
         self.buttons["open_test"].setToolTip(tr("Test rows from a CSV with the training CSV's "
@@ -213,18 +231,43 @@ class NetworkMode(QWidget):
         bar.addWidget(img)
         return bar
 
-    def open_diagram(self) -> None:
-        """The network-diagram tool window (built on first use)."""
-        from ui.network.diagram import DiagramWindow
+    def show_diagram(self, on: bool = True, remember: bool = True) -> None:
+        """Show or hide the network-diagram panel beside the decision map (built on first
+        show); ``remember`` keeps the choice for the next start (QSettings)."""
+        from ui.network.diagram import DiagramPanel
 
-        win = getattr(self, "diagram_window", None)
-        if win is None:
-            win = self.diagram_window = DiagramWindow(self.controller)
-            win.setWindowFlag(Qt.WindowType.Tool, True)
-            win.setParent(self, win.windowFlags())
-        win.show()
-        win.raise_()
-        win.refresh()
+        panel = self.diagram_panel
+        first = on and panel is None
+        if first:
+            panel = self.diagram_panel = DiagramPanel(self.controller)
+            panel.setMinimumWidth(240)
+            self.map_splitter.addWidget(panel)
+            self.map_splitter.setStretchFactor(0, 1)
+            self.map_splitter.setStretchFactor(1, 1)
+        if panel is not None:
+            panel.setVisible(on)
+        if first:  # the centre column widens (from the curves) to hold map and diagram
+            left, centre, right = self.splitter.sizes()
+            if centre < 2 * right:
+                wide = (centre + right) * 7 // 10
+                self.splitter.setSizes([left, wide, centre + right - wide])
+            w = max(self.map_splitter.width(), 2 * 240)
+            # the map keeps room for its title (the plot cannot shrink below it)
+            self.map_splitter.setSizes([w - w * 2 // 5, w * 2 // 5])
+        b = self.buttons["diagram"]
+        if b.isChecked() != on:
+            b.setChecked(on)
+        if remember:
+            QSettings().setValue(DIAGRAM_KEY, bool(on))
+
+    def open_diagram(self) -> None:
+        """Show the network-diagram panel (remembered)."""
+        self.show_diagram(True)
+
+    def _inspected(self, i: int) -> None:
+        """A training point inspected on the map: its pass is in the diagram, so show it."""
+        if i >= 0 and (self.diagram_panel is None or self.diagram_panel.isHidden()):
+            self.show_diagram(True)
 
     def open_landscape(self) -> None:
         """The loss-landscape tool window (built on first use, kept while the tab lives)."""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
+    QToolButton,
     QWidget,
 )
 
@@ -236,9 +237,10 @@ class BoundaryView(PanelView):
         self.class_spin = QSpinBox()
         self.class_spin.setObjectName("pointClassSpin")
         self.class_spin.setRange(0, 1)
-        self.class_spin.setToolTip("Click on the map adds a training point of this class; "
-                                   "shift-click one of the next class; right-click removes "
-                                   "the nearest training point")
+        self.class_spin.setToolTip(tr("Click on the map adds a training point of this class; "
+                                      "shift-click one of the next class; right-click removes "
+                                      "the nearest training point; Ctrl-click inspects one in "
+                                      "the network diagram"))
         self.class_spin.valueChanged.connect(self._class_colour)
         self._class_colour(0)
         head.addWidget(self.class_spin)
@@ -248,6 +250,16 @@ class BoundaryView(PanelView):
                                           "are dropped)")
         self.regenerate_button.clicked.connect(lambda: controller.regenerate())
         head.addWidget(self.regenerate_button)
+        self.inspect_button = QToolButton()
+        self.inspect_button.setObjectName("inspectPointButton")
+        self.inspect_button.setText(tr("Inspect"))
+        self.inspect_button.setCheckable(True)
+        self.inspect_button.setToolTip(tr(
+            "Inspect a point: a click on a training point shows its forward and backward pass "
+            "in the network diagram (Ctrl-click does so at any time). Off: clicks edit the "
+            "data"))
+        self.inspect_button.toggled.connect(self._inspect_toggled)
+        head.addWidget(self.inspect_button)
         head.addStretch(1)
         self.all_check = QCheckBox(tr("all runs"))
         self.all_check.setObjectName("allRunsCheck")
@@ -279,6 +291,11 @@ class BoundaryView(PanelView):
         # training rows early stopping holds out for validation
         self.val_pts = pg.ScatterPlotItem(size=7, symbol="s", pen=pg.mkPen("#ffffff", width=0.8))
         self.val_pts.setZValue(5)
+        # the training point whose one-sample pass the diagram shows: a black ring
+        self.inspected_pt = pg.ScatterPlotItem(size=17, pen=pg.mkPen("#000000", width=2.2),
+                                               brush=pg.mkBrush(None))
+        self.inspected_pt.setZValue(7)
+        pi.addItem(self.inspected_pt)
         pi.addItem(self.train_pts)
         pi.addItem(self.val_pts)
         pi.addItem(self.test_pts)
@@ -290,6 +307,7 @@ class BoundaryView(PanelView):
         self._sec_per_point = 0.0  # measured cost of one map point (sizes the Play grid)
         self.throttle = Throttle(self.refresh, MAP_INTERVAL_MS, self)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
+        controller.inspected_changed.connect(self._show_inspected)
         self.follow_all(self.rebuild, self._changed, self._recolor, controller.selection_changed,
                         controller.playing_changed)
         self.rebuild()
@@ -325,17 +343,37 @@ class BoundaryView(PanelView):
         d = self.controller.sim.data
         return self.kind == "map" and d.task == "classification" and d.n_classes >= 1
 
+    @property
+    def inspecting(self) -> bool:
+        """Plain clicks inspect a training point (Inspect on, or data that clicks cannot
+        edit) rather than edit the data."""
+        return self.inspect_button.isChecked() or not self.editable
+
+    def _inspect_toggled(self, on: bool) -> None:
+        self.controller.notice.emit(
+            tr("Inspect: click a training point to follow it through the network diagram")
+            if on else tr("Edit data: click adds a point, shift-click one of the next class, "
+                          "right-click removes"))
+
     def _clicked(self, ev) -> None:
         """Click: add a point of the chosen class; shift-click: of the next class;
-        right-click: remove the nearest training point (within PICK_PIXELS)."""
-        if ev.double() or not self.editable or self.all_runs:
+        right-click: remove the nearest training point (within PICK_PIXELS). Ctrl-click, or
+        any click with Inspect on: the nearest training point's one-sample pass (diagram)."""
+        if ev.double() or self.kind != "map" or self.all_runs:
             return
         vb = self.plot.getPlotItem().vb
         scene_pos = ev.scenePos()
         if not vb.sceneBoundingRect().contains(scene_pos):
             return
         p = vb.mapSceneToView(scene_pos)
-        if ev.button() == Qt.MouseButton.LeftButton:
+        left = ev.button() == Qt.MouseButton.LeftButton
+        if left and (self.inspecting or ev.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            ev.accept()
+            self.inspect_near(p.x(), p.y())
+            return
+        if not self.editable:
+            return
+        if left:
             ev.accept()
             k = self.class_spin.value()
             if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
@@ -344,6 +382,29 @@ class BoundaryView(PanelView):
         elif ev.button() == Qt.MouseButton.RightButton:
             ev.accept()
             self.controller.remove_point(p.x(), p.y(), PICK_PIXELS, self.pixels_per_unit())
+
+    def inspect_near(self, x: float, y: float) -> int | None:
+        """Inspect the training point within PICK_PIXELS of (x, y) on the map (or say none
+        is there); returns its row."""
+        c = self.controller
+        i = c.inspect_at(x, y, PICK_PIXELS, self.pixels_per_unit())
+        if i is None:
+            c.notice.emit(tr("No training point there: click on (or next to) one to inspect it"))
+        else:
+            px, py = c.sim.data.x_train[i, :2]
+            c.notice.emit(tr("Inspecting training point {0} at ({1:.3g}, {2:.3g}): its forward "
+                             "and backward pass is in the network diagram").format(i, px, py))
+        return i
+
+    def _show_inspected(self, *_args) -> None:
+        """Ring the inspected training point (2-D data only)."""
+        c = self.controller
+        i = c.inspected
+        d = c.sim.data
+        if i is None or d.n_features != 2:
+            self.inspected_pt.setData([], [])
+        else:
+            self.inspected_pt.setData([d.x_train[i, 0]], [d.x_train[i, 1]])
 
     def _class_colour(self, k: int) -> None:
         self.class_spin.setStyleSheet(
@@ -399,6 +460,8 @@ class BoundaryView(PanelView):
         editable = self.editable
         for w in (self.class_label, self.class_spin):
             w.setVisible(editable)
+        self.inspect_button.setVisible(editable)  # other 2-D maps: every click inspects
+        self._show_inspected()
         if editable:
             self.class_spin.setMaximum(max(d.n_classes - 1, 0))
         self.regenerate_button.setEnabled(not self.controller.experiment.data_file)
