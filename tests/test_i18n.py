@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QDockWidget
 
 from ui import i18n
 
@@ -227,6 +228,22 @@ def test_main_window_in_zh_cn_has_no_untranslated_english(qtbot, chinese_ui):
     chinese = [t for _w, t in texts if CJK.search(t)]
     assert len(chinese) > 100
     assert win.menuBar().actions()[0].text() == "文件(&F)"
+
+
+def test_view_menu_in_zh_cn_has_the_why_and_stability_toggles(qtbot, chinese_ui):
+    """The see-why views add their toggles to the View menu whatever its language (it was
+    looked up by its English text, so a Chinese window had none)."""
+    from ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    view = next(a.menu() for a in win.menuBar().actions()
+                if a.menu() is not None and a.menu().objectName() == "menuView")
+    assert view.title() != "&View"  # translated
+    names = {a.objectName() for a in view.actions()}
+    assert {"actionWhyDock", "actionStabilityMap", "actionCurvatureAxes"} <= names
+    next(a for a in view.actions() if a.objectName() == "actionStabilityMap").trigger()
+    assert win.findChild(QDockWidget, "stabilityDock").isVisible()
 
 
 def test_english_ui_is_untouched(qtbot, qapp, isolated_app_state):

@@ -400,6 +400,7 @@ class MainWindow(QMainWindow):
                                       Qt.Key.Key_R, "actionReset")
 
         v = bar.addMenu(tr("&View"))
+        v.setObjectName("menuView")  # found by name (install_why adds to it), not by its text
         self.act_grad = QAction(tr("Gradient arrows (−∇f direction)"), self, checkable=True)
         self.act_grad.setObjectName("actionGradientArrows")
         self.act_grad.toggled.connect(lambda on: self.surface_view.set_arrows(gradient=on))

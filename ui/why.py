@@ -156,7 +156,7 @@ class WhyViews:
 
     def _menu(self, window) -> None:
         view = next((a.menu() for a in window.menuBar().actions()
-                     if a.menu() is not None and a.text().replace("&", "") == "View"), None)
+                     if a.menu() is not None and a.menu().objectName() == "menuView"), None)
         if view is None:
             return
         view.addSeparator()
