@@ -187,7 +187,7 @@ def allowed_words() -> set[str]:
         add(name)
         add(learn.texts("en")["optimizers"][name]["title"])
     add("gdsim English px fps ms CSV PNG SVG GIF MP4 JSON npz XOR ReLU GD SGD Nesterov CLR "
-        "sigmoid tanh lr Wk W b sin cos tan exp log sqrt abs pi min max")
+        "sigmoid tanh lr Wk W b sin cos tan exp log sqrt abs pi min max Hessian")
     return words
 
 
