@@ -237,6 +237,7 @@ def test_view_menu_in_zh_cn_has_the_why_and_stability_toggles(qtbot, chinese_ui)
 
     win = MainWindow()
     qtbot.addWidget(win)
+    win.show()
     view = next(a.menu() for a in win.menuBar().actions()
                 if a.menu() is not None and a.menu().objectName() == "menuView")
     assert view.title() != "&View"  # translated
