@@ -27,6 +27,7 @@ DIVERGED = -2
 MAX_SIDE = 2048
 MAX_STEPS = 1_000_000
 MAX_THREADS = 64
+CANCEL_CHECK_STEPS = 25  # steps between checks of a basin map's cancel event
 RADIUS_FRACTION = 0.02  # default settling radius: this fraction of the domain's diagonal
 
 
@@ -85,10 +86,16 @@ def _private_copy(surface: Any) -> Any:
     return s
 
 
+class BasinCancelled(Exception):
+    """Raised inside :func:`basin_map` when its ``cancel`` event is set (not an error)."""
+
+
 def _descend(surface: Any, optimizer: Any, p: np.ndarray, lrs: list[float],
-             box: tuple[float, float, float, float], tracker: Any = None) -> np.ndarray:
+             box: tuple[float, float, float, float], tracker: Any = None,
+             cancel: Any = None) -> np.ndarray:
     """Step the ``(n, 2)`` F-ordered block ``p`` in place once per rate in ``lrs``; return a
     mask of runs that left the box at some step (checked after every update).
+    :class:`BasinCancelled` when ``cancel`` (a ``threading.Event``) is set.
 
     With a plateau ``tracker`` (one row per start), ``lrs`` only counts the steps: each
     update uses the tracker's rates, then feeds it the loss at the point the update left."""
@@ -104,7 +111,9 @@ def _descend(surface: Any, optimizer: Any, p: np.ndarray, lrs: list[float],
     with np.errstate(all="ignore"):
         grad_fn(p, out=grad)
         loss = np.asarray(surface.value(p), dtype=np.float64) if tracker is not None else None
-        for lr in lrs:
+        for k, lr in enumerate(lrs):
+            if cancel is not None and k % CANCEL_CHECK_STEPS == 0 and cancel.is_set():
+                raise BasinCancelled()
             if tracker is not None:
                 lr = tracker.lr[:, None]
             step_(grad, state, p, lr)
@@ -123,13 +132,14 @@ def _descend(surface: Any, optimizer: Any, p: np.ndarray, lrs: list[float],
 
 def basin_map(surface: Any, spec: RunSpec, nx: int, ny: int, steps: int,
               domain: tuple[float, float, float, float] | None = None, threads: int = 1,
-              radius: float | None = None) -> BasinMap:
+              radius: float | None = None, cancel: Any = None) -> BasinMap:
     """Run ``spec`` for ``steps`` updates from each start of an ``nx``×``ny`` grid over
     ``domain`` (default: the surface's) and label each start by where its run ends.
 
     No convergence stop, noise or mini-batches: full-batch gradients, the lr schedule
     applied as in ``Simulation`` (rate ``schedule(lr₀, k)`` for update k → k+1; a plateau
-    schedule reacts to each start's own loss).
+    schedule reacts to each start's own loss). A set ``cancel`` event (``threading.Event``)
+    stops the work within a few steps with :class:`BasinCancelled`.
     """
     nx = _int_arg("nx", nx, 2, MAX_SIDE)
     ny = _int_arg("ny", ny, 2, MAX_SIDE)
@@ -166,27 +176,32 @@ def basin_map(surface: Any, spec: RunSpec, nx: int, ny: int, steps: int,
         # own optimizer and surface per block: both keep scratch buffers (not thread-safe),
         # and the caller (e.g. the UI thread) may use ``surface`` meanwhile
         tracker = schedule.tracker([lr0] * len(p)) if schedule.reactive else None
-        out = _descend(_private_copy(surface), _build(spec)[0], p, lrs, box, tracker)
+        out = _descend(_private_copy(surface), _build(spec)[0], p, lrs, box, tracker, cancel)
         final[a:b] = p.reshape(b - a, nx, 2)
         escaped[a:b] = out.reshape(b - a, nx)
 
+    if cancel is not None and cancel.is_set():
+        raise BasinCancelled()
     if schedule.reactive or not _compiled(surface, spec, xs, ys, lrs, box, final, escaped,
-                                                threads):
+                                          threads, cancel):
         if len(blocks) == 1:
             run_block(blocks[0])
         else:
             with ThreadPoolExecutor(len(blocks)) as pool:
                 list(pool.map(run_block, blocks))  # list(): re-raise any worker's exception
+    if cancel is not None and cancel.is_set():
+        raise BasinCancelled()
     minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
     labels = _label(_private_copy(surface), final, escaped, minima, radius)
     return BasinMap(xs, ys, final, labels, minima, float(radius), steps, dom)
 
 
 def _compiled(surface: Any, spec: RunSpec, xs: np.ndarray, ys: np.ndarray, lrs: list,
-              box: tuple, final: np.ndarray, escaped: np.ndarray, threads: int) -> bool:
+              box: tuple, final: np.ndarray, escaped: np.ndarray, threads: int,
+              cancel: Any = None) -> bool:
     """The whole grid through a compiled kernel (:mod:`gdsim.kernels`; same floats as
     ``_descend``) into ``final``/``escaped``; False when there is none (numba missing, a
-    surface or rule that cannot be traced)."""
+    surface or rule that cannot be traced). ``cancel`` is checked between chunks of steps."""
     from gdsim import kernels
 
     if not kernels.enabled():
@@ -195,7 +210,12 @@ def _compiled(surface: Any, spec: RunSpec, xs: np.ndarray, ys: np.ndarray, lrs: 
     p = np.empty((ny * nx, 2), order="F")
     p[:, 0] = np.tile(xs, ny)
     p[:, 1] = np.repeat(ys, nx)
-    out = kernels.basin_descend(_private_copy(surface), _build(spec)[0], p, lrs, box, threads)
+    def check() -> None:
+        if cancel is not None and cancel.is_set():
+            raise BasinCancelled()
+
+    out = kernels.basin_descend(_private_copy(surface), _build(spec)[0], p, lrs, box, threads,
+                                check)
     if out is None:
         return False
     final[...] = p.reshape(ny, nx, 2)

@@ -545,15 +545,43 @@ def save_experiment(exp: Experiment, path: str | os.PathLike) -> None:
     atomic_write_text(path, text)
 
 
+MAX_READ_BYTES = 16 * 2**20  # data CSVs the app reads: at most this
+MAX_JSON_BYTES = 4 * 2**20  # experiment files: at most this (a hostile one parses in bounds)
+
+
+def read_text(path: str | os.PathLike, what: str = "", limit: int = MAX_READ_BYTES) -> str:
+    """The UTF-8 text of the regular file ``path`` (a hand editor's BOM dropped), of at most
+    ``limit`` bytes. GdsimError names the file (``what`` before it, e.g. "data file") and the
+    problem: unreadable, not a regular file (a pipe would block, a device never end), too
+    large, not UTF-8."""
+    shown = f"{what} {str(path)!r}" if what else f"{path}"
+    try:  # non-blocking: opening a pipe with no writer must not wait for one
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as e:
+        raise GdsimError(f"cannot read {shown}: {e.strerror or e}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what_it_is = "it is a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise GdsimError(f"cannot read {shown}: {what_it_is}")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(limit + 1)
+        except OSError as e:
+            raise GdsimError(f"cannot read {shown}: {e.strerror or e}") from None
+    if len(data) > limit:
+        raise GdsimError(f"cannot read {shown}: larger than {limit // 2**20} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise GdsimError(f"{shown}: not a UTF-8 text file") from None
+
+
 def read_json(path: str | os.PathLike) -> Any:
     """The JSON value in ``path`` (a BOM is fine); GdsimError names the file and what is wrong
-    (unreadable, not UTF-8, not JSON, NaN/Infinity, nested too deeply, a huge integer)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")  # a hand editor's BOM is fine
-    except UnicodeDecodeError:
-        raise GdsimError(f"{path}: not a UTF-8 text file") from None
-    except OSError as e:
-        raise GdsimError(f"cannot read {path}: {e.strerror or e}") from None
+    (unreadable, not a regular file, too large, not UTF-8, not JSON, NaN/Infinity, nested too
+    deeply, a huge integer)."""
+    text = read_text(path, limit=MAX_JSON_BYTES)
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as e:

@@ -266,6 +266,96 @@ def test_app_cancel_while_the_simulation_runs(qtbot, isolated_app_state):
     assert not list(isolated_app_state.glob(".gdsim-*"))
 
 
+def _export_until_frame(qtbot, win, out, frame: int):
+    """Start an export from ``win`` and return the job once ``frame`` frames are queued for
+    the encoder."""
+    job = win.start_animation(AnimationOptions(out, SIZE, 10, 0, 200, 100))
+    with qtbot.waitSignal(job.progress, timeout=60_000,
+                          check_params_cb=lambda done, _t: done >= frame):
+        pass
+    return job
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()
+                  if ".gdsim-" in p.name or p.suffix in (".gif", ".mp4", ".tmp"))
+
+
+def _encoders() -> list:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "gdsim-animation-encoder"]
+
+
+@pytest.mark.parametrize("suffix", [".gif", ".mp4"])
+def test_nothing_is_named_until_the_file_is_complete(qtbot, isolated_app_state, suffix):
+    """While frames are encoded no file or temporary file has a name beside the target (a
+    process killed then leaves nothing); the earlier file stays until the atomic rename."""
+    from ui.main_window import MainWindow
+
+    win = MainWindow(race())
+    qtbot.addWidget(win)
+    out = isolated_app_state / f"named{suffix}"
+    out.write_bytes(b"earlier")
+    job = _export_until_frame(qtbot, win, out, 5)
+    qtbot.wait(200)  # the encoder has had time to write
+    assert _leftovers(isolated_app_state) == [out.name]
+    assert out.read_bytes() == b"earlier"
+    with qtbot.waitSignal(job.finished, timeout=120_000) as blocker:
+        pass
+    assert blocker.args[1] == ""
+    assert _leftovers(isolated_app_state) == [out.name]
+    frames = gif_frames(out) if suffix == ".gif" else mp4_frames(out)
+    assert len(frames) == 100
+    assert oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_closing_the_window_mid_export_cancels_it(qtbot, isolated_app_state):
+    """Issue 12 §3: the window closed in the middle of an export stopped neither the frames
+    nor the encoder, and an empty ``.gdsim-*.gif`` was left beside the target."""
+    from ui.main_window import MainWindow
+
+    win = MainWindow(race())
+    qtbot.addWidget(win)
+    win.show()
+    out = isolated_app_state / "closed.gif"
+    job = _export_until_frame(qtbot, win, out, 2)
+    ended = []
+    job.finished.connect(lambda summary, error: ended.append((summary, error)))
+    win.close()
+    assert ended == [(None, "cancelled")]
+    assert job.done and job.stage is None
+    qtbot.wait(50)
+    assert _leftovers(isolated_app_state) == []
+    assert _encoders() == []
+
+
+@pytest.mark.parametrize("suffix", [".gif", ".mp4"])
+def test_window_deleted_mid_export_leaves_nothing(qtbot, isolated_app_state, suffix):
+    """A window destroyed without a close event (its job dies with it as a child object):
+    the encoder thread (and its ffmpeg) stops and nothing is left."""
+    from shiboken6 import delete
+
+    from ui.main_window import MainWindow
+
+    win = MainWindow(race())
+    win.show()
+    out = isolated_app_state / f"deleted{suffix}"
+    job = _export_until_frame(qtbot, win, out, 2)
+    assert _encoders()
+    del job
+    delete(win)  # the C++ window and its children (the job) are destroyed now
+    qtbot.wait(50)
+    assert _leftovers(isolated_app_state) == []
+    assert _encoders() == []
+
+
 def test_app_dialog_options(qtbot, tmp_path):
     from ui.animate_dialog import AnimationDialog
 

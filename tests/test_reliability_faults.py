@@ -1,9 +1,10 @@
 """Reliability harness, part 3: faults (issue 12 §3).
 
 - SIGKILL during every kind of file write (trajectory CSV, experiment, network experiment,
-  training CSV, weights, PNG and SVG images): a child process writes over an earlier file
-  and is killed at each stage of the write (mid-data, before the temporary file is named,
-  after it is named but before the rename, after the rename) and at random moments. The
+  training CSV, weights, PNG and SVG images, GIF and MP4 animations -- also while their
+  frames are encoded): a child process writes over an earlier file and is killed at each
+  stage of the write (mid-data, before the temporary file is named, after it is named but
+  before the rename, after the rename) and at random moments. The
   earlier file stays intact (or the new one is complete), and no temporary file is left
   (one named in the instant before the rename is removed by the next write).
 - A read-only autosave location and a corrupt autosave start the app with a notice.
@@ -30,7 +31,7 @@ from gdsim import io as gio
 ROOT = Path(__file__).resolve().parent.parent
 RANDOM_KILLS = int(os.environ.get("GDSIM_RANDOM_KILLS", "3"))
 STAGES = ("mid-write", "before-link", "after-link", "after-rename")
-KINDS = ("csv", "experiment", "network", "training_csv", "weights", "png", "svg")
+KINDS = ("csv", "experiment", "network", "training_csv", "weights", "png", "svg", "gif", "mp4")
 FIGURES = {"faults": 0, "intact": 0, "temporaries left at the kill": 0}
 
 CHILD = textwrap.dedent('''
@@ -69,7 +70,26 @@ CHILD = textwrap.dedent('''
             die()
         gio.os.replace = rename_then_die
 
-    if kind in ("png", "svg"):
+    if kind in ("gif", "mp4"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from pathlib import Path
+        from PySide6.QtWidgets import QApplication
+        from gdsim.simulation import Experiment, RunSpec
+        from ui import animate
+        app = QApplication([])
+        exp = Experiment(surface="himmelblau", runs=[RunSpec("adam", {"lr": 0.1})], steps=60)
+        if stage == "mid-encode":  # killed while frames are being encoded
+            frames = []
+            def progress(done, total):
+                frames.append(done)
+                if done == 8:
+                    die()
+        else:
+            progress = None
+        write = lambda i: animate.export_animation(
+            exp, animate.AnimationOptions(Path(target), (240, 240), 10, 0, 40 + i % 2, 12),
+            progress=progress)
+    elif kind in ("png", "svg"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from PySide6.QtWidgets import QApplication
         import pyqtgraph as pg
@@ -117,7 +137,7 @@ CHILD = textwrap.dedent('''
 ''')
 
 SUFFIX = {"csv": ".csv", "experiment": ".json", "network": ".json", "training_csv": ".csv",
-          "weights": ".npz", "png": ".png", "svg": ".svg"}
+          "weights": ".npz", "png": ".png", "svg": ".svg", "gif": ".gif", "mp4": ".mp4"}
 
 
 def valid(kind: str, path: Path) -> bool:
@@ -138,6 +158,27 @@ def valid(kind: str, path: Path) -> bool:
         elif kind == "weights":
             with np.load(path) as z:
                 assert {"W1", "b1", "W2"} <= set(z.files)
+        elif kind == "gif":
+            from PIL import Image
+
+            with Image.open(path) as im:
+                assert im.n_frames == 12
+        elif kind == "mp4":
+            import gc
+            import warnings
+
+            import imageio_ffmpeg
+
+            # imageio-ffmpeg leaves a pipe of its probing ffmpeg to the garbage collector
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                frames = imageio_ffmpeg.read_frames(str(path))
+                try:
+                    next(frames)
+                    assert sum(1 for _ in frames) == 12
+                finally:
+                    frames.close()
+                    gc.collect()
         elif kind == "png":
             data = path.read_bytes()
             assert data.startswith(b"\x89PNG") and data.rstrip().endswith(b"IEND\xaeB`\x82")
@@ -192,7 +233,7 @@ def check_after_kill(kind: str, folder: Path, target: Path, earlier: bytes, stag
     FIGURES["intact"] += 1
     left = temporaries(folder)
     FIGURES["temporaries left at the kill"] += bool(left)
-    if stage in ("mid-write", "before-link") and unnamed:
+    if stage in ("mid-write", "before-link", "mid-encode") and unnamed:
         assert left == [], f"{kind}/{stage}: {left}"  # the data never had a name
     if stage == "after-link":
         assert len(left) == 1  # named for the rename, which never came
@@ -202,7 +243,9 @@ def check_after_kill(kind: str, folder: Path, target: Path, earlier: bytes, stag
 
 
 @pytest.mark.parametrize("kind, stage", [(k, "mid-write") for k in KINDS]
-                         + [("experiment", s) for s in STAGES[1:]] + [("png", "after-link")])
+                         + [("experiment", s) for s in STAGES[1:]] + [("png", "after-link")]
+                         + [("gif", "mid-encode"), ("mp4", "mid-encode"),
+                            ("mp4", "after-rename")])
 def test_sigkill_during_every_kind_of_write(kind, stage, tmp_path, unnamed_supported):
     """Every writer killed mid-data; every stage of the shared atomic write killed once (all
     kinds write through it); ``GDSIM_ALL_STAGES=1`` crosses every kind with every stage."""

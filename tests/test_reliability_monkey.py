@@ -52,6 +52,12 @@ ACTIONS = int(os.environ.get("GDSIM_MONKEY_ACTIONS", "2000"))
 SEED = int(os.environ.get("GDSIM_MONKEY_SEED", "20261204"))
 LEAVE_NETWORK = 0.4  # chance per action of going back to the Surfaces tab
 HANG_GUARD_S = 20.0  # one action taking longer than this is a hang, whatever the machine
+# Work the walk asks of dialogs is bounded (their fields still get hostile text): an animation
+# of a few small frames exercises the same export path as 300 full-size ones.
+BASIN_SIDE = 48  # starts per axis of the basin maps the walk turns on (the app: 128)
+BOUNDED_SPINS = {"animationWidthSpin": 320, "animationHeightSpin": 240,
+                 "animationFramesSpin": 6, "animationLastStepSpin": 60,
+                 "animationFirstStepSpin": 60}
 
 HOSTILE_TEXT = [
     "", " ", "0", "-0", "1", "-1", "0.5", "1e-320", "5e-324", "1e308", "-1e308", "1e309",
@@ -176,6 +182,11 @@ class Walk:
                 if edit.isEnabled() and not edit.isReadOnly() and walk.rng.random() < 0.6:
                     edit.setText(hostile(walk.rng))
                     edit.textEdited.emit(edit.text())
+            for spin in dlg.findChildren(QAbstractSpinBox):
+                bound = BOUNDED_SPINS.get(spin.objectName())
+                if bound is not None:
+                    spin.interpretText()  # what was typed, then held within the bound
+                    spin.setValue(min(spin.value(), bound))
             QApplication.processEvents()
             if walk.rng.random() < 0.7:
                 dlg.accept()  # OK (the dialog's own accept decides whether it closes)
@@ -416,6 +427,8 @@ class Walk:
 @pytest.mark.qt_no_exception_capture
 def test_monkey_walk_no_exception_no_nested_loop(qtbot, isolated_app_state, monkeypatch):
     rng = random.Random(SEED)
+    # relative paths typed into dialogs (an animation to "1,5") land here, not in the checkout
+    monkeypatch.chdir(isolated_app_state)
     win = MainWindow(autosave=True)
     qtbot.addWidget(win)
     win.resize(1280, 820)
@@ -424,8 +437,13 @@ def test_monkey_walk_no_exception_no_nested_loop(qtbot, isolated_app_state, monk
     walk = Walk(win, rng, isolated_app_state, qtbot)
     walk.patch(monkeypatch)
     monkeypatch.setattr(sys, "excepthook", walk.hook)
+    from ui import basin
+
+    # a basin map recomputes on every change while it is on: smaller maps, the same wiring
+    monkeypatch.setattr(basin, "SIDE", BASIN_SIDE)
     np_err = np.geterr()
     started = time.perf_counter()
+    cpu, ui_cpu = time.process_time(), time.thread_time()
     try:
         for _ in range(ACTIONS):
             walk.step()
@@ -440,12 +458,20 @@ def test_monkey_walk_no_exception_no_nested_loop(qtbot, isolated_app_state, monk
         win.controller.pause()
         if win.has_network():
             win.network.controller.pause()
+    # the user quits: work started in the background stops with the window (counted in time)
+    win.close()
+    from PySide6.QtCore import QThreadPool
+
+    drained = QThreadPool.globalInstance().waitForDone(30_000)
     took = time.perf_counter() - started
-    print(f"\nmonkey: {ACTIONS} actions (seed {SEED}) in {took:.1f} s; kinds {walk.kinds}; "
+    cpu, ui_cpu = time.process_time() - cpu, time.thread_time() - ui_cpu
+    print(f"\nmonkey: {ACTIONS} actions (seed {SEED}) in {took:.1f} s (CPU {cpu:.1f} s, "
+          f"{ui_cpu:.1f} s of it on the UI thread); kinds {walk.kinds}; "
           f"dialogs {walk.dialogs}; exceptions {len(walk.exceptions)}; "
           f"nested loops {len(walk.nested)}; slow {walk.slow}\n"
           f"seconds by kind {({k: round(v, 1) for k, v in walk.seconds.items()})}\n"
           f"longest {sorted(walk.longest)[-15:]}")
+    assert drained, "background work still running 30 s after the window closed"
     assert np.geterr() == np_err
     assert not walk.exceptions, "\n".join(walk.exceptions[:5])
     assert not walk.nested, f"actions that entered a nested event loop: {walk.nested[:10]}"

@@ -145,3 +145,28 @@ def test_basin_map_has_a_legend_for_its_colours(qtbot, win):
     win.grab().save("/tmp/u14/basin_legend.png")
     win.act_basin.setChecked(False)
     assert not legend.isVisible()
+
+
+def test_superseded_computation_is_cancelled(qtbot, win, monkeypatch):
+    """A map requested for an experiment that has since changed (or switched off) stops its
+    work: nothing keeps the processor busy for a map nobody will see."""
+    events = []
+    real = ui_basin.basin_map
+
+    def spy(*a, cancel=None, **k):
+        events.append(cancel)
+        return real(*a, cancel=cancel, **k)
+
+    monkeypatch.setattr(ui_basin, "basin_map", spy)
+    win.act_basin.setChecked(True)
+    qtbot.waitUntil(lambda: len(events) == 1, timeout=10_000)
+    first = events[0]
+    assert not first.is_set()
+    spec = dataclasses.replace(win.controller.experiment.runs[0], hparams={"lr": 0.01})
+    assert win.controller.update_run(0, spec)
+    assert first.is_set()  # the first request is superseded
+    qtbot.waitUntil(lambda: len(events) == 2, timeout=10_000)
+    wait_shown(qtbot, win)
+    assert not events[1].is_set()
+    win.act_basin.setChecked(False)
+    assert events[1].is_set()

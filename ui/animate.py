@@ -8,8 +8,10 @@ the app's timeline does) and renders the stage into an image of exactly the fram
 
 Encoding uses the optional ``anim`` extra: Pillow for GIF (one palette for the whole
 animation, taken from the first and last frames), imageio with imageio-ffmpeg (which ships
-an ffmpeg binary) for MP4 (H.264). Files are written to a temporary file beside the target
-and renamed at the end, so a cancelled or failed export leaves no file and keeps an older one.
+an ffmpeg binary) for MP4 (H.264). The file is written atomically at the end
+(``gdsim.io.atomic_write_chunks``): a GIF is assembled in memory, an MP4 is encoded into an
+unnamed temporary file (Linux ``O_TMPFILE``) beside the target. A cancelled, failed or killed
+export leaves no file, no temporary file, and an older file as it was.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import os
 import queue
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -397,36 +398,86 @@ class GifEncoder:
         self.frames.append(p)
 
     def close(self) -> None:
+        """Encode the frames in memory, then write the file atomically."""
+        import io
+
+        from gdsim.io import atomic_write_bytes
+
         first, rest = self.frames[0], self.frames[1:]
-        first.save(self.path, format="GIF", save_all=True, append_images=rest,
+        buf = io.BytesIO()
+        first.save(buf, format="GIF", save_all=True, append_images=rest,
                    duration=round(1000 / self.fps), loop=0, optimize=True)
         self.frames = []
+        atomic_write_bytes(self.path, buf.getbuffer())
 
     def abort(self) -> None:
         self.frames = []
 
 
 class Mp4Encoder:
-    """H.264 MP4 (yuv420p) through imageio's ffmpeg writer (imageio-ffmpeg's binary)."""
+    """H.264 MP4 (yuv420p) through imageio-ffmpeg's binary, encoded into a temporary file
+    beside ``path`` that has no name (``O_TMPFILE``; ffmpeg opens it through ``/proc``), so
+    a process killed while encoding leaves nothing; ``close`` copies it to ``path``
+    atomically. Where unnamed files are not available the temporary file is named as
+    ``gdsim.io``'s are, and a later write to ``path`` removes one a killed export left."""
 
     def __init__(self, path: str, fps: int):
-        import imageio.v2 as imageio
+        from gdsim import io as gio
 
-        self.writer = imageio.get_writer(path, format="FFMPEG", fps=fps, codec="libx264",
-                                         quality=8, pixelformat="yuv420p",
-                                         macro_block_size=1, ffmpeg_log_level="error")
+        self.path, self.fps = Path(path), fps
+        self._fd = gio._open_unnamed(self.path.parent)
+        if self._fd is not None:
+            self._name = None
+            self._output = f"/proc/{os.getpid()}/fd/{self._fd}"
+        else:
+            self._name = self._output = gio._temp_name(self.path)
+            self._fd = os.open(self._name, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                               0o600)
+        self._writer = None
 
     def add(self, frame: np.ndarray) -> None:
-        self.writer.append_data(frame)
+        if self._writer is None:
+            import imageio_ffmpeg
+
+            h, w = frame.shape[:2]
+            self._writer = imageio_ffmpeg.write_frames(
+                self._output, (w, h), fps=self.fps, codec="libx264", quality=8,
+                pix_fmt_out="yuv420p", macro_block_size=1, ffmpeg_log_level="error",
+                output_params=["-f", "mp4"])
+            self._writer.send(None)
+        self._writer.send(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
 
     def close(self) -> None:
-        self.writer.close()
+        from gdsim.io import atomic_write_chunks
+
+        try:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+            os.lseek(self._fd, 0, os.SEEK_SET)
+            atomic_write_chunks(self.path, iter(lambda: os.read(self._fd, 1 << 20), b""))
+        finally:
+            self._release()
 
     def abort(self) -> None:
         try:
-            self.writer.close()
-        except Exception:  # noqa: BLE001 -- the partial file is deleted anyway
+            if self._writer is not None:
+                self._writer.close()
+        except Exception:  # noqa: BLE001 -- the partial file is dropped anyway
             pass
+        self._writer = None
+        self._release()
+
+    def _release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._name is not None:
+            try:
+                os.unlink(self._name)
+            except OSError:
+                pass
+            self._name = None
 
 
 def make_encoder(fmt: str, path: str, fps: int, first: np.ndarray, last: np.ndarray):
@@ -480,13 +531,6 @@ class ThreadedEncoder:
         self.encoder.abort()
 
 
-def temp_target(path: Path) -> str:
-    """A new empty temporary file beside ``path`` with the same suffix."""
-    fd, tmp = tempfile.mkstemp(prefix=".gdsim-", suffix=path.suffix.lower(), dir=path.parent)
-    os.close(fd)
-    return tmp
-
-
 class Cancelled(Exception):
     """The export was cancelled; nothing was written."""
 
@@ -499,7 +543,6 @@ def export_animation(experiment, opts: AnimationOptions, title: str = "",
     opts = check_options(opts)
     experiment = with_room_for(experiment, opts.last_step)
     stage = make_stage(experiment, opts.size, opts.loss_panel, title)
-    tmp = None
     encoder = None
     try:
         reached = stage.prepare(opts.last_step)
@@ -508,26 +551,20 @@ def export_animation(experiment, opts: AnimationOptions, title: str = "",
         total = len(steps)
         first = stage.render_frame(int(steps[0]))
         last = stage.render_frame(int(steps[-1])) if total > 1 else first
-        tmp = temp_target(opts.path)
-        encoder = ThreadedEncoder(make_encoder(opts.format, tmp, opts.fps, first, last))
+        encoder = ThreadedEncoder(make_encoder(opts.format, str(opts.path), opts.fps, first,
+                                               last))
         for j, s in enumerate(steps):
             frame = first if j == 0 else last if j == total - 1 else stage.render_frame(int(s))
             encoder.add(frame)
             if progress is not None and progress(j + 1, total) is False:
                 raise Cancelled()
-        encoder.close()
+        encoder.close()  # writes the file
         encoder = None
-        from ui.files import publish
-
-        publish(tmp, opts.path)
-        tmp = None
         return {"frames": total, "first_step": int(steps[0]), "last_step": int(steps[-1]),
                 "size": opts.size, "fps": opts.fps, "path": str(opts.path)}
     finally:
         if encoder is not None:
             encoder.abort()
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
         stage.close()
         stage.deleteLater()
 
@@ -554,7 +591,6 @@ def _make_job_class():
             self.stage = None
             self.steps = np.empty(0, dtype=np.int64)
             self.index = 0
-            self.tmp: str | None = None
             self.cancelled = False
             self.done = False
             self._queue: queue.Queue = queue.Queue(maxsize=8)
@@ -565,13 +601,18 @@ def _make_job_class():
             self._timer = QTimer(self)
             self._timer.setInterval(0)
             self._timer.timeout.connect(self._tick)
+            # Dying with its window (a parent's destructor deletes its children) must not
+            # leave the temporary file or a worker waiting for frames: what the cleanup needs
+            # is kept outside the job, which may be half destroyed when this runs.
+            self._leftovers = _Leftovers(self._queue)
+            self.destroyed.connect(self._leftovers.release)
 
         def start(self) -> None:
             """Build the stage; the simulation then runs to the last step in slices (one per
             event-loop turn, ``preparing`` reports them), then the frames follow."""
             try:
-                self.stage = make_stage(self.experiment, self.opts.size, self.opts.loss_panel,
-                                        self.title)
+                self.stage = self._leftovers.stage = make_stage(
+                    self.experiment, self.opts.size, self.opts.loss_panel, self.title)
             except (GdsimError, OSError) as e:
                 self._finish(None, str(e))
                 return
@@ -602,13 +643,14 @@ def _make_job_class():
                                          min(self.opts.last_step, reached), self.opts.frames)
                 first = self.stage.render_frame(int(self.steps[0]))
                 last = self.stage.render_frame(int(self.steps[-1]))
-                self.tmp = temp_target(self.opts.path)
-                encoder = make_encoder(self.opts.format, self.tmp, self.opts.fps, first, last)
+                encoder = make_encoder(self.opts.format, str(self.opts.path), self.opts.fps,
+                                       first, last)
             except (GdsimError, OSError) as e:
                 self._fail(str(e))
                 return
             self._thread = threading.Thread(target=self._encode, args=(encoder,),
                                             name="gdsim-animation-encoder", daemon=True)
+            self._leftovers.thread = self._thread
             self._thread.start()
             self.progress.emit(0, len(self.steps))
 
@@ -648,19 +690,23 @@ def _make_job_class():
                 return False
 
         def _encode(self, encoder) -> None:  # worker thread: NumPy / Pillow / ffmpeg only
+            item = ()
             try:
                 while True:
                     item = self._queue.get()
                     if item is None:
-                        encoder.close()
+                        encoder.close()  # encodes the rest and writes the file atomically
                         return
                     if isinstance(item, str):  # "abort"
                         encoder.abort()
                         return
                     encoder.add(item)
             except Exception as e:  # noqa: BLE001
-                self._error = f"could not encode: {e}"
+                self._error = (str(e) if isinstance(e, GdsimError)
+                               else f"could not encode: {e}")
                 encoder.abort()
+                if item is None:
+                    return  # closing failed: no frame will come
                 while True:  # drain so the UI thread never blocks on a full queue
                     try:
                         if self._queue.get(timeout=0.2) in (None, "abort"):
@@ -679,20 +725,12 @@ def _make_job_class():
             if self._error:
                 self._fail(self._error)
                 return
-            try:
-                from ui.files import publish
-
-                publish(self.tmp, self.opts.path)
-                self.tmp = None
-            except OSError as e:
-                self._fail(f"cannot write {str(self.opts.path)!r}: {e.strerror or e}")
-                return
             self._finish({"frames": len(self.steps), "first_step": int(self.steps[0]),
                           "last_step": int(self.steps[-1]), "size": self.opts.size,
                           "fps": self.opts.fps, "path": str(self.opts.path)}, "")
 
         def cancel(self) -> None:
-            """Stop now: the worker drops its frames, the temporary file goes."""
+            """Stop now: the worker drops its frames and its unnamed temporary file."""
             if self.done:
                 return
             self.cancelled = True
@@ -701,17 +739,7 @@ def _make_job_class():
             self._finish(None, "cancelled")
 
         def _stop_worker(self) -> None:
-            if self._thread is not None:
-                while True:
-                    try:
-                        self._queue.put_nowait("abort")
-                        break
-                    except queue.Full:
-                        try:
-                            self._queue.get_nowait()
-                        except queue.Empty:
-                            pass
-                self._thread.join(timeout=30)
+            self._leftovers.stop_worker()
 
         def _fail(self, text: str) -> None:
             self._timer.stop()
@@ -720,19 +748,51 @@ def _make_job_class():
 
         def _finish(self, summary, error: str) -> None:
             self.done = True
-            if self.tmp is not None and os.path.exists(self.tmp):
-                try:
-                    os.unlink(self.tmp)
-                except OSError:
-                    pass
-            self.tmp = None
-            if self.stage is not None:
-                self.stage.close()
-                self.stage.deleteLater()
-                self.stage = None
+            self._leftovers.close_stage()
+            self.stage = None
             self.finished.emit(summary, error)
 
     return AnimationJob
+
+
+class _Leftovers:
+    """What a running :class:`AnimationJob` must not leave behind (its encoder thread, with
+    the encoder's temporary file and ffmpeg process, and its stage), reachable without the
+    job: ``release`` runs from the job's ``destroyed`` signal when its window is deleted in
+    the middle of an export."""
+
+    def __init__(self, frames: queue.Queue):
+        self.queue = frames
+        self.thread: threading.Thread | None = None
+        self.stage = None
+
+    def stop_worker(self) -> None:
+        """Tell the encoder to abort (dropping queued frames to make room) and wait for it."""
+        if self.thread is None:
+            return
+        while True:
+            try:
+                self.queue.put_nowait("abort")
+                break
+            except queue.Full:
+                try:
+                    self.queue.get_nowait()
+                except queue.Empty:
+                    pass
+        self.thread.join(timeout=30)
+        self.thread = None
+
+    def close_stage(self) -> None:
+        from shiboken6 import isValid
+
+        if self.stage is not None and isValid(self.stage):
+            self.stage.close()
+            self.stage.deleteLater()
+        self.stage = None
+
+    def release(self, *_args) -> None:
+        self.stop_worker()
+        self.close_stage()
 
 
 _JOB_CLASS = None

@@ -2,19 +2,21 @@
 
 The map (``gdsim.basin.basin_map`` for the selected run's optimizer and schedule over the
 current view) is computed off the UI thread on the global ``QThreadPool``; each request
-carries a generation number and results of older requests are discarded. The overlay is
+carries a generation number and results of older requests are discarded (their work is
+cancelled: it stops within a few steps instead of running on for nobody). The overlay is
 one ``ImageItem`` drawn once per result, so it costs nothing per frame during Play.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, Signal
 
-from gdsim.basin import DIVERGED, NOT_SETTLED, basin_map
+from gdsim.basin import DIVERGED, NOT_SETTLED, BasinCancelled, basin_map
 from gdsim.errors import GdsimError
 from ui import theme
 from ui.i18n import tr
@@ -44,13 +46,15 @@ def _rgba(hex_color: str, alpha: int) -> tuple[int, int, int, int]:
 class _Job(QRunnable):
     """One basin-map computation; reports ``(generation, BasinMap | error text)``."""
 
-    def __init__(self, generation: int, args: tuple, done):
+    def __init__(self, generation: int, args: tuple, done, cancel: threading.Event):
         super().__init__()
-        self.generation, self.args, self.done = generation, args, done
+        self.generation, self.args, self.done, self.cancel = generation, args, done, cancel
 
     def run(self) -> None:  # worker thread: pure NumPy, no Qt objects touched but the signal
         try:
-            result: object = basin_map(*self.args, threads=THREADS)
+            result: object = basin_map(*self.args, threads=THREADS, cancel=self.cancel)
+        except BasinCancelled:
+            return  # superseded or switched off: nobody waits for it
         except GdsimError as e:
             result = str(e)
         except Exception as e:  # noqa: BLE001 (a worker must not die silently)
@@ -94,6 +98,22 @@ class BasinOverlay(QObject):
         self.legend_entries: list[str] = []
         self.finished.connect(self._finished)
         controller.experiment_changed.connect(self.update_map)
+        self._cancel = threading.Event()  # the computation in flight's (set: stop it)
+        # the overlay deleted with its window: its computation stops too (no bound method of
+        # the object being destroyed: the slot is the event's own)
+        self._cancel_holder = [self._cancel]
+        self.destroyed.connect(lambda *_a, h=self._cancel_holder: h[0].set())
+
+    def stop(self) -> None:
+        """Cancel the computation in flight, if any (the window is closing)."""
+        self.generation += 1
+        self.busy = False
+        self._stop_computing()
+
+    def _stop_computing(self) -> None:
+        """Cancel the computation in flight (a new one gets a new event)."""
+        self._cancel.set()
+        self._cancel = self._cancel_holder[0] = threading.Event()
 
     # ------------------------------------------------------------------ public
     def set_enabled(self, on: bool) -> None:
@@ -101,6 +121,7 @@ class BasinOverlay(QObject):
         self.enabled = bool(on)
         if not self.enabled:
             self.generation += 1  # anything in flight is now stale
+            self._stop_computing()
             self.busy = False
             self._key = None
             self.result = None
@@ -137,15 +158,18 @@ class BasinOverlay(QObject):
             self._show_legend(None)
         self._key = key
         self.generation += 1
+        self._stop_computing()
         self.busy = True
         self.message(tr('Computing basin map ({0}×{1} starts, {2} steps)…')
                      .format(SIDE, SIDE, steps), 0)
         QThreadPool.globalInstance().start(
-            _Job(self.generation, (surface, spec, SIDE, SIDE, steps, view), self.finished))
+            _Job(self.generation, (surface, spec, SIDE, SIDE, steps, view), self.finished,
+                 self._cancel))
 
     # ---------------------------------------------------------------- private
     def _clear(self, text: str) -> None:
         self.generation += 1
+        self._stop_computing()
         self.busy = False
         self._key = None
         self.result = None

@@ -140,15 +140,6 @@ def png_bytes(image) -> bytes:
     return bytes(buf.data()) if ok else b""
 
 
-def publish(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
-    """Give a finished temporary file normal permissions (mkstemp makes it 0600), then
-    rename it over ``path`` (atomic on one file system)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
-    os.replace(tmp, path)
-
-
 def export_svg(item, path: str) -> None:
     """Write ``item`` as SVG (:func:`svg_bytes`) to ``path``, atomically."""
     from gdsim.io import atomic_write_bytes

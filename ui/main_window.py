@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from gdsim.errors import GdsimError
 from ui import files
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.controller = controller or Controller(experiment or default_experiment(), self)
         self.current_path: Path | None = None
         self.csv_export = None  # the running or last CsvExportJob
+        self.animation_job = None  # the running or last AnimationJob
         self.autosave_enabled = autosave
         self.setWindowTitle(tr("gdsim — gradient descent simulator"))
         self.resize(1440, 900)
@@ -879,6 +881,12 @@ class MainWindow(QMainWindow):
         if self.csv_export is not None and self.csv_export.running:
             self.csv_export.cancel()  # no half-written file is left behind
             self.csv_export.wait(5.0)
+        job = self.animation_job
+        if job is not None and isValid(job) and not job.done:
+            job.cancel()  # an export in progress stops with its window: no file, no temporary
+        basin = getattr(self, "basin", None)
+        if basin is not None:
+            basin.stop()  # a basin map being computed is for nobody now
         if self.autosave_enabled:
             self._autosave_timer.stop()
             self.autosave()

@@ -157,10 +157,12 @@ def default_threads() -> int:
 
 
 def basin_descend(surface: Any, opt: Any, p: np.ndarray, lrs: list[float], box: tuple,
-                  threads: int | None = None) -> np.ndarray | None:
+                  threads: int | None = None, check: Any = None,
+                  chunk: int = 100) -> np.ndarray | None:
     """Step the (n, 2) points ``p`` in place once per rate in ``lrs`` (as
     ``gdsim.basin._descend`` without a tracker) and return the left-the-box mask, or None
-    when there is no kernel for this configuration (``p`` untouched)."""
+    when there is no kernel for this configuration (``p`` untouched). ``check()`` runs
+    between chunks of ``chunk`` steps (it may raise to stop the work)."""
     n = p.shape[0]
     table = np.asarray(lrs, dtype=np.float64).reshape(-1, 1)
     if len(table) == 0:
@@ -177,14 +179,18 @@ def basin_descend(surface: Any, opt: Any, p: np.ndarray, lrs: list[float], box: 
     esc = np.zeros(n, dtype=np.bool_)
     args_tail = (cx - hx, cx + hx, cy - hy, cy + hy, esc)
     steps = len(table)
-
-    def call(i0: int, i1: int) -> None:
-        fn(i0, i1, 0, 0, steps, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols,
-           *args_tail)
-
     with _lock:  # compile (first call) in one thread, then run the blocks in parallel
         fn(0, 0, 0, 0, steps, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols, *args_tail)
-    _run_blocks(call, n, threads or default_threads())
+    for s0 in range(0, steps, chunk):
+        if check is not None:
+            check()
+        s1 = min(s0 + chunk, steps)
+
+        def call(i0: int, i1: int, s0: int = s0, s1: int = s1) -> None:
+            fn(i0, i1, 0, s0, s1, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols,
+               *args_tail)
+
+        _run_blocks(call, n, threads or default_threads())
     p[:, 0] = x0
     p[:, 1] = x1
     return esc

@@ -231,10 +231,12 @@ VALIDATION_FRACTION = 0.2  # share of the training rows early stopping watches
 
 def _read_table(p: Path, what: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and the non-blank data rows (line number, cells) of a CSV, columns checked."""
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise GdsimError(f"cannot read {what} {str(p)!r}: {e}") from None
+    from gdsim.io import read_text
+
+    text = read_text(p, what)
+    if text.count("\n") > MAX_SAMPLES + 1 and len(
+            [ln for ln in text.splitlines()[: MAX_SAMPLES + 3] if ln.strip()]) > MAX_SAMPLES + 1:
+        raise GdsimError(f"{p}: more than {MAX_SAMPLES} data rows")
     rows = list(csv.reader(text.splitlines()))
     if not rows or not any(c.strip() for c in rows[0]):
         raise GdsimError(f"{p}: line 1: expected a header row (feature names, target last)")
