@@ -76,7 +76,15 @@ class RunState:
         self.stop_step: int | None = None  # the step the reason names (None while running)
         self.steps = 0  # updates applied = last recorded step
         self.trajectory = Trajectory()
-        self.rng = np.random.default_rng(seed)
+        self._rng: np.random.Generator | None = None  # made on first use (``rng``)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The run's generator, ``default_rng(seed)``: made when first asked for (a run
+        with neither noise nor mini-batches never needs one, nor ``numpy.random``)."""
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.seed)
+        return self._rng
 
     @classmethod
     def of(cls, v: ValidRun) -> RunState:
@@ -226,11 +234,13 @@ class Simulation:
             r.status, r.reason, r.cause, r.stop_step, r.steps = "running", "", "", None, 0
             r.trajectory = Trajectory(capacity=min(self.max_steps + 1, 1024),
                                       limit=self.max_steps + 1)
-            r.rng = np.random.default_rng(r.seed)
-            noise_rng, batch_rng = r.rng.spawn(2)
-            self._noise_rngs[i] = noise_rng
-            if r.batch_size:
-                self._batches[i] = _BatchStream(batch_rng, int(self.surface.n_samples))
+            r._rng = None  # fresh: default_rng(seed) again when needed
+            if r.noise > 0 or r.batch_size:  # the same streams as ever, only made when used
+                noise_rng, batch_rng = r.rng.spawn(2)
+                if r.noise > 0:
+                    self._noise_rngs[i] = noise_rng
+                if r.batch_size:
+                    self._batches[i] = _BatchStream(batch_rng, int(self.surface.n_samples))
             row = r.trajectory.block(0, 1)[0]
             row[0:2] = starts[i]
             row[2] = loss[i]

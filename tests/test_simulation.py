@@ -321,6 +321,37 @@ def test_noise_is_seeded_gaussian_and_recorded_gradient_is_clean():
     assert not np.array_equal(c.runs[0].trajectory.points, p)
 
 
+def test_noise_stream_is_the_runs_first_spawned_generator_after_every_reset():
+    """The noise is σ · default_rng(seed).spawn(2)[0] draws (made only when a run needs it,
+    the same stream as when every run made its generators up front), anew after reset."""
+    sigma, lr, n = 0.3, 0.01, 50
+    exp = quad([RunSpec("gd", {"lr": lr}), RunSpec("gd", {"lr": lr}, noise=0.0)], steps=n,
+               noise=sigma, tol=0, seed=11)
+    sim = Simulation(exp)
+    sim.run()
+    first = sim.runs[0].trajectory.data.copy()
+    p = sim.runs[0].trajectory.points
+    z = np.random.default_rng(sim.runs[0].seed).spawn(2)[0].standard_normal((n, 2))
+    np.testing.assert_allclose(p[1:], p[:-1] - lr * (2 * p[:-1] + sigma * z), rtol=1e-12,
+                               atol=1e-15)
+    sim.reset()
+    sim.run()
+    np.testing.assert_array_equal(sim.runs[0].trajectory.data, first)
+
+
+def test_a_run_without_noise_or_minibatches_needs_no_random_generator():
+    import subprocess
+    import sys
+
+    code = ("import sys; from gdsim.simulation import Experiment, RunSpec, Simulation\n"
+            "s = Simulation(Experiment(surface='rosenbrock', runs=[RunSpec('adam')], steps=20))\n"
+            "s.run(); s.reset(); s.step(3)\n"
+            "print('numpy.random' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
 def recorded_batches(monkeypatch, sim: Simulation) -> list[np.ndarray]:
     seen: list[np.ndarray] = []
     orig = sim.surface.batch_grad
