@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from ui import theme
@@ -60,6 +60,28 @@ class PanelView(QWidget):
         super().showEvent(event)
         if self._dirty:
             self.refresh()
+
+
+class _AfterFirstPaint(QObject):
+    """Event filter behind :func:`after_first_paint` (parented to the watched widget)."""
+
+    def __init__(self, widget: QWidget, fn) -> None:
+        super().__init__(widget)
+        self.widget, self.fn = widget, fn
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.fn)  # after the paint: the picture is on screen
+        return False
+
+
+def after_first_paint(widget: QWidget, fn) -> None:
+    """Call ``fn`` just after ``widget`` (a plot: its viewport) is first painted, for work
+    the first picture can do without. A zero timer alone is not enough: it fires before
+    the window's first paint, delaying it."""
+    target = widget.viewport() if hasattr(widget, "viewport") else widget
+    target.installEventFilter(_AfterFirstPaint(widget, fn))
 
 
 class Throttle(QObject):
@@ -190,7 +212,8 @@ def make_plot(name: str, title: str | None = None, *, log_y: bool = False,
     the left axis a :class:`LogAxis` (the caller chooses how the data are logged).
     ``cache_axes`` paints the axes (tick text, grid) from a pixmap until their range
     changes: otherwise every curve update replays them, most of a playing plot's paint."""
-    axes = {"left": LogAxis("left")} if log_y else None
+    axes = {side: Axis(side) for side in ("bottom", "right", "top")}
+    axes["left"] = LogAxis("left") if log_y else Axis("left")
     # enableMenu=False: the view box's context menu is never built (about a quarter of a
     # plot's construction), rather than built and then switched off
     w = pg.PlotWidget(background=theme.BACKGROUND, axisItems=axes, enableMenu=False)
@@ -353,7 +376,24 @@ def log10_or_nan(y: np.ndarray) -> np.ndarray:
         return np.log10(y)
 
 
-class LogAxis(pg.AxisItem):
+class Axis(pg.AxisItem):
+    """pyqtgraph's axis, without re-rendering a label that did not change: pyqtgraph sets
+    the label's HTML again on every range change (its SI-prefix check), hundreds of times
+    while the window is built and on every range change while playing."""
+
+    _label_html: str | None = None
+
+    def _updateLabel(self) -> None:  # noqa: N802 (pyqtgraph API)
+        html = self.labelString()
+        if html != self._label_html:
+            self._label_html = html
+            self.label.setHtml(html)
+        self._adjustSize()
+        self.picture = None
+        self.update()
+
+
+class LogAxis(Axis):
     """A log axis whose minor tick labels never overlap: where two would be closer than
     MIN_LABEL_GAP_PX, the less round one goes (decades first, then 2 and 5, then the rest)."""
 

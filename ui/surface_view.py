@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ui import theme
@@ -22,6 +22,7 @@ from ui.decimate import path_points
 from ui.i18n import tr
 from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
     PanelView,
+    after_first_paint,
     color_scale,
     draw_heatmap,
     draw_isolines,
@@ -44,7 +45,7 @@ class SurfaceView(PanelView):
     def __init__(self, controller, parent: QWidget | None = None,
                  defer_first_isolines: bool = False):
         """``defer_first_isolines``: the first surface's isolines are drawn just after the
-        window's first paint (a zero timer), not before it (the main window's start-up)."""
+        plot's first paint, not before it (the main window's start-up)."""
         super().__init__(controller, parent)
         self._defer_isolines = defer_first_isolines
         self.show_gradient = False
@@ -177,7 +178,7 @@ class SurfaceView(PanelView):
         is_log = draw_heatmap(self.image, self.colorbar, self.iso, xs, ys, z, contours=not defer)
         if defer:
             key = self._surface_key
-            QTimer.singleShot(0, self, lambda: self._late_isolines(key, xs, ys, z))
+            after_first_paint(self.plot, lambda: self._late_isolines(key, xs, ys, z))
         self.colorbar.axis.setLabel("f − min f" if is_log else "f")
         pi = self.plot.getPlotItem()
         pi.setLabel("bottom", surface.axis_names[0])
