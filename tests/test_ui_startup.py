@@ -15,23 +15,45 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # not needed for the first paint: third-party libraries, and our parts shown on demand
 HEAVY = ("sympy", "OpenGL", "pyqtgraph.opengl", "sklearn", "torch", "scipy", "matplotlib",
-         "numpy.ma", "contourpy", "gdsim.nn", "gdsim.sweep", "gdsim.learn", "gdsim.basin",
+         "numpy.ma", "numpy.random", "contourpy", "gdsim.nn", "gdsim.sweep", "gdsim.learn",
+         "gdsim.basin",
          "ui.network.mode", "ui.sweep_view", "ui.learn_panel", "ui.basin", "ui.formula_dialog",
          "ui.animate", "ui.animate_dialog")
 
 SCRIPT = r"""
-import json, sys
-from PySide6.QtCore import QCoreApplication
+import json, sys, time
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from ui.app import make_application
 from ui.main_window import MainWindow
 
 HEAVY = %r
 app = make_application()
 win = MainWindow()
+sv = win.surface_view
+painted = []  # at the surface plot's first paint: (heavy modules loaded, isoline points)
+
+
+class Paint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not painted:
+            painted.append((sorted(m for m in HEAVY if m in sys.modules), n_iso()))
+        return False
+
+
+paint = Paint()
+sv.plot.viewport().installEventFilter(paint)
 win.show()
 out = {"built": sorted(m for m in HEAVY if m in sys.modules)}
-QCoreApplication.processEvents()  # the first paint, and what was deferred past it
-out["isolines"] = int(len(win.surface_view.iso.getData()[0]))
+deadline = time.monotonic() + 20
+def n_iso():
+    x = sv.iso.getData()[0]
+    return 0 if x is None else len(x)
+
+
+while time.monotonic() < deadline and n_iso() == 0:
+    QCoreApplication.processEvents()  # the first paint, and what was deferred past it
+out["at_paint"] = painted[0] if painted else None
+out["isolines"] = n_iso()
 
 # open each part the way a user does
 win.act_basin.trigger()
@@ -60,6 +82,8 @@ def test_first_paint_waits_for_no_heavy_part(tmp_path):
     line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
     out = json.loads(line[len("RESULT "):])
     assert out["built"] == [], f"imported before the first paint: {out['built']}"
+    # the surface plot's first paint waited for no heavy module and no isoline: they follow
+    assert out["at_paint"] == [[], 0], out["at_paint"]
     assert out["isolines"] > 100  # drawn just after it
     assert out["basin"] and out["learn"]
     assert out["why"] == [True, True, True]
