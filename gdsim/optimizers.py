@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from gdsim.errors import GdsimError
-from gdsim.kernels.trace import TraceError
 from gdsim.params import resolve, unknown_name
 from gdsim.rules import (
     ARRAY,
@@ -105,6 +104,15 @@ def _internal(name: str, hp: dict) -> dict:
     if OPTIMIZERS[name].family == "sgd" and h["momentum"] == 0:
         h["dampening"] = 0.0  # torch ignores dampening without momentum
     return h
+
+
+def _trace_error() -> type[Exception]:
+    """:class:`gdsim.kernels.trace.TraceError`, imported when a step is first traced (an
+    ``except`` clause evaluates it only then): the kernels are not needed to build an
+    optimizer, so not at the app's start."""
+    from gdsim.kernels.trace import TraceError
+
+    return TraceError
 
 
 class Optimizer:
@@ -220,7 +228,7 @@ class Optimizer:
             return None
         try:
             return VectorRun(self, state, params)
-        except TraceError:
+        except _trace_error():
             return None
 
     def vector_step(self, state: OptState, d: int) -> Any:

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # not needed for the first paint: third-party libraries, and our parts shown on demand
 HEAVY = ("sympy", "OpenGL", "pyqtgraph.opengl", "sklearn", "torch", "scipy", "matplotlib",
          "numpy.ma", "numpy.random", "contourpy", "gdsim.nn", "gdsim.sweep", "gdsim.learn",
-         "gdsim.basin",
+         "gdsim.basin", "gdsim.formula", "gdsim.kernels",
          "ui.network.mode", "ui.sweep_view", "ui.learn_panel", "ui.basin", "ui.formula_dialog",
          "ui.animate", "ui.animate_dialog")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gdsim.formula import formula_surface
 from gdsim.params import Param, resolve, unknown_name
 from gdsim.surfaces.analytic import (
     Ackley,
@@ -86,6 +85,8 @@ def make_surface(name: str, **params: object) -> Surface:
     if not isinstance(name, str):
         raise unknown_name("surface", name, list(SURFACES))
     if name.startswith("expr:"):
+        from gdsim.formula import formula_surface  # the parser: only for typed formulas
+
         return formula_surface(name[5:], domain=params.get("domain"))
     info = SURFACES.get(name)
     if info is None:
