@@ -25,6 +25,7 @@ import json, sys, time
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from ui.app import make_application
 from ui.main_window import MainWindow
+from ui.surface_view import COLORBAR_PX
 
 HEAVY = %r
 app = make_application()
@@ -36,7 +37,8 @@ painted = []  # at the surface plot's first paint: (heavy modules loaded, isolin
 class Paint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and not painted:
-            painted.append((sorted(m for m in HEAVY if m in sys.modules), n_iso()))
+            painted.append((sorted(m for m in HEAVY if m in sys.modules), n_iso(),
+                            sv._colorbar is None))
         return False
 
 
@@ -50,10 +52,15 @@ def n_iso():
     return 0 if x is None else len(x)
 
 
-while time.monotonic() < deadline and n_iso() == 0:
+while time.monotonic() < deadline and (n_iso() == 0 or sv._colorbar is None):
     QCoreApplication.processEvents()  # the first paint, and what was deferred past it
 out["at_paint"] = painted[0] if painted else None
 out["isolines"] = n_iso()
+bar = sv._colorbar  # came by itself, on the colours of the heatmap, in the room kept for it
+out["colorbar"] = bar is not None and [
+    bar.geometry().width() == COLORBAR_PX, bar.axis.logMode, bar.axis.labelText,
+    [round(float(v), 9) for v in bar.levels()] == [round(float(v), 9)
+                                                   for v in sv.image.getLevels()]]
 
 # open each part the way a user does
 win.act_basin.trigger()
@@ -82,9 +89,10 @@ def test_first_paint_waits_for_no_heavy_part(tmp_path):
     line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
     out = json.loads(line[len("RESULT "):])
     assert out["built"] == [], f"imported before the first paint: {out['built']}"
-    # the surface plot's first paint waited for no heavy module and no isoline: they follow
-    assert out["at_paint"] == [[], 0], out["at_paint"]
+    # the surface plot's first paint waited for no heavy module, isoline or colour bar
+    assert out["at_paint"] == [[], 0, True], out["at_paint"]
     assert out["isolines"] > 100  # drawn just after it
+    assert out["colorbar"] == [True, True, "f − min f", True]  # Rosenbrock: log colours
     assert out["basin"] and out["learn"]
     assert out["why"] == [True, True, True]
     assert out["network"] == ["NetworkMode", True]

@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineBar(c, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline)
 
-        self.surface_view = SurfaceView(c, defer_first_isolines=True)
+        self.surface_view = SurfaceView(c, defer_extras=True)
         self.divergence_marks = DivergenceMarks(c, self.surface_view)
         self.curves_view = CurvesView(c)
         self.view_tabs = QTabWidget()

@@ -255,23 +255,43 @@ def start_dots(plot_item: pg.PlotItem) -> pg.ScatterPlotItem:
     return dots
 
 
-def heatmap_items(plot_item: pg.PlotItem, colorbar_width: int, cache: bool = False):
+def heatmap_items(plot_item: pg.PlotItem, colorbar_width: int, cache: bool = False,
+                  colorbar: bool = True):
     """A heatmap image with its colour bar and an isoline item on ``plot_item``:
     (image, colorbar, iso). ``cache`` paints image and isolines from a pixmap cache (for
-    pictures that change only with the zoom, not every frame)."""
+    pictures that change only with the zoom, not every frame). Without ``colorbar`` (None
+    in its place) the image has the colour map itself; :func:`add_colorbar` adds the bar."""
     image = pg.ImageItem()
     image.setZValue(-20)
     plot_item.addItem(image)
-    colorbar = pg.ColorBarItem(colorMap=theme.heatmap_colormap(), interactive=False,
-                               width=colorbar_width, colorMapMenu=False)
-    colorbar.setImageItem(image, insert_in=plot_item)
+    if colorbar:
+        bar = add_colorbar(plot_item, image, colorbar_width)
+    else:
+        bar = None
+        image.setColorMap(theme.heatmap_colormap())
     iso = pg.PlotDataItem(pen=pg.mkPen(theme.ISOLINE_COLOR, width=1), connect="finite")
     iso.setZValue(-10)
     plot_item.addItem(iso)
     if cache:
         for item in (image, iso):
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-    return image, colorbar, iso
+    return image, bar, iso
+
+
+def add_colorbar(plot_item: pg.PlotItem, image: pg.ImageItem, width: int) -> pg.ColorBarItem:
+    """The heatmap's colour bar, right of ``plot_item``, driving ``image``'s colours."""
+    bar = pg.ColorBarItem(colorMap=theme.heatmap_colormap(), interactive=False, width=width,
+                          colorMapMenu=False)
+    bar.setImageItem(image, insert_in=plot_item)
+    return bar
+
+
+def show_levels(colorbar: pg.ColorBarItem, lo: float, hi: float, is_log: bool) -> None:
+    """Set the colour bar's (and its image's) levels and its axis's log mode."""
+    # linear while the range changes: a log axis holding a linear range overflows 10**x
+    colorbar.axis.setLogMode(False)
+    colorbar.setLevels((lo, hi))
+    colorbar.axis.setLogMode(is_log)
 
 
 def _median(v: np.ndarray) -> float:
@@ -330,12 +350,13 @@ def isolines(xs, ys, t: np.ndarray, n_levels: int = N_LEVELS) -> tuple[np.ndarra
     return xy[:, 0], xy[:, 1]
 
 
-def draw_heatmap(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDataItem,
+def draw_heatmap(image: pg.ImageItem, colorbar: pg.ColorBarItem | None, iso: pg.PlotDataItem,
                  xs: np.ndarray, ys: np.ndarray, z: np.ndarray, contours: bool = True) -> bool:
     """Show ``z[j, i] = f(xs[i], ys[j])`` (evenly spaced xs, ys) on the items made by
-    :func:`heatmap_items`: colours by :func:`color_scale`, levels, isolines (none unless
-    ``contours``: the caller draws them later with :func:`draw_isolines`), pixel-centred
-    extent. Returns whether the colour scale is logarithmic."""
+    :func:`heatmap_items`: colours by :func:`color_scale`, levels (on the image alone while
+    there is no colour bar), isolines (none unless ``contours``: the caller draws them later
+    with :func:`draw_isolines`), pixel-centred extent. Returns whether the colour scale is
+    logarithmic."""
     t, is_log = color_scale(z)
     finite = np.isfinite(t)
     lo = float(t[finite].min()) if finite.any() else 0.0
@@ -346,10 +367,10 @@ def draw_heatmap(image: pg.ImageItem, colorbar: pg.ColorBarItem, iso: pg.PlotDat
     x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
     dx, dy = (x1 - x0) / (len(xs) - 1), (y1 - y0) / (len(ys) - 1)
     image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
-    # linear while the range changes: a log axis holding a linear range overflows 10**x
-    colorbar.axis.setLogMode(False)
-    colorbar.setLevels((lo, hi))
-    colorbar.axis.setLogMode(is_log)
+    if colorbar is None:
+        image.setLevels((lo, hi))
+    else:
+        show_levels(colorbar, lo, hi, is_log)
     if contours:
         iso.setData(*isolines(xs, ys, t))
     else:

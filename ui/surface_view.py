@@ -22,6 +22,7 @@ from ui.decimate import path_points
 from ui.i18n import tr
 from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
     PanelView,
+    add_colorbar,
     after_first_paint,
     color_scale,
     draw_heatmap,
@@ -30,9 +31,12 @@ from ui.plots import (  # noqa: F401 (color_scale, isolines re-exported)
     isolines,
     make_plot,
     panel_layout,
+    show_levels,
 )
 
 GRID = HEATMAP_GRID  # heatmap resolution per axis
+COLORBAR_PX = 61  # the colour bar's width (ColorBarItem's fixed one): kept until it comes
+COLUMN_MAX_PX = 3.4028234663852886e38  # a layout column's default maximum width (FLT_MAX)
 PATH_WIDTH = 2.2
 PLAY_PATH_WIDTH = 1.0
 THIN_PATHS_ABOVE_ROWS = 50_000  # max steps x runs from which Play draws thin paths
@@ -43,11 +47,13 @@ class SurfaceView(PanelView):
     """Heatmap + isolines + paths; draws the controller's simulation at the shown step."""
 
     def __init__(self, controller, parent: QWidget | None = None,
-                 defer_first_isolines: bool = False):
-        """``defer_first_isolines``: the first surface's isolines are drawn just after the
-        plot's first paint, not before it (the main window's start-up)."""
+                 defer_extras: bool = False):
+        """``defer_extras``: the first surface's isolines and the colour bar are made just
+        after the plot's first paint, not before it (the main window's start-up); the bar's
+        room is kept meanwhile, so nothing moves when it comes."""
         super().__init__(controller, parent)
-        self._defer_isolines = defer_first_isolines
+        self._defer_isolines = defer_extras
+        self._is_log = False  # the heatmap's colour scale (for a colour bar made later)
         self.show_gradient = False
         self.show_step = False
         self._surface_key = None
@@ -74,7 +80,12 @@ class SurfaceView(PanelView):
 
         # heatmap and isolines change only with the surface or the zoom: paint them from a
         # pixmap cache instead of re-rasterizing every frame during Play
-        self.image, self.colorbar, self.iso = heatmap_items(pi, 14, cache=True)
+        self.image, self._colorbar, self.iso = heatmap_items(pi, 14, cache=True,
+                                                             colorbar=not defer_extras)
+        if defer_extras:  # keep the colour bar's room (ColorBarItem puts it in column 5)
+            pi.layout.setColumnFixedWidth(4, 5)
+            pi.layout.setColumnFixedWidth(5, COLORBAR_PX)
+            after_first_paint(self.plot, lambda: self.colorbar)
         self.minima = pg.ScatterPlotItem(
             symbol="star", size=16, pen=pg.mkPen(theme.MINIMUM_COLOR), brush=pg.mkBrush("#ffffff")
         )
@@ -146,6 +157,20 @@ class SurfaceView(PanelView):
             self.show_step = bool(step)
         self.refresh()
 
+    @property
+    def colorbar(self) -> pg.ColorBarItem:
+        """The heatmap's colour bar (made when first asked for, see ``defer_extras``)."""
+        if self._colorbar is None:
+            pi = self.plot.getPlotItem()
+            self._colorbar = add_colorbar(pi, self.image, 14)
+            pi.layout.setColumnMinimumWidth(5, 0)  # the bar's own width from now on
+            pi.layout.setColumnMaximumWidth(5, COLUMN_MAX_PX)
+            levels = self.image.getLevels()
+            if levels is not None:
+                show_levels(self._colorbar, float(levels[0]), float(levels[1]), self._is_log)
+            self._colorbar.axis.setLabel("f − min f" if self._is_log else "f")
+        return self._colorbar
+
     # ------------------------------------------------------------- building
     def _on_experiment(self) -> None:
         sim = self.controller.sim
@@ -175,11 +200,13 @@ class SurfaceView(PanelView):
             xs, ys, z = grid_values(surface, view)
         xmin, xmax, ymin, ymax = view
         defer, self._defer_isolines = self._defer_isolines, False
-        is_log = draw_heatmap(self.image, self.colorbar, self.iso, xs, ys, z, contours=not defer)
+        is_log = self._is_log = draw_heatmap(self.image, self._colorbar, self.iso, xs, ys, z,
+                                             contours=not defer)
         if defer:
             key = self._surface_key
             after_first_paint(self.plot, lambda: self._late_isolines(key, xs, ys, z))
-        self.colorbar.axis.setLabel("f − min f" if is_log else "f")
+        if self._colorbar is not None:
+            self._colorbar.axis.setLabel("f − min f" if is_log else "f")
         pi = self.plot.getPlotItem()
         pi.setLabel("bottom", surface.axis_names[0])
         pi.setLabel("left", surface.axis_names[1])
