@@ -24,6 +24,7 @@ import time
 from unittest import mock
 
 import numpy as np
+from timing import median_time
 
 from gdsim import optimizers
 from gdsim.basin import basin_map as engine_basin_map
@@ -32,15 +33,6 @@ from gdsim.simulation import Experiment, RunSpec, Simulation
 from gdsim.surfaces import make_surface
 
 START = (-1.5, 2.0)
-
-
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def single_run(steps: int) -> Simulation:

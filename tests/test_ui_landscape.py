@@ -3,16 +3,14 @@ the engine's result, cancellable; errors shown in the window, never raised."""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from xvfb_script import run_gl_script
 
 from gdsim.experiment import RunSpec
 from gdsim.nn import landscape as L
@@ -149,18 +147,7 @@ GL_SCRIPT = textwrap.dedent(
 @pytest.mark.xvfb
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (Xvfb)")
 def test_3d_view_draws_the_landscape_and_the_paths_on_it_under_xvfb(tmp_path):
-    script = tmp_path / "landscape3d.py"
-    script.write_text(GL_SCRIPT)
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1024x768x24", sys.executable, str(script),
-         str(tmp_path / "landscape3d.png")],
-        capture_output=True, text=True, timeout=180, env=env, cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    if not out["gl"]:
-        pytest.skip("no OpenGL under this Xvfb")
+    out = run_gl_script(tmp_path, GL_SCRIPT, "landscape3d", "1024x768x24", 180)
     assert out["notice"] is False and out["lines"] == 2
     # PCA: the whole path lies over the grid, drawn at the surface's height under it
     assert out["rows"] == out["path_rows"] and out["xy_ok"] and out["z_ok"]

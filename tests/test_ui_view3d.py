@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from xvfb_script import run_gl_script
 
 from gdsim.simulation import Experiment, RunSpec
 from gdsim.surfaces import make_surface
@@ -153,18 +151,7 @@ GL_SCRIPT = textwrap.dedent(
 @pytest.mark.xvfb
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (Xvfb)")
 def test_opengl_branch_draws_surface_and_paths_under_xvfb(tmp_path):
-    script = tmp_path / "gl3d.py"
-    script.write_text(GL_SCRIPT)
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 800x600x24", sys.executable, str(script),
-         str(tmp_path / "gl.png")],
-        capture_output=True, text=True, timeout=120, env=env, cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    if not out["gl"]:
-        pytest.skip("no OpenGL under this Xvfb")
+    out = run_gl_script(tmp_path, GL_SCRIPT, "gl3d", "800x600x24", 120)
     assert out["notice"] is False
     assert out["lines"] == 2 and out["path_ok"]
     assert out["colors"] > 50  # a shaded surface, not a blank frame
@@ -236,18 +223,7 @@ GL_TOGGLE_SCRIPT = textwrap.dedent(
 @pytest.mark.xvfb
 @pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (Xvfb)")
 def test_paths_stay_drawn_after_toggling_log_height_and_axes_are_labelled(tmp_path):
-    script = tmp_path / "gl3d_toggle.py"
-    script.write_text(GL_TOGGLE_SCRIPT)
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 800x600x24", sys.executable, str(script),
-         str(tmp_path / "gl.png")],
-        capture_output=True, text=True, timeout=120, env=env, cwd=ROOT,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    if not out["gl"]:
-        pytest.skip("no OpenGL under this Xvfb")
+    out = run_gl_script(tmp_path, GL_TOGGLE_SCRIPT, "gl3d_toggle", "800x600x24", 120)
     assert out["log"] is True  # Rosenbrock starts log-compressed
     assert out["before"] > 3 and out["after"] > 3  # the gd path, before and after the toggle
     assert out["labels"]["x"] == ["-2", "-1", "0", "1", "2"]

@@ -265,3 +265,36 @@ def test_state_glyphs_draw_the_engine_state(qtbot, win):
     s = drawn[2].adaptive_scale()
     w, h = np.nanmax(bx) - np.nanmin(bx), np.nanmax(by) - np.nanmin(by)
     assert w / h == pytest.approx(s[0] / s[1], rel=1e-9)
+
+
+def test_opening_the_stability_map_warms_the_compiled_kernels_once(qtbot, win, monkeypatch):
+    """The panel starts numba in the background while the user sets up the axes (once a
+    session); without numba it does nothing."""
+    from gdsim import kernels
+
+    calls = []
+    monkeypatch.setattr(sweep_view, "_warming", [])
+    monkeypatch.setattr(kernels, "warm", lambda: calls.append(QThread.currentThread()))
+    monkeypatch.setattr(kernels, "enabled", lambda: True)
+    win.why.stability_dock.show()
+    assert win.why.stability is not None
+    QThreadPool.globalInstance().waitForDone(10_000)
+    assert len(calls) == 1 and calls[0] is not QCoreApplication.instance().thread()
+    sweep_view.StabilityPanel(win.controller)  # a second panel: no second warm-up
+    QThreadPool.globalInstance().waitForDone(10_000)
+    assert len(calls) == 1
+    monkeypatch.setattr(sweep_view, "_warming", [])
+    monkeypatch.setattr(kernels, "enabled", lambda: False)
+    sweep_view.StabilityPanel(win.controller)
+    QThreadPool.globalInstance().waitForDone(10_000)
+    assert len(calls) == 1
+
+
+def test_kernel_warm_up_leaves_a_ready_kernel(tmp_path, monkeypatch):
+    from gdsim import kernels
+
+    if not kernels.available():
+        pytest.skip("numba not installed")
+    monkeypatch.setenv("GDSIM_CACHE_DIR", str(tmp_path))
+    assert kernels.warm() is True
+    assert list(tmp_path.glob("kernels/k_*.py"))

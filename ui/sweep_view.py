@@ -231,6 +231,7 @@ class StabilityPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("stabilityPanel")
         self.controller, self.selected = controller, selected
+        warm_kernels()  # while the user sets up the axes
         self.generation = 0
         self.job: _Job | None = None
         self.result = None
@@ -464,6 +465,29 @@ class StabilityPanel(QWidget):
                     shown, spec.label or spec.optimizer))
             self.applied.emit(k, values)
         return ok
+
+
+_warming: list[bool] = []
+
+
+def warm_kernels() -> None:
+    """Once per session, start the compiled kernels (numba) on the global thread pool, so
+    the first map computed does not wait for them (a no-op without the ``fast`` extra)."""
+    from gdsim import kernels
+
+    if _warming or not kernels.enabled():
+        return
+    _warming.append(True)
+    QThreadPool.globalInstance().start(_warm_quietly)
+
+
+def _warm_quietly() -> None:  # worker thread
+    from gdsim import kernels
+
+    try:
+        kernels.warm()
+    except Exception:  # noqa: BLE001 -- a failed warm-up only means the maps pay it later
+        pass
 
 
 def png_bytes(widget: QWidget) -> bytes:
