@@ -1117,3 +1117,11 @@ def test_surface_axes_name_the_coordinates(win):
     assert labels() == ("w₁", "w₂")
     assert win.controller.set_surface("himmelblau")
     assert labels() == ("x", "y")
+
+
+def test_closing_builds_no_basin_map(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.close()
+    assert w._basin is None  # off all along: closing has nothing to stop, so builds nothing

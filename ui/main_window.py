@@ -884,7 +884,7 @@ class MainWindow(QMainWindow):
         job = self.animation_job
         if job is not None and isValid(job) and not job.done:
             job.cancel()  # an export in progress stops with its window: no file, no temporary
-        basin = getattr(self, "basin", None)
+        basin = getattr(self, "_basin", None)  # never switched on: nothing to build now
         if basin is not None:
             basin.stop()  # a basin map being computed is for nobody now
         if self.autosave_enabled:
