@@ -113,9 +113,9 @@ def _arms(a: np.ndarray) -> np.ndarray:
     order (the same floats, without a strided reduction over each short row)."""
     sq = a * a
     d = a.shape[1]
-    if 1 <= d < 8:
-        total = sq[:, 0:1].copy()
-        for j in range(1, d):
+    if 2 <= d < 8:
+        total = sq[:, 0:1] + sq[:, 1:2]
+        for j in range(2, d):
             total += sq[:, j:j + 1]
     else:
         total = np.sum(sq, axis=1, keepdims=True)
