@@ -560,6 +560,7 @@ class MainWindow(QMainWindow):
     def panel_plot_item(self, key: str):
         """The pyqtgraph PlotItem behind an exportable panel."""
         if key == "surface":
+            self.surface_view.finish_deferred()
             return self.surface_view.plot.getPlotItem()
         return self.curves_view.plots[key].getPlotItem()
 

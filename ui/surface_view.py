@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from ui import theme
@@ -53,6 +53,7 @@ class SurfaceView(PanelView):
         room is kept meanwhile, so nothing moves when it comes."""
         super().__init__(controller, parent)
         self._defer_isolines = defer_extras
+        self._pending_isolines = None  # the first isolines, until drawn after the first paint
         self._is_log = False  # the heatmap's colour scale (for a colour bar made later)
         self.show_gradient = False
         self.show_step = False
@@ -204,7 +205,8 @@ class SurfaceView(PanelView):
                                              contours=not defer)
         if defer:
             key = self._surface_key
-            after_first_paint(self.plot, lambda: self._late_isolines(key, xs, ys, z))
+            self._pending_isolines = lambda: self._late_isolines(key, xs, ys, z)
+            after_first_paint(self.plot, self._pending_isolines)
         if self._colorbar is not None:
             self._colorbar.axis.setLabel("f − min f" if is_log else "f")
         pi = self.plot.getPlotItem()
@@ -218,8 +220,21 @@ class SurfaceView(PanelView):
         self.vb.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0)
 
     def _late_isolines(self, key, xs, ys, z) -> None:
+        if self._pending_isolines is None:
+            return  # already drawn (finish_deferred)
+        self._pending_isolines = None
         if key == self._surface_key:  # not meanwhile redrawn for another surface or view
             draw_isolines(self.iso, xs, ys, z)
+
+    def finish_deferred(self) -> None:
+        """Make now what ``defer_extras`` left for after the first paint (the colour bar, the
+        first isolines): an export before that paint shows the whole panel."""
+        if self._colorbar is None:
+            _ = self.colorbar
+            self.plot.getPlotItem().layout.activate()  # place it now, not at the next event
+            QCoreApplication.sendPostedEvents()  # its bar's own layout (no timers run)
+        if self._pending_isolines is not None:
+            self._pending_isolines()
 
     def _build_runs(self) -> None:
         pi = self.plot.getPlotItem()
