@@ -30,6 +30,16 @@ def isolated_app_state(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture
+def errors(monkeypatch):
+    """Message boxes would block: the warnings' texts recorded instead."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    return shown
+
+
 @pytest.fixture(autouse=True)
 def _drain_thread_pool():
     """Work a test left on Qt's global thread pool (a basin map, sweep or landscape still

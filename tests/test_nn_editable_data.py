@@ -9,7 +9,6 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QMessageBox
 
 from gdsim.errors import GdsimError
 from gdsim.nn.datasets import (
@@ -83,13 +82,6 @@ def test_experiment_with_data_builds_and_round_trips():
 
 
 # --- UI -----------------------------------------------------------------------------------
-@pytest.fixture
-def errors(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    return shown
-
-
 @pytest.fixture
 def mode(qtbot, errors):
     exp = NNExperiment(dataset="moons", samples=60, hidden=(5,), activation="tanh",

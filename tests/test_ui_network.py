@@ -9,7 +9,6 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from gdsim.nn.training import NNExperiment
 from gdsim.simulation import RunSpec
@@ -22,14 +21,6 @@ def small(**kw) -> NNExperiment:
                 runs=[RunSpec("sgd", {"lr": 0.2}), RunSpec("adam", {"lr": 0.02})], epochs=60)
     base.update(kw)
     return NNExperiment(**base)
-
-
-@pytest.fixture
-def errors(monkeypatch):
-    """Message boxes would block: record them instead."""
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    return shown
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF
-from PySide6.QtWidgets import QMessageBox
+from test_ui_network import small
 
 from gdsim.nn.io import save_weights
 from gdsim.nn.network import Architecture, Network
@@ -15,20 +15,6 @@ from gdsim.simulation import RunSpec
 from ui.network import panels
 from ui.network.mode import NetworkMode
 from ui.runs_panel import COL_LOSS
-
-
-def small(**kw) -> NNExperiment:
-    base = dict(dataset="moons", samples=80, hidden=(5,), activation="tanh", loss="bce",
-                runs=[RunSpec("sgd", {"lr": 0.2}), RunSpec("adam", {"lr": 0.02})], epochs=60)
-    base.update(kw)
-    return NNExperiment(**base)
-
-
-@pytest.fixture
-def errors(monkeypatch):
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    return shown
 
 
 @pytest.fixture

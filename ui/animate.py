@@ -148,6 +148,22 @@ class _StageBase:
     controller = None
     caption = None
 
+    def _frame(self, name: str, controller, title: str):
+        """The white, captioned layout both stages share; returns the row for their panels."""
+        from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+        self.setObjectName(name)
+        self.setStyleSheet("background: white;")
+        self.controller, self.title = controller, title
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 2, 4, 4)
+        lay.setSpacing(2)
+        self.caption = _caption_label("animationCaption")
+        lay.addWidget(self.caption)
+        row = QHBoxLayout()
+        lay.addLayout(row, 1)
+        return row
+
     def _setup_stage(self, size: tuple[int, int]) -> None:
         from PySide6.QtCore import Qt
 
@@ -211,7 +227,7 @@ def _caption_label(name: str):
 
 
 def _make_race_stage(experiment, size, loss_panel: bool, title: str = ""):
-    from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QWidget
 
     from ui.controller import Controller
     from ui.curves_view import CurvesView
@@ -222,16 +238,7 @@ def _make_race_stage(experiment, size, loss_panel: bool, title: str = ""):
 
         def __init__(self):
             super().__init__()
-            self.setObjectName("raceStage")
-            self.setStyleSheet("background: white;")
-            self.controller = Controller(experiment, self)
-            lay = QVBoxLayout(self)
-            lay.setContentsMargins(4, 2, 4, 4)
-            lay.setSpacing(2)
-            self.caption = _caption_label("animationCaption")
-            lay.addWidget(self.caption)
-            row = QHBoxLayout()
-            lay.addLayout(row, 1)
+            row = self._frame("raceStage", Controller(experiment, self), title)
             self.surface_view = SurfaceView(self.controller)
             row.addWidget(self.surface_view, 3)
             self.curves_view = None
@@ -243,7 +250,6 @@ def _make_race_stage(experiment, size, loss_panel: bool, title: str = ""):
                     w.setMinimumHeight(0)
                 cv.plots["loss"].getPlotItem().setLabel("bottom", tr("step"))
                 row.addWidget(cv, 2)
-            self.title = title
             self._setup_stage(size)
 
         def caption_text(self, step: int) -> str:
@@ -259,7 +265,7 @@ def _make_race_stage(experiment, size, loss_panel: bool, title: str = ""):
 
 
 def _make_network_stage(experiment, size, loss_panel: bool, title: str = ""):
-    from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QWidget
 
     from ui.network.controller import NetworkController
     from ui.network.panels import BoundaryView, MetricsView
@@ -269,16 +275,7 @@ def _make_network_stage(experiment, size, loss_panel: bool, title: str = ""):
 
         def __init__(self):
             super().__init__()
-            self.setObjectName("networkStage")
-            self.setStyleSheet("background: white;")
-            self.controller = NetworkController(experiment, self)
-            lay = QVBoxLayout(self)
-            lay.setContentsMargins(4, 2, 4, 4)
-            lay.setSpacing(2)
-            self.caption = _caption_label("animationCaption")
-            lay.addWidget(self.caption)
-            row = QHBoxLayout()
-            lay.addLayout(row, 1)
+            row = self._frame("networkStage", NetworkController(experiment, self), title)
             self.boundary = BoundaryView(self.controller)
             self.boundary.all_check.hide()
             row.addWidget(self.boundary, 3)
@@ -294,7 +291,6 @@ def _make_network_stage(experiment, size, loss_panel: bool, title: str = ""):
                         w.getPlotItem().setXLink(None)
                 mv.plots["accuracy"].getPlotItem().setLabel("bottom", tr("step"))
                 row.addWidget(mv, 2)
-            self.title = title
             self._setup_stage(size)
 
         def caption_text(self, step: int) -> str:
