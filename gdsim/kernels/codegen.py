@@ -99,25 +99,32 @@ def build(opt: Any, surface: Any, state: Any, lr_per_run: bool, mode: str) -> Ke
     return Kernel(src, np.array(scalars, dtype=np.float64), cols, fields, mode)
 
 
-def _trace(opt: Any, surface: Any, state: Any, h: dict, fields: list, lr_per_run: bool,
-           mode: str, k: T, prefix: str) -> Body:
+def trace_update(opt: Any, h: dict, state: Any, fields: list, d: int, lr: T, k: T
+                 ) -> tuple[tuple[str, ...], list[tuple[int, tuple[str, ...]]]]:
+    """Inside an open :class:`Trace`: one update of ``opt``'s rule on a run of ``d``
+    coordinates named ``p0…``/``g0…`` with state fields ``s{f}_{j}``; the new point's
+    component codes and each field's ``(f, codes)``."""
     from gdsim.kernels.trace import TRACE
     from gdsim.optimizers import build_rule
 
+    rule = build_rule(opt.info, h, TRACE)
+    widths = dict(fields)
+    s_in = [None if a is None else T(tuple(f"s{f}_{j}" for j in range(widths[f])), 2)
+            for f, a in enumerate(state.buffers)]
+    p = T(tuple(f"p{j}" for j in range(d)), 2)
+    g = T(tuple(f"g{j}" for j in range(d)), 2)
+    new_p, new_s = rule.update(g, type(state.buffers)(*s_in), p, lr, k)
+    return _parts(lift(new_p), d), [(f, _parts(lift(new_s[f]), w)) for f, w in fields]
+
+
+def _trace(opt: Any, surface: Any, state: Any, h: dict, fields: list, lr_per_run: bool,
+           mode: str, k: T, prefix: str) -> Body:
     with Trace(prefix) as tr:
-        rule = build_rule(opt.info, h, TRACE)
-        p = T(("x0", "x1"), 2)
-        g = T(("g0", "g1"), 2)
         lr = T(("lr",), 2 if lr_per_run else 1)
-        widths = dict(fields)
-        s_in = [None if a is None else T(tuple(f"s{f}_{j}" for j in range(widths[f])), 2)
-                for f, a in enumerate(state.buffers)]
-        new_p, new_s = rule.update(g, type(state.buffers)(*s_in), p, lr, k)
-        px, py = _parts(lift(new_p), 2)
+        (px, py), outs = trace_update(opt, h, state, fields, 2, lr, k)
         gx, gy = surface._g(T((px,), 2), T((py,), 2))
         gx, gy = lift(gx).parts[0], lift(gy).parts[0]
         fv = lift(surface._f(T((px,), 2), T((py,), 2))).parts[0] if mode == "sweep" else None
-        outs = [(f, _parts(lift(new_s[f]), w)) for f, w in fields]
     return Body(tr, outs, (px, py), (gx, gy), fv)
 
 
@@ -176,7 +183,7 @@ def _step(b: Body, fields: list, lr_per_run: bool, mode: str, ind: str) -> list[
         body += ["if not ALIVEb[i]:", "    continue"]
     if lr_per_run:
         body.append("lr = LRb[s, i]")
-    body += ["x0 = X0b[i]", "x1 = X1b[i]", "g0 = G0b[i]", "g1 = G1b[i]"]
+    body += ["p0 = X0b[i]", "p1 = X1b[i]", "g0 = G0b[i]", "g1 = G1b[i]"]
     body += [f"s{f}_{j} = S{f}_{j}b[i]" for f, w in fields for j in range(w)]
     body += b.tracer.sections[2]
     stores = [f"X0b[i] = {p[0]}", f"X1b[i] = {p[1]}", f"G0b[i] = {g[0]}", f"G1b[i] = {g[1]}"]

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from gdsim.kernels.trace import T, Trace, TraceError, lift
+from gdsim.kernels.trace import T, Trace, TraceError
 
 _made: dict[str, Callable] = {}
 
@@ -23,34 +23,20 @@ def build(opt: Any, state: Any, d: int) -> Callable[..., tuple]:
     """``step(p, g, s, lr, k) -> (p, s)`` for ``opt`` (an Optimizer with float
     hyperparameters) on a run of ``d`` coordinates whose state is ``state`` ((1, ·) arrays):
     ``p``, ``g`` lists of ``d`` floats, ``s`` the state's floats field by field."""
-    from gdsim.kernels.codegen import _parts, _traced_hparams
-    from gdsim.kernels.trace import TRACE
-    from gdsim.optimizers import build_rule
+    from gdsim.kernels.codegen import _traced_hparams, trace_update
 
     h, scalars, cols = _traced_hparams(opt._h)
     if cols:
         raise TraceError("per-run hyperparameter columns: not a single run")
     widths = [(f, a.shape[1]) for f, a in enumerate(state.buffers) if a is not None]
-    bodies = []
-    first = None
-    for k, prefix in ((T(("kf",), 1, step_count=True), "t"), (T(("1.0",), 0, 1.0), "u")):
+
+    def traced(k: T, prefix: str) -> tuple[Any, list[str]]:
         with Trace(prefix) as tr:
-            rule = build_rule(opt.info, h, TRACE)
-            wd = dict(widths)
-            s_in = [None if a is None else T(tuple(f"s{f}_{j}" for j in range(wd[f])), 2)
-                    for f, a in enumerate(state.buffers)]
-            p = T(tuple(f"p{j}" for j in range(d)), 2)
-            g = T(tuple(f"g{j}" for j in range(d)), 2)
-            new_p, new_s = rule.update(g, type(state.buffers)(*s_in), p, T(("lr",), 1), k)
-            outs = list(_parts(lift(new_p), d))
-            for f, w in widths:
-                outs += _parts(lift(new_s[f]), w)
-        bodies.append((tr, outs))
-        if prefix == "t" and not tr.assumed:
-            break
-    if len(bodies) == 2:
-        first = bodies[1]
-    general = bodies[0]
+            ps, outs = trace_update(opt, h, state, widths, d, T(("lr",), 1), k)
+        return tr, list(ps) + [c for _, codes in outs for c in codes]
+
+    general = traced(T(("kf",), 1, step_count=True), "t")
+    first = traced(T(("1.0",), 0, 1.0), "u") if general[0].assumed else None
     names_p = ", ".join(f"p{j}" for j in range(d))
     names_g = ", ".join(f"g{j}" for j in range(d))
     names_s = ", ".join(f"s{f}_{j}" for f, w in widths for j in range(w))
