@@ -386,6 +386,28 @@ def _first_true(mask: np.ndarray) -> np.ndarray:
     return np.where(mask.any(axis=0), np.argmax(mask, axis=0), mask.shape[0])
 
 
+def judge_start(p: np.ndarray, g: np.ndarray, f: np.ndarray, box: tuple, steps: int,
+                tol: float, target: float) -> tuple[np.ndarray, ...]:
+    """Step 0 of the cells at points ``p`` (gradients ``g``, losses ``f``): non-finite or
+    outside the box → diverged, flat → converged, both at step 0; the rest run. Returns
+    ``(status, stop, steps_to_target, alive)`` as the stepping loops start them."""
+    cx, cy, hx, hy = box
+    n = len(p)
+    status = np.zeros(n, dtype=np.int8)
+    stop = np.full(n, steps, dtype=np.int64)
+    stt = np.full(n, -1, dtype=np.int64)
+    with np.errstate(all="ignore"):
+        bad0 = ~(np.isfinite(f) & np.isfinite(g[:, 0]) & np.isfinite(g[:, 1])
+                 & np.isfinite(p[:, 0]) & np.isfinite(p[:, 1]))
+        out0 = ~bad0 & ((np.abs(p[:, 0] - cx) > hx) | (np.abs(p[:, 1] - cy) > hy))
+        conv0 = ~bad0 & ~out0 & (np.hypot(g[:, 0], g[:, 1]) < tol)
+        stt[~bad0 & (f <= target)] = 0
+    status[bad0 | out0] = DIVERGED
+    status[conv0] = CONVERGED
+    stop[bad0 | out0 | conv0] = 0
+    return status, stop, stt, ~(bad0 | out0 | conv0)
+
+
 def _descend(surface: Any, opt: Any, start: tuple[float, float], n: int, rates: _Rates,
              steps: int, box: tuple, tol: float, target: float,
              report: Callable[[int], None]) -> tuple[np.ndarray, ...]:
@@ -400,10 +422,6 @@ def _descend(surface: Any, opt: Any, start: tuple[float, float], n: int, rates: 
     p = P[0].copy()
     state = opt.init(p)
     cx, cy, hx, hy = box
-    status = np.zeros(n, dtype=np.int8)
-    stop = np.full(n, steps, dtype=np.int64)
-    stt = np.full(n, -1, dtype=np.int64)
-    alive = np.ones(n, dtype=bool)
     cols = np.arange(n)
     with np.errstate(all="ignore"):
         surface.grad(p, out=G[0])
@@ -441,17 +459,7 @@ def _descend(surface: Any, opt: Any, start: tuple[float, float], n: int, rates: 
                 last_f[s] = F[ks, s]
                 alive[s] = False
 
-        # step 0: the start itself (non-finite or outside: diverged; flat: converged)
-        f0, g0 = F[0], G[0]
-        bad0 = ~(np.isfinite(f0) & np.isfinite(g0[:, 0]) & np.isfinite(g0[:, 1])
-                 & np.isfinite(p[:, 0]) & np.isfinite(p[:, 1]))
-        out0 = ~bad0 & ((np.abs(p[:, 0] - cx) > hx) | (np.abs(p[:, 1] - cy) > hy))
-        conv0 = ~bad0 & ~out0 & (np.hypot(g0[:, 0], g0[:, 1]) < tol)
-        stt[~bad0 & (f0 <= target)] = 0
-        status[bad0 | out0] = DIVERGED
-        status[conv0] = CONVERGED
-        stop[bad0 | out0 | conv0] = 0
-        alive &= ~(bad0 | out0 | conv0)
+        status, stop, stt, alive = judge_start(p, G[0], F[0], box, steps, tol, target)
         k0 = 0
         step_, grad, value = opt.step_, surface.grad, surface.value
         while k0 < steps and alive.any():

@@ -151,18 +151,32 @@ def _prepare(opt: Any, surface: Any, p: np.ndarray, lr_table: np.ndarray, mode: 
     return fn, kern, cols, kern.columns, state
 
 
-def _run_blocks(call: Any, n: int, threads: int) -> None:
-    """``call(i0, i1)`` over row chunks on ``threads`` threads (the kernels release the GIL).
+class _RowChunks:
+    """Runs ``call(i0, i1)`` over chunks of ``n`` rows on ``threads`` threads (the kernels
+    release the GIL), one pool for every call of a map.
 
     Many more chunks than threads, taken in turn: on a busy machine a thread that gets less
     CPU takes fewer chunks instead of holding up the end."""
-    chunks = max(1, min(threads * 8, (n + 2047) // 2048))
-    if threads == 1 or chunks == 1:
-        call(0, n)
-        return
-    bounds = [n * c // chunks for c in range(chunks + 1)]
-    with ThreadPoolExecutor(min(threads, chunks)) as pool:
-        list(pool.map(lambda c: call(bounds[c], bounds[c + 1]), range(chunks)))
+
+    def __init__(self, n: int, threads: int) -> None:
+        chunks = max(1, min(threads * 8, (n + 2047) // 2048))
+        self.bounds = [n * c // chunks for c in range(chunks + 1)]
+        self.pool = (ThreadPoolExecutor(min(threads, chunks))
+                     if threads > 1 and chunks > 1 else None)
+
+    def run(self, call: Any) -> None:
+        b = self.bounds
+        if self.pool is None:
+            call(b[0], b[-1])
+        else:
+            list(self.pool.map(lambda c: call(b[c], b[c + 1]), range(len(b) - 1)))
+
+    def __enter__(self) -> _RowChunks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 def default_threads() -> int:
@@ -195,16 +209,17 @@ def basin_descend(surface: Any, opt: Any, p: np.ndarray, lrs: list[float], box: 
     steps = len(table)
     with _lock:  # compile (first call) in one thread, then run the blocks in parallel
         fn(0, 0, 0, 0, steps, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols, *args_tail)
-    for s0 in range(0, steps, chunk):
-        if check is not None:
-            check()
-        s1 = min(s0 + chunk, steps)
+    with _RowChunks(n, threads or default_threads()) as rows:
+        for s0 in range(0, steps, chunk):
+            if check is not None:
+                check()
+            s1 = min(s0 + chunk, steps)
 
-        def call(i0: int, i1: int, s0: int = s0, s1: int = s1) -> None:
-            fn(i0, i1, 0, s0, s1, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols,
-               *args_tail)
+            def call(i0: int, i1: int, s0: int = s0, s1: int = s1) -> None:
+                fn(i0, i1, 0, s0, s1, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols,
+                   *args_tail)
 
-        _run_blocks(call, n, threads or default_threads())
+            rows.run(call)
     p[:, 0] = x0
     p[:, 1] = x1
     return esc
@@ -216,7 +231,7 @@ def sweep_descend(surface: Any, opt: Any, start: tuple[float, float], n: int,
                   ) -> tuple[np.ndarray, ...] | None:
     """``gdsim.sweep._descend`` on the kernels: final points, losses, statuses, stop steps
     and steps to the target for ``n`` cells, or None when there is no kernel."""
-    from gdsim.sweep import CONVERGED, DIVERGED
+    from gdsim.sweep import judge_start
 
     p = np.empty((n, 2), order="F")
     p[:, 0], p[:, 1] = start
@@ -232,38 +247,26 @@ def sweep_descend(surface: Any, opt: Any, start: tuple[float, float], n: int,
         f0 = np.asarray(surface.value(p), dtype=np.float64).copy()
     x0, x1 = np.ascontiguousarray(p[:, 0]), np.ascontiguousarray(p[:, 1])
     g0, g1 = np.ascontiguousarray(g[:, 0]), np.ascontiguousarray(g[:, 1])
-    status = np.zeros(n, dtype=np.int8)
-    stop = np.full(n, steps, dtype=np.int64)
-    stt = np.full(n, -1, dtype=np.int64)
-    # step 0: the start itself, judged as the NumPy path judges it
-    bad0 = ~(np.isfinite(f0) & np.isfinite(g0) & np.isfinite(g1) & np.isfinite(x0)
-             & np.isfinite(x1))
-    with np.errstate(all="ignore"):
-        out0 = ~bad0 & ((np.abs(x0 - cx) > hx) | (np.abs(x1 - cy) > hy))
-        conv0 = ~bad0 & ~out0 & (np.hypot(g0, g1) < tol)
-    stt[~bad0 & (f0 <= target)] = 0
-    status[bad0 | out0] = DIVERGED
-    status[conv0] = CONVERGED
-    stop[bad0 | out0 | conv0] = 0
-    alive = ~(bad0 | out0 | conv0)
+    status, stop, stt, alive = judge_start(p, g, f0, box, steps, tol, target)
     f = f0.copy()
-    threads = threads or default_threads()
+    tail = (cx, hx, cy, hy, float(tol), float(target), f, alive, status, stop, stt)
     k0 = 0
-    while k0 < steps and alive.any():
-        m = min(chunk, steps - k0)
-        lrs = rates.chunk(k0, m)
-        table = (np.stack([c.reshape(-1) for c in lrs]) if per_run
-                 else np.asarray(lrs, dtype=np.float64).reshape(-1, 1))
-        tail = (cx, hx, cy, hy, float(tol), float(target), f, alive, status, stop, stt)
+    with _RowChunks(n, threads or default_threads()) as rows:
+        while k0 < steps and alive.any():
+            m = min(chunk, steps - k0)
+            lrs = rates.chunk(k0, m)
+            table = (np.stack([c.reshape(-1) for c in lrs]) if per_run
+                     else np.asarray(lrs, dtype=np.float64).reshape(-1, 1))
 
-        def call(i0: int, i1: int, table=table, tail=tail, m=m, k0=k0) -> None:
-            fn(i0, i1, k0, 0, m, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols, *tail)
+            def call(i0: int, i1: int, table=table, m=m, k0=k0) -> None:
+                fn(i0, i1, k0, 0, m, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols,
+                   *tail)
 
-        if k0 == 0:
-            with _lock:  # compile in one thread
-                call(0, 0)
-        _run_blocks(call, n, threads)
-        k0 += m
-        report(k0)
+            if k0 == 0:
+                with _lock:  # compile in one thread
+                    call(0, 0)
+            rows.run(call)
+            k0 += m
+            report(k0)
     last_p = np.stack([x0, x1], axis=1)
     return last_p, f, status, stop, stt
