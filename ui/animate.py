@@ -240,6 +240,7 @@ def _make_race_stage(experiment, size, loss_panel: bool, title: str = ""):
             super().__init__()
             row = self._frame("raceStage", Controller(experiment, self), title)
             self.surface_view = SurfaceView(self.controller)
+            self.surface_view.hover_label.hide()  # "hover the map …": not part of a frame
             row.addWidget(self.surface_view, 3)
             self.curves_view = None
             if loss_panel:
@@ -277,12 +278,13 @@ def _make_network_stage(experiment, size, loss_panel: bool, title: str = ""):
             super().__init__()
             row = self._frame("networkStage", NetworkController(experiment, self), title)
             self.boundary = BoundaryView(self.controller)
-            self.boundary.all_check.hide()
+            self.boundary.controls.hide()  # the data-editing row: not part of a frame
             row.addWidget(self.boundary, 3)
             self.metrics = None
             if loss_panel:
                 self.metrics = mv = MetricsView(self.controller)
                 mv.hover_label.hide()
+                mv.legend_check.hide()
                 for key, w in mv.plots.items():
                     shown = key in ("loss", "accuracy")
                     w.setVisible(shown)

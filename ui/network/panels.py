@@ -231,7 +231,9 @@ class BoundaryView(PanelView):
         self._cells_for = None  # the Trainer the small multiples were built for
         self.fits: list[pg.PlotDataItem] = []  # 1-D data: every run's fitted curve
         lay = panel_layout(self, spacing=0)
-        head = QHBoxLayout()
+        self.controls = QWidget()  # the editing row (an exported animation shows none)
+        head = QHBoxLayout(self.controls)
+        head.setContentsMargins(0, 0, 0, 0)
         self.class_label = QLabel(tr("click adds class"))
         head.addWidget(self.class_label)
         self.class_spin = QSpinBox()
@@ -267,7 +269,7 @@ class BoundaryView(PanelView):
                                   "(on 1-D data, every run's fit in one plot)"))
         self.all_check.toggled.connect(self.set_all_runs)
         head.addWidget(self.all_check)
-        lay.addLayout(head)
+        lay.addWidget(self.controls)
         self.plot = make_plot("boundaryPlot", tr("decision boundary"), cache_axes=True)
         lay.addWidget(self.plot, 1)
         self.multi = pg.GraphicsLayoutWidget()
