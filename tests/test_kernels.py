@@ -253,3 +253,24 @@ def test_traces_in_parallel_threads_do_not_mix():
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(source, names))
     assert together == [alone[n] for n in names]
+
+
+@needs_numba
+def test_code_numba_refuses_falls_back_to_numpy(monkeypatch):
+    """Generated code numba cannot compile (here: an untypable statement added) leaves the
+    maps on NumPy, with the NumPy path's results, instead of an error."""
+    real = codegen._source
+
+    def broken(*args, **kwargs):
+        src = real(*args, **kwargs)
+        head, sep, rest = src.partition("):\n")
+        return head + sep + "    _bad = object()\n" + rest
+
+    monkeypatch.setattr(codegen, "_source", broken)
+    surf = make_surface("booth")
+    spec = RunSpec("adamax", {"lr": 0.05})
+    a, b = both_ways(lambda: basin_map(surf, spec, 4, 4, 20))
+    assert np.array_equal(a.final, b.final)
+    ax = make_axis("adamax", "lr", 1e-3, 0.5, 4, True)
+    a, b = both_ways(lambda: sweep(surf, spec, ax, None, 50))
+    assert np.array_equal(a.final, b.final) and np.array_equal(a.status, b.status)

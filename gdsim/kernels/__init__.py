@@ -144,11 +144,28 @@ def _prepare(opt: Any, surface: Any, p: np.ndarray, lr_table: np.ndarray, mode: 
         kern = codegen.build(opt, surface, state, lr_table.shape[1] > 1, mode)
     except (TraceError, TypeError, ArithmeticError):
         return None
-    with _lock:
-        fn = _dispatcher(kern.source)
+    try:
+        with _lock:
+            fn = _dispatcher(kern.source)
+    except (OSError, SyntaxError, ImportError, TraceError):
+        return None
     cols = [np.ascontiguousarray(state.buffers[f][:, j]) for f, w in kern.fields
             for j in range(w)]
     return fn, kern, cols, kern.columns, state
+
+
+def _first_call(call: Any) -> bool:
+    """``call(0, 0)`` in one thread: numba compiles the kernel (or loads it from the disk
+    cache) on its first call. False when numba refuses the generated code: the caller keeps
+    the NumPy path."""
+    from numba.core.errors import NumbaError
+
+    with _lock:
+        try:
+            call(0, 0)
+        except NumbaError:
+            return False
+    return True
 
 
 class _RowChunks:
@@ -207,19 +224,16 @@ def basin_descend(surface: Any, opt: Any, p: np.ndarray, lrs: list[float], box: 
     esc = np.zeros(n, dtype=np.bool_)
     args_tail = (cx - hx, cx + hx, cy - hy, cy + hy, esc)
     steps = len(table)
-    with _lock:  # compile (first call) in one thread, then run the blocks in parallel
-        fn(0, 0, 0, 0, steps, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols, *args_tail)
+    def call(i0: int, i1: int, s0: int = 0, s1: int = steps) -> None:
+        fn(i0, i1, 0, s0, s1, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols, *args_tail)
+
+    if not _first_call(call):
+        return None
     with _RowChunks(n, threads or default_threads()) as rows:
         for s0 in range(0, steps, chunk):
             if check is not None:
                 check()
-            s1 = min(s0 + chunk, steps)
-
-            def call(i0: int, i1: int, s0: int = s0, s1: int = s1) -> None:
-                fn(i0, i1, 0, s0, s1, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols,
-                   *args_tail)
-
-            rows.run(call)
+            rows.run(lambda i0, i1, s0=s0: call(i0, i1, s0, min(s0 + chunk, steps)))
     p[:, 0] = x0
     p[:, 1] = x1
     return esc
@@ -262,9 +276,8 @@ def sweep_descend(surface: Any, opt: Any, start: tuple[float, float], n: int,
                 fn(i0, i1, k0, 0, m, kern.hvalues, table, x0, x1, g0, g1, *scols, *hcols,
                    *tail)
 
-            if k0 == 0:
-                with _lock:  # compile in one thread
-                    call(0, 0)
+            if k0 == 0 and not _first_call(call):
+                return None
             rows.run(call)
             k0 += m
             report(k0)
