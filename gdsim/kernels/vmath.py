@@ -8,6 +8,11 @@ as plain float and int64 operations plus two bitcasts, so a loop that calls them
 ``inline="always"``) runs 4 lanes at a time with AVX2. Accuracy: a few ulp (tests bound it
 against mpmath and ``np.tanh``/``np.exp``); NaN, ±inf, ±0 and subnormal results behave as
 the C library's.
+
+The calling loop must be compiled with ``error_model="numpy"``: numba's default (Python)
+error model guards each float division with a ZeroDivisionError branch, which stops LLVM
+from vectorizing. ``fastmath={"contract"}`` on the caller (FMA) makes them ≈ 20 % faster
+(2.4 → 1.9 ns per tanh here) at the price of results that depend on the CPU's FMA.
 """
 
 from __future__ import annotations
