@@ -12,6 +12,9 @@ unit, train and test, and the eight matrix products at these shapes), timed in t
 Decision map for one run on a 200×200 grid: target ≤ 5 ms. Weight-space slices 40×40 over
 1,000 points for pairs in the first, a middle and the last layer.
 
+gdsim is timed twice in the same run: with the compiled passes (``gdsim.kernels.mlp``, the
+``fast`` extra) and with the NumPy passes (the fallback and reference).
+
 Run: ``python bench/bench_nn.py`` (prints medians of several repeats).
 """
 
@@ -210,12 +213,25 @@ def bench_slice(tr: Trainer, a: int = 0, b: int = 1) -> float:
 
 
 def main() -> None:
+    from gdsim import kernels
+
     print(f"machine load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(wall-clock rates drop under load; CPU-time rates much less)")
+    old = kernels.set_enabled(False)
+    np_rate, np_cpu, _, _ = bench_gdsim()
+    np_wall_grid, _ = bench_grid(Trainer(experiment()))
+    kernels.set_enabled(old)
+    if kernels.enabled():
+        Trainer(experiment())  # numba: compiled once per install, then loaded from its cache
     rate, rate_cpu, rate_first, tr = bench_gdsim()
-    print(f"gdsim: 4 optimizers, 2-16-16-1 tanh/bce, 1,000 points, full batch: "
+    path = "compiled passes" if tr.net._passes else ("NumPy passes: " + (
+        kernels.why_unavailable() or "kernels off (GDSIM_KERNELS)"))
+    print(f"gdsim ({path}): 4 optimizers, 2-16-16-1 tanh/bce, 1,000 points, full batch: "
           f"{rate:,.0f} run-steps/s in total by wall clock, {rate_cpu:,.0f} by CPU time "
           f"(target ≥ 7,000); first repeat after reset {rate_first:,.0f}")
+    print(f"gdsim (NumPy passes, the fallback): {np_rate:,.0f} run-steps/s wall, "
+          f"{np_cpu:,.0f} CPU; compiled ÷ NumPy = {rate / np_rate:.2f}× wall, "
+          f"{rate_cpu / np_cpu:.2f}× CPU")
     floor = kernel_floor(tr)
     print(f"kernel floor (tanh of all hidden units + the matrix products, nothing else): "
           f"{floor:.0f} µs/step = at most {tr.n_runs * 1e6 / floor:,.0f} run-steps/s; "
@@ -236,7 +252,7 @@ def main() -> None:
               f"wall; gdsim total / JAX = {rate / jx:.2f}×")
     wall, cpu = bench_grid(tr)
     print(f"decision map 200×200 for one run: {wall:.2f} ms wall, {cpu:.2f} ms CPU "
-          "(target ≤ 5 ms)")
+          f"(target ≤ 5 ms); NumPy passes {np_wall_grid:.2f} ms wall")
     w2, w3 = tr.net.layers[1].start, tr.net.layers[2].start
     print(f"weight-space slice 40×40 over 1,000 points: W1[0,0]×W1[0,1] "
           f"{bench_slice(tr):.1f} ms, W2[0,0]×W2[0,1] {bench_slice(tr, w2, w2 + 1):.1f} ms, "

@@ -31,6 +31,19 @@ def _exp_all(a, out):
         out[i] = vmath.exp(a[i])
 
 
+@njit(error_model="numpy", cache=False)
+def _expm1_all(a, out):
+    for i in range(a.size):
+        out[i] = vmath.expm1(a[i])
+
+
+def vexpm1(x) -> np.ndarray:
+    a = np.ascontiguousarray(x, dtype=np.float64).ravel()
+    out = np.empty_like(a)
+    _expm1_all(a, out)
+    return out
+
+
 def vtanh(x) -> np.ndarray:
     a = np.ascontiguousarray(x, dtype=np.float64).ravel()
     out = np.empty_like(a)
@@ -75,6 +88,18 @@ def test_exp_within_2_ulp_of_the_correctly_rounded_value(lo, hi):
     assert ulps(got[normal], want[normal]).max() <= 2
     # subnormal results (below e^-708.4): within one ulp of the subnormal grid
     assert (np.abs(got[~normal] - want[~normal]) <= 5e-324).all()
+
+
+@pytest.mark.parametrize("lo,hi", [(-1e-12, 1e-12), (-0.7, 0.7), (-3, -0.6), (0.6, 5),
+                                   (-800, -30), (30, 709)])
+def test_expm1_within_3_ulp_of_the_correctly_rounded_value(lo, hi):
+    """No cancellation near 0 (the ELU activation's small negative inputs)."""
+    x = np.random.default_rng(9).uniform(lo, hi, 400)
+    assert ulps(vexpm1(x), exact(mpmath.expm1, x)).max() <= 3
+    sp = np.array([0.0, -0.0, np.inf, -np.inf, 5e-324, -5e-324, 800.0, -800.0])
+    with np.errstate(over="ignore"):
+        np.testing.assert_array_equal(vexpm1(sp), np.expm1(sp))
+    assert np.isnan(vexpm1([np.nan])).all()
 
 
 def test_against_numpy_on_a_million_points():

@@ -109,6 +109,21 @@ def exp(x):
 
 
 @njit(inline="always")
+def expm1(x):
+    """eˣ − 1 for any float64, to a few ulp: the polynomial itself for |x| < ln 2 (no
+    cancellation near 0), else 2ᵏ − 1 + 2ᵏ·(eʳ − 1)."""
+    y = min(max(x, EXP_LO), EXP_HI)
+    k, r = _reduce(y)
+    k1 = ((k + 2048) >> 1) - 1024
+    s1 = bits_f64((k1 + 1023) << 52)
+    s2 = bits_f64((k - k1 + 1023) << 52)
+    s = s1 * s2  # 2ᵏ, k in [−1077, 1024]: 0 or inf at the ends, where e^x − 1 is −1 or inf
+    big = (s - 1.0) + (s1 * _expm1_reduced(r)) * s2
+    e = _expm1_reduced(y) if abs(y) < LN2_HI else big
+    return e if x == x else x
+
+
+@njit(inline="always")
 def tanh(x):
     """tanh x for any float64, to a few ulp: u = e^(2|x|) − 1 without cancellation (r ≥ 0),
     then u / (u + 2) with the sign of x."""

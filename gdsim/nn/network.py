@@ -183,6 +183,7 @@ class Network:
         self._views_cache: dict[tuple, tuple[np.ndarray, list[LayerViews]]] = {}
         self._ones_cache: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._work: dict[tuple, np.ndarray] = {}
+        self._passes: object = None  # compiled passes (gdsim.kernels.mlp_pass); False: none
 
     def _buffer(self, tag: str, i: int, shape: tuple[int, ...]) -> np.ndarray:
         """A scratch array kept between passes (hidden activations, backward temporaries):
@@ -314,6 +315,40 @@ class Network:
         return np.asarray(y, dtype=np.float64).reshape(-1, 1)
 
     # --- passes -------------------------------------------------------------------------
+    def _compiled(self, params: np.ndarray, x: np.ndarray):
+        """The compiled passes for these arguments (gdsim.kernels), or None: the NumPy code
+        below runs (the reference; kernels off or missing, batch norm, dropout, swish)."""
+        if self._passes is False or params.ndim != 2 or x.ndim != 2:
+            return None
+        from gdsim import kernels
+
+        if not kernels.enabled():
+            return None
+        if self._passes is None:
+            from gdsim.kernels import mlp_pass
+
+            if not mlp_pass.usable_now():  # the app's worker is still loading numba
+                return None
+            self._passes = mlp_pass.for_network(self.arch) or False
+        return self._passes or None
+
+    def _run_compiled(self, params, x, t, grads=None, want_logits=True):
+        """(mean loss (N,) or None, logits) from the compiled passes, or None when numba
+        refuses them (then never tried again for this network)."""
+        fast = self._compiled(params, x)
+        if fast is None:
+            return None
+        from numba.core.errors import NumbaError
+
+        try:
+            total, z = fast.run(params, x, t, grads, want_logits)
+        except NumbaError:
+            self._passes = False
+            return None
+        if total is None:
+            return None, z
+        return total / (len(x) * (t.shape[1] if self.arch.loss == "mse" else 1)), z
+
     def _forward(self, params, x, train, masks, bn, update_running, keep, start=0, stop=None):
         """Layers ``start`` to ``stop`` − 1 (default: all, giving the logits): ``x`` is the
         input (B, n_in) for start 0, else the activation (N or 1, B, width) entering layer
@@ -391,6 +426,10 @@ class Network:
         (B, width) array per hidden layer, shared by the runs); otherwise batch norm uses the
         running statistics ``bn`` (N, bn_size) (batch statistics if ``bn`` is None).
         """
+        if not (train and masks is not None):
+            hit = self._run_compiled(params, x, None)
+            if hit is not None:
+                return hit[1]
         z, _ = self._forward(params, x, train, masks, bn, False, False)
         return z
 
@@ -398,6 +437,9 @@ class Network:
         self, params: np.ndarray, x: np.ndarray, t: np.ndarray, bn: np.ndarray | None = None
     ) -> Pass:
         """Evaluation-mode loss (no dropout, running batch-norm statistics) without gradient."""
+        hit = self._run_compiled(params, x, t)
+        if hit is not None:
+            return Pass(hit[0], self.penalty(params), hit[1])
         z, _ = self._forward(params, x, False, None, bn, False, False)
         loss, _ = loss_value(self.arch.loss, z, t, want_grad=False)
         return Pass(loss, self.penalty(params), z)
@@ -419,6 +461,17 @@ class Network:
         (momentum 0.1, unbiased variance, as torch). ``out`` receives the gradient if given.
         """
         arch = self.arch
+        if masks is None:
+            grads = np.empty_like(params) if out is None else out
+            hit = self._run_compiled(params, x, t, grads)
+            if hit is not None:
+                if arch.l1 or arch.l2:
+                    for v, g in zip(self.views(params), self.views(grads), strict=True):
+                        if arch.l2:
+                            g.W += arch.l2 * v.W
+                        if arch.l1:
+                            g.W += arch.l1 * np.sign(v.W)
+                return Pass(hit[0], self.penalty(params), hit[1], grads)
         z, caches = self._forward(params, x, True, masks, bn, update_running, True)
         loss, dz = loss_value(arch.loss, z, t)
         grads = np.empty_like(params) if out is None else out

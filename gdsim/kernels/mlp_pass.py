@@ -1,0 +1,178 @@
+"""Calling the compiled network passes (:mod:`.mlp`): scratch, chunks and threads.
+
+:func:`for_network` gives a :class:`MLPPasses` for a network the kernels support (plain
+layers; activations and losses of :mod:`.mlp`) or None, and :meth:`MLPPasses.run` does one
+pass for N runs: (loss (N,), logits or None) and the gradient into a given (N, D) array.
+Chunks are split between threads in fixed ranges; the chunking itself never depends on the
+thread count, so neither do the results.
+
+Compiling the passes takes several seconds once per install (numba's disk cache keeps them;
+loading costs ≈ 0.6 s of numba start-up per process). Batch callers (CLI, benchmarks, tests)
+wait for it. The app calls :func:`set_blocking` (False) and :func:`warm` on a worker thread:
+until the passes are loaded, networks keep the NumPy path, so no click waits for numba.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+MIN_CHUNKS_PER_THREAD = 4  # below this, a second thread costs more than it brings
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+_loaded = threading.Event()  # set once a pass has run compiled in this process
+_blocking = True
+
+
+def set_blocking(on: bool) -> bool:
+    """Whether a network's first pass may wait for numba (compile or load); returns the old
+    setting. Off, networks use the NumPy path until :func:`warm` (or a pass) has loaded it."""
+    global _blocking
+    old, _blocking = _blocking, bool(on)
+    return old
+
+
+def usable_now() -> bool:
+    """Whether a network may switch to the compiled passes now (without waiting)."""
+    return _blocking or _loaded.is_set()
+
+
+def warm() -> bool:
+    """Compile (or load from the disk cache) the passes with a tiny network: for a worker
+    thread. True when they are ready; False when the kernels are off or numba refuses."""
+    from gdsim import kernels
+
+    if not kernels.enabled():
+        return False
+    from numba.core.errors import NumbaError
+
+    passes = MLPPasses((2, 2, 1), "tanh", "bce")
+    p = np.zeros((1, passes.size))
+    x, t = np.zeros((3, 2)), np.zeros((3, 1))
+    try:
+        passes.run(p, x, t, np.empty_like(p), threads=1)
+        passes.run(p, x, None, None, threads=1)
+    except NumbaError:
+        return False
+    return True
+
+
+def _executor(threads: int) -> ThreadPoolExecutor:
+    """One pool for every network pass (a pool per pass costs ~100 µs)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers < threads:  # noqa: SLF001 (stdlib field)
+            _pool = ThreadPoolExecutor(threads, thread_name_prefix="gdsim-mlp")
+        return _pool
+
+
+class MLPPasses:
+    """The compiled passes of one network shape, with its per-thread scratch."""
+
+    def __init__(self, widths: tuple[int, ...], activation: str, loss: str) -> None:
+        from gdsim.kernels import mlp
+
+        self.mlp = mlp
+        self.blk = mlp.BLK
+        self.widths = np.array(widths, dtype=np.int64)
+        woff, off = [], 0
+        for fi, fo in zip(widths[:-1], widths[1:], strict=True):
+            woff.append(off)
+            off += fi * fo + fo
+        self.size = off
+        self.woff = np.array(woff, dtype=np.int64)
+        self.aoff = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
+        self.act = mlp.ACTIVATIONS[activation]
+        self.loss = mlp.LOSSES[loss]
+        self.n_out = widths[-1]
+        self._scratch = threading.local()  # per thread: a pass may run in several at once
+
+    def __deepcopy__(self, memo: dict) -> MLPPasses:
+        return self  # nothing but per-thread scratch: copies of a network can share it
+
+    def _thread_scratch(self) -> tuple[np.ndarray, ...]:
+        s = getattr(self._scratch, "bufs", None)
+        if s is None:
+            w = int(self.widths.max())
+            s = self._scratch.bufs = (np.empty((int(self.aoff[-1]), self.blk)),
+                                      np.empty((w, self.blk)), np.empty((w, self.blk)),
+                                      np.empty((self.blk, w)))
+        return s
+
+    def _slot_arrays(self, n_chunks: int, grad: bool) -> tuple[np.ndarray, np.ndarray]:
+        slots = getattr(self._scratch, "slots", None)
+        if slots is None:
+            slots = self._scratch.slots = {}
+        key = (n_chunks, grad)
+        s = slots.get(key)
+        if s is None:
+            if len(slots) > 8:
+                slots.clear()
+            s = slots[key] = (np.empty((n_chunks if grad else 0, self.size)),
+                              np.empty(n_chunks))
+        return s
+
+    def run(self, params: np.ndarray, x: np.ndarray, t: np.ndarray | None,
+            grads: np.ndarray | None = None, want_logits: bool = True, threads: int = 2
+            ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """One pass: (summed loss terms (N,) or None without targets, logits (N, B, n_out)
+        or None). ``grads`` (N, D), if given, receives the gradient of the mean loss."""
+        n, b = params.shape[0], x.shape[0]
+        params = np.ascontiguousarray(params, dtype=np.float64)
+        x = np.ascontiguousarray(x, dtype=np.float64)
+        loss_code = self.loss if t is not None else -1
+        tt = (np.ascontiguousarray(t, dtype=np.float64) if t is not None
+              else np.empty((0, self.n_out)))
+        nblk = max(1, -(-b // self.blk))
+        n_chunks = n * nblk
+        grad = grads is not None
+        gslot, lslot = self._slot_arrays(n_chunks, grad)
+        logits = np.empty((n, b, self.n_out)) if want_logits else np.empty((0, 0, 0))
+        mlp = self.mlp
+
+        def part(c0: int, c1: int) -> None:
+            a, d1, d2, dt = self._thread_scratch()
+            mlp.chunks(params, x, tt, self.widths, self.woff, self.aoff, self.act, loss_code,
+                       grad, c0, c1, nblk, a, d1, d2, dt, gslot, lslot, logits)
+
+        k = max(1, min(threads, n_chunks // MIN_CHUNKS_PER_THREAD))
+        if k == 1:
+            part(0, n_chunks)
+        else:
+            bounds = [n_chunks * i // k for i in range(k + 1)]
+            # the pool takes all parts but the first, which this thread runs meanwhile
+            futures = [_executor(k - 1).submit(part, bounds[i], bounds[i + 1])
+                       for i in range(1, k)]
+            part(bounds[0], bounds[1])
+            for f in futures:
+                f.result()
+        _loaded.set()
+        if t is None:
+            return None, logits if want_logits else None
+        loss = np.empty(n)
+        g = grads if grads is not None else np.empty((0, 0))
+        if grads is not None and not (grads.flags.c_contiguous and grads.dtype == np.float64):
+            g = np.empty((n, self.size))
+        mlp.reduce_slots(gslot, lslot, nblk, g, loss, grad)
+        if grads is not None and g is not grads:
+            grads[...] = g
+        return loss, (logits if want_logits else None)
+
+
+def for_network(arch: Any) -> MLPPasses | None:
+    """The compiled passes for ``arch`` (a :class:`gdsim.nn.network.Architecture`), or None
+    when the kernels are off or unavailable or the network has parts they do not cover
+    (batch norm, dropout, an activation without a kernel)."""
+    from gdsim import kernels
+
+    if not kernels.enabled() or arch.batch_norm or arch.dropout:
+        return None
+    from gdsim.kernels import mlp
+
+    if arch.activation not in mlp.ACTIVATIONS or arch.loss not in mlp.LOSSES:
+        return None
+    return MLPPasses(arch.widths, arch.activation, arch.loss)
