@@ -171,8 +171,10 @@ def for_network(arch: Any) -> MLPPasses | None:
 
     if not kernels.enabled() or arch.batch_norm or arch.dropout:
         return None
-    from gdsim.kernels import mlp
-
+    try:
+        from gdsim.kernels import mlp
+    except (ImportError, RuntimeError, OSError):  # e.g. numba finds no writable cache folder
+        return None
     if arch.activation not in mlp.ACTIVATIONS or arch.loss not in mlp.LOSSES:
         return None
     return MLPPasses(arch.widths, arch.activation, arch.loss)
