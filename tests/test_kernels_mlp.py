@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 pytest.importorskip("numba")
 
 from gdsim import kernels  # noqa: E402
-from gdsim.kernels import mlp, mlp_pass  # noqa: E402
+from gdsim.kernels import mlp_pass  # noqa: E402
 from gdsim.nn.network import Architecture, Network  # noqa: E402
 from gdsim.nn.training import NNExperiment, Trainer  # noqa: E402
 from gdsim.simulation import RunSpec  # noqa: E402
@@ -55,8 +55,9 @@ def problem(draw_seed: int, hidden, act, loss, n_out, runs, batch, l1=0.0, l2=0.
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**16), hidden=st.lists(st.integers(1, 20), min_size=1, max_size=3),
-       act=st.sampled_from(sorted(mlp.ACTIVATIONS)), loss=st.sampled_from(["mse", "bce", "ce"]),
-       n_out=st.integers(1, 4), runs=st.integers(1, 5), batch=st.integers(1, 300))
+       act=st.sampled_from(sorted(mlp_pass.ACTIVATIONS)),
+       loss=st.sampled_from(["mse", "bce", "ce"]), n_out=st.integers(1, 4),
+       runs=st.integers(1, 5), batch=st.integers(1, 300))
 def test_compiled_passes_agree_with_the_numpy_passes(seed, hidden, act, loss, n_out, runs,
                                                      batch):
     n_out = 1 if loss == "bce" else max(n_out, 2) if loss == "ce" else n_out
@@ -122,7 +123,7 @@ def test_uncovered_networks_keep_the_numpy_path():
 
 
 def test_nan_weights_give_nan_losses_on_both_paths():
-    for act in sorted(mlp.ACTIVATIONS):
+    for act in sorted(mlp_pass.ACTIVATIONS):
         net, p, x, t = problem(11, (5,), act, "bce", 1, 2, 30)
         p[1, 0] = np.nan  # a first-layer weight of run 1
         with np.errstate(all="ignore"):
@@ -130,6 +131,20 @@ def test_nan_weights_give_nan_losses_on_both_paths():
         np.testing.assert_array_equal(np.isnan(tk.loss), np.isnan(tn.loss))
         np.testing.assert_array_equal(np.isnan(ek.loss), np.isnan(en.loss))
         assert np.isnan(tk.loss[1]) and np.isfinite(tk.loss[0])
+
+
+def test_the_compiled_copy_is_keyed_by_vmath_too():
+    """numba's cache watches only the functions' own file: the copy that is compiled names
+    vmath's source hash, so a changed vmath (inlined into the passes) compiles anew."""
+    import hashlib
+    from pathlib import Path
+
+    mod = mlp_pass.compiled_module()
+    text = Path(mod.__file__).read_text(encoding="utf-8")
+    vm = Path(mlp_pass.__file__).with_name("vmath.py").read_bytes()
+    assert text.rstrip().endswith(hashlib.sha256(vm).hexdigest())
+    assert text.startswith(Path(mlp_pass.__file__).with_name("mlp.py").read_text(
+        encoding="utf-8"))
 
 
 def test_a_network_copy_runs_the_same_passes():

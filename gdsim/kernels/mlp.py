@@ -8,7 +8,9 @@ kept feature-major (unit × point, the points contiguous), so every inner loop r
 block's points and LLVM vectorizes it (tanh, σ's exp and ELU's expm1 from :mod:`.vmath`).
 Each chunk writes its partial gradient and loss to its own slot, and the slots are summed in
 chunk order: the result does not depend on how many threads took the chunks. Compiled with
-FMA contraction (``fastmath={"contract"}``, nothing else of fast-math).
+FMA contraction (``fastmath={"contract"}``, nothing else of fast-math). Loaded through
+:func:`gdsim.kernels.mlp_pass.compiled_module` (a copy in the kernel cache folder), never
+imported directly.
 
 Agreement with the NumPy path of :class:`gdsim.nn.network.Network` (the reference): the
 same formulas, summed in another order, and tanh/σ within a few ulp, so losses, logits and
@@ -24,8 +26,7 @@ from numba import njit
 from gdsim.kernels import vmath
 
 BLK = 64  # points per chunk: a 2-16-16-1 network's activations for a block fit in L1
-ACTIVATIONS = {"tanh": 0, "sigmoid": 1, "relu": 2, "leaky_relu": 3, "elu": 4, "linear": 5}
-LOSSES = {"mse": 0, "bce": 1, "ce": 2}
+# activation and loss codes: gdsim.kernels.mlp_pass.ACTIVATIONS and LOSSES
 LEAKY_SLOPE = 0.01  # as gdsim.nn.activations
 ELU_ALPHA = 1.0
 

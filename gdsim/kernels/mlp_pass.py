@@ -14,13 +14,52 @@ until the passes are loaded, networks keep the NumPy path, so no click waits for
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 MIN_CHUNKS_PER_THREAD = 4  # below this, a second thread costs more than it brings
+# the codes gdsim.kernels.mlp branches on
+ACTIVATIONS = {"tanh": 0, "sigmoid": 1, "relu": 2, "leaky_relu": 3, "elu": 4, "linear": 5}
+LOSSES = {"mse": 0, "bce": 1, "ce": 2}
+
+_module: Any = None
+_module_lock = threading.Lock()
+
+
+def compiled_module() -> Any:
+    """:mod:`gdsim.kernels.mlp` as compiled: a copy of its source in the kernel cache folder
+    (:func:`gdsim.kernels.cache_dir`, a temporary folder when that is not writable), named by
+    a hash of it, of :mod:`.vmath`'s source (inlined into it) and of numba's version, so
+    numba's disk cache beside it, which watches only the functions' own file, is never stale
+    after an upgrade. Raises OSError/ImportError/RuntimeError when it cannot be loaded."""
+    global _module
+    with _module_lock:
+        if _module is None:
+            from gdsim import kernels
+            from gdsim.kernels.trace import TraceError
+
+            here = Path(__file__).resolve().parent
+            vm = hashlib.sha256((here / "vmath.py").read_bytes()).hexdigest()
+            source = (here / "mlp.py").read_text(encoding="utf-8") + f"\n# vmath {vm}\n"
+            try:
+                path = kernels._module_path(source)
+            except TraceError as e:
+                raise OSError(str(e)) from None
+            name = f"gdsim_mlp_{path.stem}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            _module = module
+        return _module
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -74,8 +113,7 @@ class MLPPasses:
     """The compiled passes of one network shape, with its per-thread scratch."""
 
     def __init__(self, widths: tuple[int, ...], activation: str, loss: str) -> None:
-        from gdsim.kernels import mlp
-
+        mlp = compiled_module()
         self.mlp = mlp
         self.blk = mlp.BLK
         self.widths = np.array(widths, dtype=np.int64)
@@ -86,8 +124,8 @@ class MLPPasses:
         self.size = off
         self.woff = np.array(woff, dtype=np.int64)
         self.aoff = np.concatenate([[0], np.cumsum(widths)]).astype(np.int64)
-        self.act = mlp.ACTIVATIONS[activation]
-        self.loss = mlp.LOSSES[loss]
+        self.act = ACTIVATIONS[activation]
+        self.loss = LOSSES[loss]
         self.n_out = widths[-1]
         self._scratch = threading.local()  # per thread: a pass may run in several at once
 
@@ -171,10 +209,9 @@ def for_network(arch: Any) -> MLPPasses | None:
 
     if not kernels.enabled() or arch.batch_norm or arch.dropout:
         return None
+    if arch.activation not in ACTIVATIONS or arch.loss not in LOSSES:
+        return None
     try:
-        from gdsim.kernels import mlp
-    except (ImportError, RuntimeError, OSError):  # e.g. numba finds no writable cache folder
+        return MLPPasses(arch.widths, arch.activation, arch.loss)
+    except (ImportError, RuntimeError, OSError, SyntaxError):  # no folder to load it from
         return None
-    if arch.activation not in mlp.ACTIVATIONS or arch.loss not in mlp.LOSSES:
-        return None
-    return MLPPasses(arch.widths, arch.activation, arch.loss)
