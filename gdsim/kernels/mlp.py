@@ -34,8 +34,9 @@ _OPTS = dict(nogil=True, cache=True, error_model="numpy", fastmath={"contract"})
 
 
 @njit(**_OPTS)
-def _activate(z, m, act):
-    """The activation over the first ``m`` entries of row ``z``, in place."""
+def _activate(z, m, act, zs):
+    """The activation over the first ``m`` entries of row ``z``, in place (swish first
+    copies z to ``zs``: its derivative needs it)."""
     if act == 0:
         for p in range(m):
             z[p] = vmath.tanh(z[p])
@@ -54,11 +55,17 @@ def _activate(z, m, act):
         for p in range(m):
             v = z[p]
             z[p] = v if v > 0 else ELU_ALPHA * vmath.expm1(v)
+    elif act == 6:
+        for p in range(m):
+            v = z[p]
+            zs[p] = v
+            z[p] = v * (1.0 / (vmath.exp(-v) + 1.0))
 
 
 @njit(**_OPTS)
-def _derivative(d, a, m, act):
-    """``d`` *= f'(z) over the first ``m`` points, from the activation ``a`` = f(z)."""
+def _derivative(d, a, m, act, zs):
+    """``d`` *= f'(z) over the first ``m`` points, from the activation ``a`` = f(z) (swish:
+    and z, kept in ``zs``)."""
     if act == 0:
         for p in range(m):
             d[p] *= 1.0 - a[p] * a[p]
@@ -74,6 +81,10 @@ def _derivative(d, a, m, act):
     elif act == 4:
         for p in range(m):
             d[p] = d[p] if a[p] > 0 else (a[p] + ELU_ALPHA) * d[p]
+    elif act == 6:
+        for p in range(m):
+            sg = 1.0 / (vmath.exp(-zs[p]) + 1.0)
+            d[p] *= sg + a[p] * (1.0 - sg)
 
 
 @njit(**_OPTS)
@@ -175,12 +186,13 @@ def _weight_grads(A, i0, d, DT, fi, fo, g, wo, m):
 
 
 @njit(**_OPTS)
-def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, A, D1, D2, DT,
+def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, A, ZS, D1, D2, DT,
            gslot, lslot, logits):
     """Chunks ``c0`` to ``c1`` − 1 of a pass: chunk c is run c // nblk, points of block
     c % nblk. ``P`` (N, D) weights; ``X`` (B, n_in); ``T`` (B, n_out) targets; ``widths``
     (L + 1,); ``woff`` (L,) where each layer's W starts in a row (b follows W); ``aoff``
-    (L + 2,) each layer's first row in the scratch ``A`` (units × BLK); ``D1``/``D2``
+    (L + 2,) each layer's first row in the scratch ``A`` (units × BLK) and ``ZS`` (its
+    pre-activations, for swish only); ``D1``/``D2``
     (max width, BLK) and ``DT`` (BLK, max width) scratch for the backward pass. Writes the
     chunk's summed loss terms to ``lslot[c]`` (``loss`` < 0: none), with ``grad`` its
     gradient terms to ``gslot[c]`` (D,), and the logits (N, B, n_out) when ``logits`` has
@@ -203,7 +215,7 @@ def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, A, D1, D2
             _forward_layer(A, aoff[k], aoff[k + 1], widths[k], widths[k + 1], w, woff[k], m)
             if k < n_layers - 1:
                 for j in range(widths[k + 1]):
-                    _activate(A[aoff[k + 1] + j], m, act)
+                    _activate(A[aoff[k + 1] + j], m, act, ZS[aoff[k + 1] + j])
         zo = aoff[n_layers]
         if want_logits:
             for j in range(n_out):
@@ -264,7 +276,7 @@ def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, A, D1, D2
                 break
             _back_layer(d, other, fi, fo, w, wo, m)  # back through W
             for i in range(fi):  # then the activation of the layer below
-                _derivative(other[i], A[aoff[k] + i], m, act)
+                _derivative(other[i], A[aoff[k] + i], m, act, ZS[aoff[k] + i])
             d, other = other, d
 
 

@@ -26,7 +26,8 @@ import numpy as np
 
 MIN_CHUNKS_PER_THREAD = 4  # below this, a second thread costs more than it brings
 # the codes gdsim.kernels.mlp branches on
-ACTIVATIONS = {"tanh": 0, "sigmoid": 1, "relu": 2, "leaky_relu": 3, "elu": 4, "linear": 5}
+ACTIVATIONS = {"tanh": 0, "sigmoid": 1, "relu": 2, "leaky_relu": 3, "elu": 4, "linear": 5,
+               "swish": 6}
 LOSSES = {"mse": 0, "bce": 1, "ce": 2}
 
 _module: Any = None
@@ -136,7 +137,9 @@ class MLPPasses:
         s = getattr(self._scratch, "bufs", None)
         if s is None:
             w = int(self.widths.max())
-            s = self._scratch.bufs = (np.empty((int(self.aoff[-1]), self.blk)),
+            rows = int(self.aoff[-1])
+            s = self._scratch.bufs = (np.empty((rows, self.blk)),
+                                      np.empty((rows, self.blk)),
                                       np.empty((w, self.blk)), np.empty((w, self.blk)),
                                       np.empty((self.blk, w)))
         return s
@@ -173,9 +176,9 @@ class MLPPasses:
         mlp = self.mlp
 
         def part(c0: int, c1: int) -> None:
-            a, d1, d2, dt = self._thread_scratch()
+            a, zs, d1, d2, dt = self._thread_scratch()
             mlp.chunks(params, x, tt, self.widths, self.woff, self.aoff, self.act, loss_code,
-                       grad, c0, c1, nblk, a, d1, d2, dt, gslot, lslot, logits)
+                       grad, c0, c1, nblk, a, zs, d1, d2, dt, gslot, lslot, logits)
 
         k = max(1, min(threads, n_chunks // MIN_CHUNKS_PER_THREAD))
         if k == 1:

@@ -318,7 +318,7 @@ class Network:
     # --- passes -------------------------------------------------------------------------
     def _compiled(self, params: np.ndarray, x: np.ndarray):
         """The compiled passes for these arguments (gdsim.kernels), or None: the NumPy code
-        below runs (the reference; kernels off or missing, batch norm, dropout, swish)."""
+        below runs (the reference; kernels off or missing, batch norm, dropout)."""
         if self._passes is False or params.ndim != 2 or x.ndim != 2:
             return None
         from gdsim import kernels
