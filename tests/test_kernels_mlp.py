@@ -154,16 +154,14 @@ def test_a_network_copy_runs_the_same_passes():
     np.testing.assert_array_equal(a.grads, b.grads)
 
 
-def test_without_blocking_networks_wait_for_nobody(monkeypatch):
-    """In the app (not blocking) a network uses the NumPy path until the passes are loaded."""
-    monkeypatch.setattr(mlp_pass, "_blocking", False)
-    monkeypatch.setattr(mlp_pass, "_loaded", type(mlp_pass._loaded)())  # not loaded yet
-    net, p, x, t = problem(4, (6,), "tanh", "bce", 1, 2, 50)
-    passes(net, p, x, t, True)
-    assert net._passes is None  # undecided: asks again next pass
+def test_warm_loads_the_passes():
     assert mlp_pass.warm()
-    passes(net, p, x, t, True)
-    assert net._passes
+    assert mlp_pass.loaded()
+    old = kernels.set_enabled(False)
+    try:
+        assert not mlp_pass.warm()  # kernels off: nothing to load
+    finally:
+        kernels.set_enabled(old)
 
 
 def _trainer(kernel: bool, **kw) -> Trainer:

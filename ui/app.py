@@ -177,6 +177,9 @@ def run_app(experiment_path: str | None = None) -> int:
     install_excepthook(win)
     win.language_requested.connect(lambda lang: relaunch(win, lang))
     win.show()
+    from ui import warmup
+
+    warmup.schedule()  # numba on a worker thread, before a map or network asks for it
     if os.environ.get("GDSIM_REPORT_SHOWN"):
         def report() -> None:
             print(f"gdsim: window shown ({app.platformName()})", flush=True)

@@ -10,6 +10,7 @@ imported inside try blocks: when one is missing or fails, a one-line notice stan
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import sys
@@ -77,6 +78,27 @@ def optional_part(build, what: str) -> tuple[QWidget, bool]:
         log.warning("%s unavailable: %s", what, "".join(traceback.format_exception_only(e)))
         text = tr('{0} is unavailable: {1}: {2}').format(what, type(e).__name__, e)
         return notice_widget(text), False
+
+
+@contextlib.contextmanager
+def _loading_network_kernels(win):
+    """A wait cursor and a status message while the first network waits for its compiled
+    passes (numba still loading, or compiling them once after an install)."""
+    from gdsim import kernels
+    from gdsim.kernels import mlp_pass
+
+    if mlp_pass.loaded() or not kernels.enabled():
+        yield
+        return
+    win.statusBar().showMessage(tr("Loading the compiled network kernels (compiled once "
+                                   "after an install)…"))
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    QApplication.processEvents()
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+        win.statusBar().clearMessage()
 
 
 def module_available(name: str) -> bool:
@@ -245,7 +267,8 @@ class MainWindow(QMainWindow):
         try:
             from ui.network.mode import NetworkMode
 
-            network = NetworkMode(self)
+            with _loading_network_kernels(self):
+                network = NetworkMode(self)
         except Exception as e:  # noqa: BLE001 -- a broken optional tab must not stop the app
             log.warning("Network tab unavailable: %s", e)
             network = notice_widget(f"The Network tab is unavailable: {type(e).__name__}: {e}")

@@ -6,10 +6,11 @@ pass for N runs: (loss (N,), logits or None) and the gradient into a given (N, D
 Chunks are split between threads in fixed ranges; the chunking itself never depends on the
 thread count, so neither do the results.
 
-Compiling the passes takes several seconds once per install (numba's disk cache keeps them;
-loading costs ≈ 0.6 s of numba start-up per process). Batch callers (CLI, benchmarks, tests)
-wait for it. The app calls :func:`set_blocking` (False) and :func:`warm` on a worker thread:
-until the passes are loaded, networks keep the NumPy path, so no click waits for numba.
+Compiling the passes takes about ten seconds once per install (numba's disk cache keeps
+them; loading costs ≈ 0.6 s of numba start-up per process). Every network with numba present
+uses them, from its first pass (same configuration, same numbers: never a mix of paths that
+depends on timing); the app loads them on a worker thread soon after its window shows
+(:func:`warm`), so that the Network tab seldom waits.
 """
 
 from __future__ import annotations
@@ -65,20 +66,11 @@ def compiled_module() -> Any:
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 _loaded = threading.Event()  # set once a pass has run compiled in this process
-_blocking = True
 
 
-def set_blocking(on: bool) -> bool:
-    """Whether a network's first pass may wait for numba (compile or load); returns the old
-    setting. Off, networks use the NumPy path until :func:`warm` (or a pass) has loaded it."""
-    global _blocking
-    old, _blocking = _blocking, bool(on)
-    return old
-
-
-def usable_now() -> bool:
-    """Whether a network may switch to the compiled passes now (without waiting)."""
-    return _blocking or _loaded.is_set()
+def loaded() -> bool:
+    """Whether the passes are compiled and loaded in this process (no wait for numba)."""
+    return _loaded.is_set()
 
 
 def warm() -> bool:

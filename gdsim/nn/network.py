@@ -328,8 +328,6 @@ class Network:
         if self._passes is None:
             from gdsim.kernels import mlp_pass
 
-            if not mlp_pass.usable_now():  # the app's worker is still loading numba
-                return None
             self._passes = mlp_pass.for_network(self.arch) or False
         return self._passes or None
 

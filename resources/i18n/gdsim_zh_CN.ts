@@ -908,6 +908,10 @@ The app keeps running; details were written to the terminal.</source>
         <translation>学习</translation>
     </message>
     <message>
+        <source>Loading the compiled network kernels (compiled once after an install)…</source>
+        <translation>正在载入编译好的网络内核（安装后首次使用时编译一次）…</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>

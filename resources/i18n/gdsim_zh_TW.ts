@@ -908,6 +908,10 @@ The app keeps running; details were written to the terminal.</source>
         <translation>學習</translation>
     </message>
     <message>
+        <source>Loading the compiled network kernels (compiled once after an install)…</source>
+        <translation>正在載入編譯好的網路核心（安裝後首次使用時編譯一次）…</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>檔案(&amp;F)</translation>
     </message>

@@ -13,7 +13,7 @@ import json
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QThreadPool, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -71,32 +71,6 @@ def read_experiment(path: str | Path) -> tuple[NNExperiment, str, str]:
     return experiment_from_dict(d), str(d.get("title") or ""), str(d.get("description") or "")
 
 
-_warming: list[bool] = []
-
-
-def warm_network_kernels() -> None:
-    """Networks in the app never wait for numba: they train on the NumPy path until a worker
-    thread has loaded the compiled passes (compiled once per install, ≈ 7 s; loaded from the
-    disk cache in ≈ 0.6 s), then switch to them (the two agree to ~1e-15)."""
-    from gdsim import kernels
-    from gdsim.kernels import mlp_pass
-
-    mlp_pass.set_blocking(False)
-    if _warming or not kernels.enabled():
-        return
-    _warming.append(True)
-    QThreadPool.globalInstance().start(_warm_quietly)
-
-
-def _warm_quietly() -> None:  # worker thread
-    from gdsim.kernels import mlp_pass
-
-    try:
-        mlp_pass.warm()
-    except Exception:  # noqa: BLE001 -- a failed warm-up only leaves the NumPy path
-        logging.getLogger(__name__).warning("network kernels unavailable", exc_info=True)
-
-
 class NetworkMode(QWidget):
     """The whole Network mode in one widget (its own controller; the app's bars and panel).
 
@@ -110,7 +84,6 @@ class NetworkMode(QWidget):
         super().__init__(None)
         self.setObjectName("networkMode")
         self.main_window = main_window
-        warm_network_kernels()  # before the first Trainer: it must not wait for numba
         self.controller = c = NetworkController(experiment, self)
         self.current_path: Path | None = None
         self._hidden_main: list = []
