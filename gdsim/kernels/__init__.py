@@ -96,7 +96,11 @@ def _module_path(source: str) -> Path:
     import numba
 
     digest = hashlib.sha256(f"{numba.__version__}\n{source}".encode()).hexdigest()[:24]
-    for folder in (cache_dir(), Path(tempfile.gettempdir()) / "gdsim-kernels"):
+    def folders():  # the temporary folder only when needed (finding it writes a probe)
+        yield cache_dir()
+        yield Path(tempfile.gettempdir()) / "gdsim-kernels"
+
+    for folder in folders():
         path = folder / f"k_{digest}.py"
         try:
             if path.is_file() and path.read_text(encoding="utf-8") == source:
