@@ -14,7 +14,7 @@ from gdsim.curvature import Curvature, eigen, sharpness_along
 from gdsim.race import effective_step, race_csv_text, race_rows
 from gdsim.simulation import Experiment, RunSpec
 from gdsim.sweep import make_axis, sweep
-from ui import sweep_view
+from ui import sweep_view, warmup
 from ui.main_window import MainWindow
 
 
@@ -273,7 +273,7 @@ def test_opening_the_stability_map_warms_the_compiled_kernels_once(qtbot, win, m
     from gdsim import kernels
 
     calls = []
-    monkeypatch.setattr(sweep_view, "_warming", [])
+    monkeypatch.setattr(warmup, "_started", [])
     monkeypatch.setattr(kernels, "warm", lambda: calls.append(QThread.currentThread()))
     monkeypatch.setattr(kernels, "enabled", lambda: True)
     win.why.stability_dock.show()
@@ -283,7 +283,7 @@ def test_opening_the_stability_map_warms_the_compiled_kernels_once(qtbot, win, m
     sweep_view.StabilityPanel(win.controller)  # a second panel: no second warm-up
     QThreadPool.globalInstance().waitForDone(10_000)
     assert len(calls) == 1
-    monkeypatch.setattr(sweep_view, "_warming", [])
+    monkeypatch.setattr(warmup, "_started", [])
     monkeypatch.setattr(kernels, "enabled", lambda: False)
     sweep_view.StabilityPanel(win.controller)
     QThreadPool.globalInstance().waitForDone(10_000)

@@ -467,27 +467,12 @@ class StabilityPanel(QWidget):
         return ok
 
 
-_warming: list[bool] = []
-
-
 def warm_kernels() -> None:
     """Once per session, start the compiled kernels (numba) on the global thread pool, so
     the first map computed does not wait for them (a no-op without the ``fast`` extra)."""
-    from gdsim import kernels
+    from ui import warmup
 
-    if _warming or not kernels.enabled():
-        return
-    _warming.append(True)
-    QThreadPool.globalInstance().start(_warm_quietly)
-
-
-def _warm_quietly() -> None:  # worker thread
-    from gdsim import kernels
-
-    try:
-        kernels.warm()
-    except Exception:  # noqa: BLE001 -- a failed warm-up only means the maps pay it later
-        pass
+    warmup.start()
 
 
 def png_bytes(widget: QWidget) -> bytes:

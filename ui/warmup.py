@@ -34,8 +34,8 @@ def _warm() -> None:  # worker thread
     from gdsim import kernels
     from gdsim.kernels import mlp_pass
 
-    try:
-        mlp_pass.warm()
-        kernels.warm()
-    except Exception:  # noqa: BLE001 -- a failed warm-up only means the first use pays it
-        log.warning("compiled kernels could not be loaded ahead", exc_info=True)
+    for warm in (kernels.warm, mlp_pass.warm):
+        try:
+            warm()
+        except Exception:  # noqa: BLE001 -- a failed warm-up only means the first use pays it
+            log.warning("compiled kernels could not be loaded ahead", exc_info=True)

@@ -116,18 +116,24 @@ def _module_path(source: str) -> Path:
     raise TraceError("no writable folder for compiled kernels")
 
 
+def load_module(source: str, prefix: str = "gdsim_kernel") -> Any:
+    """Import ``source`` from its file in the kernel cache folder (:func:`_module_path`), so
+    numba's disk cache lives beside it and is keyed by that exact text."""
+    path = _module_path(source)
+    name = f"{prefix}_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def _dispatcher(source: str) -> Any:
     """The compiled ``kernel`` of ``source`` (imported from the disk cache)."""
     fn = _compiled.get(source)
     if fn is None:
-        path = _module_path(source)
-        name = f"gdsim_kernel_{path.stem}"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        fn = _compiled[source] = module.kernel
+        fn = _compiled[source] = load_module(source).kernel
     return fn
 
 

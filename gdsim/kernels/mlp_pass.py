@@ -16,8 +16,6 @@ depends on timing); the app loads them on a worker thread soon after its window 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -51,15 +49,9 @@ def compiled_module() -> Any:
             vm = hashlib.sha256((here / "vmath.py").read_bytes()).hexdigest()
             source = (here / "mlp.py").read_text(encoding="utf-8") + f"\n# vmath {vm}\n"
             try:
-                path = kernels._module_path(source)
-            except TraceError as e:
+                module = kernels.load_module(source, "gdsim_mlp")
+            except TraceError as e:  # no writable folder
                 raise OSError(str(e)) from None
-            name = f"gdsim_mlp_{path.stem}"
-            spec = importlib.util.spec_from_file_location(name, path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
             _module = module
         return _module
 

@@ -95,15 +95,19 @@ def _reduce(y):
 
 
 @njit(inline="always")
+def _scale(k):
+    """2ᵏ as two normal factors (k in [−1077, 1024], the reduction's range): a product with
+    them gives subnormal and overflowing results as the C library does."""
+    k1 = ((k + 2048) >> 1) - 1024
+    return bits_f64((k1 + 1023) << 52), bits_f64((k - k1 + 1023) << 52)
+
+
+@njit(inline="always")
 def exp(x):
     """eˣ for any float64, to about an ulp."""
     y = min(max(x, EXP_LO), EXP_HI)
     k, r = _reduce(y)
-    # 2ᵏ as two normal factors (k ranges over [−1077, 1024]): subnormal and overflowing
-    # results come out of the last multiplication as the C library's do
-    k1 = ((k + 2048) >> 1) - 1024
-    s1 = bits_f64((k1 + 1023) << 52)
-    s2 = bits_f64((k - k1 + 1023) << 52)
+    s1, s2 = _scale(k)
     e = ((1.0 + _expm1_reduced(r)) * s1) * s2
     return e if x == x else x
 
@@ -114,9 +118,7 @@ def expm1(x):
     cancellation near 0), else 2ᵏ − 1 + 2ᵏ·(eʳ − 1)."""
     y = min(max(x, EXP_LO), EXP_HI)
     k, r = _reduce(y)
-    k1 = ((k + 2048) >> 1) - 1024
-    s1 = bits_f64((k1 + 1023) << 52)
-    s2 = bits_f64((k - k1 + 1023) << 52)
+    s1, s2 = _scale(k)
     s = s1 * s2  # 2ᵏ, k in [−1077, 1024]: 0 or inf at the ends, where e^x − 1 is −1 or inf
     big = (s - 1.0) + (s1 * _expm1_reduced(r)) * s2
     e = _expm1_reduced(y) if abs(y) < LN2_HI else big
