@@ -110,6 +110,38 @@ def test_results_do_not_depend_on_the_thread_count():
         np.testing.assert_array_equal(g, out[0][2])
 
 
+@pytest.mark.parametrize("kernel", [True, False])
+def test_a_training_step_s_two_passes_in_one_dispatch_match_the_two_calls(kernel):
+    """train_and_evaluate (one dispatch of the compiled passes for the gradient pass and the
+    test evaluation) gives what loss_and_grad and evaluate give, bit for bit."""
+    net, p, x, t = problem(5, (16, 16), "tanh", "bce", 1, 4, 1000, l2=1e-3)
+    _, _, xe, te = problem(7, (16, 16), "tanh", "bce", 1, 4, 250)  # same inputs: odd seeds
+    old = kernels.set_enabled(kernel)
+    try:
+        g = np.empty_like(p)
+        tr, ev = net.train_and_evaluate(p, x, t, xe, te, out=g)
+        tr2, ev2 = net.loss_and_grad(p, x, t), net.evaluate(p, xe, te)
+    finally:
+        kernels.set_enabled(old)
+    assert tr.grads is g
+    for a, b in ((tr.loss, tr2.loss), (tr.logits, tr2.logits), (g, tr2.grads),
+                 (ev.loss, ev2.loss), (ev.logits, ev2.logits), (tr.penalty, tr2.penalty)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_bce_at_extreme_logits_agrees_with_the_numpy_passes():
+    """Softplus and σ at logits of ±1e-3 … ±800 (e^−|z| from 1 to below the smallest
+    subnormal): the vectorized loss terms agree with NumPy's log1p/exp."""
+    net, p, x, t = problem(9, (6,), "tanh", "bce", 1, 6, 200)
+    out = net.layers[-1]
+    for r, scale in enumerate((1e-3, 0.3, 3.0, 30.0, 300.0, 800.0)):
+        p[r, out.start : out.stop] *= scale / max(np.abs(p[r, out.start : out.stop]).max(), 1)
+    (tk, ek, _), (tn, en, _) = passes(net, p, x, t, True), passes(net, p, x, t, False)
+    close(tk.loss, tn.loss)
+    close(ek.loss, en.loss)
+    close(tk.grads, tn.grads)
+
+
 def test_uncovered_networks_keep_the_numpy_path():
     for arch in (Architecture(2, (4,), 1, batch_norm=True),
                  Architecture(2, (4,), 1, dropout=0.2)):

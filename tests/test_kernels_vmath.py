@@ -159,3 +159,39 @@ def test_the_scale_covers_every_exponent():
     assert normal.sum() > 2000
     assert ulps(got[normal], want[normal]).max() <= 2
     assert (np.abs(got[~normal] - want[~normal]) <= 5e-324).all()
+
+
+@njit(error_model="numpy", cache=False)
+def _log1p_all(a, out):
+    for i in range(a.size):
+        out[i] = vmath.log1p_unit(a[i])
+
+
+def vlog1p(x) -> np.ndarray:
+    a = np.ascontiguousarray(x, dtype=np.float64).ravel()
+    out = np.empty_like(a)
+    _log1p_all(a, out)
+    return out
+
+
+@pytest.mark.parametrize("lo,hi", [(0.0, 1e-300), (1e-300, 1e-12), (1e-12, 1e-3),
+                                   (1e-3, 0.4999), (0.4999, 0.5001), (0.5, 1.0)])
+def test_log1p_unit_within_2_ulp_of_the_correctly_rounded_value(lo, hi):
+    x = np.random.default_rng(int(hi * 1e4) % 2**32).uniform(lo, hi, 500)
+    if lo > 0:  # log-uniform across the decades of the small ranges
+        x = np.exp(np.random.default_rng(1).uniform(np.log(lo), np.log(hi), 500))
+    assert ulps(vlog1p(x), exact(mpmath.log1p, x)).max() <= 2
+
+
+def test_log1p_unit_ends_and_nan():
+    got = vlog1p([0.0, 1.0, 0.5, 5e-324, np.nan])
+    assert got[0] == 0.0 and not math.copysign(1, got[0]) < 0
+    assert ulps(got[1:3], np.log1p([1.0, 0.5])).max() <= 1
+    assert got[3] == 5e-324  # ln(1 + u) = u below an ulp of 1
+    assert math.isnan(got[4])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0.0, 1.0))
+def test_log1p_unit_agrees_with_numpy(u):
+    assert ulps(vlog1p([u]), np.log1p([u]))[0] <= 2 or u == 0.0

@@ -25,7 +25,7 @@ from numba import njit
 
 from gdsim.kernels import vmath
 
-BLK = 64  # points per chunk: a 2-16-16-1 network's activations for a block fit in L1
+BLK = 128  # points per chunk: long inner loops, and a small network's block stays in L1–L2
 # activation and loss codes: gdsim.kernels.mlp_pass.ACTIVATIONS and LOSSES
 LEAKY_SLOPE = 0.01  # as gdsim.nn.activations
 ELU_ALPHA = 1.0
@@ -108,6 +108,15 @@ def _sum(a, m):
 
 
 @njit(**_OPTS)
+def _sum_ordered(a, m):
+    """Σ a[p] over p < m, left to right (as the scalar loop it replaces)."""
+    t = 0.0
+    for p in range(m):
+        t += a[p]
+    return t
+
+
+@njit(**_OPTS)
 def _forward_layer(A, i0, o0, fi, fo, w, wo, m):
     """Rows o0 … o0+fo of ``A`` = b + Wᵀ·(rows i0 … i0+fi) over ``m`` points; four inputs
     per sweep over the points (fewer loads and stores per multiply-add), summed in order."""
@@ -158,31 +167,76 @@ def _back_layer(d, out, fi, fo, w, wo, m):
 
 
 @njit(**_OPTS)
+def _dot8(h, d, m):
+    """Σ h[p]·d[p] over p < m in eight fixed lanes (a fixed order LLVM can vectorize)."""
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    q = m - m % 8
+    for p in range(0, q, 8):
+        s0 += h[p] * d[p]
+        s1 += h[p + 1] * d[p + 1]
+        s2 += h[p + 2] * d[p + 2]
+        s3 += h[p + 3] * d[p + 3]
+        s4 += h[p + 4] * d[p + 4]
+        s5 += h[p + 5] * d[p + 5]
+        s6 += h[p + 6] * d[p + 6]
+        s7 += h[p + 7] * d[p + 7]
+    t = 0.0
+    for p in range(q, m):
+        t += h[p] * d[p]
+    return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) + t
+
+
+@njit(**_OPTS)
 def _weight_grads(A, i0, d, DT, fi, fo, g, wo, m):
-    """g[W[i, j]] = Σ_p h[i, p]·d[j, p] for the block: ``d`` transposed into ``DT`` (point ×
-    unit) so the sums run along a weight row, four points per sweep, in point order."""
+    """g[W[i, j]] = Σ_p h[i, p]·d[j, p] for the block. Narrow layers (fewer than four
+    units out, as the output layer): a dot product per weight along the points. Else
+    ``d`` transposed into ``DT`` (point × unit) so the sums run along a weight row, two rows
+    and four points per sweep (fewer loads per multiply-add), in point order."""
+    if fo < 4:
+        for i in range(fi):
+            for j in range(fo):
+                g[wo + i * fo + j] = _dot8(A[i0 + i], d[j], m)
+        return
     for j in range(fo):
         dj = d[j]
         for p in range(m):
             DT[p, j] = dj[p]
-    for i in range(fi):
+    i = 0
+    while i + 2 <= fi:
+        h, k = A[i0 + i], A[i0 + i + 1]
+        gr = g[wo + i * fo : wo + (i + 1) * fo]
+        gs = g[wo + (i + 1) * fo : wo + (i + 2) * fo]
+        for j in range(fo):
+            gr[j] = 0.0
+            gs[j] = 0.0
+        p = 0
+        while p + 4 <= m:
+            a0, a1, a2, a3 = h[p], h[p + 1], h[p + 2], h[p + 3]
+            b0, b1, b2, b3 = k[p], k[p + 1], k[p + 2], k[p + 3]
+            t0, t1, t2, t3 = DT[p], DT[p + 1], DT[p + 2], DT[p + 3]
+            for j in range(fo):
+                u0, u1, u2, u3 = t0[j], t1[j], t2[j], t3[j]
+                gr[j] = (((gr[j] + a0 * u0) + a1 * u1) + a2 * u2) + a3 * u3
+                gs[j] = (((gs[j] + b0 * u0) + b1 * u1) + b2 * u2) + b3 * u3
+            p += 4
+        while p < m:
+            a0, b0 = h[p], k[p]
+            t0 = DT[p]
+            for j in range(fo):
+                gr[j] += a0 * t0[j]
+                gs[j] += b0 * t0[j]
+            p += 1
+        i += 2
+    if i < fi:  # an odd row left
         h = A[i0 + i]
         gr = g[wo + i * fo : wo + (i + 1) * fo]
         for j in range(fo):
             gr[j] = 0.0
-        p = 0
-        while p + 4 <= m:
-            a0, a1, a2, a3 = h[p], h[p + 1], h[p + 2], h[p + 3]
-            t0, t1, t2, t3 = DT[p], DT[p + 1], DT[p + 2], DT[p + 3]
-            for j in range(fo):
-                gr[j] = (((gr[j] + a0 * t0[j]) + a1 * t1[j]) + a2 * t2[j]) + a3 * t3[j]
-            p += 4
-        while p < m:
+        for p in range(m):
             a0 = h[p]
             t0 = DT[p]
             for j in range(fo):
                 gr[j] += a0 * t0[j]
-            p += 1
 
 
 @njit(**_OPTS)
@@ -200,11 +254,12 @@ def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, A, ZS, D1
     n_layers = widths.size - 1
     n_out = widths[n_layers]
     B = X.shape[0]
+    blk = A.shape[1]
     want_logits = logits.shape[0] > 0
     for c in range(c0, c1):
         r = c // nblk
-        p0 = (c % nblk) * BLK
-        m = min(BLK, B - p0)
+        p0 = (c % nblk) * blk
+        m = min(blk, B - p0)
         w = P[r]
         for i in range(widths[0]):
             row = A[aoff[0] + i]
@@ -240,11 +295,17 @@ def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, A, ZS, D1
             for j in range(n_out):
                 z = A[zo + j]
                 d = D1[j]
+                terms, tj = D2[0], D2[1]  # free until the backward pass
                 for p in range(m):
+                    tj[p] = T[p0 + p, j]
+                for p in range(m):  # contiguous and branch-free: vectorized
                     v = z[p]
-                    t = T[p0 + p, j]
-                    total += (max(v, 0.0) + math.log1p(math.exp(-abs(v)))) - v * t
-                    d[p] = (1.0 / (math.exp(-v) + 1.0) - t) * s
+                    t = tj[p]
+                    e = vmath.exp(-abs(v))
+                    terms[p] = (max(v, 0.0) + vmath.log1p_unit(e)) - v * t
+                    r = 1.0 / (1.0 + e)
+                    d[p] = ((r if v >= 0.0 else e * r) - t) * s  # σ(v) − t
+                total += _sum_ordered(terms, m)  # the terms summed in order
         else:  # ce: logsumexp(z) − Σ z·t, gradient (softmax(z) − t)/B
             s = 1.0 / B
             for p in range(m):

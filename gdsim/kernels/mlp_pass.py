@@ -120,7 +120,7 @@ class MLPPasses:
     def _thread_scratch(self) -> tuple[np.ndarray, ...]:
         s = getattr(self._scratch, "bufs", None)
         if s is None:
-            w = int(self.widths.max())
+            w = max(int(self.widths.max()), 2)  # the loss uses two rows of D2
             rows = int(self.aoff[-1])
             s = self._scratch.bufs = (np.empty((rows, self.blk)),
                                       np.empty((rows, self.blk)),
@@ -128,11 +128,14 @@ class MLPPasses:
                                       np.empty((self.blk, w)))
         return s
 
-    def _slot_arrays(self, n_chunks: int, grad: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _slot_arrays(self, job: int, n_chunks: int, grad: bool
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Per-chunk gradient and loss slots for job ``job`` of a dispatch, kept between
+        calls (a step's passes have the same shapes every time)."""
         slots = getattr(self._scratch, "slots", None)
         if slots is None:
             slots = self._scratch.slots = {}
-        key = (n_chunks, grad)
+        key = (job, n_chunks, grad)
         s = slots.get(key)
         if s is None:
             if len(slots) > 8:
@@ -146,29 +149,45 @@ class MLPPasses:
             ) -> tuple[np.ndarray | None, np.ndarray | None]:
         """One pass: (summed loss terms (N,) or None without targets, logits (N, B, n_out)
         or None). ``grads`` (N, D), if given, receives the gradient of the mean loss."""
-        n, b = params.shape[0], x.shape[0]
+        return self.run_many(params, [(x, t, grads, want_logits)], threads)[0]
+
+    def run_many(self, params: np.ndarray, jobs: list[tuple], threads: int = 2
+                 ) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
+        """Several passes of the same weights in one dispatch to the threads (a training
+        step's gradient pass and its test evaluation: one hand-over instead of two). Each
+        job is (x, t or None, grads or None, want_logits) and gets the result :meth:`run`
+        would give it, bit for bit: the same chunks, summed in the same order."""
+        n = params.shape[0]
         params = np.ascontiguousarray(params, dtype=np.float64)
-        x = np.ascontiguousarray(x, dtype=np.float64)
-        loss_code = self.loss if t is not None else -1
-        tt = (np.ascontiguousarray(t, dtype=np.float64) if t is not None
-              else np.empty((0, self.n_out)))
-        nblk = max(1, -(-b // self.blk))
-        n_chunks = n * nblk
-        grad = grads is not None
-        gslot, lslot = self._slot_arrays(n_chunks, grad)
-        logits = np.empty((n, b, self.n_out)) if want_logits else np.empty((0, 0, 0))
         mlp = self.mlp
+        work, total = [], 0
+        for x, t, grads, want_logits in jobs:
+            x = np.ascontiguousarray(x, dtype=np.float64)
+            loss_code = self.loss if t is not None else -1
+            tt = (np.ascontiguousarray(t, dtype=np.float64) if t is not None
+                  else np.empty((0, self.n_out)))
+            nblk = max(1, -(-x.shape[0] // self.blk))
+            grad = grads is not None
+            gslot, lslot = self._slot_arrays(len(work), n * nblk, grad)
+            logits = (np.empty((n, x.shape[0], self.n_out)) if want_logits
+                      else np.empty((0, 0, 0)))
+            work.append((total, x, tt, loss_code, grad, nblk, gslot, lslot, logits))
+            total += n * nblk
 
         def part(c0: int, c1: int) -> None:
             a, zs, d1, d2, dt = self._thread_scratch()
-            mlp.chunks(params, x, tt, self.widths, self.woff, self.aoff, self.act, loss_code,
-                       grad, c0, c1, nblk, a, zs, d1, d2, dt, gslot, lslot, logits)
+            for base, x, tt, loss_code, grad, nblk, gslot, lslot, logits in work:
+                lo, hi = max(c0 - base, 0), min(c1 - base, n * nblk)
+                if lo < hi:
+                    mlp.chunks(params, x, tt, self.widths, self.woff, self.aoff, self.act,
+                               loss_code, grad, lo, hi, nblk, a, zs, d1, d2, dt, gslot,
+                               lslot, logits)
 
-        k = max(1, min(threads, n_chunks // MIN_CHUNKS_PER_THREAD))
+        k = max(1, min(threads, total // MIN_CHUNKS_PER_THREAD))
         if k == 1:
-            part(0, n_chunks)
+            part(0, total)
         else:
-            bounds = [n_chunks * i // k for i in range(k + 1)]
+            bounds = [total * i // k for i in range(k + 1)]
             # the pool takes all parts but the first, which this thread runs meanwhile
             futures = [_executor(k - 1).submit(part, bounds[i], bounds[i + 1])
                        for i in range(1, k)]
@@ -176,16 +195,22 @@ class MLPPasses:
             for f in futures:
                 f.result()
         _loaded.set()
-        if t is None:
-            return None, logits if want_logits else None
-        loss = np.empty(n)
-        g = grads if grads is not None else np.empty((0, 0))
-        if grads is not None and not (grads.flags.c_contiguous and grads.dtype == np.float64):
-            g = np.empty((n, self.size))
-        mlp.reduce_slots(gslot, lslot, nblk, g, loss, grad)
-        if grads is not None and g is not grads:
-            grads[...] = g
-        return loss, (logits if want_logits else None)
+        out = []
+        for (_, t, grads, want_logits), (_, _, _, _, grad, nblk, gslot, lslot, logits) in zip(
+                jobs, work, strict=True):
+            if t is None:
+                out.append((None, logits if want_logits else None))
+                continue
+            loss = np.empty(n)
+            g = grads if grads is not None else np.empty((0, 0))
+            if grads is not None and not (grads.flags.c_contiguous
+                                          and grads.dtype == np.float64):
+                g = np.empty((n, self.size))
+            mlp.reduce_slots(gslot, lslot, nblk, g, loss, grad)
+            if grads is not None and g is not grads:
+                grads[...] = g
+            out.append((loss, logits if want_logits else None))
+        return out
 
 
 def for_network(arch: Any) -> MLPPasses | None:

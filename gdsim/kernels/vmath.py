@@ -1,4 +1,4 @@
-"""tanh and exp for compiled loops: branch-free arithmetic that LLVM vectorizes.
+"""tanh, exp and log1p for compiled loops: branch-free arithmetic that LLVM vectorizes.
 
 numba's ``math.tanh``/``math.exp`` call the scalar C library once per element (tanh ≈ 13–19
 ns here; this llvmlite has no SVML), which alone would cost a network step milliseconds.
@@ -30,6 +30,12 @@ LN2_HI = 6.93147180369123816490e-01  # fdlibm's split of ln 2: k·LN2_HI is exac
 LN2_LO = 1.90821492927058770002e-10
 EXP_LO, EXP_HI = -746.0, 710.0  # exp underflows to 0 below, overflows to inf above
 TANH_Y_MAX = 40.0  # tanh(x) rounds to ±1 for |x| > 19.06: 2|x| is clamped here
+
+# 1/(2n + 1) for n = 1 … 11: log1p(v) = 2·atanh(s) = 2s·(1 + s²/3 + s⁴/5 + …), s = v/(2 + v);
+# with |s| ≤ 0.2 the first omitted term, s²⁴/25, is 7·10⁻¹⁹ of the result
+(L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11) = (1.0 / (2 * n + 1) for n in range(1, 12))
+LN2 = 0.6931471805599453  # ln 2 rounded to double
+LN2_TAIL = 2.3190468138462996e-17  # ln 2 − LN2
 
 # 1/n! for n = 2 … 16: eʳ − 1 = r + r²/2! + … + r¹⁶/16! on 0 ≤ r < ln 2; the first omitted
 # term, ln2¹⁷/17!, is 5·10⁻¹⁸ of the result (0.05 ulp)
@@ -135,3 +141,28 @@ def tanh(x):
     u = (s - 1.0) + s * _expm1_reduced(r)
     t = math.copysign(u / (u + 2.0), x)
     return t if x == x else x
+
+
+@njit(inline="always")
+def log1p_unit(u):
+    """ln(1 + u) for 0 ≤ u ≤ 1 (softplus's log1p(e^−|z|)), to about two ulp: for u ≥ ½,
+    1 + u = 2·(1 + v) with v = (u − 1)/2 exact, so the series runs on v in [−¼, ½) where
+    s = v/(2 + v) stays within ±0.2; its eleven terms by Estrin's scheme. NaN gives NaN."""
+    big = u >= 0.5
+    v = (u - 1.0) * 0.5 if big else u
+    t = v * (2.0 / (2.0 + v))  # 2s, exact for the subnormal v where v/(2 + v) underflows
+    z = 0.25 * (t * t)
+    z2 = z * z
+    z4 = z2 * z2
+    z8 = z4 * z4
+    a0 = L1 + L2 * z
+    a1 = L3 + L4 * z
+    a2 = L5 + L6 * z
+    a3 = L7 + L8 * z
+    a4 = L9 + L10 * z
+    b0 = a0 + a1 * z2
+    b1 = a2 + a3 * z2
+    b2 = a4 + L11 * z2
+    poly = z * ((b0 + b1 * z4) + b2 * z8)
+    lv = t + t * poly
+    return (LN2 + (LN2_TAIL + lv)) if big else lv

@@ -346,7 +346,45 @@ class Network:
             return None
         if total is None:
             return None, z
-        return total / (len(x) * (t.shape[1] if self.arch.loss == "mse" else 1)), z
+        return self._mean_loss(total, x, t), z
+
+    def train_and_evaluate(self, params: np.ndarray, x: np.ndarray, t: np.ndarray,
+                           x_eval: np.ndarray, t_eval: np.ndarray,
+                           out: np.ndarray | None = None) -> tuple[Pass, Pass]:
+        """:meth:`loss_and_grad` on (x, t) and :meth:`evaluate` on (x_eval, t_eval), as a
+        full-batch training step needs them: one dispatch of the compiled passes when they
+        apply (same numbers as the two calls), else the two calls."""
+        fast = self._compiled(params, x)
+        if fast is not None:
+            from numba.core.errors import NumbaError
+
+            grads = np.empty_like(params) if out is None else out
+            try:
+                (lt, zt), (le, ze) = fast.run_many(
+                    params, [(x, t, grads, True), (x_eval, t_eval, None, True)])
+            except NumbaError:
+                self._passes = False
+            else:
+                self._add_penalty_grads(params, grads)
+                pen = self.penalty(params)
+                return (Pass(self._mean_loss(lt, x, t), pen, zt, grads),
+                        Pass(self._mean_loss(le, x_eval, t_eval), pen, ze))
+        return (self.loss_and_grad(params, x, t, out=out),
+                self.evaluate(params, x_eval, t_eval))
+
+    def _mean_loss(self, total: np.ndarray, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """The compiled passes' summed loss terms as the mean loss."""
+        return total / (len(x) * (t.shape[1] if self.arch.loss == "mse" else 1))
+
+    def _add_penalty_grads(self, params: np.ndarray, grads: np.ndarray) -> None:
+        """Add the L1/L2 penalty's gradient (weights only) to ``grads`` in place."""
+        arch = self.arch
+        if arch.l1 or arch.l2:
+            for v, g in zip(self.views(params), self.views(grads), strict=True):
+                if arch.l2:
+                    g.W += arch.l2 * v.W
+                if arch.l1:
+                    g.W += arch.l1 * np.sign(v.W)
 
     def _forward(self, params, x, train, masks, bn, update_running, keep, start=0, stop=None):
         """Layers ``start`` to ``stop`` − 1 (default: all, giving the logits): ``x`` is the
@@ -464,12 +502,7 @@ class Network:
             grads = np.empty_like(params) if out is None else out
             hit = self._run_compiled(params, x, t, grads)
             if hit is not None:
-                if arch.l1 or arch.l2:
-                    for v, g in zip(self.views(params), self.views(grads), strict=True):
-                        if arch.l2:
-                            g.W += arch.l2 * v.W
-                        if arch.l1:
-                            g.W += arch.l1 * np.sign(v.W)
+                self._add_penalty_grads(params, grads)
                 return Pass(hit[0], self.penalty(params), hit[1], grads)
         z, caches = self._forward(params, x, True, masks, bn, update_running, True)
         loss, dz = loss_value(arch.loss, z, t)

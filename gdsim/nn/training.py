@@ -422,15 +422,18 @@ class Trainer:
         x, t = self._next_batch()
         if self.arch.batch_norm:  # this batch's statistics belong to the next step's state
             self._bn_next[...] = self.bn
-        ps = net.loss_and_grad(
-            self.params, x, t, masks=self._masks(len(x)), bn=self._bn_next,
-            update_running=True, out=self.grads,
-        )
+        if reuse:  # the training pass gives the train metrics; with it, the test pass
+            ps, ev = net.train_and_evaluate(self.params, x, t, self.x_test, self.t_test,
+                                            out=self.grads)
+        else:
+            ps = net.loss_and_grad(
+                self.params, x, t, masks=self._masks(len(x)), bn=self._bn_next,
+                update_running=True, out=self.grads,
+            )
         if reuse:
             row[:, TRAIN_LOSS] = ps.loss
             if self.classification:
                 row[:, TRAIN_ACC] = self._accuracy(ps.logits, self._y_train)
-            ev = net.evaluate(self.params, self.x_test, self.t_test, self.bn)
             row[:, TEST_LOSS] = ev.loss
             if self.classification:
                 row[:, TEST_ACC] = self._accuracy(ev.logits, self._y_test)
