@@ -7,8 +7,9 @@ importable), one model trained the same way (forward, backward, step, test loss)
 Baselines: JAX-jit (if importable; not a dependency) training four Adam models of the same
 net at once, in float64 (gdsim's precision) and float32 (JAX's default).
 Also printed: the first repeat after a reset (fresh record arrays: the allocator's cold
-state), and the floor set by the kernels no implementation can skip (tanh of every hidden
-unit, train and test, and the eight matrix products at these shapes), timed in the same run.
+state), the time of the compiled passes alone (the rest of a step is the optimizers' updates
+and the records), and the NumPy floor: the tanh and matrix-product calls alone that the NumPy
+passes cannot go below (every hidden unit, train and test; the eight products at these shapes).
 Decision map for one run on a 200×200 grid: target ≤ 5 ms. Weight-space slices 40×40 over
 1,000 points for pairs in the first, a middle and the last layer.
 
@@ -62,10 +63,27 @@ def bench_gdsim() -> tuple[float, float, float, Trainer]:
     return n / statistics.median(times), n / statistics.median(cpu), n / times[0], tr
 
 
+def passes_alone(tr: Trainer) -> float | None:
+    """µs per step of the compiled passes alone (median): the gradient pass over the training
+    set and the test evaluation, in one dispatch as a step makes it; None without them."""
+    if not tr.net._passes:
+        return None
+    g = np.empty_like(tr.params)
+    times = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        for _ in range(50):
+            tr.net.train_and_evaluate(tr.params, tr.x_train, tr.t_train, tr.x_test, tr.t_test,
+                                      out=g)
+        times.append((time.perf_counter() - t0) / 50)
+    return statistics.median(times) * 1e6
+
+
 def kernel_floor(tr: Trainer) -> float:
-    """µs per step of the work every full-batch step must do (median of repeats): tanh over
-    the hidden units of the training and test passes, and the matrix products (forward
-    train and test, dW and the back-propagated product). Everything else comes on top."""
+    """µs per step of NumPy's tanh and matrix-product calls alone (median of repeats), at a
+    step's shapes: tanh over the hidden units of the training and test passes, and the
+    products (forward train and test, dW and the back-propagated product). The NumPy passes
+    do all of it and more; the compiled ones fuse it."""
     rng = np.random.default_rng(0)
     n, h = tr.n_runs, 16
     bufs = {b: (rng.standard_normal((n, b, h)), np.empty((n, b, h))) for b in (1000, 250)}
@@ -232,10 +250,16 @@ def main() -> None:
     print(f"gdsim (NumPy passes, the fallback): {np_rate:,.0f} run-steps/s wall, "
           f"{np_cpu:,.0f} CPU; compiled ÷ NumPy = {rate / np_rate:.2f}× wall, "
           f"{rate_cpu / np_cpu:.2f}× CPU")
+    step_us = tr.n_runs * 1e6 / rate
+    alone = passes_alone(tr)
+    if alone is not None:
+        print(f"compiled passes alone (gradient pass + test evaluation, one dispatch): "
+              f"{alone:.0f} µs of the {step_us:.0f} µs a step takes; the rest (optimizer "
+              f"updates, metrics, records) {step_us - alone:.0f} µs")
     floor = kernel_floor(tr)
-    print(f"kernel floor (tanh of all hidden units + the matrix products, nothing else): "
-          f"{floor:.0f} µs/step = at most {tr.n_runs * 1e6 / floor:,.0f} run-steps/s; "
-          f"gdsim spends {tr.n_runs * 1e6 / rate:.0f} µs/step")
+    print(f"NumPy floor (its tanh and matrix-product calls alone, at a step's shapes): "
+          f"{floor:.0f} µs/step = at most {tr.n_runs * 1e6 / floor:,.0f} run-steps/s for "
+          f"NumPy passes")
     base = bench_torch(tr)
     if base is None:
         print("torch: not importable (no baseline)")

@@ -240,10 +240,10 @@ def _weight_grads(A, i0, d, DT, fi, fo, g, wo, m):
 
 
 @njit(**_OPTS)
-def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, A, ZS, D1, D2, DT,
+def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, blk, A, ZS, D1, D2, DT,
            gslot, lslot, logits):
     """Chunks ``c0`` to ``c1`` − 1 of a pass: chunk c is run c // nblk, points of block
-    c % nblk. ``P`` (N, D) weights; ``X`` (B, n_in); ``T`` (B, n_out) targets; ``widths``
+    c % nblk (``blk`` points a block, at most the scratch's columns). ``P`` (N, D) weights; ``X`` (B, n_in); ``T`` (B, n_out) targets; ``widths``
     (L + 1,); ``woff`` (L,) where each layer's W starts in a row (b follows W); ``aoff``
     (L + 2,) each layer's first row in the scratch ``A`` (units × BLK) and ``ZS`` (its
     pre-activations, for swish only); ``D1``/``D2``
@@ -254,7 +254,6 @@ def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, A, ZS, D1
     n_layers = widths.size - 1
     n_out = widths[n_layers]
     B = X.shape[0]
-    blk = A.shape[1]
     want_logits = logits.shape[0] > 0
     for c in range(c0, c1):
         r = c // nblk

@@ -166,21 +166,22 @@ class MLPPasses:
             loss_code = self.loss if t is not None else -1
             tt = (np.ascontiguousarray(t, dtype=np.float64) if t is not None
                   else np.empty((0, self.n_out)))
-            nblk = max(1, -(-x.shape[0] // self.blk))
+            blk = self.blk
+            nblk = max(1, -(-x.shape[0] // blk))
             grad = grads is not None
             gslot, lslot = self._slot_arrays(len(work), n * nblk, grad)
             logits = (np.empty((n, x.shape[0], self.n_out)) if want_logits
                       else np.empty((0, 0, 0)))
-            work.append((total, x, tt, loss_code, grad, nblk, gslot, lslot, logits))
+            work.append((total, x, tt, loss_code, grad, nblk, blk, gslot, lslot, logits))
             total += n * nblk
 
         def part(c0: int, c1: int) -> None:
             a, zs, d1, d2, dt = self._thread_scratch()
-            for base, x, tt, loss_code, grad, nblk, gslot, lslot, logits in work:
+            for base, x, tt, loss_code, grad, nblk, blk, gslot, lslot, logits in work:
                 lo, hi = max(c0 - base, 0), min(c1 - base, n * nblk)
                 if lo < hi:
                     mlp.chunks(params, x, tt, self.widths, self.woff, self.aoff, self.act,
-                               loss_code, grad, lo, hi, nblk, a, zs, d1, d2, dt, gslot,
+                               loss_code, grad, lo, hi, nblk, blk, a, zs, d1, d2, dt, gslot,
                                lslot, logits)
 
         k = max(1, min(threads, total // MIN_CHUNKS_PER_THREAD))
@@ -196,7 +197,7 @@ class MLPPasses:
                 f.result()
         _loaded.set()
         out = []
-        for (_, t, grads, want_logits), (_, _, _, _, grad, nblk, gslot, lslot, logits) in zip(
+        for (_, t, grads, want_logits), (_, _, _, _, grad, nblk, _, gslot, lslot, logits) in zip(
                 jobs, work, strict=True):
             if t is None:
                 out.append((None, logits if want_logits else None))
