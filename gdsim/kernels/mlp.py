@@ -243,11 +243,11 @@ def _weight_grads(A, i0, d, DT, fi, fo, g, wo, m):
 def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, blk, A, ZS, D1, D2, DT,
            gslot, lslot, logits):
     """Chunks ``c0`` to ``c1`` − 1 of a pass: chunk c is run c // nblk, points of block
-    c % nblk (``blk`` points a block, at most the scratch's columns). ``P`` (N, D) weights; ``X`` (B, n_in); ``T`` (B, n_out) targets; ``widths``
-    (L + 1,); ``woff`` (L,) where each layer's W starts in a row (b follows W); ``aoff``
-    (L + 2,) each layer's first row in the scratch ``A`` (units × BLK) and ``ZS`` (its
-    pre-activations, for swish only); ``D1``/``D2``
-    (max width, BLK) and ``DT`` (BLK, max width) scratch for the backward pass. Writes the
+    c % nblk, ``blk`` points a block (at most the scratch's BLK columns). ``P`` (N, D)
+    weights; ``X`` (B, n_in); ``T`` (B, n_out) targets; ``widths`` (L + 1,); ``woff`` (L,)
+    where each layer's W starts in a row (b follows W); ``aoff`` (L + 2,) each layer's first
+    row in the scratch ``A`` (units × BLK) and ``ZS`` (its pre-activations, for swish only);
+    ``D1``/``D2`` (max width, BLK) and ``DT`` (BLK, max width) scratch for the backward pass. Writes the
     chunk's summed loss terms to ``lslot[c]`` (``loss`` < 0: none), with ``grad`` its
     gradient terms to ``gslot[c]`` (D,), and the logits (N, B, n_out) when ``logits`` has
     rows."""
