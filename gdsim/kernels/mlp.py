@@ -247,8 +247,8 @@ def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, blk, A, Z
     weights; ``X`` (B, n_in); ``T`` (B, n_out) targets; ``widths`` (L + 1,); ``woff`` (L,)
     where each layer's W starts in a row (b follows W); ``aoff`` (L + 2,) each layer's first
     row in the scratch ``A`` (units × BLK) and ``ZS`` (its pre-activations, for swish only);
-    ``D1``/``D2`` (max width, BLK) and ``DT`` (BLK, max width) scratch for the backward pass. Writes the
-    chunk's summed loss terms to ``lslot[c]`` (``loss`` < 0: none), with ``grad`` its
+    ``D1``/``D2`` (max width, BLK) and ``DT`` (BLK, max width) scratch for the backward pass.
+    Writes the chunk's summed loss terms to ``lslot[c]`` (``loss`` < 0: none), with ``grad`` its
     gradient terms to ``gslot[c]`` (D,), and the logits (N, B, n_out) when ``logits`` has
     rows."""
     n_layers = widths.size - 1
