@@ -78,9 +78,10 @@ def bits_f64(typingctx, i):
 
 @njit(inline="always")
 def _expm1_reduced(r):
-    """eʳ − 1 for r in [−ln 2, ln 2] (expm1 near 0, where r may be negative), to below an ulp: r + r²·(1/2! + r/3! + … +
-    r¹⁴/16!), the bracket by Estrin's scheme (pairs, then r², r⁴, r⁸), whose short
-    dependency chains let a vectorized loop overlap the work of many elements."""
+    """eʳ − 1 for r in [−ln 2, ln 2] (expm1 near 0, where r may be negative), to below an
+    ulp: r + r²·(1/2! + r/3! + … + r¹⁴/16!), the bracket by Estrin's scheme (pairs, then
+    r², r⁴, r⁸), whose short dependency chains let a vectorized loop overlap the work of
+    many elements."""
     r2 = r * r
     r4 = r2 * r2
     r8 = r4 * r4
