@@ -423,15 +423,14 @@ class Trainer:
         x, t = self._next_batch()
         if self.arch.batch_norm:  # this batch's statistics belong to the next step's state
             self._bn_next[...] = self.bn
-        if reuse:  # the training pass gives the train metrics; with it, the test pass
-            ps, ev = net.train_and_evaluate(self.params, x, t, self.x_test, self.t_test,
-                                            out=self.grads)
-        else:
-            ps = net.loss_and_grad(
+        if not reuse:
+            net.loss_and_grad(
                 self.params, x, t, masks=self._masks(len(x)), bn=self._bn_next,
                 update_running=True, out=self.grads,
             )
-        if reuse:
+        else:  # the training pass gives the train metrics; the test pass rides along
+            ps, ev = net.train_and_evaluate(self.params, x, t, self.x_test, self.t_test,
+                                            out=self.grads)
             row[:, TRAIN_LOSS] = ps.loss
             if self.classification:
                 row[:, TRAIN_ACC] = self._accuracy(ps.logits, self._y_train)
