@@ -339,3 +339,24 @@ def test_cached_views_follow_their_own_array():
     assert a[:, 0].tolist() == [5.0, 5.0] and b[0, 0] == 1.0
     d = a.copy()  # equal values, another array: its own views
     assert tr.net.views(d) is not va and tr.net.views(d)[0].W[0, 0, 0] == 5.0
+
+
+def test_a_huge_but_finite_weight_stops_its_run_at_the_next_step():
+    """The divergence check's quick path (all finite, all weights within the limit) must not
+    hide a weight beyond WEIGHT_LIMIT: that run stops, back on its last weights."""
+    from gdsim.nn.training import WEIGHT_LIMIT
+
+    exp = NNExperiment(dataset="moons", samples=80, hidden=(4,), activation="tanh", loss="bce",
+                       runs=[RunSpec("sgd", {"lr": 0.1}), RunSpec("adam", {"lr": 0.01})],
+                       epochs=20)
+    tr = Trainer(exp)
+    tr.step(3)
+    before = tr.params[0].copy()
+    tr.set_weight(0, 1, 10 * WEIGHT_LIMIT)  # output stays finite: tanh saturates
+    tr.step(1)
+    bad, good = tr.runs
+    assert bad.status == "diverged" and "exceeded" in bad.reason
+    assert good.status == "running"
+    np.testing.assert_array_equal(tr.params[0], before)
+    tr.run()
+    assert good.status == "max_epochs"
