@@ -124,6 +124,10 @@ def test_a_training_step_s_two_passes_in_one_dispatch_match_the_two_calls(kernel
     finally:
         kernels.set_enabled(old)
     assert tr.grads is g
+    if kernel:  # a malformed evaluation set takes the two calls and leaves the passes on
+        with pytest.raises((ValueError, IndexError)):
+            net.train_and_evaluate(p, x, t, xe[:, 0], te)
+        assert net._passes
     for a, b in ((tr.loss, tr2.loss), (tr.logits, tr2.logits), (g, tr2.grads),
                  (ev.loss, ev2.loss), (ev.logits, ev2.logits), (tr.penalty, tr2.penalty)):
         np.testing.assert_array_equal(a, b)
@@ -137,9 +141,38 @@ def test_bce_at_extreme_logits_agrees_with_the_numpy_passes():
     for r, scale in enumerate((1e-3, 0.3, 3.0, 30.0, 300.0, 800.0)):
         p[r, out.start : out.stop] *= scale / max(np.abs(p[r, out.start : out.stop]).max(), 1)
     (tk, ek, _), (tn, en, _) = passes(net, p, x, t, True), passes(net, p, x, t, False)
-    close(tk.loss, tn.loss)
-    close(ek.loss, en.loss)
-    close(tk.grads, tn.grads)
+    for r in range(6):  # each run on its own scale: the losses span 0.7 … 300
+        close(tk.loss[r], tn.loss[r])
+        close(ek.loss[r], en.loss[r])
+        close(tk.grads[r], tn.grads[r])
+
+
+def test_one_dispatch_of_several_passes_gives_each_what_run_gives_it():
+    """run_many over jobs of uneven chunk counts (1,000, 250, 7, 129 points; with and without
+    gradient or targets) on 1, 2 and 3 threads: each job bit-identical to its own run."""
+    net, p, x, t = problem(3, (16, 5), "tanh", "bce", 1, 3, 1000)
+    fast = mlp_pass.for_network(net.arch)
+    shapes = [(1000, True, True), (250, False, True), (7, True, True), (129, False, False)]
+    jobs_for = []
+    for b, grad, targets in shapes:
+        jobs_for.append((x[:b], t[:b] if targets else None, grad))
+    want = []
+    for xb, tb, grad in jobs_for:
+        g = np.empty_like(p) if grad else None
+        loss, z = fast.run(p, xb, tb, g, threads=1)
+        want.append((loss, z, g))
+    for threads in (1, 2, 3):
+        grads = [np.empty_like(p) if grad else None for _, _, grad in jobs_for]
+        got = fast.run_many(p, [(xb, tb, g, True) for (xb, tb, _), g in zip(jobs_for, grads,
+                                                                           strict=True)],
+                            threads=threads)
+        for (loss, z), g, (wl, wz, wg) in zip(got, grads, want, strict=True):
+            assert (loss is None) == (wl is None)
+            if wl is not None:
+                np.testing.assert_array_equal(loss, wl)
+            np.testing.assert_array_equal(z, wz)
+            if wg is not None:
+                np.testing.assert_array_equal(g, wg)
 
 
 def test_uncovered_networks_keep_the_numpy_path():

@@ -1,6 +1,7 @@
-"""Vectorizable tanh and exp for compiled loops (gdsim.kernels.vmath): within a few ulp of
-the correctly rounded value (mpmath at 60 digits) and of NumPy's C-library results, over
-the whole float range, with the C library's special values."""
+"""Vectorizable tanh, exp, expm1 and log1p for compiled loops (gdsim.kernels.vmath): within a
+few ulp of the correctly rounded value (mpmath at 60 digits) and of NumPy's C-library
+results, over the whole float range (log1p_unit: its [0, 1]), with the C library's special
+values."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("numba")
@@ -193,5 +194,6 @@ def test_log1p_unit_ends_and_nan():
 
 @settings(max_examples=300, deadline=None)
 @given(st.floats(0.0, 1.0))
+@example(0.27126295389985633)  # 2 ulp off here, and np.log1p 1 ulp the other way
 def test_log1p_unit_agrees_with_numpy(u):
-    assert ulps(vlog1p([u]), np.log1p([u]))[0] <= 2 or u == 0.0
+    assert ulps(vlog1p([u]), np.log1p([u]))[0] <= 3 or u == 0.0

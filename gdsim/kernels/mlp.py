@@ -109,7 +109,7 @@ def _sum(a, m):
 
 @njit(**_OPTS)
 def _sum_ordered(a, m):
-    """Σ a[p] over p < m, left to right (as the scalar loop it replaces)."""
+    """Σ a[p] over p < m, left to right: a fixed order (the loss of a block)."""
     t = 0.0
     for p in range(m):
         t += a[p]
@@ -251,6 +251,7 @@ def chunks(P, X, T, widths, woff, aoff, act, loss, grad, c0, c1, nblk, blk, A, Z
     Writes the chunk's summed loss terms to ``lslot[c]`` (``loss`` < 0: none), with ``grad`` its
     gradient terms to ``gslot[c]`` (D,), and the logits (N, B, n_out) when ``logits`` has
     rows."""
+    assert blk <= A.shape[1]  # numba checks no bounds: a block must fit the scratch
     n_layers = widths.size - 1
     n_out = widths[n_layers]
     B = X.shape[0]

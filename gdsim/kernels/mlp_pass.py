@@ -2,7 +2,9 @@
 
 :func:`for_network` gives a :class:`MLPPasses` for a network the kernels support (plain
 layers; activations and losses of :mod:`.mlp`) or None, and :meth:`MLPPasses.run` does one
-pass for N runs: (loss (N,), logits or None) and the gradient into a given (N, D) array.
+pass for N runs: (loss (N,), logits or None) and the gradient into a given (N, D) array;
+:meth:`MLPPasses.run_many` several passes of the same weights in one dispatch (a training
+step's gradient pass and test evaluation), each with the numbers ``run`` gives it.
 Chunks are split between threads in fixed ranges; the chunking itself never depends on the
 thread count, so neither do the results.
 

@@ -355,7 +355,7 @@ class Network:
         full-batch training step needs them: one dispatch of the compiled passes when they
         apply (same numbers as the two calls), else the two calls."""
         fast = self._compiled(params, x)
-        if fast is not None:
+        if fast is not None and x_eval.ndim == 2 and x_eval.shape[1] == x.shape[1]:
             from numba.core.errors import NumbaError
 
             grads = np.empty_like(params) if out is None else out
