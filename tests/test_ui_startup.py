@@ -18,7 +18,8 @@ HEAVY = ("sympy", "OpenGL", "pyqtgraph.opengl", "sklearn", "torch", "scipy", "ma
          "numpy.ma", "numpy.random", "contourpy", "gdsim.nn", "gdsim.sweep", "gdsim.learn",
          "gdsim.basin", "gdsim.formula", "gdsim.kernels",
          "ui.network.mode", "ui.sweep_view", "ui.learn_panel", "ui.basin", "ui.formula_dialog",
-         "ui.animate", "ui.animate_dialog")
+         "ui.animate", "ui.animate_dialog", "ui.explain_view", "ui.why_panels",
+         "ui.curvature_view", "gdsim.explain", "gdsim.race")
 
 SCRIPT = r"""
 import json, sys, time
@@ -73,6 +74,9 @@ out["basin"] = win.basin.image is not None and "gdsim.basin" in sys.modules
 win.act_basin.trigger()
 win.learn_dock.toggleViewAction().trigger()
 out["learn"] = win.learn_dock.widget() is win.learn_panel and win.learn_panel.list.count() > 0
+from PySide6.QtGui import QAction
+win.findChild(QAction, "actionMomentumGlyphs").trigger()  # its glyphs are built now
+out["glyphs"] = win.why._glyphs is not None and win.why._glyphs.act_momentum.isChecked()
 win.why.act_why.trigger()
 win.why.act_stability.trigger()
 out["why"] = [win.findChild(object, n) is not None
@@ -101,6 +105,7 @@ def test_first_paint_waits_for_no_heavy_part(tmp_path):
     assert out["colorbar"] == [True, True, "f − min f", True]  # Rosenbrock: log colours
     assert out["basin"] and out["learn"]
     assert out["why"] == [True, True, True]
+    assert out["glyphs"]
     assert out["network"] == ["NetworkMode", True]
 
 

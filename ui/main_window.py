@@ -210,10 +210,12 @@ class MainWindow(QMainWindow):
         self.mode_tabs.currentChanged.connect(lambda _i: self._update_title())
         self.setCentralWidget(self.mode_tabs)
 
-        self.runs_panel, self.has_runs_panel = optional_part(self._build_runs_panel,
-                                                             tr("The runs panel"))
         self.runs_dock = QDockWidget(tr("Runs"), self)
         self.runs_dock.setObjectName("runsDock")
+        # made inside its dock: moving a built panel in re-resolves its style, font and
+        # palette widget by widget
+        self.runs_panel, self.has_runs_panel = optional_part(self._build_runs_panel,
+                                                             tr("The runs panel"))
         self.runs_dock.setWidget(self.runs_panel)
         self.runs_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -348,7 +350,7 @@ class MainWindow(QMainWindow):
     def _build_runs_panel(self) -> QWidget:
         from ui.runs_panel import RunsPanel
 
-        return RunsPanel(self.controller)
+        return RunsPanel(self.controller, self.runs_dock)
 
     # ------------------------------------------------------------------ menus
     def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:

@@ -60,14 +60,14 @@ class _Signal:
         self.slots: list = []
 
     def connect(self, slot) -> None:
-        self.slots.append((slot, _n_args(slot)))
+        self.slots.append(slot)
 
     def disconnect(self, slot=None) -> None:
-        self.slots = [] if slot is None else [s for s in self.slots if s[0] != slot]
+        self.slots = [] if slot is None else [s for s in self.slots if s != slot]
 
     def emit(self, *args) -> None:
-        for slot, n in list(self.slots):
-            slot(*args[:n])
+        for slot in list(self.slots):
+            slot(*args[:_n_args(slot)])
 
 
 class _Check:
