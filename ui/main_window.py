@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QTextEdit,
     QVBoxLayout,
@@ -146,6 +147,24 @@ class GlobalKeys(QObject):
         return False
 
 
+class OnePassTabs(QTabWidget):
+    """A QTabWidget whose pages are laid out once when it is first shown. QTabWidget places
+    its page stack in its showEvent, after showing its children: the stack is first shown at
+    its size hint, every page laid out at that size, then again at the real one. Here the
+    stack waits, hidden, for that placement."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stack = self.findChild(QStackedWidget)
+        if self._stack is not None:
+            self._stack.hide()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)  # places the stack
+        if self._stack is not None and self._stack.isHidden():
+            self._stack.show()
+
+
 class MainWindow(QMainWindow):
     """The gdsim desktop window over one :class:`Controller`."""
 
@@ -174,7 +193,7 @@ class MainWindow(QMainWindow):
         self.surface_view = SurfaceView(c, defer_extras=True)
         self.divergence_marks = DivergenceMarks(c, self.surface_view)
         self.curves_view = CurvesView(c)
-        self.view_tabs = QTabWidget()
+        self.view_tabs = OnePassTabs()
         self.view_tabs.setObjectName("viewTabs")
         self.view_tabs.addTab(self.surface_view, tr("Surface"))
         self.view3d, self.has_3d = optional_part(self._build_3d, tr("The 3-D view"))
@@ -198,7 +217,7 @@ class MainWindow(QMainWindow):
         self.divergence_banner = DivergenceBanner(c)
         lay.addWidget(self.divergence_banner)
         lay.addWidget(self.splitter, 1)
-        self.mode_tabs = QTabWidget()
+        self.mode_tabs = OnePassTabs()
         self.mode_tabs.setObjectName("modeTabs")
         self.mode_tabs.addTab(page, tr("Surfaces"))
         self._network = None  # the Network tab: built on first show or use (``network``)
