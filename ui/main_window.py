@@ -128,15 +128,32 @@ class GlobalKeys(QObject):
     """Lets the Simulation keys (Space, →, R) reach their actions whatever has focus in
     ``window`` (a spin box, the timeline slider, a button, a plot), except a text field
     being typed in. Installed on the application: it sees each ShortcutOverride, which a
-    focused widget would otherwise accept to keep the key for itself."""
+    focused widget would otherwise accept to keep the key for itself. Only from the window's
+    first activation or paint (no key reaches a window before): an application filter
+    written in Python costs every event of the app a call, the thousands of the start-up
+    too."""
 
     KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R)
+    ARM = (QEvent.Type.WindowActivate, QEvent.Type.Paint)
 
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.window = window
+        self.armed = False
+        window.installEventFilter(self)  # until its first activation or paint
+
+    def arm(self) -> None:
+        """Watch the whole application from now on."""
+        if not self.armed:
+            self.armed = True
+            self.window.removeEventFilter(self)
+            QApplication.instance().installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if not self.armed:
+            if obj is self.window and event.type() in self.ARM:
+                self.arm()
+            return False
         if (event.type() == QEvent.Type.ShortcutOverride
                 and event.key() in self.KEYS
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -265,8 +282,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         exp = self.controller.experiment  # e.g. a preset restored from the autosave
         self._set_story(exp.title, exp.description)
-        self.global_keys = GlobalKeys(self)
-        QApplication.instance().installEventFilter(self.global_keys)
+        self.global_keys = GlobalKeys(self)  # on the application once the window is shown
         self.why = self._build_why()
 
     # ------------------------------------------------------------ optional parts
