@@ -207,36 +207,41 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineBar(c, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline)
 
+        # built top-down: each container joins its parent while still empty, so a built
+        # panel is moved into place (its style, font and palette re-resolved widget by
+        # widget) once, not once per level of nesting
+        self.mode_tabs = OnePassTabs()
+        self.mode_tabs.setObjectName("modeTabs")
+        self.setCentralWidget(self.mode_tabs)
+        page = QWidget()
+        self.mode_tabs.addTab(page, tr("Surfaces"))
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(4, 4, 4, 0)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        lay.addWidget(self.splitter, 1)
+        self.view_tabs = OnePassTabs()
+        self.view_tabs.setObjectName("viewTabs")
+        self.splitter.addWidget(self.view_tabs)
+
         self.surface_view = SurfaceView(c, defer_extras=True)
         self.divergence_marks = DivergenceMarks(c, self.surface_view)
         self.curves_view = CurvesView(c)
-        self.view_tabs = OnePassTabs()
-        self.view_tabs.setObjectName("viewTabs")
         self.view_tabs.addTab(self.surface_view, tr("Surface"))
         self.view3d, self.has_3d = optional_part(self._build_3d, tr("The 3-D view"))
         self.view_tabs.addTab(self.view3d, "3-D")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.view_tabs)
         self.splitter.addWidget(self.curves_view)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([640, 420])
 
-        page = QWidget()
-        lay = QVBoxLayout(page)
-        lay.setContentsMargins(4, 4, 4, 0)
         self.story_label = QLabel()
         self.story_label.setObjectName("storyLabel")
         self.story_label.setWordWrap(True)
         self.story_label.setVisible(False)
-        lay.addWidget(self.story_label)
+        lay.insertWidget(0, self.story_label)  # above the panels
         self.divergence_banner = DivergenceBanner(c)
-        lay.addWidget(self.divergence_banner)
-        lay.addWidget(self.splitter, 1)
-        self.mode_tabs = OnePassTabs()
-        self.mode_tabs.setObjectName("modeTabs")
-        self.mode_tabs.addTab(page, tr("Surfaces"))
+        lay.insertWidget(1, self.divergence_banner)
         self._network = None  # the Network tab: built on first show or use (``network``)
         self._network_index = -1
         if module_available("ui.network.mode"):  # imported when the tab is first built
@@ -244,7 +249,6 @@ class MainWindow(QMainWindow):
             self.mode_tabs.currentChanged.connect(self._network_shown)
         self.mode_tabs.tabBar().setVisible(self.mode_tabs.count() > 1)
         self.mode_tabs.currentChanged.connect(lambda _i: self._update_title())
-        self.setCentralWidget(self.mode_tabs)
 
         self.runs_dock = QDockWidget(tr("Runs"), self)
         self.runs_dock.setObjectName("runsDock")
