@@ -67,6 +67,7 @@ class CurvesView(StepPlots):
         self.hover_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.hover_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.hover_label)
+        self.installEventFilter(self)  # resizes: the readout's height first (eventFilter)
         self.plots: dict[str, pg.PlotWidget] = {}
         self.lines: dict[str, list[pg.PlotCurveItem]] = {}
         self.cursor_lines: dict[str, pg.InfiniteLine] = {}
@@ -112,7 +113,12 @@ class CurvesView(StepPlots):
         self.hover_label.setText(f"<span style='color:#888888'>{tr(HOVER_HINT)}</span>")
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.Leave:
+        if obj is self:
+            if event.type() == QEvent.Type.Resize and self._fit_hover():
+                # placed now, around the readout's new height, before the plots (still to be
+                # shown, at the window's first show) receive the size they were given
+                self.layout().activate()
+        elif event.type() == QEvent.Type.Leave:
             self.clear_hover()
         return super().eventFilter(obj, event)
 
@@ -123,8 +129,9 @@ class CurvesView(StepPlots):
             return
         super()._hover(key, scene_pos)
 
-    def _fit_hover(self) -> None:
-        """Fix the readout's height to that of the longest one these runs can give."""
+    def _fit_hover(self) -> bool:
+        """Fix the readout's height to that of the longest one these runs can give (True when
+        it changed)."""
         sample = "  ".join(
             [f"<b>step {10 ** 7}</b> · distance to nearest minimum:"]
             + [f"■ {html.escape(run.label)} -8.888e-88" for run in self.controller.sim.runs])
@@ -134,12 +141,10 @@ class CurvesView(StepPlots):
         doc.setHtml(sample)
         doc.setTextWidth(max(40, self.width() - 4))
         height = math.ceil(doc.size().height()) + 2
-        if self.hover_label.height() != height:
-            self.hover_label.setFixedHeight(height)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._fit_hover()
+        if self.hover_label.height() == height:
+            return False
+        self.hover_label.setFixedHeight(height)
+        return True
 
     def _build(self) -> None:
         """(Re)create the lines when the runs changed (labels or colours); the following

@@ -118,16 +118,6 @@ class ExplainPanel(DockPanel):
             self.text.setPlainText(text)
 
 
-def glyph_actions(parent) -> tuple[QAction, QAction]:
-    """The View-menu toggles of :class:`StateGlyphs` (momentum arrows, adaptive-step boxes)."""
-    m = QAction(tr("Momentum / first-moment arrows (direction of −m)"), parent, checkable=True)
-    m.setObjectName("actionMomentumGlyphs")
-    s = QAction(tr("Adaptive step boxes (sides ∝ per-coordinate step size)"), parent,
-                checkable=True)
-    s.setObjectName("actionScaleGlyphs")
-    return m, s
-
-
 class StateGlyphs(QObject):
     """Momentum arrows and adaptive-scale boxes at every run's shown point (View toggles)."""
 
@@ -157,13 +147,16 @@ class StateGlyphs(QObject):
 
     def actions(self, parent) -> list[QAction]:
         """The View-menu toggles."""
+        from ui.why import glyph_actions
+
         m, s = glyph_actions(parent)
         self.attach(m, s)
         return [m, s]
 
     def attach(self, momentum: QAction, scale: QAction) -> None:
-        """Follow the View-menu toggles ``momentum`` and ``scale`` (from :func:`glyph_actions`;
-        the glyphs may be built after the menu, on the first toggle)."""
+        """Follow the View-menu toggles ``momentum`` and ``scale`` (from
+        :func:`ui.why.glyph_actions`; the glyphs may be built after the menu, on the first
+        toggle)."""
         self.act_momentum, self.act_scale = momentum, scale
         momentum.toggled.connect(lambda on: self.set_shown(momentum=on))
         scale.toggled.connect(lambda on: self.set_shown(scale=on))

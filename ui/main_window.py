@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QTextEdit,
     QVBoxLayout,
@@ -127,15 +128,32 @@ class GlobalKeys(QObject):
     """Lets the Simulation keys (Space, →, R) reach their actions whatever has focus in
     ``window`` (a spin box, the timeline slider, a button, a plot), except a text field
     being typed in. Installed on the application: it sees each ShortcutOverride, which a
-    focused widget would otherwise accept to keep the key for itself."""
+    focused widget would otherwise accept to keep the key for itself. Only from the window's
+    first activation or paint (no key reaches a window before): an application filter
+    written in Python costs every event of the app a call, the thousands of the start-up
+    too."""
 
     KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R)
+    ARM = (QEvent.Type.WindowActivate, QEvent.Type.Paint)
 
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.window = window
+        self.armed = False
+        window.installEventFilter(self)  # until its first activation or paint
+
+    def arm(self) -> None:
+        """Watch the whole application from now on."""
+        if not self.armed:
+            self.armed = True
+            self.window.removeEventFilter(self)
+            QApplication.instance().installEventFilter(self)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
+        if not self.armed:
+            if obj is self.window and event.type() in self.ARM:
+                self.arm()
+            return False
         if (event.type() == QEvent.Type.ShortcutOverride
                 and event.key() in self.KEYS
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -144,6 +162,24 @@ class GlobalKeys(QObject):
             event.ignore()  # not claimed by the widget: the window's shortcut fires
             return True
         return False
+
+
+class OnePassTabs(QTabWidget):
+    """A QTabWidget whose pages are laid out once when it is first shown. QTabWidget places
+    its page stack in its showEvent, after showing its children: the stack is first shown at
+    its size hint, every page laid out at that size, then again at the real one. Here the
+    stack waits, hidden, for that placement."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stack = self.findChild(QStackedWidget)
+        if self._stack is not None:
+            self._stack.hide()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)  # places the stack
+        if self._stack is not None and self._stack.isHidden():
+            self._stack.show()
 
 
 class MainWindow(QMainWindow):
@@ -171,36 +207,41 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineBar(c, self)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline)
 
+        # built top-down: each container joins its parent while still empty, so a built
+        # panel is moved into place (its style, font and palette re-resolved widget by
+        # widget) once, not once per level of nesting
+        self.mode_tabs = OnePassTabs()
+        self.mode_tabs.setObjectName("modeTabs")
+        self.setCentralWidget(self.mode_tabs)
+        page = QWidget()
+        self.mode_tabs.addTab(page, tr("Surfaces"))
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(4, 4, 4, 0)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        lay.addWidget(self.splitter, 1)
+        self.view_tabs = OnePassTabs()
+        self.view_tabs.setObjectName("viewTabs")
+        self.splitter.addWidget(self.view_tabs)
+
         self.surface_view = SurfaceView(c, defer_extras=True)
         self.divergence_marks = DivergenceMarks(c, self.surface_view)
         self.curves_view = CurvesView(c)
-        self.view_tabs = QTabWidget()
-        self.view_tabs.setObjectName("viewTabs")
         self.view_tabs.addTab(self.surface_view, tr("Surface"))
         self.view3d, self.has_3d = optional_part(self._build_3d, tr("The 3-D view"))
         self.view_tabs.addTab(self.view3d, "3-D")
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.view_tabs)
         self.splitter.addWidget(self.curves_view)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([640, 420])
 
-        page = QWidget()
-        lay = QVBoxLayout(page)
-        lay.setContentsMargins(4, 4, 4, 0)
         self.story_label = QLabel()
         self.story_label.setObjectName("storyLabel")
         self.story_label.setWordWrap(True)
         self.story_label.setVisible(False)
-        lay.addWidget(self.story_label)
+        lay.insertWidget(0, self.story_label)  # above the panels
         self.divergence_banner = DivergenceBanner(c)
-        lay.addWidget(self.divergence_banner)
-        lay.addWidget(self.splitter, 1)
-        self.mode_tabs = QTabWidget()
-        self.mode_tabs.setObjectName("modeTabs")
-        self.mode_tabs.addTab(page, tr("Surfaces"))
+        lay.insertWidget(1, self.divergence_banner)
         self._network = None  # the Network tab: built on first show or use (``network``)
         self._network_index = -1
         if module_available("ui.network.mode"):  # imported when the tab is first built
@@ -208,12 +249,13 @@ class MainWindow(QMainWindow):
             self.mode_tabs.currentChanged.connect(self._network_shown)
         self.mode_tabs.tabBar().setVisible(self.mode_tabs.count() > 1)
         self.mode_tabs.currentChanged.connect(lambda _i: self._update_title())
-        self.setCentralWidget(self.mode_tabs)
 
-        self.runs_panel, self.has_runs_panel = optional_part(self._build_runs_panel,
-                                                             tr("The runs panel"))
         self.runs_dock = QDockWidget(tr("Runs"), self)
         self.runs_dock.setObjectName("runsDock")
+        # made inside its dock: moving a built panel in re-resolves its style, font and
+        # palette widget by widget
+        self.runs_panel, self.has_runs_panel = optional_part(self._build_runs_panel,
+                                                             tr("The runs panel"))
         self.runs_dock.setWidget(self.runs_panel)
         self.runs_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -244,8 +286,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         exp = self.controller.experiment  # e.g. a preset restored from the autosave
         self._set_story(exp.title, exp.description)
-        self.global_keys = GlobalKeys(self)
-        QApplication.instance().installEventFilter(self.global_keys)
+        self.global_keys = GlobalKeys(self)  # on the application once the window is shown
         self.why = self._build_why()
 
     # ------------------------------------------------------------ optional parts
@@ -348,7 +389,7 @@ class MainWindow(QMainWindow):
     def _build_runs_panel(self) -> QWidget:
         from ui.runs_panel import RunsPanel
 
-        return RunsPanel(self.controller)
+        return RunsPanel(self.controller, self.runs_dock)
 
     # ------------------------------------------------------------------ menus
     def _action(self, menu, text: str, slot, shortcut=None, name: str | None = None) -> QAction:

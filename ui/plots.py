@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from ui import theme
 from ui.i18n import tr
+from ui.plot_menu import plot_widget
 
 MIN_LABEL_GAP_PX = 18.0
 N_LEVELS = 14  # isolines per heatmap
@@ -215,8 +216,9 @@ def make_plot(name: str, title: str | None = None, *, log_y: bool = False,
     axes = {side: Axis(side) for side in ("bottom", "right", "top")}
     axes["left"] = LogAxis("left") if log_y else Axis("left")
     # enableMenu=False: the view box's context menu is never built (about a quarter of a
-    # plot's construction), rather than built and then switched off
-    w = pg.PlotWidget(background=theme.BACKGROUND, axisItems=axes, enableMenu=False)
+    # plot's construction), rather than built and then switched off; the plot options menu
+    # is built on first use (ui/plot_menu.py)
+    w = plot_widget(theme.BACKGROUND, axes, enable_menu=False)
     w.setObjectName(name)
     pi = w.getPlotItem()
     if title is not None:

@@ -317,12 +317,21 @@ class RunsPanel(QWidget):
         self.note.setStyleSheet("font-style: italic;")
         outer.addWidget(self.note)
 
+        # the scroll area, its body and the group boxes join the panel before they are
+        # filled: each part is moved into place (and restyled) once, not once per level
         body = QWidget()
         self._body = QVBoxLayout(body)
         self._body.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("runsEditorScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
 
         self.run_box = QGroupBox(tr("Selected run"))
         self.run_box.setObjectName("runEditor")
+        self._body.addWidget(self.run_box)
         form = QFormLayout(self.run_box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.optimizer_combo = QComboBox()
@@ -369,20 +378,12 @@ class RunsPanel(QWidget):
         self.run_error.setStyleSheet(f"color: {DIVERGED_COLOR};")
         self.run_error.hide()
         form.addRow(self.run_error)
-        self._body.addWidget(self.run_box)
 
         self.settings_box = QGroupBox(tr("Experiment settings"))
         self.settings_box.setObjectName("settingsEditor")
         self._settings_holder = QVBoxLayout(self.settings_box)
         self._body.addWidget(self.settings_box)
         self._body.addStretch(1)
-
-        scroll = QScrollArea()
-        scroll.setObjectName("runsEditorScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
 
     # --- public -----------------------------------------------------------------------------
 
@@ -592,7 +593,8 @@ class RunsPanel(QWidget):
         key = (self._selected, spec.optimizer)
         if self._hp_editor is None or self._hp_for != key:
             _discard(self._hp_editor)
-            self._hp_editor = ParamEditor(info.params, spec.hparams, owner=spec.optimizer)
+            self._hp_editor = ParamEditor(info.params, spec.hparams, owner=spec.optimizer,
+                                          parent=self.run_box)  # made in place
             self._hp_editor.setObjectName("hparamEditor")
             self._hp_editor.values_changed.connect(self._on_hparams)
             self._hp_holder.addWidget(self._hp_editor)
@@ -607,7 +609,8 @@ class RunsPanel(QWidget):
         skey = (self._selected, sname)
         if self._sch_editor is None or self._sch_for != skey:
             _discard(self._sch_editor)
-            self._sch_editor = ParamEditor(sinfo.params, spec.schedule_params, owner=sname)
+            self._sch_editor = ParamEditor(sinfo.params, spec.schedule_params, owner=sname,
+                                           parent=self.run_box)  # made in place
             self._sch_editor.setObjectName("scheduleEditor")
             self._sch_editor.values_changed.connect(self._on_schedule_params)
             self._sch_holder.addWidget(self._sch_editor)
@@ -652,7 +655,8 @@ class RunsPanel(QWidget):
         if self._settings_editor is None or self._settings_for != key:
             _discard(self._settings_editor)
             self._settings_editor = ParamEditor(specs, values, owner="settings",
-                                                no_slider=("seed",))
+                                                no_slider=("seed",),
+                                                parent=self.settings_box)  # made in place
             self._settings_editor.setObjectName("settingsParams")
             self._settings_editor.values_changed.connect(self._on_settings)
             self._settings_holder.addWidget(self._settings_editor)

@@ -4,6 +4,8 @@ overlay on the surface panel, and their View-menu toggles."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -165,11 +167,7 @@ class WhyViews:
         self.act_axes.setObjectName("actionCurvatureAxes")
         self.act_axes.toggled.connect(lambda on: self.axes.set_enabled(on))
         view.addAction(self.act_axes)
-        try:
-            from ui.explain_view import glyph_actions
-        except ImportError:
-            glyph_actions = None
-        if glyph_actions is not None:
+        if _importable("ui.explain_view"):  # imported when a glyph is first switched on
             self._glyph_actions = glyph_actions(window)
             for act in self._glyph_actions:
                 act.toggled.connect(lambda _on: self.glyphs)  # built on the first toggle
@@ -182,6 +180,28 @@ class WhyViews:
         self.act_stability.setText(tr("Stability map (lr × a second hyperparameter)"))
         self.act_stability.setObjectName("actionStabilityMap")
         view.addAction(self.act_stability)
+
+
+def _importable(name: str) -> bool:
+    """Whether module ``name`` can be found, without importing it (not before the window's
+    first paint); a failure while importing it is reported where it is used."""
+    if name in sys.modules:
+        return sys.modules[name] is not None
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def glyph_actions(parent) -> tuple[QAction, QAction]:
+    """The View-menu toggles of ``ui.explain_view.StateGlyphs`` (momentum arrows,
+    adaptive-step boxes)."""
+    m = QAction(tr("Momentum / first-moment arrows (direction of −m)"), parent, checkable=True)
+    m.setObjectName("actionMomentumGlyphs")
+    s = QAction(tr("Adaptive step boxes (sides ∝ per-coordinate step size)"), parent,
+                checkable=True)
+    s.setObjectName("actionScaleGlyphs")
+    return m, s
 
 
 def install_why(window) -> WhyViews:
