@@ -20,43 +20,25 @@ from numba import njit  # noqa: E402
 from gdsim.kernels import vmath  # noqa: E402
 
 
-@njit(error_model="numpy", cache=False)
-def _tanh_all(a, out):
-    for i in range(a.size):
-        out[i] = vmath.tanh(a[i])
+def _elementwise(fn):
+    """``fn`` (a vmath function) over an array, in a compiled loop as the kernels call it."""
+
+    @njit(error_model="numpy", cache=False)
+    def loop(a, out):
+        for i in range(a.size):
+            out[i] = fn(a[i])
+
+    def call(x) -> np.ndarray:
+        a = np.ascontiguousarray(x, dtype=np.float64).ravel()
+        out = np.empty_like(a)
+        loop(a, out)
+        return out
+
+    return call
 
 
-@njit(error_model="numpy", cache=False)
-def _exp_all(a, out):
-    for i in range(a.size):
-        out[i] = vmath.exp(a[i])
-
-
-@njit(error_model="numpy", cache=False)
-def _expm1_all(a, out):
-    for i in range(a.size):
-        out[i] = vmath.expm1(a[i])
-
-
-def vexpm1(x) -> np.ndarray:
-    a = np.ascontiguousarray(x, dtype=np.float64).ravel()
-    out = np.empty_like(a)
-    _expm1_all(a, out)
-    return out
-
-
-def vtanh(x) -> np.ndarray:
-    a = np.ascontiguousarray(x, dtype=np.float64).ravel()
-    out = np.empty_like(a)
-    _tanh_all(a, out)
-    return out
-
-
-def vexp(x) -> np.ndarray:
-    a = np.ascontiguousarray(x, dtype=np.float64).ravel()
-    out = np.empty_like(a)
-    _exp_all(a, out)
-    return out
+vtanh, vexp, vexpm1, vlog1p = (_elementwise(f) for f in (vmath.tanh, vmath.exp, vmath.expm1,
+                                                          vmath.log1p_unit))
 
 
 def ulps(got: np.ndarray, want: np.ndarray) -> np.ndarray:
@@ -160,19 +142,6 @@ def test_the_scale_covers_every_exponent():
     assert normal.sum() > 2000
     assert ulps(got[normal], want[normal]).max() <= 2
     assert (np.abs(got[~normal] - want[~normal]) <= 5e-324).all()
-
-
-@njit(error_model="numpy", cache=False)
-def _log1p_all(a, out):
-    for i in range(a.size):
-        out[i] = vmath.log1p_unit(a[i])
-
-
-def vlog1p(x) -> np.ndarray:
-    a = np.ascontiguousarray(x, dtype=np.float64).ravel()
-    out = np.empty_like(a)
-    _log1p_all(a, out)
-    return out
 
 
 @pytest.mark.parametrize("lo,hi", [(0.0, 1e-300), (1e-300, 1e-12), (1e-12, 1e-3),
