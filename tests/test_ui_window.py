@@ -1125,3 +1125,21 @@ def test_closing_builds_no_basin_map(qtbot):
     w.show()
     w.close()
     assert w._basin is None  # off all along: closing has nothing to stop, so builds nothing
+
+
+def test_plots_show_only_their_left_and_bottom_axes(win, qtbot):
+    """Every plot of both tabs frames its data with a left and a bottom axis only: pyqtgraph
+    shows each axis item it is handed, and a right axis on a log plot would read log10 of
+    the values (-2 beside 0.01)."""
+    import pyqtgraph as pg
+
+    win.mode_tabs.setCurrentIndex(1)  # the network tab builds its plots
+    qtbot.waitUntil(lambda: len(win.findChildren(pg.PlotWidget)) > 5, timeout=10000)
+    plots = win.findChildren(pg.PlotWidget)
+    for w in plots:
+        pi = w.getPlotItem()
+        shown = {side for side in ("left", "bottom", "top", "right")
+                 if pi.getAxis(side).isVisibleTo(pi)}
+        assert not shown & {"top", "right"}, (w.objectName(), shown)
+    loss = next(w for w in plots if w.getPlotItem().getAxis("left").logMode)
+    assert loss.getPlotItem().getAxis("left").isVisibleTo(loss.getPlotItem())

@@ -221,6 +221,10 @@ def make_plot(name: str, title: str | None = None, *, log_y: bool = False,
     w = plot_widget(theme.BACKGROUND, axes, enable_menu=False)
     w.setObjectName(name)
     pi = w.getPlotItem()
+    # pyqtgraph shows every axis it is handed: the top and right ones (made here only to
+    # skip label re-renders) stay hidden, as on a stock plot
+    pi.hideAxis("top")
+    pi.hideAxis("right")
     if title is not None:
         pi.setTitle(title, color=theme.FOREGROUND, size="10pt")
     if not si_prefix:
