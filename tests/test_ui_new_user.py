@@ -286,6 +286,33 @@ def test_simulation_keys_work_whatever_has_focus(win, qtbot, focus):
     assert c.sim.t == 0
 
 
+def test_key_filter_follows_the_focus_not_every_event(win, qtbot, monkeypatch):
+    """The keys' filter sits on the focused widget only: building the Network tab (thousands
+    of events to its new widgets) passes none of them through it, and it moves with focus."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui.main_window import GlobalKeys
+
+    seen = []
+    real = GlobalKeys.eventFilter
+    monkeypatch.setattr(GlobalKeys, "eventFilter",
+                        lambda self, obj, ev: (seen.append(obj), real(self, obj, ev))[1])
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+    spin = win.findChild(QWidget, "stepNSpin")
+    spin.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is spin)
+    assert win.global_keys.watched is spin
+    seen.clear()
+    win.mode_tabs.setCurrentIndex(1)
+    QApplication.processEvents()
+    assert win.network is not None and win.network.findChildren(QWidget)
+    assert set(seen) <= {spin, QApplication.focusWidget()}, {type(o).__name__ for o in seen}
+    slider = win.findChild(QWidget, "timelineSlider")
+    slider.setFocus()
+    qtbot.waitUntil(lambda: win.global_keys.watched is slider)
+
+
 def test_keys_type_into_a_text_field(win, qtbot):
     from PySide6.QtCore import Qt
 

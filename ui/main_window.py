@@ -127,33 +127,34 @@ def is_typing_field(widget) -> bool:
 class GlobalKeys(QObject):
     """Lets the Simulation keys (Space, →, R) reach their actions whatever has focus in
     ``window`` (a spin box, the timeline slider, a button, a plot), except a text field
-    being typed in. Installed on the application: it sees each ShortcutOverride, which a
-    focused widget would otherwise accept to keep the key for itself. Only from the window's
-    first activation or paint (no key reaches a window before): an application filter
-    written in Python costs every event of the app a call, the thousands of the start-up
-    too."""
+    being typed in. It filters the focused widget, which gets each ShortcutOverride and
+    would otherwise accept it to keep the key for itself; the filter follows the focus
+    (``QApplication.focusChanged``). Not on the whole application: a filter written in
+    Python would cost every event of the app a call (12,000 when the Network tab is built)."""
 
     KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_R)
-    ARM = (QEvent.Type.WindowActivate, QEvent.Type.Paint)
 
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.window = window
-        self.armed = False
-        window.installEventFilter(self)  # until its first activation or paint
+        self.watched: QWidget | None = None
+        app = QApplication.instance()
+        app.focusChanged.connect(self._follow)
+        self._follow(None, app.focusWidget())
 
-    def arm(self) -> None:
-        """Watch the whole application from now on."""
-        if not self.armed:
-            self.armed = True
-            self.window.removeEventFilter(self)
-            QApplication.instance().installEventFilter(self)
+    def _follow(self, _old, new) -> None:
+        """Filter ``new`` (the focus widget) instead of the one watched before."""
+        if self.watched is not None:
+            try:
+                self.watched.removeEventFilter(self)
+            except RuntimeError:  # deleted meanwhile: its filters went with it
+                pass
+            self.watched = None
+        if isinstance(new, QWidget) and new.window() is self.window:
+            new.installEventFilter(self)
+            self.watched = new
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt override)
-        if not self.armed:
-            if obj is self.window and event.type() in self.ARM:
-                self.arm()
-            return False
         if (event.type() == QEvent.Type.ShortcutOverride
                 and event.key() in self.KEYS
                 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
@@ -286,7 +287,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         exp = self.controller.experiment  # e.g. a preset restored from the autosave
         self._set_story(exp.title, exp.description)
-        self.global_keys = GlobalKeys(self)  # on the application once the window is shown
+        self.global_keys = GlobalKeys(self)  # on the focused widget, following the focus
         self.why = self._build_why()
 
     # ------------------------------------------------------------ optional parts
