@@ -121,8 +121,8 @@ def test_network_mode_hook(qtbot, monkeypatch):
     seen = []
 
     class NetworkMode(QLabel):
-        def __init__(self, main_window):
-            super().__init__("network")
+        def __init__(self, main_window, parent=None):
+            super().__init__("network", parent)
             seen.append(main_window)
 
     mod = types.ModuleType("ui.network.mode")
@@ -136,6 +136,7 @@ def test_network_mode_hook(qtbot, monkeypatch):
     assert seen == [] and not tabs.tabBar().isHidden()  # built on first show, not at start
     tabs.setCurrentIndex(1)
     assert seen == [w] and isinstance(tabs.currentWidget(), NetworkMode)
+    assert tabs.currentWidget().parentWidget() is tabs.widget(0).parentWidget()  # the stack
     assert [tabs.tabText(i) for i in range(tabs.count())] == ["Surfaces", "Network"]
 
 

@@ -310,7 +310,8 @@ class MainWindow(QMainWindow):
             from ui.network.mode import NetworkMode
 
             with _loading_network_kernels(self):
-                network = NetworkMode(self)
+                # made inside the tabs' page stack: insertTab then moves nothing
+                network = NetworkMode(self, parent=self.mode_tabs.widget(i).parentWidget())
         except Exception as e:  # noqa: BLE001 -- a broken optional tab must not stop the app
             log.warning("Network tab unavailable: %s", e)
             network = notice_widget(f"The Network tab is unavailable: {type(e).__name__}: {e}")

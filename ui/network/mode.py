@@ -80,8 +80,9 @@ class NetworkMode(QWidget):
 
     path_changed = Signal()
 
-    def __init__(self, main_window=None, experiment: NNExperiment | None = None):
-        super().__init__(None)
+    def __init__(self, main_window=None, experiment: NNExperiment | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)  # the tab's page stack: built in place, restyled once
         self.setObjectName("networkMode")
         self.main_window = main_window
         self.controller = c = NetworkController(experiment, self)
@@ -109,45 +110,48 @@ class NetworkMode(QWidget):
         self.story_label.setVisible(False)
         lay.addWidget(self.story_label)
 
-        self.editors = NetworkEditors(c)
-        self.runs_panel = NetworkRunsPanel(c)
+        # built top-down: each container joins its parent while still empty, so a built
+        # panel is moved into place (its style, font and palette re-resolved widget by
+        # widget) once, not once per level of nesting
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("networkSplitter")
+        lay.addWidget(self.splitter, 1)
         left = QWidget()
+        self.splitter.addWidget(left)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         self.left_tabs = QTabWidget()
         self.left_tabs.setObjectName("networkLeftTabs")
+        ll.addWidget(self.left_tabs)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.editors)
         self.left_tabs.addTab(scroll, tr("Model"))
+        self.editors = NetworkEditors(c)
+        scroll.setWidget(self.editors)
+        self.runs_panel = NetworkRunsPanel(c)
         self.left_tabs.addTab(self.runs_panel, tr("Runs"))
-        ll.addWidget(self.left_tabs)
         # as wide as the runs panel needs (its table fits without clipping Status)
         left.setMinimumWidth(RUNS_MIN_WIDTH + 12)
 
-        self.boundary = BoundaryView(c)
-        self.slice = WeightSliceView(c)
-        self.metrics = MetricsView(c)
         # the decision map, and beside it the network diagram when shown (built on first use)
+        centre = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(centre)
         self.map_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.map_splitter.setObjectName("networkMapSplitter")
         self.map_splitter.setChildrenCollapsible(False)
+        centre.addWidget(self.map_splitter)
+        self.boundary = BoundaryView(c)
         self.map_splitter.addWidget(self.boundary)
         self.diagram_panel = None
-        centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(self.map_splitter)
+        self.slice = WeightSliceView(c)
         centre.addWidget(self.slice)
         centre.setSizes([420, 340])
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("networkSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(centre)
+        self.metrics = MetricsView(c)
         self.splitter.addWidget(self.metrics)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([RUNS_MIN_WIDTH + 12, 540, 420])
-        lay.addWidget(self.splitter, 1)
         self.timeline = TimelineBar(c, self)
         self.timeline.setObjectName("networkTimelineToolbar")
         lay.addWidget(self.timeline)
