@@ -38,6 +38,31 @@ def win(qtbot):
     QThreadPool.globalInstance().waitForDone(10_000)
 
 
+def test_docks_made_on_first_show_draw_earlier_steps_at_their_full_size(win, qtbot):
+    """A dock whose panels are made when it is first shown, after the runs have stepped,
+    shows those steps at once (not after the next step) and opens at its contents' size, not
+    at the minimum of an empty dock (Qt sizes a dock as it shows)."""
+    win.resize(1440, 900)
+    win.controller.step(300)
+    win.why.act_why.trigger()
+    qtbot.waitUntil(lambda: win.why.dock.isVisible())
+    eff = win.why.effective
+    win.why.tabs.setCurrentWidget(eff)
+    QCoreApplication.processEvents()
+    x, _y = eff.lines[0][0].getData()
+    assert x is not None and len(x) == 300  # one point per update
+    sharp = win.why.sharpness
+    win.why.tabs.setCurrentWidget(sharp)
+    curvature_ready(qtbot, win)
+    qtbot.waitUntil(lambda: sharp.lines[0][0].getData()[0] is not None, timeout=10_000)
+    assert len(sharp.lines[0][0].getData()[0]) == 301
+    assert win.why.dock.height() >= min(win.why.dock.sizeHint().height(), 250)
+    win.learn_dock.show()
+    # placed at the next layout pass (an empty dock stays at its ~50 px minimum)
+    qtbot.waitUntil(lambda: win.learn_dock.width() >= win.learn_panel.sizeHint().width(),
+                    timeout=3000)
+
+
 def curvature_ready(qtbot, w):
     w.why.source.get()
     qtbot.waitUntil(lambda: w.why.source.get() is not None, timeout=30_000)

@@ -363,7 +363,9 @@ class MainWindow(QMainWindow):
         panel is asked for."""
         if self._learn is None:
             self._learn = optional_part(self._build_learn, tr("The Learn panel"))
-            self.learn_dock.setWidget(self._learn[0])
+            from ui.docks import set_contents
+
+            set_contents(self, self.learn_dock, self._learn[0])
         return self._learn[0]
 
     @property

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
+from ui.docks import set_contents
 from ui.i18n import tr
 
 if TYPE_CHECKING:  # imported where the views are built, on first use
@@ -100,7 +101,7 @@ class WhyViews:
             if built["explain"] is not None:
                 tabs.addTab(built["explain"], tr("Explain step"))
             self._tabs = built
-            self.dock.setWidget(tabs)
+            set_contents(self.window, self.dock, tabs)
         return self._tabs
 
     @property
@@ -130,7 +131,7 @@ class WhyViews:
             from ui.sweep_view import StabilityPanel
 
             self._stability = StabilityPanel(self.controller, self.selected)
-            self.stability_dock.setWidget(self._stability)
+            set_contents(self.window, self.stability_dock, self._stability)
         return self._stability
 
     def _explain_panel(self, c):

@@ -60,6 +60,10 @@ class DockPanel(PanelView):
     """A panel in a dock that starts hidden: it draws (and asks the engine for anything) only
     while shown; a change meanwhile is drawn when it is shown."""
 
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(controller, parent)
+        self._dirty = True  # made on the dock's first show, maybe after steps: drawn then
+
     def _hidden(self) -> bool:
         if not self.isVisible():
             self._dirty = True
