@@ -1144,3 +1144,20 @@ def test_plots_show_only_their_left_and_bottom_axes(win, qtbot):
         assert not shown & {"top", "right"}, (w.objectName(), shown)
     loss = next(w for w in plots if w.getPlotItem().getAxis("left").logMode)
     assert loss.getPlotItem().getAxis("left").isVisibleTo(loss.getPlotItem())
+
+
+def test_showing_the_network_tab_leaves_the_window_and_surfaces_tab_their_size(win, qtbot):
+    """The Network page's minimum width becomes the whole tab widget's: a visit to it must
+    not widen a 1440-px window or squeeze the Runs dock of the Surfaces tab."""
+    from PySide6.QtTest import QTest
+
+    win.resize(1440, 900)
+    QTest.qWait(200)
+    dock = win.runs_dock.width()
+    win.mode_tabs.setCurrentIndex(1)
+    QTest.qWait(300)
+    assert win.network.boundary.controls.isVisible()
+    win.mode_tabs.setCurrentIndex(0)
+    QTest.qWait(300)
+    assert win.width() == 1440
+    assert win.runs_dock.width() == dock

@@ -232,6 +232,10 @@ class BoundaryView(PanelView):
         self.fits: list[pg.PlotDataItem] = []  # 1-D data: every run's fitted curve
         lay = panel_layout(self, spacing=0)
         self.controls = QWidget()  # the editing row (an exported animation shows none)
+        # its width is not a minimum of the tab: the Network page's minimum is the window's
+        # (a QTabWidget keeps the widest page's), and this row's 417 px made the window grow
+        # past 1440 px and squeezed the Surfaces tab once the Network tab had been shown
+        self.controls.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head = QHBoxLayout(self.controls)
         head.setContentsMargins(0, 0, 0, 0)
         self.class_label = QLabel(tr("click adds class"))
