@@ -102,22 +102,24 @@ def _expm1_reduced(r):
 
 
 @njit(inline="always")
+def _estrin10(x, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10):
+    """c0 + c1·x + … + c10·x¹⁰ by Estrin's scheme (pairs, then x², x⁴, x⁸), whose short
+    dependency chains let a vectorized loop overlap the work of many elements."""
+    x2 = x * x
+    x4 = x2 * x2
+    x8 = x4 * x4
+    b0 = (c0 + c1 * x) + (c2 + c3 * x) * x2
+    b1 = (c4 + c5 * x) + (c6 + c7 * x) * x2
+    b2 = (c8 + c9 * x) + c10 * x2
+    return (b0 + b1 * x4) + b2 * x8
+
+
+@njit(inline="always")
 def _expm1_fit(r):
     """eʳ − 1 for r from the reduction (0 … ln 2, straying ~1e−13 past either end, where the
     fit is as good as the series), to about 2 ulp: r + r²·P(r), P the fitted degree-10
-    polynomial by Estrin's scheme."""
-    r2 = r * r
-    r4 = r2 * r2
-    r8 = r4 * r4
-    a0 = P0 + P1 * r
-    a1 = P2 + P3 * r
-    a2 = P4 + P5 * r
-    a3 = P6 + P7 * r
-    a4 = P8 + P9 * r
-    b0 = a0 + a1 * r2
-    b1 = a2 + a3 * r2
-    b2 = a4 + P10 * r2
-    return r + r2 * ((b0 + b1 * r4) + b2 * r8)
+    polynomial."""
+    return r + (r * r) * _estrin10(r, P0, P1, P2, P3, P4, P5, P6, P7, P8, P9, P10)
 
 
 @njit(inline="always")
@@ -181,17 +183,6 @@ def log1p_unit(u):
     v = (u - 1.0) * 0.5 if big else u
     t = v * (2.0 / (2.0 + v))  # 2s, exact for the subnormal v where v/(2 + v) underflows
     z = 0.25 * (t * t)
-    z2 = z * z
-    z4 = z2 * z2
-    z8 = z4 * z4
-    a0 = L1 + L2 * z
-    a1 = L3 + L4 * z
-    a2 = L5 + L6 * z
-    a3 = L7 + L8 * z
-    a4 = L9 + L10 * z
-    b0 = a0 + a1 * z2
-    b1 = a2 + a3 * z2
-    b2 = a4 + L11 * z2
-    poly = z * ((b0 + b1 * z4) + b2 * z8)
+    poly = z * _estrin10(z, L1, L2, L3, L4, L5, L6, L7, L8, L9, L10, L11)
     lv = t + t * poly
     return (LN2 + (LN2_TAIL + lv)) if big else lv
