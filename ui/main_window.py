@@ -43,6 +43,7 @@ from ui import files
 from ui.controller import Controller, default_experiment
 from ui.controls import PlaybackBar, SurfaceBar, TimelineBar
 from ui.curves_view import CurvesView
+from ui.docks import set_contents
 from ui.i18n import tr
 from ui.notices import DivergenceBanner, DivergenceMarks
 from ui.plots import export_plot_dialog
@@ -363,8 +364,6 @@ class MainWindow(QMainWindow):
         panel is asked for."""
         if self._learn is None:
             self._learn = optional_part(self._build_learn, tr("The Learn panel"))
-            from ui.docks import set_contents
-
             set_contents(self, self.learn_dock, self._learn[0])
         return self._learn[0]
 
